@@ -1,0 +1,1 @@
+"""Benchmark harnesses (slow, lossy links between our own network namespaces)."""

@@ -1,0 +1,59 @@
+"""Sổ tay Dân vận: the sync server and JSON API behind the field officers' PWA."""
+
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from server.config import load_config
+from server.extensions import db, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Let several gunicorn workers share one SQLite file safely."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # Writers queue for up to 10 s instead of failing at once with "database is locked".
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, error handlers, CLI."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+
+    from server import models  # noqa: F401 - registers the tables
+    from server.auth.routes import bp as auth_bp
+    from server.health import bp as health_bp
+    from server.meta import bp as meta_bp
+    from server.records.routes import bp as records_bp
+    from server.sync_api.routes import bp as sync_bp
+    from server.units.routes import bp as units_bp
+    from server.web import bp as web_bp
+    from server.web import init_security_headers
+
+    for blueprint in (health_bp, auth_bp, units_bp, records_bp, sync_bp, meta_bp, web_bp):
+        app.register_blueprint(blueprint)
+
+    from server.errors import register_error_handlers
+
+    register_error_handlers(app)
+    init_security_headers(app)
+
+    from server.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,34 @@
+"""Write the append-only audit trail."""
+
+from sqlalchemy.orm import Session
+
+from server.models import AuditEvent, Device, User
+from server.models.types import utcnow
+
+
+def record_event(
+    session: Session,
+    *,
+    user: User | None,
+    device: Device | None,
+    table: str,
+    record_id: str | int,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    comment: str | None = None,
+) -> AuditEvent:
+    """Append one audit event to the current transaction."""
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=user.id if user else None,
+        device_id=device.id if device else None,
+        table_name=table,
+        record_id=str(record_id),
+        action=action,
+        before=before,
+        after=after,
+        comment=comment,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Sign-in, bearer tokens bound to devices, and access checks."""

@@ -1,0 +1,85 @@
+"""Command-line tools: units import, users, demo data."""
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from server.auth.passwords import hash_password
+from server.enums import ROLE
+from server.extensions import db
+from server.models import Unit, User
+
+units_cli = AppGroup("units", help="Manage the unit tree.")
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@units_cli.command("import")
+def units_import():
+    """Load or refresh the official 34 provinces and 3,321 communes."""
+    from server.units.official import import_official_units
+
+    result = import_official_units(db.session)
+    click.echo(
+        f"Đơn vị hành chính (dữ liệu {result.data_version}): {result.provinces} tỉnh/thành, "
+        f"{result.communes} xã/phường/đặc khu; tạo mới {result.created}, cập nhật "
+        f"{result.updated}, giữ nguyên {result.unchanged}."
+    )
+
+
+def _read_password(prompt: bool) -> str:
+    if prompt and sys.stdin.isatty():
+        return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise click.UsageError("no password on standard input")
+    return password
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--full-name", required=True)
+@click.option("--unit", "unit_code", required=True, help="Unit code, e.g. 40 or 16681.")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLE)))
+@click.option("--position", default=None)
+def users_create(username, full_name, unit_code, roles, position):
+    """Create a user; the password is read from a prompt or standard input, never argv."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.BadParameter(f"no unit with code {unit_code}", param_hint="--unit")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.BadParameter(f"user {username} exists", param_hint="USERNAME")
+    password = _read_password(prompt=True)
+    if len(password) < 8:
+        raise click.BadParameter("password must have at least 8 characters")
+    user = User(
+        username=username,
+        full_name=full_name,
+        unit=unit,
+        roles=list(roles),
+        position=position,
+        password_hash=hash_password(password),
+        active=True,
+    )
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Đã tạo người dùng {username} ({', '.join(roles)}) tại {unit.name}.")
+
+
+@click.command("demo")
+def demo_command():
+    """Create demo users, units and records (idempotent)."""
+    from server.demo import load_demo
+
+    summary = load_demo(db.session)
+    for line in summary:
+        click.echo(line)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,56 @@
+"""Configuration read from the environment."""
+
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the configuration from the environment, then apply explicit overrides."""
+    overrides = dict(overrides or {})
+    env = overrides.get("ENV") or os.environ.get("APP_ENV", "development")
+    default_db = "sqlite:///" + str(Path(instance_path) / "sotay.sqlite3")
+    config = {
+        "ENV": env,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        # A sync batch of 1,000 records compresses to well under 1 MB; 4 MB leaves room for
+        # long texts while keeping a single request from exhausting a worker's memory.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
+        # Limit on a gzip request body once inflated: guards against compression bombs.
+        "MAX_INFLATED_LENGTH": _int("MAX_INFLATED_LENGTH", 16 * 1024 * 1024),
+        # Phones stay offline for weeks; a token must outlive that. Revocation is per device.
+        "TOKEN_LIFETIME_DAYS": _int("TOKEN_LIFETIME_DAYS", 180),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10),
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        if config["ENV"] == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set SECRET_KEY in the environment before starting "
+                "in production (APP_ENV=production)."
+            )
+        # Outside production a per-process random key keeps development working without ever
+        # shipping a fixed secret.
+        config["SECRET_KEY"] = os.urandom(32).hex()
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql://"):
+        # Use psycopg 3, the driver we pin, rather than SQLAlchemy's psycopg2 default.
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return config

@@ -1,0 +1,63 @@
+"""Request parsing shared by the blueprints: JSON bodies, gzip bodies, schema loading."""
+
+import gzip
+import json
+import zlib
+
+from flask import current_app, jsonify, request
+from marshmallow import Schema
+
+from server.errors import ApiError
+
+
+def read_body() -> bytes:
+    """Return the raw request body, inflating a gzip body within the configured limit."""
+    raw = request.get_data(cache=True)
+    encoding = (request.headers.get("Content-Encoding") or "identity").lower()
+    if encoding == "identity":
+        return raw
+    if encoding != "gzip":
+        raise ApiError("UNSUPPORTED_MEDIA_TYPE", {"content_encoding": encoding})
+    limit = current_app.config["MAX_INFLATED_LENGTH"]
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        # Inflate at most limit+1 bytes: a compression bomb is refused without being expanded.
+        out = inflater.decompress(raw, limit + 1)
+        if len(out) > limit or inflater.unconsumed_tail:
+            raise ApiError("PAYLOAD_TOO_LARGE", {"max_inflated_bytes": limit})
+        if not inflater.eof:
+            raise ApiError("MALFORMED_BODY", {"reason": "truncated gzip stream"})
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise ApiError("MALFORMED_BODY", {"reason": "invalid gzip stream"}) from exc
+    return out
+
+
+def json_body() -> object:
+    """Parse the request body as JSON or raise MALFORMED_JSON."""
+    body = read_body()
+    if not body:
+        raise ApiError("MALFORMED_JSON", {"reason": "empty body"})
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError("MALFORMED_JSON", {"reason": str(exc)}) from exc
+
+
+def load(schema: Schema, data: object | None = None, **kwargs) -> dict:
+    """Validate data (the JSON body by default) with a marshmallow input schema."""
+    if data is None:
+        data = json_body()
+    if not isinstance(data, dict):
+        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+    return schema.load(data, **kwargs)
+
+
+def load_args(schema: Schema) -> dict:
+    """Validate query-string arguments with a marshmallow schema."""
+    args = {k: (v if len(v) > 1 else v[0]) for k, v in request.args.lists()}
+    return schema.load(args)
+
+
+def respond(schema: Schema, obj, status: int = 200, **dump_kwargs):
+    """Dump an object with an output schema into a JSON response."""
+    return jsonify(schema.dump(obj, **dump_kwargs)), status

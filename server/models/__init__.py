@@ -1,0 +1,22 @@
+"""ORM models; importing this package registers every table on the metadata."""
+
+from server.models.accounts import Device, LoginFailure, User
+from server.models.audit import AuditEvent
+from server.models.records import Meeting, ModelRecord, SyncedRecord
+from server.models.sync_state import Conflict, ScopeRemoval, SyncCounter
+from server.models.units import Unit, unit_successors
+
+__all__ = [
+    "AuditEvent",
+    "Conflict",
+    "Device",
+    "LoginFailure",
+    "Meeting",
+    "ModelRecord",
+    "ScopeRemoval",
+    "SyncCounter",
+    "SyncedRecord",
+    "Unit",
+    "User",
+    "unit_successors",
+]

@@ -1,0 +1,62 @@
+"""Sync bookkeeping: the change counter, conflict records and scope removals."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import BigId, UtcDateTime, utcnow
+
+
+class SyncCounter(db.Model):
+    """The single row holding the last change sequence handed out."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Conflict(db.Model):
+    """A value that lost a concurrent edit, kept so that a person can restore it."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (
+        Index("ix_conflicts_seq", "change_seq"),
+        Index("ix_conflicts_owner_seq", "owner_unit_id", "change_seq"),
+        Index("ix_conflicts_record", "table_name", "record_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(36))
+    owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    field: Mapped[str] = mapped_column(String(64))
+    kept_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    lost_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    base_version: Mapped[int]
+    record_version: Mapped[int]
+    lost_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lost_device_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ScopeRemoval(db.Model):
+    """A record that left a unit's subtree: devices that saw it there must drop it."""
+
+    __tablename__ = "scope_removals"
+    __table_args__ = (Index("ix_scope_removals_seq", "change_seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    table_name: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(36))
+    from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Models/exemplars and meetings: the records officers keep."""

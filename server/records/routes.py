@@ -1,0 +1,175 @@
+"""HTTP routes for models and meetings."""
+
+import uuid
+
+from flask import Blueprint, g
+
+from server.apidoc import doc
+from server.auth.guard import auth_required
+from server.errors import ApiError
+from server.extensions import db
+from server.http import json_body, load, load_args, respond
+from server.models import Unit
+from server.pagination import paginate
+from server.records import queries, service
+from server.records.schemas import (
+    MeetingIn,
+    MeetingOut,
+    MeetingPageOut,
+    MeetingQuery,
+    ModelIn,
+    ModelOut,
+    ModelPageOut,
+    ModelQuery,
+    ReviewIn,
+    WriteMeta,
+)
+from server.records.tables import MEETINGS, MODELS, RecordTable
+from server.records.views import AuditEventOut
+from server.scope import sees_unit
+
+bp = Blueprint("records", __name__, url_prefix="/api/v1")
+
+
+def _split_version(body: object) -> tuple[int, dict]:
+    if not isinstance(body, dict):
+        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+    body = dict(body)
+    meta = WriteMeta().load({"version": body.pop("version", None)})
+    return meta["version"], body
+
+
+def _register(table: RecordTable, in_schema, out_schema, query_schema, page_schema, label):
+    base = f"/{table.name}"
+
+    def list_records():
+        args = load_args(query_schema())
+        within = None
+        if "unit_id" in args:
+            within = db.session.get(Unit, args["unit_id"])
+            if not sees_unit(g.user, within):
+                raise ApiError("NOT_FOUND")
+        query = queries.list_query(table, g.user, args, within)
+        return respond(page_schema(), paginate(db.session, query, args["page"], args["per_page"]))
+
+    def create_record():
+        body = json_body()
+        if isinstance(body, dict) and "id" not in body:
+            body = {**body, "id": str(uuid.uuid4())}
+        if isinstance(body, dict) and service.find(db.session, table, str(body.get("id"))):
+            raise ApiError("DUPLICATE", {"id": body["id"]})
+        result = service.create(db.session, table, load_dict(body), actor=g.user, device=g.device)
+        db.session.commit()
+        return respond(out_schema(), result.record, 201)
+
+    def get_record(record_id: str):
+        return respond(out_schema(), service.visible(db.session, table, record_id, g.user))
+
+    def update_record(record_id: str):
+        version, body = _split_version(json_body())
+        record = service.visible(db.session, table, record_id, g.user)
+        service.update(
+            db.session,
+            table,
+            record,
+            body,
+            base_version=version,
+            actor=g.user,
+            device=g.device,
+            strict=True,
+        )
+        db.session.commit()
+        return respond(out_schema(), record)
+
+    def delete_record(record_id: str):
+        version, _ = _split_version(json_body())
+        record = service.visible(db.session, table, record_id, g.user)
+        service.delete(
+            db.session,
+            table,
+            record,
+            base_version=version,
+            actor=g.user,
+            device=g.device,
+            strict=True,
+        )
+        db.session.commit()
+        return "", 204
+
+    def review_record(record_id: str):
+        data = load(ReviewIn())
+        record = service.visible(db.session, table, record_id, g.user)
+        service.review(
+            db.session,
+            table,
+            record,
+            action=data["action"],
+            based_on=data["version"],
+            comment=data.get("comment"),
+            actor=g.user,
+            device=g.device,
+        )
+        db.session.commit()
+        return respond(out_schema(), record)
+
+    def record_history(record_id: str):
+        record = service.visible(db.session, table, record_id, g.user, include_deleted=True)
+        return respond(AuditEventOut(many=True), service.history(db.session, table, record))
+
+    routes = [
+        (
+            "GET",
+            base,
+            list_records,
+            doc(f"List {label} in scope", query=query_schema, response=page_schema),
+        ),
+        (
+            "POST",
+            base,
+            create_record,
+            doc(f"Create a {label[:-1]}", body=in_schema, response=out_schema, status=201),
+        ),
+        ("GET", f"{base}/<record_id>", get_record, doc(f"One {label[:-1]}", response=out_schema)),
+        (
+            "PATCH",
+            f"{base}/<record_id>",
+            update_record,
+            doc(
+                f"Edit fields of a {label[:-1]}; 'version' must be the current version",
+                body=in_schema,
+                response=out_schema,
+            ),
+        ),
+        (
+            "DELETE",
+            f"{base}/<record_id>",
+            delete_record,
+            doc(f"Delete a {label[:-1]} (soft); body {{'version': n}}", body=WriteMeta, status=204),
+        ),
+        (
+            "POST",
+            f"{base}/<record_id>/review",
+            review_record,
+            doc(f"Take a workflow step on a {label[:-1]}", body=ReviewIn, response=out_schema),
+        ),
+        (
+            "GET",
+            f"{base}/<record_id>/history",
+            record_history,
+            doc(f"Audit history of a {label[:-1]}", response=AuditEventOut(many=True)),
+        ),
+    ]
+    for method, rule, view, describe in routes:
+        view.__name__ = f"{table.name}_{view.__name__}"
+        bp.add_url_rule(rule, view_func=describe(auth_required()(view)), methods=[method])
+
+
+def load_dict(body: object) -> dict:
+    """Refuse a body that is not a JSON object."""
+    if not isinstance(body, dict):
+        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+    return body
+
+
+_register(MODELS, ModelIn, ModelOut, ModelQuery, ModelPageOut, "models")
+_register(MEETINGS, MeetingIn, MeetingOut, MeetingQuery, MeetingPageOut, "meetings")

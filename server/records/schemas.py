@@ -1,0 +1,366 @@
+"""Wire schemas for models and meetings: input and output declared separately, by hand."""
+
+from datetime import datetime, timedelta, timezone
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server import enums
+
+VN_TZ = timezone(timedelta(hours=7))
+TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
+PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
+
+REQUIRED_VI = "Trường bắt buộc (*)"
+
+
+def one_of(enum: dict) -> validate.OneOf:
+    """Validate that a value is one of an enum's codes."""
+    return validate.OneOf(list(enum))
+
+
+class LocalDateTime(fields.DateTime):
+    """A wall-clock time in Vietnam; an offset, if sent, is converted to UTC+7 and dropped."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
+        return parsed
+
+
+class UuidString(fields.UUID):
+    """A UUID validated on input and kept as its canonical string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+class MetricIn(Schema):
+    """One measured result of a model: income, households, land donated…"""
+
+    metric = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    value = fields.Float(required=True, allow_nan=False)
+    unit = fields.String(validate=validate.Length(max=50), allow_none=True)
+
+
+class AttendeeIn(Schema):
+    """A person at a meeting (DOMAIN.md §2.5)."""
+
+    full_name = fields.String(validate=validate.Length(max=255), allow_none=True)
+    position = fields.String(validate=validate.Length(max=255), allow_none=True)
+    org_name = fields.String(validate=validate.Length(max=255), allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    role = fields.String(required=True, validate=one_of(enums.ATTENDEE_ROLE))
+    attendance = fields.String(load_default="CO_MAT", validate=one_of(enums.ATTENDANCE))
+    absent_reason = fields.String(validate=validate.Length(max=500), allow_none=True)
+    gender = fields.String(validate=one_of(enums.GENDER), allow_none=True)
+    ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
+    phone = fields.String(validate=validate.Length(max=32), allow_none=True)
+
+    @validates_schema
+    def _named_when_it_matters(self, data, **kwargs):
+        if (
+            data.get("role") in ("CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY")
+            and not (data.get("full_name") or "").strip()
+        ):
+            raise ValidationError(REQUIRED_VI, "full_name")
+
+
+class SiteIn(Schema):
+    """A connection point (điểm cầu) of an online meeting."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    unit_id = fields.Integer(allow_none=True)
+    chair = fields.String(validate=validate.Length(max=255), allow_none=True)
+
+
+class RecordIn(Schema):
+    """Fields every record input shares."""
+
+    id = UuidString(required=True)
+    owner_unit_id = fields.Integer(required=True)
+    notes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class ModelIn(RecordIn):
+    """A model or exemplar as a client sends it (DOMAIN.md §2.3)."""
+
+    kind = fields.String(required=True, validate=one_of(enums.MODEL_KIND))
+    subject_type = fields.String(required=True, validate=one_of(enums.SUBJECT_TYPE))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    field = fields.String(required=True, validate=one_of(enums.FIELD))
+    collective_name = fields.String(validate=validate.Length(max=500), allow_none=True)
+    person_name = fields.String(validate=validate.Length(max=255), allow_none=True)
+    person_position = fields.String(validate=validate.Length(max=255), allow_none=True)
+    person_gender = fields.String(validate=one_of(enums.GENDER), allow_none=True)
+    person_ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
+    person_birth_year = fields.Integer(validate=validate.Range(1900, 2100), allow_none=True)
+    commune_unit_id = fields.Integer(required=True)
+    locality = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    lead_org = fields.String(validate=validate.Length(max=255), allow_none=True)
+    start_date = fields.Date(required=True)
+    status = fields.String(required=True, validate=one_of(enums.MODEL_STATUS))
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
+    year_registered = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    objective = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
+    method = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
+    results = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    metrics = fields.List(fields.Nested(MetricIn), validate=validate.Length(max=50))
+    topic_tags = fields.List(
+        fields.String(validate=one_of(enums.TOPIC_TAG)), validate=validate.Length(max=20)
+    )
+    replicated_from_id = UuidString(allow_none=True)
+    geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
+    geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
+    geo_accuracy = fields.Float(validate=validate.Range(0, 1e6), allow_none=True, allow_nan=False)
+
+    @validates_schema
+    def _subject(self, data, partial=None, **kwargs):
+        if partial:
+            return
+        for key in ("name", "locality", "objective", "method"):
+            if key in data and _blank(data[key]):
+                raise ValidationError(REQUIRED_VI, key)
+        if data.get("subject_type") == "TAP_THE" and _blank(data.get("collective_name")):
+            raise ValidationError(REQUIRED_VI, "collective_name")
+        if data.get("subject_type") == "CA_NHAN" and _blank(data.get("person_name")):
+            raise ValidationError(REQUIRED_VI, "person_name")
+
+
+class MeetingIn(RecordIn):
+    """A meeting or activity as a client sends it (DOMAIN.md §2.4)."""
+
+    type = fields.String(required=True, validate=one_of(enums.MEETING_TYPE))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
+    organizer_unit_id = fields.Integer(required=True)
+    co_organizer_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+    start_at = LocalDateTime(required=True)
+    end_at = LocalDateTime(allow_none=True)
+    part_of_day = fields.String(
+        validate=validate.OneOf(["SANG", "CHIEU", "TOI", "CA_NGAY"]), allow_none=True
+    )
+    location = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
+    geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
+    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200))
+    planned_count = fields.Integer(validate=validate.Range(0, 1_000_000), allow_none=True)
+    actual_count = fields.Integer(validate=validate.Range(0, 1_000_000), allow_none=True)
+    count_is_approx = fields.Boolean()
+    audience = fields.List(
+        fields.String(validate=one_of(enums.AUDIENCE)), validate=validate.Length(max=20)
+    )
+    report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
+    agenda = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    content_summary = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
+    speeches_count = fields.Integer(validate=validate.Range(0, 100_000), allow_none=True)
+    conclusion = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    outcomes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    linked_model_ids = fields.List(UuidString(), validate=validate.Length(max=100))
+    minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
+    attendees = fields.List(fields.Nested(AttendeeIn), validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _meeting_rules(self, data, partial=None, **kwargs):
+        if partial:
+            return
+        for key in ("title", "location", "content_summary"):
+            if key in data and _blank(data[key]):
+                raise ValidationError(REQUIRED_VI, key)
+        start, end = data.get("start_at"), data.get("end_at")
+        if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
+            raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu", "end_at")
+        if data.get("type") in ("SO_KET", "TONG_KET") and not data.get("report_period"):
+            raise ValidationError(REQUIRED_VI, "report_period")
+        if data.get("format") == "TRUC_TUYEN" and not data.get("sites"):
+            raise ValidationError("Cần ít nhất một điểm cầu", "sites")
+        chairs = [a for a in data.get("attendees") or [] if a["role"] in enums.CHAIR_ROLES]
+        if not chairs:
+            raise ValidationError("Cần ít nhất một người chủ trì", "attendees")
+
+
+class RecordOut(Schema):
+    """Fields every record output shares, including the server-owned ones."""
+
+    id = fields.String()
+    version = fields.Integer()
+    deleted = fields.Boolean()
+    owner_unit_id = fields.Integer()
+    review_status = fields.String()
+    review_comment = fields.String(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)
+    reviewed_by_name = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    created_by_id = fields.Integer(allow_none=True)
+    updated_by_id = fields.Integer(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class MetricOut(Schema):
+    """One measured result."""
+
+    metric = fields.String()
+    value = fields.Float()
+    unit = fields.String(allow_none=True)
+
+
+class ModelOut(RecordOut):
+    """A model or exemplar as clients receive it."""
+
+    kind = fields.String()
+    subject_type = fields.String()
+    name = fields.String()
+    field = fields.String()
+    collective_name = fields.String(allow_none=True)
+    person_name = fields.String(allow_none=True)
+    person_position = fields.String(allow_none=True)
+    person_gender = fields.String(allow_none=True)
+    person_ethnicity = fields.String(allow_none=True)
+    person_birth_year = fields.Integer(allow_none=True)
+    commune_unit_id = fields.Integer()
+    locality = fields.String()
+    lead_org = fields.String(allow_none=True)
+    start_date = fields.Date()
+    status = fields.String()
+    period = fields.String()
+    year_registered = fields.Integer()
+    objective = fields.String()
+    method = fields.String()
+    results = fields.String(allow_none=True)
+    metrics = fields.List(fields.Nested(MetricOut))
+    topic_tags = fields.List(fields.String())
+    replicated_from_id = fields.String(allow_none=True)
+    geo_lat = fields.Float(allow_none=True)
+    geo_lon = fields.Float(allow_none=True)
+    geo_accuracy = fields.Float(allow_none=True)
+
+
+class AttendeeOut(Schema):
+    """A person at a meeting."""
+
+    full_name = fields.String(allow_none=True)
+    position = fields.String(allow_none=True)
+    org_name = fields.String(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
+    role = fields.String()
+    attendance = fields.String()
+    absent_reason = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    ethnicity = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
+class SiteOut(Schema):
+    """A connection point."""
+
+    name = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    chair = fields.String(allow_none=True)
+
+
+class NaiveDateTime(fields.DateTime):
+    """A wall-clock datetime written without an offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+class MeetingOut(RecordOut):
+    """A meeting as clients receive it."""
+
+    type = fields.String()
+    title = fields.String()
+    format = fields.String()
+    organizer_unit_id = fields.Integer()
+    co_organizer_ids = fields.List(fields.Integer())
+    start_at = NaiveDateTime()
+    end_at = NaiveDateTime(allow_none=True)
+    part_of_day = fields.String(allow_none=True)
+    location = fields.String()
+    geo_lat = fields.Float(allow_none=True)
+    geo_lon = fields.Float(allow_none=True)
+    sites = fields.List(fields.Nested(SiteOut))
+    planned_count = fields.Integer(allow_none=True)
+    actual_count = fields.Integer(allow_none=True)
+    count_is_approx = fields.Boolean()
+    audience = fields.List(fields.String())
+    report_period = fields.String(allow_none=True)
+    agenda = fields.String(allow_none=True)
+    content_summary = fields.String()
+    speeches_count = fields.Integer(allow_none=True)
+    conclusion = fields.String(allow_none=True)
+    outcomes = fields.String(allow_none=True)
+    linked_model_ids = fields.List(fields.String())
+    minutes_no = fields.String(allow_none=True)
+    attendees = fields.List(fields.Nested(AttendeeOut))
+
+
+class RecordQuery(Schema):
+    """Filters shared by the record lists."""
+
+    q = fields.String(validate=validate.Length(max=200))
+    unit_id = fields.Integer()
+    review_status = fields.String(validate=one_of(enums.REVIEW_STATUS))
+    date_from = fields.Date()
+    date_to = fields.Date()
+    include_deleted = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ModelQuery(RecordQuery):
+    """Filters for the model list."""
+
+    field = fields.String(validate=one_of(enums.FIELD))
+    kind = fields.String(validate=one_of(enums.MODEL_KIND))
+    subject_type = fields.String(validate=one_of(enums.SUBJECT_TYPE))
+    status = fields.String(validate=one_of(enums.MODEL_STATUS))
+    period = fields.String(validate=validate.Regexp(PERIOD_PATTERN))
+    year = fields.Integer(validate=validate.Range(2000, 2100))
+
+
+class MeetingQuery(RecordQuery):
+    """Filters for the meeting list."""
+
+    type = fields.String(validate=one_of(enums.MEETING_TYPE))
+    format = fields.String(validate=one_of(enums.MEETING_FORMAT))
+
+
+class ModelPageOut(Schema):
+    """A page of models."""
+
+    items = fields.List(fields.Nested(ModelOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class MeetingPageOut(Schema):
+    """A page of meetings."""
+
+    items = fields.List(fields.Nested(MeetingOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class WriteMeta(Schema):
+    """The version an update or delete is based on."""
+
+    version = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class ReviewIn(Schema):
+    """A review decision or workflow step on a record."""
+
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(["submit", "withdraw", "approve", "return", "cancel", "reopen"]),
+    )
+    version = fields.Integer(required=True, validate=validate.Range(min=0))
+    comment = fields.String(validate=validate.Length(max=TEXT), allow_none=True)

@@ -1,0 +1,377 @@
+"""Create, edit, delete and review records: one path for the JSON API and for sync."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import changes
+from server.audit import record_event
+from server.errors import ApiError
+from server.models import AuditEvent, Conflict, Device, ScopeRemoval, Unit, User
+from server.models.types import utcnow
+from server.records.tables import RecordTable, to_wire
+from server.scope import can_review, can_write, sees_unit
+from server.search import search_text
+from sync.merge import merge_fields
+from sync.workflow import LOCKED, WorkflowError, check_step
+
+# Fields the client never sets directly.
+KEY_FIELDS = ("id",)
+
+
+@dataclass
+class WriteResult:
+    """What a write did: the record, whether it was new, and any values kept aside."""
+
+    record: object
+    created: bool = False
+    applied: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def find(session: Session, table: RecordTable, record_id: str):
+    """Load a record by id, deleted or not."""
+    return session.get(table.model, record_id)
+
+
+def visible(
+    session: Session,
+    table: RecordTable,
+    record_id: str,
+    user: User,
+    *,
+    include_deleted: bool = False,
+):
+    """Load a record the user may see, or raise NOT_FOUND."""
+    record = find(session, table, record_id)
+    if record is None or (record.deleted and not include_deleted):
+        raise ApiError("NOT_FOUND")
+    if not sees_unit(user, session.get(Unit, record.owner_unit_id)):
+        raise ApiError("NOT_FOUND")
+    return record
+
+
+def _check_units(session: Session, table: RecordTable, values: dict, actor: User) -> None:
+    errors = {}
+    for name in table.scoped_unit_fields:
+        if name in values and not sees_unit(actor, session.get(Unit, values[name])):
+            errors[name] = ["Đơn vị không thuộc phạm vi của bạn"]
+    for name in table.unit_fields:
+        if name in values and session.get(Unit, values[name]) is None:
+            errors[name] = ["Đơn vị không tồn tại"]
+    if errors:
+        raise ApiError("VALIDATION_FAILED", {"fields": errors})
+
+
+def _validate_whole(table: RecordTable, record, updates: dict) -> None:
+    """Validate the record as it would be after the updates, cross-field rules included."""
+    schema = table.input_schema()
+    wire = {k: v for k, v in schema.dump(record).items() if v is not None}
+    wire.update({k: to_wire(v) for k, v in updates.items()})
+    wire = {k: v for k, v in wire.items() if v is not None}
+    schema.load(wire)
+
+
+def _snapshot(record, names) -> dict:
+    return {n: to_wire(getattr(record, n)) for n in names}
+
+
+def _refresh_search(table: RecordTable, record) -> None:
+    record.search_text = search_text(*(getattr(record, f) for f in table.search_fields))
+
+
+def create(
+    session: Session, table: RecordTable, raw: dict, *, actor: User, device: Device | None
+) -> WriteResult:
+    """Create a record from a complete client payload."""
+    if not can_write(actor):
+        raise ApiError("FORBIDDEN")
+    values = table.input_schema().load(raw)
+    _check_units(session, table, values, actor)
+    now = utcnow()
+    record = table.model(
+        **values,
+        version=1,
+        deleted=False,
+        review_status="NHAP",
+        field_versions=dict.fromkeys(values, 1),
+        created_at=now,
+        updated_at=now,
+        created_by_id=actor.id,
+        updated_by_id=actor.id,
+        device_id=device.id if device else None,
+    )
+    _refresh_search(table, record)
+    session.add(record)
+    changes.stamp(session, [record])
+    record_event(
+        session,
+        user=actor,
+        device=device,
+        table=table.name,
+        record_id=record.id,
+        action="create",
+        after=_snapshot(record, values),
+    )
+    return WriteResult(record=record, created=True, applied=sorted(values))
+
+
+def update(
+    session: Session,
+    table: RecordTable,
+    record,
+    raw: dict,
+    *,
+    base_version: int,
+    actor: User,
+    device: Device | None,
+    strict: bool,
+) -> WriteResult:
+    """Apply an edit of some fields; strict edits need the current version, others merge."""
+    if not can_write(actor) or not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
+        raise ApiError("NOT_FOUND")
+    values = table.input_schema(partial=True).load(raw)
+    for key in KEY_FIELDS:
+        values.pop(key, None)
+    _check_units(session, table, values, actor)
+    reason = "DELETED" if record.deleted else "LOCKED" if record.review_status in LOCKED else None
+    if reason and strict:
+        raise ApiError("RECORD_DELETED" if record.deleted else "RECORD_LOCKED")
+    if reason:
+        # Nothing is lost: every value the record refused is kept as a conflict to restore.
+        lost = [n for n in values if getattr(record, n) != values[n]]
+        conflicts = [
+            _conflict(session, table, record, n, values[n], reason, base_version, actor, device)
+            for n in lost
+        ]
+        changes.stamp(session, conflicts)
+        code = "RECORD_DELETED" if record.deleted else "RECORD_LOCKED"
+        raise KeptAsideError(code, conflicts)
+    if strict:
+        if base_version != record.version:
+            raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
+        apply = {n: v for n, v in values.items() if getattr(record, n) != v}
+        lost_fields = []
+    else:
+        current = {n: getattr(record, n) for n in values}
+        outcome = merge_fields(current, record.field_versions or {}, base_version, values)
+        apply = outcome.apply
+        lost_fields = outcome.conflicts
+    if apply:
+        _validate_whole(table, record, apply)
+    before = _snapshot(record, apply)
+    old_owner = record.owner_unit_id
+    result = WriteResult(record=record, applied=sorted(apply))
+    stamped: list = []
+    if apply:
+        record.version += 1
+        versions = dict(record.field_versions or {})
+        for name, value in apply.items():
+            setattr(record, name, value)
+            versions[name] = record.version
+        record.field_versions = versions
+        record.updated_at = utcnow()
+        record.updated_by_id = actor.id
+        record.device_id = device.id if device else None
+        _refresh_search(table, record)
+        stamped.append(record)
+        record_event(
+            session,
+            user=actor,
+            device=device,
+            table=table.name,
+            record_id=record.id,
+            action="update",
+            before=before,
+            after=_snapshot(record, apply),
+        )
+    for item in lost_fields:
+        result.conflicts.append(
+            _conflict(
+                session,
+                table,
+                record,
+                item.field,
+                item.lost,
+                "SAME_FIELD",
+                base_version,
+                actor,
+                device,
+            )
+        )
+    stamped.extend(result.conflicts)
+    if "owner_unit_id" in apply and old_owner != record.owner_unit_id:
+        removal = ScopeRemoval(
+            table_name=table.name,
+            record_id=record.id,
+            from_unit_id=old_owner,
+            to_unit_id=record.owner_unit_id,
+        )
+        session.add(removal)
+        stamped.append(removal)
+    changes.stamp(session, stamped)
+    return result
+
+
+class KeptAsideError(ApiError):
+    """A refused edit whose values were stored as conflicts."""
+
+    def __init__(self, code: str, conflicts: list[Conflict]):
+        super().__init__(code, {"conflict_ids": [c.id for c in conflicts]})
+        self.conflicts = conflicts
+
+
+def _conflict(
+    session: Session,
+    table: RecordTable,
+    record,
+    name: str,
+    lost,
+    reason: str,
+    base_version: int,
+    actor: User,
+    device: Device | None,
+) -> Conflict:
+    conflict = Conflict(
+        id=str(uuid.uuid4()),
+        table_name=table.name,
+        record_id=record.id,
+        owner_unit_id=record.owner_unit_id,
+        field=name,
+        kept_value=to_wire(getattr(record, name)),
+        lost_value=to_wire(lost),
+        reason=reason,
+        base_version=base_version,
+        record_version=record.version,
+        lost_by_id=actor.id,
+        lost_device_id=device.id if device else None,
+        created_at=utcnow(),
+    )
+    session.add(conflict)
+    record_event(
+        session,
+        user=actor,
+        device=device,
+        table=table.name,
+        record_id=record.id,
+        action="conflict",
+        before={name: conflict.kept_value},
+        after={name: conflict.lost_value},
+        comment=reason,
+    )
+    return conflict
+
+
+def delete(
+    session: Session,
+    table: RecordTable,
+    record,
+    *,
+    base_version: int,
+    actor: User,
+    device: Device | None,
+    strict: bool,
+) -> None:
+    """Soft-delete a record, leaving a tombstone that devices pull."""
+    if not can_write(actor) or not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
+        raise ApiError("NOT_FOUND")
+    if record.deleted:
+        return
+    if record.review_status == "DA_DUYET":
+        raise ApiError("RECORD_LOCKED")
+    if strict and base_version != record.version:
+        raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
+    record.deleted = True
+    record.version += 1
+    record.updated_at = utcnow()
+    record.updated_by_id = actor.id
+    record.device_id = device.id if device else None
+    changes.stamp(session, [record])
+    record_event(
+        session,
+        user=actor,
+        device=device,
+        table=table.name,
+        record_id=record.id,
+        action="delete",
+        before={"deleted": False},
+        after={"deleted": True},
+    )
+
+
+def review(
+    session: Session,
+    table: RecordTable,
+    record,
+    *,
+    action: str,
+    based_on: int,
+    comment: str | None,
+    actor: User,
+    device: Device | None,
+) -> None:
+    """Take a workflow step on a record: submit, withdraw, cancel, approve, return, reopen."""
+    unit = session.get(Unit, record.owner_unit_id)
+    if record.deleted or not sees_unit(actor, unit):
+        raise ApiError("NOT_FOUND")
+    try:
+        target = check_step(
+            action,
+            record.review_status,
+            is_writer=can_write(actor),
+            is_reviewer=can_review(actor),
+            is_own_record=record.created_by_id == actor.id,
+            based_on=based_on,
+            current_version=record.version,
+            comment=comment,
+        )
+    except WorkflowError as exc:
+        raise ApiError(
+            exc.code,
+            {
+                "reason": exc.detail,
+                "status": record.review_status,
+                "current_version": record.version,
+            },
+        ) from exc
+    before = {"review_status": record.review_status}
+    record.review_status = target
+    record.version += 1
+    record.field_versions = {**(record.field_versions or {}), "review_status": record.version}
+    now = utcnow()
+    if action in ("approve", "return", "reopen"):
+        record.review_comment = (comment or "").strip() or None
+        record.reviewed_at = now
+        record.reviewed_by_name = actor.full_name
+    record.updated_at = now
+    changes.stamp(session, [record])
+    record_event(
+        session,
+        user=actor,
+        device=device,
+        table=table.name,
+        record_id=record.id,
+        action=action,
+        before=before,
+        after={"review_status": target},
+        comment=comment,
+    )
+
+
+def history(session: Session, table: RecordTable, record) -> list:
+    """Return the audit events of a record, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.table_name == table.name, AuditEvent.record_id == record.id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def validation_errors(exc: ValidationError) -> dict:
+    """Return marshmallow messages as a dict."""
+    return exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}

@@ -1,0 +1,59 @@
+"""The record tables phones sync, with their schemas: the allow-list of the sync protocol."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from marshmallow import Schema
+
+from server.models import Meeting, ModelRecord
+from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """One synced record table: its model, schemas and the fields that carry meaning."""
+
+    name: str
+    model: type
+    input_schema: type[Schema]
+    output_schema: type[Schema]
+    search_fields: tuple[str, ...]
+    # Unit references that must lie within the writer's scope.
+    scoped_unit_fields: tuple[str, ...]
+    # Unit references that must merely exist.
+    unit_fields: tuple[str, ...]
+    date_field: str
+
+
+MODELS = RecordTable(
+    name="models",
+    model=ModelRecord,
+    input_schema=ModelIn,
+    output_schema=ModelOut,
+    search_fields=("name", "collective_name", "person_name", "locality", "lead_org", "objective"),
+    scoped_unit_fields=("owner_unit_id", "commune_unit_id"),
+    unit_fields=(),
+    date_field="start_date",
+)
+
+MEETINGS = RecordTable(
+    name="meetings",
+    model=Meeting,
+    input_schema=MeetingIn,
+    output_schema=MeetingOut,
+    search_fields=("title", "location", "content_summary"),
+    scoped_unit_fields=("owner_unit_id",),
+    unit_fields=("organizer_unit_id",),
+    date_field="start_at",
+)
+
+TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}
+
+
+def to_wire(value):
+    """Turn a stored value into its JSON form, for audit events and conflict records."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

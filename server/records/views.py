@@ -1,0 +1,17 @@
+"""Output schemas for what the API shows about records besides the records themselves."""
+
+from marshmallow import Schema, fields
+
+
+class AuditEventOut(Schema):
+    """One step in a record's history."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    user_id = fields.Integer(allow_none=True)
+    user_name = fields.Function(lambda e: e.user.full_name if e.user else None)
+    device_id = fields.String(allow_none=True)
+    action = fields.String()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    comment = fields.String(allow_none=True)

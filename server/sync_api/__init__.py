@@ -1,0 +1,1 @@
+"""The HTTP endpoint and storage around the pure sync engine."""

@@ -1,0 +1,1 @@
+"""The unit tree: official administrative units and the offices that work in them."""

@@ -1,0 +1,74 @@
+"""HTTP routes for the unit tree."""
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from server.apidoc import doc
+from server.auth.guard import auth_required
+from server.errors import ApiError
+from server.extensions import db
+from server.http import load, load_args, respond
+from server.models import Unit
+from server.pagination import paginate
+from server.scope import sees_unit, unit_filter
+from server.search import like_pattern
+from server.units import service
+from server.units.schemas import UnitIn, UnitOut, UnitPageOut, UnitPatch, UnitQuery
+
+bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
+
+
+def _visible_unit(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if not sees_unit(g.user, unit):
+        raise ApiError("NOT_FOUND")
+    return unit
+
+
+@bp.get("")
+@doc("List units in scope", query=UnitQuery, response=UnitPageOut)
+@auth_required()
+def list_units():
+    args = load_args(UnitQuery())
+    query = select(Unit).where(unit_filter(g.user, Unit.id)).order_by(Unit.path)
+    if "within" in args:
+        query = query.where(Unit.path.startswith(_visible_unit(args["within"]).path))
+    if "parent_id" in args:
+        query = query.where(Unit.parent_id == args["parent_id"])
+    if "level" in args:
+        query = query.where(Unit.level == args["level"])
+    if args.get("q"):
+        query = query.where(Unit.search_text.like(like_pattern(args["q"]), escape="\\"))
+    return respond(UnitPageOut(), paginate(db.session, query, args["page"], args["per_page"]))
+
+
+@bp.get("/<int:unit_id>")
+@doc("One unit", response=UnitOut)
+@auth_required()
+def get_unit(unit_id: int):
+    return respond(UnitOut(), _visible_unit(unit_id))
+
+
+@bp.post("")
+@doc("Create a unit (admin)", body=UnitIn, response=UnitOut, status=201)
+@auth_required("QUAN_TRI")
+def create_unit():
+    data = load(UnitIn())
+    _visible_unit(data["parent_id"])
+    unit = service.create_unit(db.session, actor=g.user, device=g.device, data=data)
+    return respond(UnitOut(), unit, 201)
+
+
+@bp.patch("/<int:unit_id>")
+@doc("Change a unit, its parent or its successors (admin)", body=UnitPatch, response=UnitOut)
+@auth_required("QUAN_TRI")
+def update_unit(unit_id: int):
+    data = load(UnitPatch(), partial=True)
+    unit = _visible_unit(unit_id)
+    if data.get("parent_id"):
+        _visible_unit(data["parent_id"])
+    for successor_id in data.get("successor_ids") or []:
+        _visible_unit(successor_id)
+    return respond(
+        UnitOut(), service.update_unit(db.session, unit, actor=g.user, device=g.device, data=data)
+    )

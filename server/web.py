@@ -1,0 +1,98 @@
+"""Serve the PWA's files with the right caching, compression and security headers."""
+
+import gzip
+import hashlib
+import mimetypes
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, request
+
+PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".svg", ".txt"}
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+bp = Blueprint("web", __name__)
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("text/javascript", ".mjs")
+
+# (path, mtime_ns) -> (raw bytes, gzip bytes, etag): each asset is compressed once per version.
+_cache: dict[tuple[str, int], tuple[bytes, bytes, str]] = {}
+
+
+def _load(path: Path) -> tuple[bytes, bytes, str]:
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _cache:
+        raw = path.read_bytes()
+        packed = gzip.compress(raw, compresslevel=9, mtime=0)
+        _cache[key] = (raw, packed, '"' + hashlib.sha256(raw).hexdigest()[:32] + '"')
+    return _cache[key]
+
+
+def _serve(relative: str) -> Response:
+    path = (PWA_DIR / relative).resolve()
+    if not path.is_relative_to(PWA_DIR) or not path.is_file() or path.name.startswith("."):
+        abort(404)
+    raw, packed, etag = _load(path)
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if request.if_none_match and etag.strip('"') in request.if_none_match:
+        response = Response(status=304)
+    elif path.suffix in COMPRESSIBLE and "gzip" in (request.headers.get("Accept-Encoding") or ""):
+        response = Response(packed, mimetype=mime)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(raw, mimetype=mime)
+    response.headers["ETag"] = etag
+    response.headers["Vary"] = "Accept-Encoding"
+    if relative == "sw.js":
+        # The browser must always see a new service worker the moment it is deployed.
+        response.headers["Cache-Control"] = "no-cache, max-age=0"
+        response.headers["Service-Worker-Allowed"] = "/"
+    elif request.args.get("v"):
+        # Versioned URLs never change content: cache them for a year.
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/")
+def index():
+    return _serve("index.html")
+
+
+@bp.get("/<path:relative>")
+def asset(relative: str):
+    if relative.startswith("api/"):
+        abort(404)
+    return _serve(relative)
+
+
+def init_security_headers(app: Flask) -> None:
+    """Send a strict Content-Security-Policy and related headers on every response."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
