@@ -1,0 +1,246 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, clients, and factories in pairs.
+
+The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second pass); without it each test
+session uses a fresh SQLite file. The schema is built once per session by running the real
+migrations; every test then starts from empty tables.
+"""
+
+import os
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from server import create_app
+from server.auth.passwords import hash_password
+from server.extensions import db
+from server.models import Unit, User
+from server.units.service import place, refresh_search
+
+TEST_PASSWORD = "mat-khau-thu-nghiem"  # a fixed password for test accounts only
+
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Return the URL of the test database, SQLite by default."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Build the schema once with the real migrations."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"}
+    )
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            db.session.execute(text("DROP SCHEMA public CASCADE"))
+            db.session.execute(text("CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        yield
+        db.session.remove()
+        downgrade(revision="base")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - names from metadata
+    db.session.execute(text("INSERT INTO sync_counter (id, value) VALUES (1, 0)"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, database_url):
+    """Return an app bound to an emptied test database."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test",
+            "LOGIN_MAX_FAILURES": 5,
+        }
+    )
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_unit(app):
+    """Return a factory of units placed in the tree."""
+
+    def factory(
+        name: str,
+        parent: Unit | None = None,
+        *,
+        level: str | None = None,
+        code: str | None = None,
+        **extra,
+    ) -> Unit:
+        unit = Unit(
+            code=code or uuid.uuid4().hex[:10],
+            name=name,
+            level=level or ("TRUNG_UONG" if parent is None else "XA"),
+            valid_from=date(2025, 7, 1),
+            aliases=[],
+            **extra,
+        )
+        db.session.add(unit)
+        place(db.session, unit, parent)
+        refresh_search(unit)
+        db.session.commit()
+        return unit
+
+    return factory
+
+
+@pytest.fixture
+def tree(create_unit):
+    """Return a small unit tree: root, a province with two communes, a foreign province."""
+    root = create_unit("Trung ương", code="TW", level="TRUNG_UONG")
+    province = create_unit("Tỉnh Nghệ An", root, level="TINH", code="40")
+    commune = create_unit("Xã Nậm Cắn", province, level="XA", code="17000", is_border=True)
+    sibling = create_unit("Xã Mường Xén", province, level="XA", code="17001")
+    foreign = create_unit("Tỉnh Hà Tĩnh", root, level="TINH", code="42")
+    foreign_commune = create_unit("Xã Cẩm Xuyên", foreign, level="XA", code="18000")
+    return {
+        "root": root,
+        "province": province,
+        "commune": commune,
+        "sibling": sibling,
+        "foreign": foreign,
+        "foreign_commune": foreign_commune,
+    }
+
+
+@pytest.fixture
+def create_user(app):
+    """Return a factory of users with the test password."""
+
+    def factory(
+        username: str,
+        unit: Unit,
+        roles: list[str],
+        *,
+        full_name: str | None = None,
+        active: bool = True,
+    ) -> User:
+        user = User(
+            username=username,
+            full_name=full_name or username.title(),
+            unit=unit,
+            roles=roles,
+            active=active,
+            password_hash=hash_password(TEST_PASSWORD),
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that signs a user in and gives back request headers with the token."""
+
+    def do_login(username: str, device_name: str = "Điện thoại thử") -> dict:
+        response = client.post(
+            "/api/v1/auth/login",
+            json={"username": username, "password": TEST_PASSWORD, "device_name": device_name},
+        )
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": "Bearer " + response.get_json()["token"]}
+
+    return do_login
+
+
+@pytest.fixture
+def officer(tree, create_user):
+    """Return a field officer of the commune."""
+    return create_user("canbo", tree["commune"], ["CAN_BO_NHAP"], full_name="Lò Văn Minh")
+
+
+@pytest.fixture
+def reviewer(tree, create_user):
+    """Return a reviewer at the province."""
+    return create_user("lanhdao", tree["province"], ["LANH_DAO_DUYET"], full_name="Nguyễn Thị Hoa")
+
+
+@pytest.fixture
+def admin(tree, create_user):
+    """Return a system administrator."""
+    return create_user("quantri", tree["root"], ["QUAN_TRI"], full_name="Quản Trị Viên")
+
+
+def model_payload(owner: Unit, commune: Unit | None = None, **overrides) -> dict:
+    """Return a complete, valid model payload as a phone would send it."""
+    body = {
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": owner.id,
+        "kind": "MO_HINH",
+        "subject_type": "TAP_THE",
+        "name": "Khéo trong vận động nhân dân thực hiện vệ sinh môi trường",
+        "field": "VAN_HOA_XA_HOI",
+        "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
+        "commune_unit_id": (commune or owner).id,
+        "locality": "Bản Huồi Pủng",
+        "start_date": "2024-03-01",
+        "status": "DANG_DUY_TRI",
+        "period": "GD_2021_2025",
+        "year_registered": 2024,
+        "objective": "Giữ gìn vệ sinh môi trường bản làng",
+        "method": "Phân công hội viên phụ trách từng cụm dân cư",
+        "results": "100% hộ gia đình có hố rác",
+        "metrics": [{"metric": "Số hộ tham gia", "value": 120, "unit": "hộ"}],
+        "topic_tags": ["MOI_TRUONG"],
+    }
+    body.update(overrides)
+    return body
+
+
+def meeting_payload(owner: Unit, **overrides) -> dict:
+    """Return a complete, valid meeting payload."""
+    body = {
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": owner.id,
+        "type": "TOA_DAM",
+        "title": "Tọa đàm nâng cao hiệu quả phong trào thi đua Dân vận khéo",
+        "format": "TRUC_TIEP",
+        "organizer_unit_id": owner.id,
+        "start_at": "2024-08-12T08:00",
+        "location": "Hội trường UBND xã",
+        "actual_count": 45,
+        "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
+        "attendees": [{"full_name": "Vi Văn Sơn", "role": "CHU_TRI", "position": "Bí thư"}],
+    }
+    body.update(overrides)
+    return body
