@@ -24,6 +24,21 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # Let SQLAlchemy, not the driver, decide where transactions begin (see _sqlite_begin).
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """Start SQLite transactions as IMMEDIATE.
+
+    The driver's own deferred BEGIN breaks savepoints, and a deferred transaction that reads and
+    then writes fails at once with SQLITE_BUSY when another worker wrote in between, instead of
+    waiting out the busy timeout. Taking the write lock up front trades reader concurrency,
+    which the embedded database does not need, for pushes that never fail spuriously.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -59,6 +59,16 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Bản ghi đã bị xóa trên máy chủ.",
         "The record was deleted on the server.",
     ),
+    "SEQ_GAP": (
+        409,
+        "Thứ tự thay đổi gửi lên bị đứt quãng.",
+        "The mutation sequence has a gap.",
+    ),
+    "UNKNOWN_TABLE": (
+        422,
+        "Bảng dữ liệu không được đồng bộ.",
+        "This table is not synced.",
+    ),
     "DUPLICATE": (409, "Đã tồn tại.", "Already exists."),
     "PAYLOAD_TOO_LARGE": (
         413,

@@ -22,7 +22,13 @@ class MergeOutcome:
 
 
 def merge_fields(
-    current: dict, field_versions: dict, base_version: int, changes: dict
+    current: dict,
+    field_versions: dict,
+    base_version: int,
+    changes: dict,
+    *,
+    writers: dict | None = None,
+    writer: str | None = None,
 ) -> MergeOutcome:
     """Decide, field by field, how an edit based on base_version meets the current record.
 
@@ -31,12 +37,17 @@ def merge_fields(
     - A field changed after base_version to another value is a conflict: the value already on
       the server is kept (first to reach the server wins, deterministically) and the edit's
       value is returned as the lost value, to be stored where people can restore it.
+    - A field last changed by the same writer (device) is not a conflict: a device knows its
+      own edits, even those it made before it learned the versions they got.
     """
+    writers = writers or {}
     outcome = MergeOutcome()
     for name, value in changes.items():
         if current.get(name) == value:
             outcome.unchanged.append(name)
-        elif int(field_versions.get(name, 0)) > base_version:
+        elif int(field_versions.get(name, 0)) > base_version and (
+            writer is None or writers.get(str(field_versions.get(name))) != writer
+        ):
             outcome.conflicts.append(FieldConflict(name, current.get(name), value))
         else:
             outcome.apply[name] = value

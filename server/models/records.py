@@ -25,6 +25,9 @@ class SyncedRecord:
     reviewed_by_name: Mapped[str | None] = mapped_column(String(255))
     # The record version at which each field last changed: the base of field-level merge.
     field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Which device wrote each recent version ({"3": device_id}): a device never conflicts
+    # with its own earlier edits, even when it made them before learning their versions.
+    version_writers: Mapped[dict] = mapped_column(JSON, default=dict)
     # Diacritic-folded, lower-cased text of the searchable fields, filled on every write.
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -79,6 +79,21 @@ def _snapshot(record, names) -> dict:
     return {n: to_wire(getattr(record, n)) for n in names}
 
 
+# Enough history to recognise a device's own edits across a long offline spell.
+MAX_WRITERS = 100
+
+
+def _bump(record, device: Device | None) -> None:
+    """Increment the version and remember which device wrote it."""
+    record.version += 1
+    writers = dict(record.version_writers or {})
+    writers[str(record.version)] = device.id if device else None
+    if len(writers) > MAX_WRITERS:
+        for key in sorted(writers, key=int)[: len(writers) - MAX_WRITERS]:
+            del writers[key]
+    record.version_writers = writers
+
+
 def _refresh_search(table: RecordTable, record) -> None:
     record.search_text = search_text(*(getattr(record, f) for f in table.search_fields))
 
@@ -98,6 +113,7 @@ def create(
         deleted=False,
         review_status="NHAP",
         field_versions=dict.fromkeys(values, 1),
+        version_writers={"1": device.id if device else None},
         created_at=now,
         updated_at=now,
         created_by_id=actor.id,
@@ -157,7 +173,14 @@ def update(
         lost_fields = []
     else:
         current = {n: getattr(record, n) for n in values}
-        outcome = merge_fields(current, record.field_versions or {}, base_version, values)
+        outcome = merge_fields(
+            current,
+            record.field_versions or {},
+            base_version,
+            values,
+            writers=record.version_writers or {},
+            writer=device.id if device else None,
+        )
         apply = outcome.apply
         lost_fields = outcome.conflicts
     if apply:
@@ -167,7 +190,7 @@ def update(
     result = WriteResult(record=record, applied=sorted(apply))
     stamped: list = []
     if apply:
-        record.version += 1
+        _bump(record, device)
         versions = dict(record.field_versions or {})
         for name, value in apply.items():
             setattr(record, name, value)
@@ -285,7 +308,7 @@ def delete(
     if strict and base_version != record.version:
         raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
     record.deleted = True
-    record.version += 1
+    _bump(record, device)
     record.updated_at = utcnow()
     record.updated_by_id = actor.id
     record.device_id = device.id if device else None
@@ -339,7 +362,7 @@ def review(
         ) from exc
     before = {"review_status": record.review_status}
     record.review_status = target
-    record.version += 1
+    _bump(record, device)
     record.field_versions = {**(record.field_versions or {}), "review_status": record.version}
     now = utcnow()
     if action in ("approve", "return", "reopen"):

@@ -1,5 +1,47 @@
-"""The one sync endpoint."""
+"""The one sync endpoint (PROTOCOL.md)."""
 
-from flask import Blueprint
+import gzip
+import json
+
+from flask import Blueprint, Response, g, request
+
+from server.apidoc import doc
+from server.auth.guard import auth_required
+from server.errors import ApiError
+from server.extensions import db
+from server.http import json_body
+from server.sync_api.store import SqlStore
+from sync.engine import sync
+from sync.messages import ProtocolError, parse_request
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+# Below this size gzip's own header and trailer outweigh what it saves.
+GZIP_MIN_BYTES = 512
+
+
+@bp.post("/sync")
+@doc("Push mutations and pull changes in one round trip (see sync/PROTOCOL.md)")
+@auth_required()
+def sync_endpoint():
+    try:
+        sync_request = parse_request(json_body())
+    except ProtocolError as exc:
+        raise ApiError(exc.code, exc.details) from exc
+    store = SqlStore(
+        db.session,
+        g.device,
+        pending=sync_request.pending or 0,
+        app_version=sync_request.app_version,
+    )
+    try:
+        body = sync(store, sync_request)
+    except ProtocolError as exc:
+        raise ApiError(exc.code, exc.details) from exc
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    response = Response(payload, mimetype="application/json")
+    if len(payload) >= GZIP_MIN_BYTES and "gzip" in (request.headers.get("Accept-Encoding") or ""):
+        response.set_data(gzip.compress(payload, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+    return response

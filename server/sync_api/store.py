@@ -1,0 +1,305 @@
+"""SQL storage behind the pure sync engine, for one device."""
+
+import hashlib
+from datetime import timedelta
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server import changes
+from server.errors import ApiError, message_for, validation_error
+from server.models import Conflict, Device, ScopeRemoval, Unit
+from server.models.types import utcnow
+from server.records import conflicts, service
+from server.records.tables import TABLES
+from server.scope import sees_unit
+from server.sync_api.schemas import ConflictOut
+from server.units.schemas import UnitOut
+from sync.engine import Applied, Page, RejectedError
+from sync.messages import Mutation
+
+# A no-op sync would otherwise write the device row every time; once a minute is enough to
+# show supervisors who is behind, and keeps idle syncs read-only.
+STATUS_RESOLUTION = timedelta(minutes=1)
+REVIEW_KEYS = {"id", "action", "comment"}
+RESOLVE_KEYS = {"id", "resolution"}
+
+
+def scope_key(device: Device) -> str:
+    """Fingerprint what a device may see: its user's unit and roles."""
+    user = device.user
+    raw = f"{user.unit_id}|{user.unit.path}|{','.join(sorted(user.roles))}|{user.is_admin}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class SqlStore:
+    """Storage for one device's sync exchange."""
+
+    def __init__(
+        self, session: Session, device: Device, *, pending: int = 0, app_version: str | None = None
+    ):
+        self.session = session
+        self.device = device
+        self.user = device.user
+        self.pending = pending
+        self.app_version = app_version
+        self.current_scope = scope_key(device)
+
+    # --- push -------------------------------------------------------------------------------
+
+    def last_seq(self) -> int:
+        """Return the device's last applied seq."""
+        return self.device.last_seq
+
+    def set_last_seq(self, seq: int) -> None:
+        """Record the last applied seq with the mutation's effects."""
+        self.device.last_seq = seq
+
+    def finish_push(self) -> None:
+        """Commit the push; the pull reads in a fresh transaction."""
+        self.session.commit()
+
+    def apply(self, mutation: Mutation) -> Applied:
+        """Apply one mutation inside a savepoint."""
+        savepoint = self.session.begin_nested()
+        try:
+            applied = self._apply(mutation)
+        except service.KeptAsideError as kept:
+            savepoint.commit()  # the refused values are stored as conflicts: keep them
+            record = service.find(self.session, TABLES[mutation.table], mutation.record_id)
+            return Applied(
+                version=record.version, conflicts=[c.id for c in kept.conflicts], code=kept.code
+            )
+        except ValidationError as exc:
+            savepoint.rollback()
+            err = validation_error(exc)
+            raise RejectedError(
+                err.code, message_for(err.code), err.details, show_record=mutation.op != "put"
+            ) from exc
+        except ApiError as exc:
+            savepoint.rollback()
+            raise RejectedError(
+                exc.code,
+                exc.message or message_for(exc.code),
+                exc.details,
+                show_record=mutation.op != "put",
+            ) from exc
+        except Exception:
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+        return applied
+
+    def _apply(self, m: Mutation) -> Applied:
+        if m.op == "resolve":
+            return self._resolve(m)
+        table = TABLES.get(m.table)
+        if table is None:
+            raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": sorted(TABLES)})
+        record = service.find(self.session, table, m.record_id)
+        actor, device = self.user, self.device
+        if m.op == "put":
+            if record is None:
+                result = service.create(self.session, table, m.data, actor=actor, device=device)
+            else:
+                data = {k: v for k, v in m.data.items() if k != "id"}
+                result = service.update(
+                    self.session,
+                    table,
+                    record,
+                    data,
+                    base_version=m.base,
+                    actor=actor,
+                    device=device,
+                    strict=False,
+                )
+            rec = result.record
+            return Applied(
+                version=rec.version,
+                conflicts=[c.id for c in result.conflicts],
+                change_seq=rec.change_seq if result.applied else None,
+            )
+        if m.op == "delete":
+            if record is None:
+                return Applied()  # delete-of-missing is acknowledged (§4.4)
+            service.delete(
+                self.session,
+                table,
+                record,
+                base_version=m.base,
+                actor=actor,
+                device=device,
+                strict=False,
+            )
+            return Applied(version=record.version)
+        # review
+        unknown = set(m.data) - REVIEW_KEYS
+        if unknown:
+            raise ApiError(
+                "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
+            )
+        if record is None:
+            raise ApiError("NOT_FOUND")
+        comment = m.data.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            raise ApiError("VALIDATION_FAILED", {"fields": {"comment": ["Not a valid string."]}})
+        service.review(
+            self.session,
+            table,
+            record,
+            action=str(m.data.get("action")),
+            based_on=m.base,
+            comment=comment,
+            actor=actor,
+            device=device,
+        )
+        return Applied(version=record.version)
+
+    def _resolve(self, m: Mutation) -> Applied:
+        if m.table != "conflicts":
+            raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": ["conflicts"]})
+        unknown = set(m.data) - RESOLVE_KEYS
+        if unknown:
+            raise ApiError(
+                "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
+            )
+        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user)
+        conflicts.resolve(
+            self.session,
+            conflict,
+            str(m.data.get("resolution")),
+            actor=self.user,
+            device=self.device,
+        )
+        return Applied(version=conflict.record_version)
+
+    # --- pull -------------------------------------------------------------------------------
+
+    def scope_changed(self) -> bool:
+        """Tell whether the user's unit or roles changed since the device last pulled."""
+        self.current_scope = scope_key(self.device)
+        return self.device.scope_key not in (None, self.current_scope)
+
+    def _unit_ids(self):
+        if self.user.is_admin:
+            return None
+        return select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+
+    def pull(
+        self,
+        cursor: int,
+        limit: int,
+        show: list[tuple[str, str]],
+        echoes: dict[tuple[str, str], int],
+    ) -> Page:
+        """Return one consistent page of changes after the cursor (§5)."""
+        high = changes.current(self.session)
+        scoped = self._unit_ids()
+        rows: list[tuple[int, str, object]] = []
+        for name, table in TABLES.items():
+            query = select(table.model).where(
+                table.model.change_seq > cursor, table.model.change_seq <= high
+            )
+            if scoped is not None:
+                query = query.where(table.model.owner_unit_id.in_(scoped))
+            query = query.order_by(table.model.change_seq).limit(limit + 1)
+            rows.extend((r.change_seq, name, r) for r in self.session.scalars(query))
+        conflict_query = select(Conflict).where(
+            Conflict.change_seq > cursor, Conflict.change_seq <= high
+        )
+        if scoped is not None:
+            conflict_query = conflict_query.where(Conflict.owner_unit_id.in_(scoped))
+        rows.extend(
+            (c.change_seq, "conflicts", c)
+            for c in self.session.scalars(
+                conflict_query.order_by(Conflict.change_seq).limit(limit + 1)
+            )
+        )
+        rows.extend(
+            (u.change_seq, "units", u)
+            for u in self.session.scalars(self._unit_query(cursor, high).limit(limit + 1))
+        )
+        if scoped is not None:
+            rows.extend(
+                (r.change_seq, "removed", r)
+                for r in self.session.scalars(
+                    select(ScopeRemoval)
+                    .where(
+                        ScopeRemoval.change_seq > cursor,
+                        ScopeRemoval.change_seq <= high,
+                        ScopeRemoval.from_unit_id.in_(scoped),
+                        ScopeRemoval.to_unit_id.not_in(scoped),
+                    )
+                    .order_by(ScopeRemoval.change_seq)
+                    .limit(limit + 1)
+                )
+            )
+        rows.sort(key=lambda row: row[0])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = rows[-1][0] if more else high
+        page = self._render(rows, show, echoes)
+        self._record_status(next_cursor)
+        return Page(changes=page, cursor=next_cursor, more=more)
+
+    def _unit_query(self, cursor: int, high: int):
+        query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
+        if not self.user.is_admin:
+            path = self.user.unit.path
+            ancestors = [int(p) for p in path.strip("/").split("/") if p]
+            query = query.where(
+                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(ancestors)
+            )
+        return query.order_by(Unit.change_seq)
+
+    def _render(self, rows, show, echoes) -> dict:
+        out: dict = {}
+        seen: set[tuple[str, str]] = set()
+        dumpers = {name: table.output_schema() for name, table in TABLES.items()}
+        for _, kind, row in rows:
+            if kind == "units":
+                out.setdefault("units", []).append(UnitOut().dump(row))
+            elif kind == "conflicts":
+                out.setdefault("conflicts", []).append(ConflictOut().dump(row))
+            elif kind == "removed":
+                out.setdefault("removed", {}).setdefault(row.table_name, []).append(row.record_id)
+            else:
+                key = (kind, row.id)
+                seen.add(key)
+                if echoes.get(key) == row.change_seq:
+                    continue  # the device wrote exactly this; its result carries the version
+                out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
+        for kind, record_id in show:
+            if (kind, record_id) in seen or kind not in TABLES:
+                continue
+            row = service.find(self.session, TABLES[kind], record_id)
+            if row is not None and sees_unit(self.user, self.session.get(Unit, row.owner_unit_id)):
+                seen.add((kind, record_id))
+                out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
+        return out
+
+    def _record_status(self, cursor: int) -> None:
+        device, now = self.device, utcnow()
+        changed = (
+            device.scope_key != self.current_scope
+            or device.last_cursor != cursor
+            or device.pending_count != self.pending
+            or (self.app_version and device.app_version != self.app_version)
+            or device.last_sync_at is None
+            or now - device.last_sync_at >= STATUS_RESOLUTION
+        )
+        if changed:
+            device.scope_key = self.current_scope
+            device.last_cursor = cursor
+            device.pending_count = self.pending
+            if self.app_version:
+                device.app_version = self.app_version
+            device.last_sync_at = now
+        self.session.commit()
+
+
+def _dump_record(schema, row) -> dict:
+    if row.deleted:
+        return {"id": row.id, "version": row.version, "deleted": True}
+    return schema.dump(row)

@@ -1,0 +1,394 @@
+"""A Python client of the sync protocol, with its own local store and outbox.
+
+Used by the tests, the benchmarks and, later, by an intermediate office's node. It follows
+PROTOCOL.md to the letter: one request per exchange, gzip bodies, idempotent retries.
+"""
+
+import copy
+import gzip
+import http.client
+import json
+import os
+import tempfile
+import urllib.parse
+from dataclasses import dataclass, field
+
+from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
+
+RECORD_TABLES = ("models", "meetings")
+# Bodies smaller than this go uncompressed: gzip's framing would make them larger.
+GZIP_MIN_BYTES = 1024
+
+
+class SyncHttpError(Exception):
+    """A request-level error answer from the server."""
+
+    def __init__(self, status: int, body: dict | None):
+        error = (body or {}).get("error", {})
+        super().__init__(f"{status} {error.get('code')}")
+        self.status = status
+        self.code = error.get("code")
+        self.details = error.get("details", {})
+
+
+@dataclass
+class LocalState:
+    """Everything the device keeps: records, outbox, cursor, conflicts, units."""
+
+    records: dict = field(default_factory=lambda: {t: {} for t in RECORD_TABLES})
+    outbox: list = field(default_factory=list)
+    next_seq: int = 1
+    cursor: int = 0
+    units: dict = field(default_factory=dict)
+    conflicts: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """Return the state as plain JSON data."""
+        return {
+            "records": self.records,
+            "outbox": self.outbox,
+            "next_seq": self.next_seq,
+            "cursor": self.cursor,
+            "units": self.units,
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LocalState":
+        """Rebuild a state saved with to_json."""
+        return cls(**data)
+
+
+class FileStore:
+    """Persist a LocalState as one JSON file, replaced atomically on every save."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def load(self) -> LocalState:
+        """Read the state, or start empty."""
+        if not os.path.exists(self.path):
+            return LocalState()
+        with open(self.path, encoding="utf-8") as fh:
+            return LocalState.from_json(json.load(fh))
+
+    def save(self, state: LocalState) -> None:
+        """Write the state so that a crash leaves either the old or the new file."""
+        directory = os.path.dirname(os.path.abspath(self.path))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sync-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(state.to_json(), fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
+
+class MemoryStore:
+    """Keep a LocalState in memory only (deep-copied, as if it went to disk)."""
+
+    def __init__(self):
+        self._saved = LocalState().to_json()
+
+    def load(self) -> LocalState:
+        """Return a copy of the saved state."""
+        return LocalState.from_json(copy.deepcopy(self._saved))
+
+    def save(self, state: LocalState) -> None:
+        """Keep a copy of the state."""
+        self._saved = copy.deepcopy(state.to_json())
+
+
+@dataclass
+class Traffic:
+    """What one or more exchanges cost on the wire."""
+
+    requests: int = 0
+    bytes_up: int = 0
+    bytes_down: int = 0
+
+
+class Transport:
+    """One persistent HTTP/1.1 connection that counts every byte both ways."""
+
+    def __init__(self, base_url: str, timeout: float = 60.0):
+        parsed = urllib.parse.urlsplit(base_url)
+        self.host, self.port = parsed.hostname, parsed.port or 80
+        self.prefix = parsed.path.rstrip("/")
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+        self.traffic = Traffic()
+
+    def close(self) -> None:
+        """Drop the connection."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
+        """Send one POST and return status, headers and the (inflated) body."""
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        url = self.prefix + path
+        headers = {"Host": f"{self.host}:{self.port}", "Content-Length": str(len(body)), **headers}
+        request_head = (
+            f"POST {url} HTTP/1.1\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            + "\r\n"
+        )
+        try:
+            self.conn.putrequest("POST", url, skip_host=True, skip_accept_encoding=True)
+            for key, value in headers.items():
+                self.conn.putheader(key, value)
+            self.conn.endheaders(body)
+            response = self.conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException):
+            self.close()
+            raise
+        response_head = (
+            f"HTTP/1.1 {response.status} {response.reason}\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in response.getheaders())
+            + "\r\n"
+        )
+        self.traffic.requests += 1
+        self.traffic.bytes_up += len(request_head) + len(body)
+        self.traffic.bytes_down += len(response_head) + len(raw)
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        if response.getheader("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        return response.status, dict(response.getheaders()), raw
+
+
+@dataclass
+class SyncReport:
+    """What one sync() call did."""
+
+    results: list = field(default_factory=list)
+    pulled: int = 0
+    pages: int = 0
+    reset: bool = False
+
+
+class SyncClient:
+    """A device: local records, an outbox, and sync over one HTTP connection."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        store=None,
+        token: str | None = None,
+        app_version: str = "python-client",
+        compress: bool = True,
+        page_limit: int | None = None,
+        transport: Transport | None = None,
+    ):
+        self.transport = transport or Transport(base_url)
+        self.store = store or MemoryStore()
+        self.state = self.store.load()
+        self.token = token
+        self.app_version = app_version
+        self.compress = compress
+        self.page_limit = page_limit
+        self.user: dict | None = None
+
+    # --- account ----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str, device_name: str = "python") -> dict:
+        """Sign in; the token binds this client to a new device."""
+        body = json.dumps(
+            {
+                "username": username,
+                "password": password,
+                "device_name": device_name,
+                "app_version": self.app_version,
+            }
+        )
+        status, _, raw = self.transport.post(
+            "/api/v1/auth/login", body.encode(), {"Content-Type": "application/json"}
+        )
+        data = json.loads(raw)
+        if status != 201:
+            raise SyncHttpError(status, data)
+        self.token = data["token"]
+        self.user = data["user"]
+        return data
+
+    # --- local edits ------------------------------------------------------------------------
+
+    def record(self, table: str, record_id: str) -> dict | None:
+        """Return the local copy of a record."""
+        return self.state.records[table].get(record_id)
+
+    def create(self, table: str, data: dict) -> dict:
+        """Create a record locally and queue it."""
+        record = {**data, "version": 0, "review_status": "NHAP", "deleted": False}
+        self.state.records[table][data["id"]] = record
+        self._enqueue("put", table, 0, dict(data))
+        return record
+
+    def edit(self, table: str, record_id: str, changes: dict) -> None:
+        """Change some fields of a local record and queue the change."""
+        record = self.state.records[table][record_id]
+        record.update(changes)
+        self._enqueue("put", table, record.get("version", 0), {"id": record_id, **changes})
+
+    def delete(self, table: str, record_id: str) -> None:
+        """Delete a record locally and queue the delete."""
+        record = self.state.records[table].pop(record_id, None) or {}
+        self._enqueue("delete", table, record.get("version", 0), {"id": record_id})
+
+    def review(self, table: str, record_id: str, action: str, comment: str | None = None):
+        """Queue a workflow step on a record."""
+        record = self.state.records[table].get(record_id) or {}
+        data = {"id": record_id, "action": action}
+        if comment is not None:
+            data["comment"] = comment
+        self._enqueue("review", table, record.get("version", 0), data)
+
+    def resolve(self, conflict_id: str, resolution: str) -> None:
+        """Queue the resolution of a conflict."""
+        self._enqueue("resolve", "conflicts", 0, {"id": conflict_id, "resolution": resolution})
+
+    def _enqueue(self, op: str, table: str, base: int, data: dict) -> None:
+        last = self.state.outbox[-1] if self.state.outbox else None
+        if (
+            op == "put"
+            and last
+            and not last.get("sent")
+            and last["op"] == "put"
+            and last["table"] == table
+            and last["data"]["id"] == data["id"]
+        ):
+            last["data"].update(data)  # collapse edits that never left the device (§4.1)
+        else:
+            self.state.outbox.append(
+                {"seq": self.state.next_seq, "op": op, "table": table, "base": base, "data": data}
+            )
+            self.state.next_seq += 1
+        self.store.save(self.state)
+
+    # --- sync -------------------------------------------------------------------------------
+
+    def _exchange(self, mutations: list) -> dict:
+        body = {
+            "protocol": PROTOCOL_VERSION,
+            "schema": SCHEMA_VERSION,
+            "app_version": self.app_version,
+            "cursor": self.state.cursor,
+            "pending": max(0, len(self.state.outbox) - len(mutations)),
+            "mutations": [
+                {k: m[k] for k in ("seq", "op", "table", "base", "data")} for m in mutations
+            ],
+        }
+        if self.page_limit:
+            body["limit"] = self.page_limit
+        raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Accept-Encoding": "gzip",
+        }
+        if self.compress and len(raw) >= GZIP_MIN_BYTES:
+            raw = gzip.compress(raw, compresslevel=6, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        status, _, payload = self.transport.post("/api/v1/sync", raw, headers)
+        data = json.loads(payload) if payload else None
+        if status != 200:
+            raise SyncHttpError(status, data)
+        return data
+
+    def sync(self, *, batch: int = 1000, max_rounds: int = 10_000) -> SyncReport:
+        """Push the outbox and pull until nothing is left; safe to call again after a failure."""
+        report = SyncReport()
+        for _ in range(max_rounds):
+            mutations = self.state.outbox[:batch]
+            for mutation in mutations:
+                mutation["sent"] = True  # from now on it is never collapsed into
+            if mutations:
+                self.store.save(self.state)
+            try:
+                response = self._exchange(mutations)
+            except SyncHttpError as exc:
+                if exc.code == "SEQ_GAP":
+                    self._renumber(exc.details["expected_seq"])
+                    continue
+                raise
+            self._apply_response(response, report)
+            report.pages += 1
+            if not response["more"] and len(self.state.outbox) == 0:
+                return report
+            if not response["more"] and not mutations:
+                return report
+        raise RuntimeError("sync did not finish within max_rounds")
+
+    def _renumber(self, first: int) -> None:
+        for offset, mutation in enumerate(self.state.outbox):
+            mutation["seq"] = first + offset
+        self.state.next_seq = first + len(self.state.outbox)
+        self.store.save(self.state)
+
+    def _apply_response(self, response: dict, report: SyncReport) -> None:
+        last = response["last_seq"]
+        by_seq = {m["seq"]: m for m in self.state.outbox}
+        for result in response["results"]:
+            mutation = by_seq.get(result["seq"])
+            report.results.append(result)
+            if mutation is None or mutation["table"] not in RECORD_TABLES:
+                continue
+            record = self.state.records[mutation["table"]].get(mutation["data"]["id"])
+            key = f"{mutation['table']}/{mutation['data']['id']}"
+            if result["status"] == "rejected":
+                self.state.errors[key] = {"code": result["code"], "message": result["message"]}
+            else:
+                self.state.errors.pop(key, None)
+            if record is not None and result.get("version") is not None:
+                record["version"] = result["version"]
+        self.state.outbox = [m for m in self.state.outbox if m["seq"] > last]
+        if response["reset"]:
+            self._drop_pulled()
+            report.reset = True
+        changes = response.get("changes") or {}
+        for unit in changes.get("units", []):
+            self.state.units[str(unit["id"])] = unit
+        for conflict in changes.get("conflicts", []):
+            self.state.conflicts[conflict["id"]] = conflict
+        for table in RECORD_TABLES:
+            for record in changes.get(table, []):
+                self._store_pulled(table, record)
+                report.pulled += 1
+            for record_id in (changes.get("removed") or {}).get(table, []):
+                if not self._pending_for(table, record_id):
+                    self.state.records[table].pop(record_id, None)
+        self.state.cursor = response["cursor"]
+        self.store.save(self.state)  # changes and cursor together (§5.3)
+
+    def _pending_for(self, table: str, record_id: str) -> list:
+        return [
+            m for m in self.state.outbox if m["table"] == table and m["data"]["id"] == record_id
+        ]
+
+    def _store_pulled(self, table: str, record: dict) -> None:
+        pending = [m for m in self._pending_for(table, record["id"]) if m["op"] == "put"]
+        if record.get("deleted"):
+            if not pending:
+                self.state.records[table].pop(record["id"], None)
+            return
+        merged = dict(record)
+        for mutation in pending:  # local edits still unsent stay on top (§5.6)
+            merged.update({k: v for k, v in mutation["data"].items() if k != "id"})
+        self.state.records[table][record["id"]] = merged
+
+    def _drop_pulled(self) -> None:
+        pending = {(m["table"], m["data"]["id"]) for m in self.state.outbox}
+        for table in RECORD_TABLES:
+            self.state.records[table] = {
+                rid: rec
+                for rid, rec in self.state.records[table].items()
+                if (table, rid) in pending
+            }
+        self.state.units = {}
+        self.state.conflicts = {}

@@ -1,0 +1,147 @@
+"""Parse and check sync request envelopes (PROTOCOL.md §3); no I/O."""
+
+from dataclasses import dataclass, field
+
+PROTOCOL_VERSION = 1
+SUPPORTED_PROTOCOLS = (1,)
+SCHEMA_VERSION = 1
+MIN_SCHEMA = 1
+MAX_MUTATIONS = 1000
+DEFAULT_PAGE = 1000
+MAX_PAGE = 5000
+OPS = ("put", "delete", "review", "resolve")
+REQUEST_KEYS = {"protocol", "schema", "app_version", "cursor", "pending", "limit", "mutations"}
+MUTATION_KEYS = {"seq", "op", "table", "base", "data"}
+
+
+class ProtocolError(Exception):
+    """A request the server refuses whole; code is a stable error code."""
+
+    def __init__(self, code: str, details: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.details = details or {}
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One change from a device's outbox."""
+
+    seq: int
+    op: str
+    table: str
+    base: int
+    data: dict
+
+    @property
+    def record_id(self) -> str:
+        """Return the id of the record the mutation is about."""
+        return self.data["id"]
+
+
+@dataclass
+class SyncRequest:
+    """A checked sync request."""
+
+    protocol: int
+    schema: int
+    cursor: int
+    mutations: list[Mutation] = field(default_factory=list)
+    app_version: str | None = None
+    pending: int | None = None
+    limit: int = DEFAULT_PAGE
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fail(where: str, message: str):
+    raise ProtocolError("VALIDATION_FAILED", {"fields": {where: [message]}})
+
+
+def parse_request(body: object) -> SyncRequest:
+    """Check a decoded JSON body against §3 and return it as a SyncRequest."""
+    if not isinstance(body, dict):
+        _fail("_schema", "Expected a JSON object")
+    protocol = body.get("protocol")
+    if not _is_int(protocol):
+        _fail("protocol", "Missing data for required field.")
+    if protocol not in SUPPORTED_PROTOCOLS:
+        raise ProtocolError("PROTOCOL_UNSUPPORTED", {"supported": list(SUPPORTED_PROTOCOLS)})
+    schema = body.get("schema")
+    if not _is_int(schema):
+        _fail("schema", "Missing data for required field.")
+    if not MIN_SCHEMA <= schema <= SCHEMA_VERSION:
+        raise ProtocolError(
+            "PROTOCOL_UNSUPPORTED",
+            {
+                "supported": list(SUPPORTED_PROTOCOLS),
+                "min_schema": MIN_SCHEMA,
+                "max_schema": SCHEMA_VERSION,
+            },
+        )
+    unknown = set(body) - REQUEST_KEYS
+    if unknown:
+        raise ProtocolError(
+            "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
+        )
+    cursor = body.get("cursor")
+    if not _is_int(cursor) or cursor < 0:
+        _fail("cursor", "Must be an integer ≥ 0.")
+    app_version = body.get("app_version")
+    if app_version is not None and (not isinstance(app_version, str) or len(app_version) > 64):
+        _fail("app_version", "Must be a string of at most 64 characters.")
+    pending = body.get("pending")
+    if pending is not None and (not _is_int(pending) or pending < 0):
+        _fail("pending", "Must be an integer ≥ 0.")
+    limit = body.get("limit", DEFAULT_PAGE)
+    if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
+        _fail("limit", f"Must be an integer from 1 to {MAX_PAGE}.")
+    raw = body.get("mutations")
+    if not isinstance(raw, list):
+        _fail("mutations", "Not a valid list.")
+    if len(raw) > MAX_MUTATIONS:
+        raise ProtocolError(
+            "VALIDATION_FAILED",
+            {
+                "fields": {"mutations": [f"At most {MAX_MUTATIONS} per request."]},
+                "max_mutations": MAX_MUTATIONS,
+            },
+        )
+    mutations = [_parse_mutation(i, m) for i, m in enumerate(raw)]
+    seqs = [m.seq for m in mutations]
+    if len(set(seqs)) != len(seqs):
+        _fail("mutations", "Each seq may appear once.")
+    mutations.sort(key=lambda m: m.seq)
+    return SyncRequest(
+        protocol=protocol,
+        schema=schema,
+        cursor=cursor,
+        mutations=mutations,
+        app_version=app_version,
+        pending=pending,
+        limit=limit,
+    )
+
+
+def _parse_mutation(index: int, raw: object) -> Mutation:
+    where = f"mutations.{index}"
+    if not isinstance(raw, dict):
+        _fail(where, "Not a valid mapping type.")
+    unknown = set(raw) - MUTATION_KEYS
+    if unknown:
+        _fail(where, f"Unknown field: {', '.join(sorted(unknown))}.")
+    seq, op, table = raw.get("seq"), raw.get("op"), raw.get("table")
+    base, data = raw.get("base", 0), raw.get("data")
+    if not _is_int(seq) or seq < 1:
+        _fail(f"{where}.seq", "Must be an integer ≥ 1.")
+    if op not in OPS:
+        _fail(f"{where}.op", f"Must be one of: {', '.join(OPS)}.")
+    if not isinstance(table, str) or not table:
+        _fail(f"{where}.table", "Missing data for required field.")
+    if not _is_int(base) or base < 0:
+        _fail(f"{where}.base", "Must be an integer ≥ 0.")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        _fail(f"{where}.data", "Must be an object with a string id.")
+    return Mutation(seq=seq, op=op, table=table, base=base, data=data)
