@@ -1,0 +1,56 @@
+// The one place that names every custom event. Storage and sync modules emit these; the UI
+// listens. Other tabs hear data changes through a BroadcastChannel.
+
+export const EV = Object.freeze({
+  /** Records, outbox or conflicts changed: detail {tables: string[]} */
+  DATA_CHANGED: "sotay:data-changed",
+  /** Sync state changed: detail SyncStatus (see sync/engine.js) */
+  SYNC_STATE: "sotay:sync-state",
+  /** Sync progress: detail {records, bytesUp, bytesDown} */
+  SYNC_PROGRESS: "sotay:sync-progress",
+  /** The server no longer accepts our token: detail {message} */
+  SIGNED_OUT_REMOTELY: "sotay:signed-out-remotely",
+  /** The server refuses this app's protocol version: detail {message} */
+  UPDATE_REQUIRED: "sotay:update-required",
+  /** A new service worker is installed and waiting: detail {registration} */
+  UPDATE_READY: "sotay:update-ready",
+  /** Connectivity as the app sees it changed: detail {online} */
+  CONNECTIVITY: "sotay:connectivity",
+});
+
+const bus = new EventTarget();
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("sotay") : null;
+
+/**
+ * Announce an event to this tab (and, for data changes, to the other tabs).
+ * @param {string} name one of EV
+ * @param {unknown} [detail]
+ */
+export function emit(name, detail) {
+  bus.dispatchEvent(new CustomEvent(name, { detail }));
+  if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE)) {
+    try {
+      channel.postMessage({ name, detail });
+    } catch {
+      // detail not cloneable: other tabs will catch up on their next read
+    }
+  }
+}
+
+/**
+ * Listen for an event; returns a function that stops listening.
+ * @param {string} name
+ * @param {(detail: any) => void} listener
+ */
+export function on(name, listener) {
+  const wrapped = (event) => listener(/** @type {CustomEvent} */ (event).detail);
+  bus.addEventListener(name, wrapped);
+  return () => bus.removeEventListener(name, wrapped);
+}
+
+if (channel) {
+  channel.onmessage = (event) => {
+    const { name, detail } = event.data || {};
+    if (name) bus.dispatchEvent(new CustomEvent(name, { detail: { ...detail, remote: true } }));
+  };
+}

@@ -1,0 +1,265 @@
+// Interface labels, Vietnamese first (DOMAIN.md §5), with English. t() reads the current
+// language; enumLabel() reads the enum copy in enums.js.
+
+import { ENUMS } from "./enums.js";
+import { fill } from "./format.js";
+
+/** @type {Record<string, [string, string]>} key -> [vi, en] */
+const LABELS = {
+  app_name: ["Sổ tay Dân vận", "Mass Mobilization Notebook"],
+  nav_home: ["Trang chủ", "Home"],
+  nav_models: ["Mô hình, điển hình", "Models"],
+  nav_meetings: ["Hội nghị, hoạt động", "Meetings"],
+  nav_outbox: ["Chờ đồng bộ", "Outbox"],
+  nav_settings: ["Cài đặt", "Settings"],
+  sign_in: ["Đăng nhập", "Sign in"],
+  sign_out: ["Đăng xuất", "Sign out"],
+  username: ["Tên đăng nhập", "Username"],
+  password: ["Mật khẩu", "Password"],
+  signing_in: ["Đang đăng nhập…", "Signing in…"],
+  sign_in_offline: [
+    "Cần kết nối mạng để đăng nhập lần đầu.",
+    "A connection is needed to sign in the first time.",
+  ],
+  signed_out_remotely: [
+    "Phiên đăng nhập đã hết hiệu lực. Dữ liệu trên máy vẫn được giữ nguyên — vui lòng đăng nhập lại để đồng bộ.",
+    "Your session has ended. Data on this phone is kept — sign in again to sync.",
+  ],
+  other_user_pending: [
+    "Máy này còn dữ liệu chưa đồng bộ của tài khoản {user}. Hãy đăng nhập bằng tài khoản đó.",
+    "This phone holds unsynced data of {user}. Sign in with that account.",
+  ],
+  hello: ["Xin chào, {name}", "Hello, {name}"],
+  synced: ["Đã đồng bộ", "Synced"],
+  pending_n: ["Chờ đồng bộ ({n})", "Waiting to sync ({n})"],
+  syncing: ["Đang đồng bộ", "Syncing"],
+  sync_error_retry: ["Đồng bộ lỗi – Thử lại", "Sync failed – Retry"],
+  sync_now: ["Đồng bộ ngay", "Sync now"],
+  last_sync: ["Lần đồng bộ gần nhất: {at}", "Last synced: {at}"],
+  never_synced: ["Chưa đồng bộ lần nào", "Never synced"],
+  offline: ["Không có kết nối mạng (Ngoại tuyến)", "No network connection (Offline)"],
+  saved_on_phone: ["Đã lưu trên máy", "Saved on this phone"],
+  sync_progress: ["Đã gửi {sent} thay đổi, nhận {received} bản ghi ({bytes})", "Sent {sent} changes, received {received} records ({bytes})"],
+  update_app: [
+    "Ứng dụng đã cũ, máy chủ không nhận nữa. Vui lòng cập nhật ứng dụng.",
+    "This app version is too old for the server. Please update the app.",
+  ],
+  count_models: ["Mô hình, điển hình", "Models and exemplars"],
+  count_meetings: ["Hội nghị, hoạt động", "Meetings and activities"],
+  returned_n: ["{n} bản ghi bị trả lại — cần bổ sung", "{n} records returned — rework needed"],
+  conflicts_n: ["{n} xung đột dữ liệu cần xử lý", "{n} data conflicts to resolve"],
+  errors_n: ["{n} bản ghi lỗi đồng bộ", "{n} records failed to sync"],
+  add_model: ["Thêm mô hình", "Add model"],
+  add_meeting: ["Thêm hội nghị", "Add meeting"],
+  search: ["Tìm kiếm", "Search"],
+  all: ["Tất cả", "All"],
+  show_more: ["Xem thêm ({n})", "Show more ({n})"],
+  no_records: ["Chưa có bản ghi nào", "No records yet"],
+  no_match: ["Không tìm thấy bản ghi phù hợp", "No matching records"],
+  n_records: ["{n} bản ghi", "{n} records"],
+  filter_field: ["Lĩnh vực", "Field"],
+  filter_status: ["Trạng thái", "Status"],
+  filter_review: ["Trạng thái duyệt", "Review status"],
+  filter_type: ["Loại hội nghị", "Meeting type"],
+  needs_rework: ["Cần bổ sung", "Needs rework"],
+  save: ["Lưu", "Save"],
+  cancel_edit: ["Quay lại", "Back"],
+  edit: ["Sửa", "Edit"],
+  delete: ["Xóa", "Delete"],
+  confirm: ["Xác nhận", "Confirm"],
+  agree: ["Đồng ý", "OK"],
+  close: ["Đóng", "Close"],
+  back: ["Quay lại", "Back"],
+  submit: ["Gửi duyệt", "Submit"],
+  withdraw: ["Rút lại", "Withdraw"],
+  cancel_record: ["Hủy", "Cancel record"],
+  approve: ["Duyệt", "Approve"],
+  return: ["Trả lại", "Return"],
+  reopen: ["Mở lại", "Reopen"],
+  return_reason: ["Lý do trả lại", "Reason for returning"],
+  leader_comment: ["Ý kiến của lãnh đạo", "Reviewer's comment"],
+  reviewed_by: ["{name} — {at}", "{name} — {at}"],
+  history: ["Lịch sử", "History"],
+  history_offline: ["Cần kết nối mạng để xem lịch sử", "History needs a connection"],
+  history_empty: ["Chưa có lịch sử trên máy chủ", "No history on the server yet"],
+  details: ["Xem chi tiết", "Details"],
+  not_found: ["Không tìm thấy bản ghi trên máy", "Record not found on this phone"],
+  required_legend: ["(*) Trường bắt buộc", "(*) Required field"],
+  required: ["Trường bắt buộc (*)", "Required field (*)"],
+  need_model_name: ["Vui lòng nhập tên mô hình", "Please enter the model's name"],
+  end_after_start: ["Ngày kết thúc phải sau ngày bắt đầu", "The end must be after the start"],
+  need_site: ["Cần ít nhất một điểm cầu", "At least one connection point is needed"],
+  need_chair: ["Cần ít nhất một người chủ trì", "At least one chair is needed"],
+  bad_number: ["Giá trị không hợp lệ", "Invalid value"],
+  out_of_range: ["Giá trị nằm ngoài khoảng cho phép", "Value out of range"],
+  too_long: ["Quá dài (tối đa {max} ký tự)", "Too long (at most {max} characters)"],
+  form_has_errors: ["Vui lòng kiểm tra các trường được đánh dấu", "Please check the marked fields"],
+  duplicate_warning: [
+    "Có thể trùng với mô hình đã có — Tiếp tục?",
+    "This may duplicate an existing model — Continue?",
+  ],
+  continue: ["Tiếp tục", "Continue"],
+  resume_draft: ["Đã khôi phục nội dung đang nhập dở", "Restored the form you were filling in"],
+  f_kind: ["Mô hình / Điển hình", "Model / Exemplar"],
+  f_subject_type: ["Tập thể / Cá nhân", "Collective / Individual"],
+  f_name: ["Tên mô hình", "Model name"],
+  f_field: ["Lĩnh vực", "Field"],
+  f_collective_name: ["Tên tập thể", "Collective's name"],
+  f_person_name: ["Họ và tên", "Full name"],
+  f_person_position: ["Chức vụ", "Position"],
+  f_person_gender: ["Giới tính", "Gender"],
+  f_person_ethnicity: ["Dân tộc", "Ethnicity"],
+  f_person_birth_year: ["Năm sinh", "Year of birth"],
+  f_commune_unit_id: ["Địa bàn thực hiện", "Commune"],
+  f_owner_unit_id: ["Đơn vị quản lý", "Managing unit"],
+  f_locality: ["Thôn/xóm/bản", "Village/hamlet"],
+  f_lead_org: ["Đơn vị chủ trì", "Lead organization"],
+  f_start_date: ["Thời gian bắt đầu", "Start date"],
+  f_status: ["Trạng thái mô hình", "Model status"],
+  f_period: ["Giai đoạn", "Period"],
+  f_year_registered: ["Năm đăng ký", "Year registered"],
+  f_objective: ["Mục tiêu", "Objective"],
+  f_method: ["Cách làm", "Method"],
+  f_results: ["Kết quả đạt được", "Results"],
+  f_metrics: ["Chỉ số (thu nhập, số hộ, lao động…)", "Metrics (income, households, jobs…)"],
+  f_metric: ["Chỉ số", "Metric"],
+  f_value: ["Giá trị", "Value"],
+  f_unit: ["Đơn vị tính", "Unit"],
+  add_metric: ["Thêm chỉ số", "Add metric"],
+  f_topic_tags: ["Chủ đề", "Topics"],
+  f_notes: ["Ghi chú", "Notes"],
+  f_type: ["Loại hội nghị", "Meeting type"],
+  f_title: ["Tên hội nghị", "Meeting title"],
+  f_format: ["Hình thức (Trực tiếp/Trực tuyến)", "Format (in person/online)"],
+  f_organizer_unit_id: ["Đơn vị tổ chức", "Organizer"],
+  f_start_at: ["Thời gian bắt đầu", "Starts"],
+  f_end_at: ["Thời gian kết thúc", "Ends"],
+  f_location: ["Địa điểm", "Location"],
+  f_sites: ["Điểm cầu", "Connection points"],
+  f_site_name: ["Tên điểm cầu", "Connection point"],
+  add_site: ["Thêm điểm cầu", "Add connection point"],
+  f_planned_count: ["Số đại biểu dự kiến", "Planned attendance"],
+  f_actual_count: ["Số đại biểu", "Attendance"],
+  f_count_is_approx: ["Số liệu ước tính (gần…)", "Approximate count"],
+  f_report_period: ["Kỳ báo cáo", "Reporting period"],
+  f_content_summary: ["Nội dung", "Content"],
+  f_speeches_count: ["Số ý kiến/tham luận", "Speeches/contributions"],
+  f_conclusion: ["Kết luận", "Conclusion"],
+  f_outcomes: ["Kết quả", "Outcomes"],
+  f_minutes_no: ["Số biên bản", "Minutes no."],
+  f_attendees: ["Danh sách đại biểu", "Attendees"],
+  f_full_name: ["Họ và tên", "Full name"],
+  f_position: ["Chức vụ", "Position"],
+  f_org_name: ["Đơn vị", "Organization"],
+  f_role: ["Vai trò", "Role"],
+  f_attendance: ["Có mặt / Vắng (có lý do)", "Present / Absent (with reason)"],
+  f_absent_reason: ["Lý do vắng", "Reason for absence"],
+  f_review_status: ["Trạng thái duyệt", "Review status"],
+  f_version: ["Phiên bản", "Version"],
+  add_attendee: ["Thêm đại biểu", "Add attendee"],
+  remove: ["Bỏ", "Remove"],
+  choose: ["— Chọn —", "— Choose —"],
+  outbox_title: ["Chờ đồng bộ", "Waiting to sync"],
+  outbox_empty: ["Không còn thay đổi nào chờ đồng bộ", "Nothing waiting to sync"],
+  op_create: ["Tạo mới", "New"],
+  op_put: ["Sửa", "Edit"],
+  op_delete: ["Xóa", "Delete"],
+  op_review: ["Thao tác duyệt", "Review step"],
+  op_resolve: ["Xử lý xung đột", "Conflict resolution"],
+  st_CHO_DONG_BO: ["Chờ đồng bộ", "Waiting to sync"],
+  st_DANG_DONG_BO: ["Đang đồng bộ", "Syncing"],
+  st_DA_DONG_BO: ["Đã đồng bộ", "Synced"],
+  st_LOI: ["Lỗi đồng bộ", "Sync error"],
+  st_XUNG_DOT: ["Xung đột", "Conflict"],
+  conflict_title: ["Xung đột dữ liệu", "Data conflicts"],
+  conflict_none: ["Không có xung đột nào", "No conflicts"],
+  conflict_explain: [
+    "Trường “{field}” đã được sửa ở nơi khác. Giá trị của bạn không bị mất: chọn bản muốn giữ.",
+    "“{field}” was changed elsewhere too. Your value is not lost: choose which to keep.",
+  ],
+  conflict_deleted: ["Bản ghi đã bị xóa trên máy chủ.", "The record was deleted on the server."],
+  conflict_locked: ["Bản ghi đã được duyệt và khóa.", "The record is approved and locked."],
+  server_value: ["Bản trên máy chủ", "Server's value"],
+  my_value: ["Bản trên máy", "My value"],
+  keep_mine: ["Giữ bản trên máy", "Keep mine"],
+  keep_theirs: ["Dùng bản trên máy chủ", "Use the server's"],
+  edit_value: ["Sửa lại", "Edit"],
+  resolution_pending: ["Đã chọn — chờ đồng bộ", "Chosen — waiting to sync"],
+  empty_value: ["(trống)", "(empty)"],
+  settings_title: ["Cài đặt", "Settings"],
+  language: ["Ngôn ngữ", "Language"],
+  storage: ["Dung lượng", "Storage"],
+  storage_use: ["Đã dùng {used} / còn trống {free}", "Used {used} / free {free}"],
+  storage_persisted: ["Dữ liệu được lưu bền vững trên máy", "Storage is persistent"],
+  storage_not_persisted: [
+    "Trình duyệt có thể xóa dữ liệu khi máy thiếu bộ nhớ — hãy cài ứng dụng lên màn hình chính",
+    "The browser may evict data when space is low — install the app to the home screen",
+  ],
+  account: ["Tài khoản", "Account"],
+  app_version: ["Phiên bản ứng dụng", "App version"],
+  export_data: ["Xuất dữ liệu chưa đồng bộ", "Export unsynced data"],
+  export_done: ["Đã xuất tệp {file}", "Exported {file}"],
+  signout_pending: [
+    "Còn {n} thay đổi chưa đồng bộ. Nếu đăng xuất, các thay đổi này sẽ bị xóa khỏi máy. Hãy xuất dữ liệu ra tệp trước.",
+    "{n} changes are not synced. Signing out deletes them from this phone. Export them to a file first.",
+  ],
+  signout_confirm_again: [
+    "Xác nhận lần cuối: xóa {n} thay đổi chưa đồng bộ và đăng xuất?",
+    "Last confirmation: delete {n} unsynced changes and sign out?",
+  ],
+  signout_anyway: ["Xóa và đăng xuất", "Delete and sign out"],
+  signout_plain: ["Đăng xuất khỏi máy này?", "Sign out of this phone?"],
+  update_ready: ["Có phiên bản mới — Cập nhật", "A new version is available — Update"],
+  update: ["Cập nhật", "Update"],
+  offline_ready: ["Ứng dụng đã sẵn sàng dùng khi không có mạng", "Ready to work offline"],
+  deleted_record: ["Đã xóa", "Deleted"],
+  confirm_delete: ["Xóa bản ghi này?", "Delete this record?"],
+  review_queued: ["Đã lưu thao tác — sẽ gửi khi đồng bộ", "Saved — will be sent on sync"],
+  error_prefix: ["Lỗi: {message}", "Error: {message}"],
+  network_error: ["Không kết nối được máy chủ", "Cannot reach the server"],
+};
+
+let lang = "vi";
+
+/** @param {string} next "vi" or "en" */
+export function setLang(next) {
+  lang = next === "en" ? "en" : "vi";
+  if (typeof document !== "undefined") document.documentElement.lang = lang;
+}
+
+export function getLang() {
+  return lang;
+}
+
+/**
+ * Look up a label in the current language.
+ * @param {string} key
+ * @param {Record<string, unknown>} [values] placeholders
+ */
+export function t(key, values) {
+  const pair = LABELS[key];
+  const text = pair ? pair[lang === "en" ? 1 : 0] : key;
+  return values ? fill(text, values) : text;
+}
+
+/**
+ * Label of an enum code, e.g. enumLabel("field", "KINH_TE") -> "Kinh tế".
+ * @param {string} name
+ * @param {string|null|undefined} code
+ */
+export function enumLabel(name, code) {
+  if (code === null || code === undefined || code === "") return "";
+  const pair = ENUMS[name] && ENUMS[name][code];
+  return pair ? pair[lang === "en" ? 1 : 0] : String(code);
+}
+
+/**
+ * Options for a select: [[code, label], ...] in the enum's order.
+ * @param {string} name
+ * @returns {[string, string][]}
+ */
+export function enumOptions(name) {
+  return Object.keys(ENUMS[name] || {}).map((code) => [code, enumLabel(name, code)]);
+}
+
+export const LABEL_KEYS = Object.keys(LABELS);

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import {
+  fill, formatBytes, formatDate, formatInstant, formatLocalDateTime, formatNumber,
+} from "../../pwa/js/i18n/format.js";
+import { enumLabel, enumOptions, setLang, t } from "../../pwa/js/i18n/labels.js";
+
+test("numbers are written the Vietnamese way", () => {
+  assert.equal(formatNumber(1554), "1.554");
+  assert.equal(formatNumber(14.76), "14,76");
+  assert.equal(formatNumber(491267), "491.267");
+  assert.equal(formatNumber(null), "");
+  assert.equal(formatNumber(1554, "en"), "1,554");
+});
+
+test("dates are dd/mm/yyyy", () => {
+  assert.equal(formatDate("2023-08-12"), "12/08/2023");
+  assert.equal(formatDate("2023-08-12T10:00:00Z"), "12/08/2023");
+  assert.equal(formatDate(""), "");
+  assert.equal(formatLocalDateTime("2022-07-15T08:30"), "15/07/2022 08:30");
+});
+
+test("instants are shown in local time as dd/mm/yyyy hh:mm", () => {
+  const d = new Date(2024, 0, 5, 7, 9);
+  assert.equal(formatInstant(d.getTime()), "05/01/2024 07:09");
+  assert.equal(formatInstant(null), "");
+});
+
+test("bytes use a decimal comma", () => {
+  assert.equal(formatBytes(512), "512 B");
+  assert.equal(formatBytes(1536), "1,5 KB");
+});
+
+test("labels switch language and fill placeholders", () => {
+  setLang("vi");
+  assert.equal(t("pending_n", { n: 3 }), "Chờ đồng bộ (3)");
+  assert.equal(t("last_sync", { at: "01/02/2025 10:00" }), "Lần đồng bộ gần nhất: 01/02/2025 10:00");
+  assert.equal(enumLabel("field", "KINH_TE"), "Kinh tế");
+  setLang("en");
+  assert.equal(t("pending_n", { n: 3 }), "Waiting to sync (3)");
+  assert.equal(enumLabel("field", "KINH_TE"), "Economy");
+  setLang("vi");
+  assert.deepEqual(enumOptions("model_kind"), [["MO_HINH", "Mô hình"], ["DIEN_HINH", "Điển hình"]]);
+  assert.equal(fill("{a}-{b}", { a: 1 }), "1-");
+});

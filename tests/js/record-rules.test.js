@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import { setLang } from "../../pwa/js/i18n/labels.js";
+import {
+  parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS,
+} from "../../pwa/js/lib/record-rules.js";
+import { availableSteps, canEdit } from "../../pwa/js/lib/workflow.js";
+import { ownFixture } from "./fixtures.js";
+
+setLang("vi");
+const cases = ownFixture("record-cases.json");
+
+function payload(base, change) {
+  const body = { ...base };
+  for (const [key, value] of Object.entries(change)) {
+    if (value === null) delete body[key];
+    else body[key] = value;
+  }
+  return body;
+}
+
+for (const c of cases.models) {
+  test(`model rule: ${c.name}`, () => {
+    assert.deepEqual(Object.keys(validateModel(payload(cases.model_base, c.change))).sort(), c.errors);
+    if (c.repeat_name) {
+      const long = payload(cases.model_base, { name: "x".repeat(c.repeat_name) });
+      assert.deepEqual(Object.keys(validateModel(long)), c.repeat_errors);
+    }
+  });
+}
+
+for (const c of cases.meetings) {
+  test(`meeting rule: ${c.name}`, () => {
+    assert.deepEqual(Object.keys(validateMeeting(payload(cases.meeting_base, c.change))).sort(), c.errors);
+  });
+}
+
+test("messages are the Vietnamese ones the users know", () => {
+  const errors = validateModel(payload(cases.model_base, { name: "", locality: "" }));
+  assert.equal(errors.name, "Vui lòng nhập tên mô hình");
+  assert.equal(errors.locality, "Trường bắt buộc (*)");
+  const meeting = validateMeeting(payload(cases.meeting_base, { end_at: "2024-08-11T08:00" }));
+  assert.equal(meeting.end_at, "Ngày kết thúc phải sau ngày bắt đầu");
+});
+
+test("toWire drops local-only keys and server-owned fields", () => {
+  const wire = toWire("models", { ...cases.model_base, version: 3, review_status: "NHAP", _local: {} });
+  assert.ok(!("version" in wire) && !("_local" in wire) && !("review_status" in wire));
+  assert.ok(Object.keys(wire).every((k) => WIRE_FIELDS.models.includes(k)));
+});
+
+test("numbers typed the Vietnamese way", () => {
+  assert.equal(parseNumber("1.554"), 1554);
+  assert.equal(parseNumber("14,76"), 14.76);
+  assert.equal(parseNumber("1.554,5"), 1554.5);
+  assert.equal(parseNumber("14.76"), 14.76);
+  assert.equal(parseNumber(""), null);
+  assert.ok(Number.isNaN(parseNumber("abc")));
+});
+
+test("workflow buttons follow role, status and authorship", () => {
+  const officer = { id: 1, roles: ["CAN_BO_NHAP"] };
+  const reviewer = { id: 2, roles: ["LANH_DAO_DUYET"] };
+  assert.deepEqual(availableSteps({ review_status: "NHAP", created_by_id: 1 }, officer), ["submit", "cancel"]);
+  assert.deepEqual(availableSteps({ review_status: "CHO_DUYET", created_by_id: 1 }, officer), ["withdraw"]);
+  assert.deepEqual(availableSteps({ review_status: "CHO_DUYET", created_by_id: 1 }, reviewer), ["approve", "return"]);
+  assert.deepEqual(availableSteps({ review_status: "CHO_DUYET", created_by_id: 2 }, reviewer), []);
+  assert.deepEqual(availableSteps({ review_status: "DA_DUYET", created_by_id: 1 }, reviewer), ["reopen"]);
+  assert.ok(!canEdit({ review_status: "DA_DUYET" }, officer));
+  assert.ok(canEdit({ review_status: "TRA_LAI" }, officer));
+  assert.ok(!canEdit({ review_status: "NHAP" }, { roles: ["XEM"] }));
+});
