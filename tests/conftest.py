@@ -5,21 +5,29 @@ session uses a fresh SQLite file. The schema is built once per session by runnin
 migrations; every test then starts from empty tables.
 """
 
+import functools
 import os
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from server import create_app
 from server.auth.passwords import hash_password
+from server.auth.tokens import hash_token, new_token
 from server.extensions import db
-from server.models import Unit, User
+from server.models import Device, Unit, User
+from server.models.types import utcnow
 from server.units.service import place, refresh_search
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"  # a fixed password for test accounts only
 
+
+@functools.cache
+def _test_password_hash() -> str:
+    # Argon2 takes ~0.15 s by design; hashing once keeps hundreds of test users cheap.
+    return hash_password(TEST_PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -159,7 +167,7 @@ def create_user(app):
             unit=unit,
             roles=roles,
             active=active,
-            password_hash=hash_password(TEST_PASSWORD),
+            password_hash=_test_password_hash(),
         )
         db.session.add(user)
         db.session.commit()
@@ -181,6 +189,32 @@ def login(client):
         return {"Authorization": "Bearer " + response.get_json()["token"]}
 
     return do_login
+
+
+@pytest.fixture
+def auth_headers(app):
+    """Return a function that registers a device for a user and gives back its headers.
+
+    It skips the password check, so tests that are not about sign-in stay fast.
+    """
+
+    def make(user: User, device_name: str = "Máy thử") -> dict:
+        token = new_token()
+        now = utcnow()
+        device = Device(
+            id=str(uuid.uuid4()),
+            user_id=user.id,
+            name=device_name,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=1),
+        )
+        db.session.add(device)
+        db.session.commit()
+        return {"Authorization": "Bearer " + token}
+
+    return make
 
 
 @pytest.fixture
