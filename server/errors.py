@@ -1,9 +1,11 @@
 """The one catalogue of API errors, and the handlers that turn them into JSON responses."""
 
 import logging
+import sqlite3
 
 from flask import Flask, current_app, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from server.extensions import db
@@ -197,6 +199,11 @@ HTTP_CODES = {
 }
 
 
+def _sqlite_unavailable(err: sqlite3.OperationalError) -> bool:
+    message = str(err)
+    return "database is locked" in message or "unable to open database" in message
+
+
 def register_error_handlers(app: Flask) -> None:
     """Route every error through the catalogue's envelope."""
 
@@ -217,6 +224,20 @@ def register_error_handlers(app: Flask) -> None:
         if code is None:
             return err
         return ApiError(code).to_response()
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(err: OperationalError):
+        # The database is down, unreachable or locked past the busy timeout: a temporary
+        # condition the phone should retry, not a server bug. SQLite also reports SQL mistakes
+        # as OperationalError; those stay bugs.
+        if isinstance(err.orig, sqlite3.OperationalError) and not _sqlite_unavailable(err.orig):
+            return _unexpected(err)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            log.debug("rollback failed on an unusable connection", exc_info=True)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, err)
+        return ApiError("DATABASE_UNAVAILABLE").to_response()
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
