@@ -1,0 +1,182 @@
+"""The factory, its configuration, the health check and the security headers."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server import create_app
+from server.config import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """Remove the configuration variables the developer's shell may carry."""
+    for name in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "MAX_CONTENT_LENGTH"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def closed_port() -> int:
+    """Return a loopback port that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_factory_applies_overrides(clean_env):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.testing
+    assert app.config["SECRET_KEY"] == "x"
+
+
+def test_development_generates_a_secret_key(clean_env):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_development_keys_differ_between_processes(clean_env):
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert first != second
+
+
+def test_production_without_secret_key_is_refused(clean_env):
+    clean_env.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_with_secret_key_starts(clean_env):
+    clean_env.setenv("APP_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "a-long-production-secret")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["ENV"] == "production"
+
+
+def test_wsgi_import_in_production_fails_with_clear_message(clean_env):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env["APP_ENV"] = "production"
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("raw", ["abc", "1.5", "4MB"])
+def test_non_integer_limit_is_refused(clean_env, raw):
+    clean_env.setenv("MAX_CONTENT_LENGTH", raw)
+    with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH must be an integer"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_database_url_from_environment(clean_env, tmp_path):
+    url = f"sqlite:///{tmp_path / 'from-env.sqlite3'}"
+    clean_env.setenv("DATABASE_URL", url)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == url
+
+
+def test_plain_postgresql_url_uses_psycopg3(clean_env):
+    clean_env.setenv("DATABASE_URL", "postgresql://u:p@db.example/sotay")
+    uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
+    assert uri == "postgresql+psycopg://u:p@db.example/sotay"
+
+
+def test_default_database_is_sqlite_in_instance_folder(clean_env):
+    app = create_app()
+    expected = Path(app.instance_path) / "sotay.sqlite3"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{expected}"
+
+
+def test_sqlite_runs_in_wal_mode(app):
+    from sqlalchemy import text
+
+    from server.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("WAL is a SQLite journal mode")
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_503_when_database_unreachable(clean_env):
+    url = f"postgresql+psycopg://app:app@127.0.0.1:{closed_port()}/nowhere"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+
+
+def test_api_503_when_database_unreachable(clean_env):
+    url = f"postgresql+psycopg://app:app@127.0.0.1:{closed_port()}/nowhere"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer some-token"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "DATABASE_UNAVAILABLE"
+
+
+@pytest.fixture
+def pwa_dir(tmp_path, monkeypatch):
+    """Serve a minimal PWA from a temporary folder."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>Sổ tay</title>", "utf-8")
+    monkeypatch.setattr("server.web.PWA_DIR", tmp_path)
+    return tmp_path
+
+
+def test_index_carries_csp(client, pwa_dir):
+    response = client.get("/")
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+    ],
+)
+def test_index_carries_security_headers(client, pwa_dir, header, value):
+    assert client.get("/").headers[header] == value
+
+
+def test_api_responses_are_not_cached(client):
+    response = client.get("/api/v1/enums")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_wrong_method_is_json_405(client):
+    response = client.put("/api/v1/enums")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_path_traversal_is_404(client, pwa_dir):
+    assert client.get("/../server/config.py").status_code == 404

@@ -1,0 +1,110 @@
+"""The migrations build exactly the schema the models describe, and take it down again."""
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.extensions import db
+
+TABLES = {
+    "audit_events",
+    "conflicts",
+    "devices",
+    "dvk_models",
+    "login_failures",
+    "meetings",
+    "scope_removals",
+    "sync_counter",
+    "unit_successors",
+    "units",
+    "users",
+}
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """Yield the URL of a new, empty database of the same kind as the test database."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"sotay_mig_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def fresh_app(empty_database):
+    """Yield an app context on the empty database."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database}
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def table_names() -> set[str]:
+    """Return the tables of the current database, without alembic's own."""
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_creates_every_table(fresh_app):
+    upgrade()
+    assert table_names() == TABLES
+
+
+def test_upgrade_creates_the_counter_row(fresh_app):
+    upgrade()
+    assert db.session.execute(text("SELECT id, value FROM sync_counter")).all() == [(1, 0)]
+
+
+def test_models_match_migrated_schema(fresh_app):
+    upgrade()
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_downgrade_removes_every_table(fresh_app):
+    upgrade()
+    downgrade(revision="base")
+    assert table_names() == set()
+
+
+def test_upgrade_after_downgrade_rebuilds(fresh_app):
+    upgrade()
+    downgrade(revision="base")
+    upgrade()
+    assert table_names() == TABLES
+
+
+def test_upgrade_twice_is_a_no_op(fresh_app):
+    upgrade()
+    upgrade()
+    assert db.session.execute(text("SELECT count(*) FROM sync_counter")).scalar() == 1
+
+
+def test_comparison_notices_a_drifted_schema(fresh_app):
+    upgrade()
+    db.session.execute(text("DROP INDEX ix_meetings_report"))
+    db.session.commit()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert [d[0] for d in diff] == ["add_index"]
