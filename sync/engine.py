@@ -118,7 +118,12 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                 outcome.show.append(key)
             else:
                 result = {"seq": mutation.seq, "status": "applied", "version": applied.version}
-                if mutation.op == "put" and applied.change_seq is not None:
+                # The device holds exactly this state only if nobody else wrote in between.
+                if (
+                    mutation.op == "put"
+                    and applied.change_seq is not None
+                    and applied.version == mutation.base + 1
+                ):
                     outcome.echoes[key] = applied.change_seq
         outcome.results.append(result)
         store.set_last_seq(mutation.seq)

@@ -54,7 +54,7 @@ class ScopeRemoval(db.Model):
     __table_args__ = (Index("ix_scope_removals_seq", "change_seq"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    change_seq: Mapped[int] = mapped_column(BigInteger)
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     table_name: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(36))
     from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))

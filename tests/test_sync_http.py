@@ -1,0 +1,447 @@
+"""The sync endpoint end to end through the real client (PROTOCOL.md §2–§8)."""
+
+import gzip
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import AuditEvent, Conflict, Device, ModelRecord
+from tests.conftest import meeting_payload, model_payload
+from tests.sync_helpers import device
+
+
+def count_models() -> int:
+    """Count model rows, tombstones included."""
+    return db.session.scalar(select(func.count(ModelRecord.id)))
+
+
+@pytest.fixture
+def phone(client, officer):
+    """Return the officer's phone, synced once."""
+    d = device(client, "canbo", name="Điện thoại Nậm Cắn")
+    d.sync()
+    return d
+
+
+@pytest.fixture
+def desk(client, reviewer):
+    """Return the reviewer's computer, synced once."""
+    d = device(client, "lanhdao", name="Máy tính tỉnh")
+    d.sync()
+    return d
+
+
+def test_small_two_way_sync_is_one_request(client, phone, desk, tree):
+    """§1: one change up and one change down in a single request."""
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.create("models", model_payload(tree["commune"], name="Mô hình nuôi ong"))
+    other.sync()
+    phone.create("meetings", meeting_payload(tree["commune"]))
+    before = phone.transport.traffic.requests
+    report = phone.sync()
+    assert phone.transport.traffic.requests - before == 1
+    assert [r["status"] for r in report.results] == ["applied"]
+    assert len(phone.state.records["models"]) == 1
+
+
+def test_nothing_to_sync_is_one_small_request(phone):
+    """§1: a sync with nothing to do is one small request."""
+    traffic = phone.transport.traffic
+    before = (traffic.requests, traffic.bytes_up, traffic.bytes_down)
+    phone.sync()
+    assert traffic.requests - before[0] == 1
+    assert traffic.bytes_up - before[1] < 200
+    assert traffic.bytes_down - before[2] < 200
+
+
+def test_replayed_batch_changes_nothing(phone, tree):
+    """§4.2: a batch whose response was lost is answered 'duplicate' on retry."""
+    phone.create("models", model_payload(tree["commune"]))
+    phone.transport.drop_next_response = True
+    with pytest.raises(ConnectionResetError):
+        phone.sync()
+    report = phone.sync()
+    assert [r["status"] for r in report.results] == ["duplicate"]
+    assert count_models() == 1
+    creates = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "create", AuditEvent.table_name == "models"
+        )
+    )
+    assert creates == 1
+    assert phone.state.outbox == []
+
+
+def test_gap_in_sequence_is_refused_then_renumbered(phone, tree):
+    """§4.2, §4.5: a hole answers SEQ_GAP; the client renumbers and succeeds."""
+    phone.create("models", model_payload(tree["commune"]))
+    phone.state.outbox[0]["seq"] = 5
+    report = phone.sync()
+    assert [r["status"] for r in report.results] == ["applied"]
+    assert db.session.get(Device, phone.user and _device_id(phone)).last_seq == 1
+
+
+def _device_id(phone) -> str:
+    return db.session.scalar(select(Device.id).where(Device.name == "Điện thoại Nậm Cắn"))
+
+
+def test_bad_mutation_does_not_block_the_queue(phone, tree):
+    """§4.3: a rejected mutation is reported and the ones after it still apply."""
+    phone.create("models", model_payload(tree["commune"], field="NONG_NGHIEP"))
+    good = model_payload(tree["commune"])
+    phone.create("models", good)
+    report = phone.sync()
+    statuses = [(r["status"], r.get("code")) for r in report.results]
+    assert statuses == [("rejected", "VALIDATION_FAILED"), ("applied", None)]
+    assert "field" in report.results[0]["details"]["fields"]
+    assert phone.state.outbox == []
+    assert db.session.get(ModelRecord, good["id"]) is not None
+    assert any(e["code"] == "VALIDATION_FAILED" for e in phone.state.errors.values())
+
+
+def test_rejected_create_keeps_the_users_values(phone, tree):
+    """§4.6: the phone keeps what the user typed when the server refuses it."""
+    bad = model_payload(tree["commune"], year_registered=1800)
+    phone.create("models", bad)
+    phone.sync()
+    assert phone.record("models", bad["id"])["year_registered"] == 1800
+
+
+def test_create_of_existing_is_an_update(client, phone, tree):
+    """§4.4: a put of an id the server has is merged as an edit based on version 0."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    second = device(client, "canbo", name="Máy thứ hai")
+    second.create("models", {**body, "results": "Thu nhập tăng 20%"})
+    report = second.sync()
+    assert report.results[0]["status"] == "conflict"
+    assert count_models() == 1
+    assert db.session.get(ModelRecord, body["id"]).results == body["results"]
+    conflict = db.session.scalars(select(Conflict)).one()
+    assert (conflict.field, conflict.lost_value) == ("results", "Thu nhập tăng 20%")
+
+
+def test_delete_of_missing_is_acknowledged(phone):
+    """§4.4: deleting what the server never had is fine."""
+    phone.state.records["models"]["00000000-0000-4000-8000-000000000000"] = {"version": 0}
+    phone.delete("models", "00000000-0000-4000-8000-000000000000")
+    report = phone.sync()
+    assert report.results[0]["status"] == "applied"
+
+
+def test_delete_reaches_other_devices_as_a_tombstone(client, phone, tree):
+    """§3.3: a deleted record is pulled as a tombstone and dropped."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.sync()
+    assert other.record("models", body["id"]) is not None
+    phone.delete("models", body["id"])
+    phone.sync()
+    other.sync()
+    assert other.record("models", body["id"]) is None
+    assert db.session.get(ModelRecord, body["id"]).deleted is True
+
+
+def test_different_fields_merge(client, phone, tree):
+    """§6.1: concurrent edits of different fields both survive."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.sync()
+    phone.edit("models", body["id"], {"name": "Tên do máy một sửa"})
+    other.edit("models", body["id"], {"locality": "Bản Xốp Phe"})
+    phone.sync()
+    other.sync()
+    phone.sync()
+    record = db.session.get(ModelRecord, body["id"])
+    assert (record.name, record.locality) == ("Tên do máy một sửa", "Bản Xốp Phe")
+    assert phone.record("models", body["id"])["locality"] == "Bản Xốp Phe"
+    assert other.record("models", body["id"])["name"] == "Tên do máy một sửa"
+    assert db.session.scalar(select(func.count(Conflict.id))) == 0
+
+
+def test_same_field_keeps_the_losing_value(client, phone, desk, tree):
+    """§6.1–6.2: the first value wins; the other is a conflict both sides can see."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.sync()
+    phone.edit("models", body["id"], {"name": "Giá trị thắng"})
+    other.edit("models", body["id"], {"name": "Giá trị thua"})
+    phone.sync()
+    report = other.sync()
+    assert report.results[0]["status"] == "conflict"
+    assert db.session.get(ModelRecord, body["id"]).name == "Giá trị thắng"
+    conflict = db.session.scalars(select(Conflict)).one()
+    assert (conflict.kept_value, conflict.lost_value) == ("Giá trị thắng", "Giá trị thua")
+    assert other.record("models", body["id"])["name"] == "Giá trị thắng"
+    phone.sync()
+    desk.sync()
+    for d in (phone, other, desk):
+        assert conflict.id in d.state.conflicts
+
+
+def test_restoring_the_lost_value(client, phone, tree):
+    """§6.3: RESTORE_LOST writes the lost value back and closes the conflict."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.sync()
+    phone.edit("models", body["id"], {"name": "A"})
+    other.edit("models", body["id"], {"name": "B"})
+    phone.sync()
+    other.sync()
+    conflict_id = next(iter(other.state.conflicts))
+    other.resolve(conflict_id, "RESTORE_LOST")
+    other.sync()
+    phone.sync()
+    assert db.session.get(ModelRecord, body["id"]).name == "B"
+    assert phone.record("models", body["id"])["name"] == "B"
+    assert phone.state.conflicts[conflict_id]["resolution"] == "RESTORE_LOST"
+
+
+def test_own_edits_in_one_batch_never_conflict(phone, tree):
+    """§6.1: create, submit and edit again before any sync: all apply, no conflict."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.review("models", body["id"], "submit")
+    phone.edit("models", body["id"], {"name": "Đổi tên sau khi gửi"})
+    report = phone.sync()
+    assert [r["status"] for r in report.results] == ["applied"] * 3
+    record = db.session.get(ModelRecord, body["id"])
+    assert (record.name, record.review_status) == ("Đổi tên sau khi gửi", "CHO_DUYET")
+
+
+def test_review_loop_reaches_the_phone(phone, desk, tree):
+    """§7: submit, return with a comment, rework, resubmit, approve — all through sync."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.review("models", body["id"], "submit")
+    phone.sync()
+    desk.sync()
+    assert desk.record("models", body["id"])["review_status"] == "CHO_DUYET"
+    desk.review("models", body["id"], "return", "Đề nghị bổ sung số liệu kết quả")
+    desk.sync()
+    phone.sync()
+    returned = phone.record("models", body["id"])
+    assert returned["review_status"] == "TRA_LAI"
+    assert returned["review_comment"] == "Đề nghị bổ sung số liệu kết quả"
+    assert returned["reviewed_by_name"] == "Nguyễn Thị Hoa"
+    phone.edit("models", body["id"], {"results": "Thu nhập bình quân 45 triệu đồng/hộ/năm"})
+    phone.review("models", body["id"], "submit")
+    phone.sync()
+    desk.sync()
+    desk.review("models", body["id"], "approve")
+    report = desk.sync()
+    assert report.results[-1]["status"] == "applied"
+    phone.sync()
+    assert phone.record("models", body["id"])["review_status"] == "DA_DUYET"
+    actions = list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.record_id == body["id"])
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert actions == ["create", "submit", "return", "update", "submit", "approve"]
+
+
+def test_edit_of_approved_record_is_kept_aside(phone, desk, tree):
+    """§6.2, §7: an approved record refuses edits; the values become LOCKED conflicts."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.review("models", body["id"], "submit")
+    phone.sync()
+    desk.sync()
+    desk.review("models", body["id"], "approve")
+    desk.sync()
+    phone.edit("models", body["id"], {"name": "Sửa sau khi duyệt"})
+    report = phone.sync()
+    assert (report.results[0]["status"], report.results[0]["code"]) == ("conflict", "RECORD_LOCKED")
+    assert db.session.get(ModelRecord, body["id"]).name == body["name"]
+    conflict = db.session.scalars(select(Conflict)).one()
+    assert (conflict.reason, conflict.lost_value) == ("LOCKED", "Sửa sau khi duyệt")
+    assert phone.record("models", body["id"])["name"] == body["name"]
+
+
+def test_stale_approval_is_rejected(client, phone, desk, tree):
+    """§7: a reviewer cannot approve a version they never saw."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.review("models", body["id"], "submit")
+    phone.sync()
+    desk.sync()
+    phone.edit("models", body["id"], {"results": "Số liệu mới"})
+    phone.sync()
+    desk.review("models", body["id"], "approve")
+    report = desk.sync()
+    assert (report.results[0]["status"], report.results[0]["code"]) == (
+        "rejected",
+        "VERSION_MISMATCH",
+    )
+    assert db.session.get(ModelRecord, body["id"]).review_status == "CHO_DUYET"
+    assert desk.record("models", body["id"])["results"] == "Số liệu mới"
+
+
+def test_pages_deliver_everything_once(client, tree, officer):
+    """§5.3: a pull in pages ends with every record, each exactly once."""
+    writer = device(client, "canbo", name="Máy nhập")
+    for i in range(25):
+        writer.create("models", model_payload(tree["commune"], name=f"Mô hình số {i}"))
+    writer.sync()
+    reader = device(client, "canbo", name="Máy đọc", page_limit=10)
+    report = reader.sync()
+    assert report.pages >= 3
+    assert report.pulled == 25
+    assert len(reader.state.records["models"]) == 25
+
+
+def test_scope_keeps_foreign_records_out(client, tree, officer, create_user):
+    """§5.4: a device never receives records outside its user's subtree."""
+    create_user("canbo.hatinh", tree["foreign_commune"], ["CAN_BO_NHAP"])
+    foreign = device(client, "canbo.hatinh")
+    foreign.create("models", model_payload(tree["foreign_commune"]))
+    foreign.sync()
+    mine = device(client, "canbo")
+    mine.sync()
+    assert mine.state.records["models"] == {}
+    unit_ids = {int(u) for u in mine.state.units}
+    assert tree["foreign_commune"].id not in unit_ids
+    assert tree["commune"].id in unit_ids or not unit_ids
+
+
+def test_writes_outside_scope_are_rejected(client, phone, tree):
+    """§10: a record placed in a foreign unit is refused."""
+    phone.create("models", model_payload(tree["foreign_commune"]))
+    report = phone.sync()
+    assert (report.results[0]["status"], report.results[0]["code"]) == (
+        "rejected",
+        "VALIDATION_FAILED",
+    )
+    assert count_models() == 0
+
+
+def test_record_moved_out_of_scope_is_removed(client, tree, officer, create_user):
+    """§5.4: when a record moves to a unit outside a device's scope, the device drops it."""
+    create_user("canbo.tinh", tree["province"], ["CAN_BO_NHAP"])
+    province_device = device(client, "canbo.tinh")
+    body = model_payload(tree["commune"])
+    province_device.create("models", body)
+    province_device.sync()
+    commune_device = device(client, "canbo")
+    commune_device.sync()
+    assert commune_device.record("models", body["id"]) is not None
+    province_device.edit(
+        "models",
+        body["id"],
+        {"owner_unit_id": tree["sibling"].id, "commune_unit_id": tree["sibling"].id},
+    )
+    province_device.sync()
+    commune_device.sync()
+    assert commune_device.record("models", body["id"]) is None
+
+
+def test_moving_the_user_resets_the_device(client, phone, tree, officer):
+    """§5.4: a user moved to another unit gets reset=true and only the new scope."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    officer.unit_id = tree["sibling"].id
+    db.session.commit()
+    report = phone.sync()
+    assert report.reset is True
+    assert phone.record("models", body["id"]) is None
+
+
+def test_unknown_table_and_field_are_rejected(phone, tree):
+    """§3.2, §10: tables and fields come from an allow-list."""
+    phone.state.outbox.append(
+        {
+            "seq": phone.state.next_seq,
+            "op": "put",
+            "table": "users",
+            "base": 0,
+            "data": {"id": "u1", "roles": ["QUAN_TRI"]},
+        }
+    )
+    phone.state.next_seq += 1
+    phone.create("models", {**model_payload(tree["commune"]), "is_admin": True})
+    report = phone.sync()
+    assert [r.get("code") for r in report.results] == ["UNKNOWN_TABLE", "VALIDATION_FAILED"]
+
+
+def test_device_status_is_recorded(phone, tree):
+    """§8: app version, last sync and pending count are stored for supervisors."""
+    phone.app_version = "2026.11.1"
+    phone.create("models", model_payload(tree["commune"]))
+    phone.sync()
+    row = db.session.get(Device, _device_id(phone))
+    assert (row.app_version, row.pending_count) == ("2026.11.1", 0)
+    assert row.last_sync_at is not None
+
+
+def post_sync(client, headers, raw: bytes, encoding: str | None = "gzip"):
+    """Post raw bytes to the sync endpoint."""
+    extra = {"Content-Type": "application/json"}
+    if encoding:
+        extra["Content-Encoding"] = encoding
+    return client.post("/api/v1/sync", data=raw, headers={**headers, **extra})
+
+
+def test_gzip_request_body_is_accepted(client, officer, login):
+    """§2: a gzip body is inflated."""
+    body = json.dumps({"protocol": 1, "schema": 1, "cursor": 0, "mutations": []}).encode()
+    response = post_sync(client, login("canbo"), gzip.compress(body))
+    assert response.status_code == 200
+
+
+def test_gzip_bomb_is_refused(client, officer, login, app):
+    """§2: an inflated size over the limit is refused without inflating it all."""
+    app.config["MAX_INFLATED_LENGTH"] = 1024 * 1024
+    bomb = gzip.compress(b'{"protocol":1,' + b" " * (8 * 1024 * 1024) + b"}")
+    response = post_sync(client, login("canbo"), bomb)
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding", "status", "code"),
+    [
+        (b"\x1f\x8b not gzip", "gzip", 400, "MALFORMED_BODY"),
+        (b"{}", "br", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        (b"{not json", None, 400, "MALFORMED_JSON"),
+        (
+            b'{"protocol": 9, "schema": 1, "cursor": 0, "mutations": []}',
+            None,
+            400,
+            "PROTOCOL_UNSUPPORTED",
+        ),
+    ],
+)
+def test_bad_bodies_get_coded_answers(client, officer, login, raw, encoding, status, code):
+    """§10: request-level errors."""
+    response = post_sync(client, login("canbo"), raw, encoding)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_revoked_device_cannot_sync(client, phone):
+    """§8: a revoked token answers 401 TOKEN_INVALID."""
+    headers = {"Authorization": f"Bearer {phone.token}"}
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    response = post_sync(
+        client,
+        headers,
+        json.dumps({"protocol": 1, "schema": 1, "cursor": 0, "mutations": []}).encode(),
+        None,
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "TOKEN_INVALID"
