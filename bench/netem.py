@@ -12,9 +12,14 @@ This kernel has no ``netem``, so a link is built from parts that do work here:
 Use it from Python::
 
     from bench.netem import PROFILES, emulated_link
+    ensure_tools()
     with emulated_link(PROFILES["3g"]) as link:
-        srv = link.run_in_server_ns(["python", "-m", "http.server", "8000"])
-        cli = link.run_in_client_ns(["curl", f"http://{link.server_ip}:8000/"])
+        srv = link.run_in_server_ns(
+            [sys.executable, "-m", "http.server", "--bind", link.server_ip, "8000"]
+        )
+        cli = link.run_in_client_ns([sys.executable, "my_sync_client.py", link.server_ip])
+        cli.wait(timeout=120)
+    # Both processes (if still running), the delayers and the namespaces are gone here.
 
 or from a shell: ``python -m bench.netem check`` measures every profile against its target,
 ``python -m bench.netem up --profile 3g`` holds a link open, ``python -m bench.netem down``
@@ -54,6 +59,8 @@ PIP_PACKAGES = ["NetfilterQueue==1.1.0"]
 # back (a phone radio also sends in small bursts); 200 KB of queue is a cellular-sized buffer.
 TBF_BURST = "4kb"
 TBF_LIMIT = "200kb"
+# Where Debian keeps ip, tc and iptables-legacy; appended to PATH for the commands we run.
+SBIN = "/usr/sbin:/sbin"
 # Every command we run to build or tear down the link must answer within this.
 CMD_TIMEOUT_S = 30
 # How long a delayer may take to bind its queue before we give up.
@@ -102,7 +109,7 @@ class Link:
 
     def _spawn(self, ns: str, argv: Sequence[str], popen_kwargs: dict) -> subprocess.Popen:
         """Start ``argv`` inside namespace ``ns`` and remember it for teardown."""
-        proc = subprocess.Popen(["ip", "netns", "exec", ns, *argv], **popen_kwargs)
+        proc = subprocess.Popen([_ip(), "netns", "exec", ns, *argv], **popen_kwargs)
         self._procs.append(proc)
         return proc
 
@@ -130,21 +137,25 @@ def missing_tools() -> list[str]:
 
 def _which(tool: str) -> str | None:
     """Find ``tool`` on PATH or in the sbin folders a non-login root shell may lack."""
-    return shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/sbin")
+    return shutil.which(tool) or shutil.which(tool, path=SBIN)
+
+
+def _ip() -> str:
+    """Return the path of ``ip`` (CI's PATH may lack /usr/sbin)."""
+    return _which("ip") or "ip"
 
 
 def ensure_tools() -> None:
     """Install ip, tc, iptables-legacy and NetfilterQueue if any is missing."""
-    missing = missing_tools()
-    if not missing:
+    if not missing_tools():
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if any(tool != "netfilterqueue" for tool in missing) or not _have_netfilterqueue():
-        # NetfilterQueue compiles against libnetfilter-queue-dev, so apt comes first either way.
-        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, timeout=600)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", *APT_PACKAGES], check=True, env=env, timeout=900
-        )
+    # Even when only the Python module is missing: it compiles from source (PyPI has no wheel)
+    # against libnetfilter-queue-dev with the C compiler from build-essential.
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env, timeout=600)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", *APT_PACKAGES], check=True, env=env, timeout=900
+    )
     if not _have_netfilterqueue():
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", *PIP_PACKAGES], check=True, timeout=900
@@ -161,7 +172,10 @@ def ensure_tools() -> None:
 
 def _run(argv: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess:
     """Run a setup command, raising with its stderr if it fails."""
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=CMD_TIMEOUT_S, check=False)
+    env = {**os.environ, "PATH": f"{os.environ.get('PATH', '')}:{SBIN}"}
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=CMD_TIMEOUT_S, check=False, env=env
+    )
     if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.strip()}")
     return done
@@ -233,36 +247,37 @@ def teardown(prefix: str = "sdv") -> None:
 
 def _start_delayer(ns: str, queue: int, delay_ms: float) -> subprocess.Popen:
     """Start a delayer in ``ns`` and wait until its queue is bound."""
-    ready_r, ready_w = os.pipe()
-    log = tempfile.TemporaryFile()
     argv = [
         sys.executable,
         str(HERE / "delayer.py"),
         f"--queue={queue}",
         f"--delay-ms={delay_ms}",
         f"--parent-pid={os.getpid()}",
-        f"--ready-fd={ready_w}",
     ]
-    try:
-        proc = subprocess.Popen(
-            ["ip", "netns", "exec", ns, *argv],
-            pass_fds=(ready_w,),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-        )
-    finally:
-        os.close(ready_w)
-    try:
-        readable, _, _ = select.select([ready_r], [], [], DELAYER_READY_TIMEOUT_S)
-        ready = bool(readable) and os.read(ready_r, 64).startswith(b"ready")
-    finally:
-        os.close(ready_r)
-    if not ready:
-        _stop_procs([proc])
-        log.seek(0)
-        raise RuntimeError(f"delayer in {ns} did not start: {log.read().decode(errors='replace')}")
-    log.close()
+    # The delayer writes "ready" to a pipe once bound; its output goes to a file we read only
+    # if it fails (a pipe nobody drains could block it).
+    with tempfile.TemporaryFile() as log:
+        ready_r, ready_w = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [_ip(), "netns", "exec", ns, *argv, f"--ready-fd={ready_w}"],
+                pass_fds=(ready_w,),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+        finally:
+            os.close(ready_w)
+        try:
+            readable, _, _ = select.select([ready_r], [], [], DELAYER_READY_TIMEOUT_S)
+            ready = bool(readable) and os.read(ready_r, 64).startswith(b"ready")
+        finally:
+            os.close(ready_r)
+        if not ready:
+            _stop_procs([proc])
+            log.seek(0)
+            detail = log.read().decode(errors="replace")
+            raise RuntimeError(f"delayer in {ns} did not start: {detail}")
     return proc
 
 
@@ -283,8 +298,10 @@ def _setup(link: Link, procs: list[subprocess.Popen]) -> None:
                               (cli, cdev, link.client_ip, p.up_kbit)):  # fmt: skip
         ex = ["ip", "netns", "exec", ns]
         # No IPv6: router solicitations and the like would wander through the delay queues.
-        _run([*ex, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"])
-        _run([*ex, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"])
+        # (A plain write, so procps need not be installed; harmless if IPv6 is compiled out.)
+        for conf in ("all", "default"):
+            off = f"echo 1 > /proc/sys/net/ipv6/conf/{conf}/disable_ipv6"
+            _run([*ex, "sh", "-c", off], check=False)
         _run(["ip", "-n", ns, "addr", "add", f"{ip}/24", "dev", dev])
         _run(["ip", "-n", ns, "link", "set", "lo", "up"])
         _run(["ip", "-n", ns, "link", "set", dev, "up"])
@@ -294,10 +311,11 @@ def _setup(link: Link, procs: list[subprocess.Popen]) -> None:
     # Loss and delay act on the *receiving* side (INPUT), after the packet crossed the veth.
     # On the sender's OUTPUT chain (the first recipe tried) the held packet still counts
     # against its socket, and Linux's TCP small-queues and autocorking then wait for it to
-    # leave: throughput was capped near 155 kbit/s whatever the rate, and a reply sent as two
-    # writes took 1.5 round trips. Likewise a DROP in OUTPUT hands -EPERM to the socket, which
-    # quietly sends again, so TCP never sees a loss. Crossing the veth frees the packet from
-    # the sender, so on the receiving side delay and loss look like air time to both ends.
+    # leave: throughput was capped near 155 kbit/s whatever the rate (small queues), and a
+    # reply sent as two writes took 1.5 round trips (autocorking). Likewise a DROP in OUTPUT
+    # hands -EPERM to the sender: TCP quietly sends again (62 drops, 0 retransmissions
+    # measured) and UDP gets an error instead of a silent loss. Crossing the veth frees the
+    # packet from the sender, so on the receiving side delay and loss act like air time.
     for queue, (ns, dev) in enumerate(((cli, cdev), (srv, sdev)), start=1):
         # The delayer binds its queue before the rule exists: NFQUEUE without a reader drops.
         procs.append(_start_delayer(ns, queue, p.rtt_ms / 2))
@@ -380,7 +398,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     udp_received = 0
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - signature is inherited
+    def log_message(self, *_args) -> None:
         """Stay quiet: the probe prints the results."""
 
     def _reply(self, body: bytes, ctype: str = "application/octet-stream") -> None:
@@ -431,12 +449,12 @@ def _udp_echo(sock: socket.socket, stop: threading.Event) -> None:
             sock.sendto(data, addr)
 
 
-def _serve(port: int, max_seconds: float) -> int:
+def _serve(host: str, port: int, max_seconds: float) -> int:
     """Serve the check's HTTP and UDP echo endpoints for at most ``max_seconds``."""
-    httpd = http.server.ThreadingHTTPServer(("0.0.0.0", port), _Handler)  # noqa: S104 - own ns
+    httpd = http.server.ThreadingHTTPServer((host, port), _Handler)
     httpd.daemon_threads = True
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind(("0.0.0.0", port))  # noqa: S104 - only reachable inside our own namespace
+    udp.bind((host, port))
     stop = threading.Event()
     threads = [
         threading.Thread(target=httpd.serve_forever, daemon=True),
@@ -551,7 +569,13 @@ def _measure(name: str, profile: Profile, prefix: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     with emulated_link(profile, prefix) as link:
         server = link.run_in_server_ns(
-            [*py, "_serve", f"--port={CHECK_PORT}", "--max-seconds=110"],
+            [
+                *py,
+                "_serve",
+                f"--host={link.server_ip}",
+                f"--port={CHECK_PORT}",
+                "--max-seconds=110",
+            ],
             stdout=subprocess.DEVNULL,
             env=env,
         )
@@ -604,10 +628,10 @@ def check(names: Sequence[str], prefix: str = "sdv") -> bool:
         started = time.monotonic()
         rows = _judge(name, profile, _measure(name, profile, prefix))
         for i, (metric, target, got, ok) in enumerate(rows):
-            ratio = got / target if target else float("nan")
+            ratio = f"{got / target:.2f}" if target else "-"
             label = name if i == 0 else ""
             mark = "yes" if ok else "NO"
-            print(f"{label:<10} {metric:<14} {target:>9.2f} {got:>9.2f} {ratio:>6.2f}  {mark}")
+            print(f"{label:<10} {metric:<14} {target:>9.2f} {got:>9.2f} {ratio:>6}  {mark}")
             ok_all &= ok
         print(f"{'':<10} ({time.monotonic() - started:.1f} s)", flush=True)
     return ok_all
@@ -615,7 +639,8 @@ def check(names: Sequence[str], prefix: str = "sdv") -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command-line interface."""
-    parser = argparse.ArgumentParser(prog="python -m bench.netem", description=__doc__.split("\n")[0])
+    doc = __doc__.split("\n")[0]
+    parser = argparse.ArgumentParser(prog="python -m bench.netem", description=doc)
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_check = sub.add_parser("check", help="measure each profile against its targets")
     p_check.add_argument("--profile", action="append", choices=sorted(PROFILES))
@@ -628,6 +653,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_down.add_argument("--prefix", default="sdv")
     sub.add_parser("install", help="install the tools the harness needs")
     p_serve = sub.add_parser("_serve")  # internal: the check's server, run in the server ns
+    p_serve.add_argument("--host", required=True)
     p_serve.add_argument("--port", type=int, default=CHECK_PORT)
     p_serve.add_argument("--max-seconds", type=float, default=110)
     p_probe = sub.add_parser("_probe")  # internal: the check's client, run in the client ns
@@ -643,8 +669,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cmd == "up":
         ensure_tools()
         with emulated_link(PROFILES[args.profile], args.prefix) as link:
-            print(f"{args.profile}: server ns {link.server_ns} ({link.server_ip}), "
-                  f"client ns {link.client_ns} ({link.client_ip}); Ctrl-C to stop", flush=True)  # fmt: skip
+            print(
+                f"{args.profile}: server ns {link.server_ns} ({link.server_ip}), "
+                f"client ns {link.client_ns} ({link.client_ip}); Ctrl-C to stop",
+                flush=True,
+            )
             with contextlib.suppress(KeyboardInterrupt):
                 time.sleep(args.seconds)
         return 0
@@ -655,7 +684,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ensure_tools()
         return 0
     if args.cmd == "_serve":
-        return _serve(args.port, args.max_seconds)
+        return _serve(args.host, args.port, args.max_seconds)
     return _probe(args.host, args.port, args.rtt_samples, args.bulk_runs, args.udp_pps)
 
 
