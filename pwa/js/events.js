@@ -4,6 +4,8 @@
 export const EV = Object.freeze({
   /** Records, outbox or conflicts changed: detail {tables: string[]} */
   DATA_CHANGED: "sotay:data-changed",
+  /** The in-memory record index caught up with a data change: detail {tables} */
+  INDEX_CHANGED: "sotay:index-changed",
   /** Sync state changed: detail SyncStatus (see sync/engine.js) */
   SYNC_STATE: "sotay:sync-state",
   /** Sync progress: detail {records, bytesUp, bytesDown} */
@@ -14,6 +16,8 @@ export const EV = Object.freeze({
   UPDATE_REQUIRED: "sotay:update-required",
   /** A new service worker is installed and waiting: detail {registration} */
   UPDATE_READY: "sotay:update-ready",
+  /** The first service worker installed: the app now opens offline */
+  OFFLINE_READY: "sotay:offline-ready",
   /** Connectivity as the app sees it changed: detail {online} */
   CONNECTIVITY: "sotay:connectivity",
 });

@@ -54,17 +54,21 @@ test("a second choice for the same conflict replaces the unsent first", () => {
   assert.equal(placed.entry.data.resolution, "RESTORE_LOST");
 });
 
-test("a batch is a prefix that stops before a second base-sensitive change of one record", () => {
+test("a batch is a prefix that stops before a decision on a record changed earlier in it", () => {
+  const approve = (seq, id) => ({ seq, op: "review", table: "models", base: 0,
+    data: { id, action: "approve" }, record: `models:${id}` });
   const outbox = [
     put(1, "a", { name: "A" }),
     { seq: 2, op: "review", table: "models", base: 0, data: { id: "a", action: "submit" }, record: "models:a" },
-    put(3, "b", { name: "B" }),
-    put(4, "a", { name: "A2" }),
-    put(5, "c", { name: "C" }),
+    put(3, "a", { name: "A2" }),
+    put(4, "b", { name: "B" }),
+    approve(5, "a"),
+    put(6, "c", { name: "C" }),
   ];
-  assert.deepEqual(selectBatch(outbox, 100).map((e) => e.seq), [1, 2, 3]);
+  assert.deepEqual(selectBatch(outbox, 100).map((e) => e.seq), [1, 2, 3, 4]);
   assert.deepEqual(selectBatch(outbox, 2).map((e) => e.seq), [1, 2]);
-  assert.deepEqual(selectBatch(outbox.slice(3), 100).map((e) => e.seq), [4, 5]);
+  assert.deepEqual(selectBatch(outbox.slice(4), 100).map((e) => e.seq), [5, 6]);
+  assert.deepEqual(selectBatch([approve(1, "x"), put(2, "y", {})], 100).map((e) => e.seq), [1, 2]);
 });
 
 test("renumbering after SEQ_GAP keeps the order from expected_seq", () => {

@@ -23,13 +23,13 @@ import { STEPS } from "../lib/workflow.js";
 /** Key that groups the mutations of one record. */
 export const recordKey = (table, id) => `${table}:${id}`;
 
-/** Ops whose meaning depends on `base`: they must not follow an unacknowledged change of the
- * same record in one request, or the server would see our own earlier change as someone
- * else's (a conflict with ourselves). */
-const BASE_SENSITIVE_ACTIONS = new Set(["approve", "return", "reopen"]);
+/** Steps the server takes only on the record's current version (PROTOCOL.md §7). Sent behind
+ * an unacknowledged change of the same record they would carry a stale base, so a batch stops
+ * before them and they go once the earlier change's version is known. (Edits need no such care:
+ * the server recognises a device's own earlier writes, §6.1.) */
+const NEEDS_CURRENT_VERSION = new Set(["approve", "return"]);
 export function isBaseSensitive(entry) {
-  if (entry.op === "put" || entry.op === "delete") return true;
-  return entry.op === "review" && BASE_SENSITIVE_ACTIONS.has(entry.data.action);
+  return entry.op === "review" && NEEDS_CURRENT_VERSION.has(entry.data.action);
 }
 
 /**
@@ -58,7 +58,8 @@ export function placeChange(existing, change) {
 
 /**
  * Choose the next request's mutations: a prefix of the outbox (seqs must have no hole), at most
- * `max` long, that stops before a base-sensitive change of a record already in the batch.
+ * `max` long, that stops before a decision needing the current version of a record already in
+ * the batch.
  * @param {OutboxEntry[]} outbox  sorted by seq
  * @param {number} max
  * @returns {OutboxEntry[]}

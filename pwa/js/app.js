@@ -1,0 +1,308 @@
+// The controller: boots storage, sync and the service worker, routes between screens, and owns
+// the shell (header chip, tab bar, banner, toast). Screens are small modules in ui/.
+
+import { EV, on } from "./events.js";
+import { getLang, setLang, t } from "./i18n/labels.js";
+import { clearAll, setVersionChangeHandler } from "./store/db.js";
+import { getMeta, getSession, META, setMeta, setSession } from "./store/meta.js";
+import { index } from "./store/record-index.js";
+import { storeUnits } from "./store/sync-store.js";
+import * as api from "./sync/api.js";
+import { engine } from "./sync/engine.js";
+import { applyUpdate, registerServiceWorker, updateWaiting } from "./sw-client.js";
+import * as conflictView from "./ui/conflict-view.js";
+import { h, replace } from "./ui/dom.js";
+import * as home from "./ui/home.js";
+import * as meetingForm from "./ui/meeting-form.js";
+import * as modelForm from "./ui/model-form.js";
+import * as outboxView from "./ui/outbox-view.js";
+import * as recordDetail from "./ui/record-detail.js";
+import * as recordList from "./ui/record-list.js";
+import * as settings from "./ui/settings.js";
+import * as signIn from "./ui/sign-in.js";
+import { statusText } from "./ui/sync-status.js";
+import { APP_VERSION } from "./version.js";
+
+/**
+ * @typedef {Object} Ctx
+ * @property {import("./store/meta.js").Session} session
+ * @property {import("./store/meta.js").User} user
+ * @property {import("./store/record-index.js").RecordIndex} index
+ * @property {import("./sync/engine.js").SyncEngine} engine
+ * @property {boolean} canWrite
+ * @property {string} [signInNotice]
+ * @property {(hash: string, options?: {replace?: boolean}) => void} navigate
+ * @property {(message: string) => void} toast
+ * @property {() => void} syncNow
+ * @property {(username: string, password: string) => Promise<void>} signIn
+ * @property {() => Promise<void>} signOut
+ * @property {() => HTMLElement} langSwitch
+ */
+
+const WRITER_ROLES = ["CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI"];
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const view = $("view");
+const chip = /** @type {HTMLButtonElement} */ ($("sync-chip"));
+const tabbar = $("tabbar");
+const banner = $("banner");
+const toastBox = $("toast");
+
+/** @type {{dispose?: () => void, flush?: () => Promise<void>, isDirty?: () => boolean}|null} */
+let current = null;
+let started = false;
+let signInNotice = "";
+
+/** @type {Ctx} */
+const ctx = {
+  session: /** @type {any} */ (null),
+  user: /** @type {any} */ (null),
+  index,
+  engine,
+  canWrite: false,
+  navigate,
+  toast,
+  syncNow: () => engine.now(),
+  signIn: doSignIn,
+  signOut: doSignOut,
+  langSwitch,
+};
+
+function navigate(hash, options = {}) {
+  if (options.replace) history.replaceState(null, "", hash);
+  else history.pushState(null, "", hash);
+  route();
+}
+
+let toastTimer = 0;
+function toast(message) {
+  toastBox.textContent = message;
+  toastBox.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { toastBox.hidden = true; }, 3500);
+}
+
+function langSwitch() {
+  const make = (code, label) => h("button", {
+    type: "button", class: `seg${getLang() === code ? " is-on" : ""}`, "aria-pressed": String(getLang() === code), lang: code,
+    onclick: async () => {
+      setLang(code);
+      await setMeta(META.LANG, code);
+      applyStaticLabels();
+      route();
+    },
+  }, label);
+  return h("div", { class: "segmented", role: "group", "aria-label": t("language") }, make("vi", "Tiếng Việt"), make("en", "English"));
+}
+
+function applyStaticLabels() {
+  document.title = t("app_name");
+  $("app-title").textContent = t("app_name");
+  for (const el of document.querySelectorAll("[data-label]")) el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label || "");
+  drawChip();
+}
+
+function drawChip() {
+  if (!ctx.session || !ctx.session.token) {
+    chip.hidden = true;
+    return;
+  }
+  chip.hidden = false;
+  const pending = index.pendingCount();
+  const status = statusText(engine.status, pending);
+  const short = status.tone === "offline" ? t("offline_short") : status.tone === "error" ? t("error_short") : status.text;
+  chip.textContent = short;
+  chip.title = status.text;
+  chip.dataset.tone = status.tone;
+  const badge = $("outbox-badge");
+  badge.textContent = pending ? String(pending) : "";
+  badge.hidden = !pending;
+}
+
+/** Parse "#/models/abc/edit?resolve=x" into segments and a query. */
+function parseHash() {
+  const raw = (location.hash || "#/").slice(1);
+  const [path, search = ""] = raw.split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  /** @type {Record<string, string>} */
+  const query = {};
+  for (const [k, v] of new URLSearchParams(search)) query[k] = v;
+  return { parts, query, route: `#${path}` };
+}
+
+let lastHash = null;
+/** Render the screen for the current hash (events can fire twice for one move: render once). */
+function onLocation() {
+  if (location.hash !== lastHash) route();
+}
+
+async function route() {
+  lastHash = location.hash;
+  if (current && current.dispose) current.dispose();
+  current = null;
+  const { parts, query, route: routeKey } = parseHash();
+  const signedIn = Boolean(ctx.session && ctx.session.token);
+  tabbar.hidden = !signedIn;
+  if (!signedIn || parts[0] === "signin") {
+    ctx.signInNotice = signInNotice;
+    mount(signIn.render(ctx), "signin");
+    return;
+  }
+  const [first, second, third] = parts;
+  const tables = { models: "models", meetings: "meetings" };
+  let screen;
+  let tab = first || "home";
+  if (!first) screen = home.render(ctx);
+  else if (first === "outbox") screen = outboxView.render(ctx);
+  else if (first === "conflicts") {
+    screen = conflictView.render(ctx);
+    tab = "outbox";
+  } else if (first === "settings") screen = settings.render(ctx);
+  else if (tables[first]) {
+    const table = tables[first];
+    const form = table === "models" ? modelForm : meetingForm;
+    if (!second) screen = recordList.render(ctx, { table, query });
+    else if (second === "new") screen = form.render(ctx, { route: routeKey, query });
+    else if (third === "edit") screen = form.render(ctx, { id: second, route: routeKey, query });
+    else screen = recordDetail.render(ctx, { table, id: second });
+  } else screen = home.render(ctx);
+  mount(screen, tab);
+}
+
+function mount(screen, tab) {
+  current = screen;
+  replace(view, screen.node);
+  view.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+  for (const link of tabbar.querySelectorAll("a")) {
+    const on = /** @type {HTMLElement} */ (link).dataset.tab === tab;
+    link.classList.toggle("is-on", on);
+    if (on) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+function setSessionCtx(session) {
+  ctx.session = session;
+  ctx.user = session && session.user;
+  ctx.canWrite = Boolean(ctx.user && ctx.user.roles.some((r) => WRITER_ROLES.includes(r)));
+}
+
+async function startData() {
+  await index.load();
+  if (!started) {
+    started = true;
+    engine.start();
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => false);
+  } else {
+    engine.unblock();
+    engine.request("signin");
+  }
+}
+
+async function doSignIn(username, password) {
+  const previous = await getSession();
+  let result;
+  try {
+    result = await api.login(username, password, APP_VERSION);
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 0) throw new Error(t("network_error"));
+    throw error;
+  }
+  if (previous && previous.user && previous.user.id !== result.user.id) {
+    await index.load();
+    if (index.pendingCount() + index.errors().length > 0) {
+      api.logout(result.token).catch(() => {});
+      throw new Error(t("other_user_pending", { user: previous.user.username }));
+    }
+    await clearAll();
+    location.reload();
+  }
+  /** @type {import("./store/meta.js").Session} */
+  const session = { token: result.token, device: result.device, user: result.user, signedInAt: Date.now() };
+  await setSession(session);
+  setSessionCtx(session);
+  signInNotice = "";
+  const units = [result.user.unit];
+  try {
+    units.push(...(await api.unitsWithin(result.token, result.user.unit.id)));
+  } catch {
+    // The first sync brings the units anyway.
+  }
+  await storeUnits(units);
+  await startData();
+  navigate("#/", { replace: true });
+}
+
+async function doSignOut() {
+  const token = ctx.session && ctx.session.token;
+  if (token && navigator.onLine) await api.logout(token).catch(() => {});
+  await clearAll();
+  history.replaceState(null, "", "#/signin");
+  location.reload();
+}
+
+// --- shell events -----------------------------------------------------------------------------
+
+function showBanner(text, actionLabel, action) {
+  $("banner-text").textContent = text;
+  const button = /** @type {HTMLButtonElement} */ ($("banner-action"));
+  button.textContent = actionLabel;
+  button.onclick = action;
+  banner.hidden = false;
+}
+
+async function update() {
+  if (current && current.flush) await current.flush();
+  applyUpdate();
+}
+
+/** Reload into the new version by itself only when nothing is being typed and nobody looks. */
+function updateWhenIdle() {
+  const typing = current && current.isDirty && current.isDirty();
+  if (!typing && document.visibilityState === "hidden" && engine.status.phase !== "syncing") update();
+}
+
+on(EV.UPDATE_READY, () => showBanner(t("update_ready"), t("update"), update));
+on(EV.OFFLINE_READY, () => toast(t("offline_ready")));
+on(EV.SYNC_STATE, drawChip);
+on(EV.INDEX_CHANGED, drawChip);
+on(EV.CONNECTIVITY, drawChip);
+on(EV.SIGNED_OUT_REMOTELY, async () => {
+  signInNotice = t("signed_out_remotely");
+  const session = await getSession();
+  setSessionCtx(session ? { ...session, token: null } : null);
+  drawChip();
+  navigate("#/signin", { replace: true });
+});
+on(EV.UPDATE_REQUIRED, () => showBanner(t("update_app"), t("update"), update));
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") {
+    if (current && current.flush) current.flush();
+    if (updateWaiting()) updateWhenIdle();
+  }
+});
+chip.addEventListener("click", () => engine.now());
+addEventListener("popstate", onLocation);
+addEventListener("hashchange", onLocation);
+setVersionChangeHandler(() => location.reload());
+
+async function boot() {
+  setLang((await getMeta(META.LANG)) || "vi");
+  applyStaticLabels();
+  const session = await getSession();
+  setSessionCtx(session || null);
+  if (session && !session.token) signInNotice = t("signed_out_remotely");
+  if (session && session.token) {
+    await startData();
+    const draft = await getMeta(META.FORM_DRAFT);
+    if (draft && draft.route && parseHash().route !== draft.route) history.replaceState(null, "", draft.route);
+  } else if (session) {
+    await index.load();
+  }
+  drawChip();
+  await route();
+  document.documentElement.dataset.ready = "1";
+  registerServiceWorker();
+}
+
+boot();

@@ -1,0 +1,240 @@
+// In-memory index of the records on the phone: folded search text, filters, sync states.
+// Built once from IndexedDB, then kept current from DATA_CHANGED events, so a search over
+// 10,000 records is a loop over short strings, not a database scan.
+
+import { emit, EV, on } from "../events.js";
+import { fold, matches } from "../lib/fold.js";
+import { recordKey } from "../sync/outbox-rules.js";
+import { syncState } from "../sync/response.js";
+import { getAll, req, STORE, withTx } from "./db.js";
+
+/** @typedef {import("../sync/outbox-rules.js").OutboxEntry} OutboxEntry */
+/** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
+
+const SEARCH_FIELDS = {
+  models: ["name", "collective_name", "person_name", "locality", "lead_org"],
+  meetings: ["title", "location", "minutes_no"],
+};
+
+function itemOf(table, rec) {
+  const parts = SEARCH_FIELDS[table].map((f) => rec[f]);
+  if (table === "meetings") {
+    for (const a of rec.attendees || []) if (a.role === "CHU_TRI" || a.role === "DONG_CHU_TRI") parts.push(a.full_name);
+  }
+  const sort = table === "meetings" ? rec.start_at || "" : String(rec.updated_at_local || rec.updated_at || "");
+  return { rec, text: fold(parts.filter(Boolean).join(" ")), name: fold(rec.name || rec.title), sort };
+}
+
+class TableIndex {
+  /** @param {"models"|"meetings"} table */
+  constructor(table) {
+    this.table = table;
+    /** @type {Map<string, Item>} */
+    this.items = new Map();
+    /** @type {Item[]|null} sorted view, rebuilt lazily */
+    this.sorted = null;
+  }
+
+  /** @param {Record<string, any>[]} records */
+  fill(records) {
+    this.items.clear();
+    for (const rec of records) this.items.set(rec.id, itemOf(this.table, rec));
+    this.sorted = null;
+  }
+
+  put(rec) {
+    this.items.set(rec.id, itemOf(this.table, rec));
+    this.sorted = null;
+  }
+
+  remove(id) {
+    this.items.delete(id);
+    this.sorted = null;
+  }
+
+  all() {
+    if (!this.sorted) {
+      this.sorted = [...this.items.values()]
+        .filter((item) => !item.rec.deleted)
+        .sort((a, b) => (a.sort < b.sort ? 1 : a.sort > b.sort ? -1 : 0));
+    }
+    return this.sorted;
+  }
+}
+
+/**
+ * @typedef {{q?: string, field?: string, status?: string, review_status?: string,
+ *   type?: string, kind?: string, sync?: string}} Query
+ */
+
+export class RecordIndex {
+  constructor() {
+    this.tables = { models: new TableIndex("models"), meetings: new TableIndex("meetings") };
+    /** @type {Map<string, OutboxEntry[]>} */
+    this.pending = new Map();
+    /** @type {Map<string, any[]>} open conflicts by record key */
+    this.conflicts = new Map();
+    /** @type {any[]} */
+    this.units = [];
+    /** @type {Set<number>} */
+    this.inflight = new Set();
+    this.ready = null;
+  }
+
+  /** Load everything once; later calls return the same promise. */
+  load() {
+    if (!this.ready) {
+      this.ready = (async () => {
+        const [models, meetings] = await Promise.all([getAll(STORE.MODELS), getAll(STORE.MEETINGS)]);
+        this.tables.models.fill(models);
+        this.tables.meetings.fill(meetings);
+        await Promise.all([this.loadOutbox(), this.loadConflicts(), this.loadUnits()]);
+        on(EV.DATA_CHANGED, (detail) => this.onChanged(detail || {}));
+        on(EV.SYNC_STATE, (status) => {
+          if (status && !status.remote) this.inflight = new Set(status.inflight || []);
+        });
+      })();
+    }
+    return this.ready;
+  }
+
+  async loadOutbox() {
+    const entries = await getAll(STORE.OUTBOX);
+    this.pending = new Map();
+    for (const entry of entries) {
+      const list = this.pending.get(entry.record);
+      if (list) list.push(entry);
+      else this.pending.set(entry.record, [entry]);
+    }
+  }
+
+  async loadConflicts() {
+    const conflicts = await getAll(STORE.CONFLICTS);
+    this.conflicts = new Map();
+    for (const c of conflicts) {
+      if (c.resolved_at || c.local_resolution) continue;
+      const key = recordKey(c.table, c.record_id);
+      const list = this.conflicts.get(key);
+      if (list) list.push(c);
+      else this.conflicts.set(key, [c]);
+    }
+  }
+
+  async loadUnits() {
+    this.units = (await getAll(STORE.UNITS)).sort((a, b) => String(a.path).localeCompare(String(b.path)));
+  }
+
+  async onChanged({ tables = [], ids }) {
+    const jobs = [];
+    for (const table of ["models", "meetings"]) {
+      if (!tables.includes(table)) continue;
+      jobs.push(ids && ids.length ? this.refresh(table, ids) : this.reloadTable(table));
+    }
+    if (tables.includes(STORE.OUTBOX)) jobs.push(this.loadOutbox());
+    if (tables.includes(STORE.CONFLICTS)) jobs.push(this.loadConflicts());
+    if (tables.includes(STORE.UNITS)) jobs.push(this.loadUnits());
+    await Promise.all(jobs);
+    emit(EV.INDEX_CHANGED, { tables });
+  }
+
+  async reloadTable(table) {
+    this.tables[table].fill(await getAll(table));
+  }
+
+  async refresh(table, ids) {
+    const records = await withTx([table], "readonly", (tx) =>
+      Promise.all(ids.map((id) => req(tx.objectStore(table).get(id)))));
+    ids.forEach((id, i) => {
+      if (records[i]) this.tables[table].put(records[i]);
+      else this.tables[table].remove(id);
+    });
+  }
+
+  /**
+   * @param {"models"|"meetings"} table
+   * @param {string} id
+   */
+  get(table, id) {
+    const item = this.tables[table].items.get(id);
+    return item ? item.rec : undefined;
+  }
+
+  /** Sync state of a record, as the lists and detail show it. */
+  stateOf(table, rec) {
+    const key = recordKey(table, rec.id);
+    return syncState(rec, this.pending.get(key) || [], (this.conflicts.get(key) || []).length, this.inflight);
+  }
+
+  /**
+   * Records matching a search and filters, newest first.
+   * @param {"models"|"meetings"} table
+   * @param {Query} query
+   * @returns {Record<string, any>[]}
+   */
+  query(table, query = {}) {
+    const q = fold(query.q || "");
+    const out = [];
+    for (const item of this.tables[table].all()) {
+      const rec = item.rec;
+      if (query.field && rec.field !== query.field) continue;
+      if (query.status && rec.status !== query.status) continue;
+      if (query.kind && rec.kind !== query.kind) continue;
+      if (query.type && rec.type !== query.type) continue;
+      if (query.review_status && rec.review_status !== query.review_status) continue;
+      if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
+      if (q && !matches(item.text, q)) continue;
+      out.push(rec);
+    }
+    return out;
+  }
+
+  /** Count of live records of a table. */
+  count(table) {
+    return this.tables[table].all().length;
+  }
+
+  /** Records sent back for rework (review_status TRA_LAI). */
+  returned() {
+    return ["models", "meetings"].flatMap((table) =>
+      this.tables[table].all().filter((i) => i.rec.review_status === "TRA_LAI").map((i) => ({ table, rec: i.rec })));
+  }
+
+  /** Records whose last change the server refused. */
+  errors() {
+    return ["models", "meetings"].flatMap((table) =>
+      this.tables[table].all().filter((i) => i.rec._local && i.rec._local.error).map((i) => ({ table, rec: i.rec })));
+  }
+
+  /** Open conflicts, all records. */
+  openConflicts() {
+    return [...this.conflicts.values()].flat();
+  }
+
+  /** Number of mutations waiting in the outbox. */
+  pendingCount() {
+    let n = 0;
+    for (const list of this.pending.values()) n += list.length;
+    return n;
+  }
+
+  /**
+   * A model on the phone that the new one may duplicate: same folded name, same commune.
+   * @param {Record<string, any>} candidate
+   */
+  findDuplicate(candidate) {
+    const name = fold(candidate.name);
+    if (!name) return undefined;
+    for (const item of this.tables.models.all()) {
+      if (item.rec.id !== candidate.id && item.name === name
+        && item.rec.commune_unit_id === candidate.commune_unit_id) return item.rec;
+    }
+    return undefined;
+  }
+
+  /** @param {number|null|undefined} id */
+  unit(id) {
+    return this.units.find((u) => u.id === id);
+  }
+}
+
+export const index = new RecordIndex();

@@ -1,0 +1,219 @@
+// The sync client: when to sync, one sync at a time across tabs, batches, backoff, progress.
+// Talks to storage (store/sync-store.js) and HTTP (transport.js); announces everything through
+// events and never touches the DOM.
+
+import { emit, EV, on } from "../events.js";
+import { getMeta, getSession, META, setSession } from "../store/meta.js";
+import { applyResponse, renumberOutbox, takeBatch } from "../store/sync-store.js";
+import { APP_VERSION } from "../version.js";
+import { ApiError } from "./api.js";
+import { backoffDelay } from "./backoff.js";
+import { BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
+import { postSync } from "./transport.js";
+
+/**
+ * @typedef {Object} SyncStatus
+ * @property {"idle"|"syncing"|"offline"|"error"|"signed_out"|"update_required"} phase
+ * @property {number} pending        mutations in the outbox
+ * @property {number|null} lastSyncAt ms
+ * @property {string} [message]      the server's (or network's) message after a failure
+ * @property {number} [retryAt]      ms when the next automatic attempt is due
+ * @property {number[]} inflight     seqs of the request on the wire
+ * @property {{sent: number, received: number, bytesUp: number, bytesDown: number}} progress
+ */
+
+const LOCK_NAME = "sotay-sync";
+// A quiet phone still checks for reviewers' decisions every 5 minutes while the app is open;
+// more often costs battery and 2G bytes for little news.
+const PERIODIC_MS = 5 * 60 * 1000;
+// Wait this long after a save before syncing, so a burst of edits goes in one request.
+const AFTER_SAVE_MS = 1500;
+// Safety stop for one run: pages of pulls plus batches of pushes.
+const MAX_ROUNDS = 200;
+
+export class SyncEngine {
+  constructor() {
+    /** @type {SyncStatus} */
+    this.status = {
+      phase: "idle", pending: 0, lastSyncAt: null, inflight: [],
+      progress: { sent: 0, received: 0, bytesUp: 0, bytesDown: 0 },
+    };
+    this.failures = 0;
+    this.batchSize = BATCH_SIZE;
+    this.running = null;
+    this.again = false;
+    this.timer = 0;
+    this.started = false;
+    this.blocked = false; // signed out remotely or app too old: wait for the user
+  }
+
+  /** Start the triggers: load, online, visible, after saves, timer. */
+  async start() {
+    if (this.started) return;
+    this.started = true;
+    this.status.lastSyncAt = (await getMeta(META.LAST_SYNC_AT)) || null;
+    addEventListener("online", () => {
+      emit(EV.CONNECTIVITY, { online: true });
+      this.failures = 0;
+      this.request("online");
+    });
+    addEventListener("offline", () => {
+      emit(EV.CONNECTIVITY, { online: false });
+      this.set({ phase: "offline" });
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.request("visible");
+    });
+    on(EV.DATA_CHANGED, (detail) => {
+      if (detail && !detail.remote && detail.source !== "sync" && (detail.tables || []).includes("outbox")) {
+        this.schedule(AFTER_SAVE_MS);
+      }
+    });
+    setInterval(() => this.request("timer"), PERIODIC_MS);
+    this.request("load");
+  }
+
+  /** @param {Partial<SyncStatus>} patch */
+  set(patch) {
+    this.status = { ...this.status, ...patch };
+    emit(EV.SYNC_STATE, this.status);
+  }
+
+  /** @param {number} ms */
+  schedule(ms) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.request("scheduled"), ms);
+  }
+
+  /** The user pressed "Đồng bộ ngay": forget the backoff and go. */
+  now() {
+    this.failures = 0;
+    this.blocked = false;
+    return this.request("manual");
+  }
+
+  /** Let the engine run again after the user signed in anew. */
+  unblock() {
+    this.blocked = false;
+    this.failures = 0;
+  }
+
+  /**
+   * Ask for a sync; one runs at a time (in this tab by a promise, across tabs by a Web Lock).
+   * @param {string} reason
+   */
+  request(reason) {
+    if (this.blocked) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.withLock(() => this.run(reason));
+        } while (this.again && !this.blocked && this.status.phase !== "error");
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async withLock(fn) {
+    if (!navigator.locks) return fn();
+    return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
+      if (!lock) return; // another tab is syncing; it announces its progress to us
+      await fn();
+    });
+  }
+
+  /** One sync run: push batches and pull pages until both are done. */
+  async run(reason) {
+    clearTimeout(this.timer);
+    const session = await getSession();
+    if (!session || !session.token) return;
+    if (!navigator.onLine) {
+      this.set({ phase: "offline" });
+      return;
+    }
+    const progress = { sent: 0, received: 0, bytesUp: 0, bytesDown: 0 };
+    this.set({ phase: "syncing", progress, message: undefined });
+    let plain = false;
+    let gaps = 0;
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const { batch, outboxSize, cursor } = await takeBatch(this.batchSize);
+        this.set({ pending: outboxSize, inflight: batch.map((e) => e.seq) });
+        const body = buildRequest({ cursor, batch, outboxSize, appVersion: APP_VERSION });
+        let reply;
+        try {
+          reply = await postSync(body, { token: session.token, plain });
+        } catch (error) {
+          const status = error instanceof ApiError ? error.status : 0;
+          const action = classifyError(status, error instanceof ApiError
+            ? { error: { code: error.code, details: error.details } } : null);
+          if (action.kind === "seq_gap" && gaps < 3) {
+            gaps += 1;
+            await renumberOutbox(action.expectedSeq);
+            continue;
+          }
+          if (action.kind === "too_large" && this.batchSize > 1) {
+            this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+            continue;
+          }
+          if (action.kind === "plain" && !plain) {
+            plain = true;
+            continue;
+          }
+          throw Object.assign(error, { action });
+        }
+        progress.sent += batch.length;
+        progress.bytesUp += reply.bytesUp;
+        progress.bytesDown += reply.bytesDown;
+        const stored = await applyResponse(reply.data);
+        progress.received += stored.received;
+        emit(EV.SYNC_PROGRESS, { ...progress });
+        const remaining = outboxSize - stored.removedFromOutbox;
+        this.set({ pending: remaining, inflight: [], lastSyncAt: Date.now(), progress: { ...progress } });
+        const pushedAll = remaining <= 0 || stored.removedFromOutbox === 0;
+        if (!reply.data.more && pushedAll) break;
+      }
+      this.failures = 0;
+      this.batchSize = BATCH_SIZE;
+      this.set({ phase: "idle", inflight: [] });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** @param {any} error */
+  fail(error) {
+    const action = (error && error.action) || { kind: "retry" };
+    const message = (error && error.message) || String(error);
+    if (action.kind === "auth") {
+      this.blocked = true;
+      getSession().then((s) => s && setSession({ ...s, token: null }));
+      this.set({ phase: "signed_out", inflight: [], message });
+      emit(EV.SIGNED_OUT_REMOTELY, { message });
+      return;
+    }
+    if (action.kind === "update") {
+      this.blocked = true;
+      this.set({ phase: "update_required", inflight: [], message });
+      emit(EV.UPDATE_REQUIRED, { message });
+      return;
+    }
+    if (!navigator.onLine) {
+      this.set({ phase: "offline", inflight: [] });
+      return;
+    }
+    this.failures += 1;
+    const delay = backoffDelay(this.failures);
+    this.schedule(delay);
+    this.set({ phase: "error", inflight: [], message, retryAt: Date.now() + delay });
+  }
+}
+
+export const engine = new SyncEngine();

@@ -1,0 +1,56 @@
+// Home: greeting, sync card, what needs attention (returned, conflicts, errors), counts.
+
+import { EV, on } from "../events.js";
+import { formatBytes, formatNumber } from "../i18n/format.js";
+import { getLang, t } from "../i18n/labels.js";
+import { reworkFlag } from "./badges.js";
+import { h, replace } from "./dom.js";
+import { recordTitle } from "./format-record.js";
+import { lastSyncText, statusText } from "./sync-status.js";
+
+/** @param {import("../app.js").Ctx} ctx */
+export function render(ctx) {
+  const { index, engine } = ctx;
+  const node = h("section", { class: "screen screen-home" });
+
+  function draw() {
+    const pending = index.pendingCount();
+    const status = statusText(engine.status, pending);
+    const p = engine.status.progress;
+    const returned = index.returned();
+    const conflicts = index.openConflicts();
+    const errors = index.errors();
+    replace(node,
+      h("p", { class: "greeting", text: t("hello", { name: ctx.user.full_name }) }),
+      h("p", { class: "unit-name", text: ctx.user.unit.name }),
+      h("div", { class: `card sync-card tone-${status.tone}`, "data-testid": "sync-card" },
+        h("p", { class: "sync-state", "data-testid": "sync-state", text: status.text }),
+        engine.status.phase === "error" && engine.status.message ? h("p", { class: "small", text: engine.status.message }) : "",
+        h("p", { class: "small", "data-testid": "last-sync", text: lastSyncText(engine.status.lastSyncAt) }),
+        engine.status.phase === "syncing" && p
+          ? h("p", { class: "small", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) })
+          : "",
+        h("button", { type: "button", class: "btn btn-primary btn-block", "data-action": "sync-now", onclick: () => ctx.syncNow() }, t("sync_now"))),
+      returned.length ? h("div", { class: "card alert alert-rework", "data-testid": "returned" },
+        h("p", { class: "alert-title" }, reworkFlag(), " ", t("returned_n", { n: returned.length })),
+        h("ul", { class: "plain-list" }, returned.slice(0, 5).map(({ table, rec }) =>
+          h("li", null, h("a", { href: `#/${table}/${rec.id}`, text: recordTitle(table, rec) }))))) : "",
+      conflicts.length ? h("a", { class: "card alert alert-conflict", href: "#/conflicts", "data-testid": "conflicts-alert" },
+        t("conflicts_n", { n: conflicts.length })) : "",
+      errors.length ? h("a", { class: "card alert alert-error", href: "#/outbox" }, t("errors_n", { n: errors.length })) : "",
+      h("div", { class: "counts" },
+        h("a", { class: "card count", href: "#/models", "data-testid": "count-models" },
+          h("span", { class: "count-n", text: formatNumber(index.count("models"), getLang()) }),
+          h("span", { class: "count-label", text: t("count_models") })),
+        h("a", { class: "card count", href: "#/meetings", "data-testid": "count-meetings" },
+          h("span", { class: "count-n", text: formatNumber(index.count("meetings"), getLang()) }),
+          h("span", { class: "count-label", text: t("count_meetings") }))),
+      ctx.canWrite ? h("div", { class: "quick" },
+        h("a", { class: "btn btn-block", href: "#/models/new" }, `+ ${t("add_model")}`),
+        h("a", { class: "btn btn-block", href: "#/meetings/new" }, `+ ${t("add_meeting")}`)) : "");
+  }
+
+  draw();
+  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.CONNECTIVITY, draw)];
+  return { node, dispose: () => stops.forEach((stop) => stop()) };
+}

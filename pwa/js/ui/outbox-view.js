@@ -1,0 +1,84 @@
+// "Chờ đồng bộ": every queued change with its state, refused changes with the server's message,
+// sync now, export.
+
+import { EV, on } from "../events.js";
+import { formatBytes, formatInstant } from "../i18n/format.js";
+import { getLang, t } from "../i18n/labels.js";
+import { dismissError } from "../store/records.js";
+import { storeServerCopy } from "../store/sync-store.js";
+import { fetchRecord } from "../sync/api.js";
+import { syncBadge } from "./badges.js";
+import { confirmDialog } from "./dialog.js";
+import { h, replace } from "./dom.js";
+import { exportUnsynced } from "./export.js";
+import { recordTitle } from "./format-record.js";
+import { lastSyncText, statusText } from "./sync-status.js";
+
+/** @param {import("../app.js").Ctx} ctx */
+export function render(ctx) {
+  const node = h("section", { class: "screen screen-outbox" });
+
+  function opLabel(entry) {
+    if (entry.op === "put") return t(entry.base === 0 ? "op_create" : "op_put");
+    if (entry.op === "review") return `${t("op_review")}: ${t(entry.data.action === "cancel" ? "cancel_record" : entry.data.action)}`;
+    return t(`op_${entry.op}`);
+  }
+
+  function draw() {
+    const { index, engine } = ctx;
+    const groups = [...index.pending.entries()].sort((a, b) => a[1][0].seq - b[1][0].seq);
+    const status = statusText(engine.status, index.pendingCount());
+    const errors = index.errors();
+    const p = engine.status.progress;
+    replace(node,
+      h("h2", { class: "screen-title", text: t("outbox_title") }),
+      h("div", { class: `card sync-card tone-${status.tone}` },
+        h("p", { class: "sync-state", "data-testid": "outbox-state", text: status.text }),
+        engine.status.phase === "error" && engine.status.message ? h("p", { class: "small", text: engine.status.message }) : "",
+        h("p", { class: "small", text: lastSyncText(engine.status.lastSyncAt) }),
+        p && (p.sent || p.received) ? h("p", { class: "small", "data-testid": "progress", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) }) : "",
+        h("button", { type: "button", class: "btn btn-primary btn-block", "data-action": "sync-now", onclick: () => ctx.syncNow() }, t("sync_now"))),
+      groups.length === 0 && errors.length === 0 ? h("p", { class: "empty", "data-testid": "outbox-empty", text: t("outbox_empty") }) : "",
+      h("ul", { class: "record-list outbox-list", "data-testid": "outbox-list", "data-count": String(index.pendingCount()) },
+        groups.map(([key, entries]) => {
+          const [table, id] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+          const rec = index.get(/** @type {any} */ (table), id);
+          const state = rec ? index.stateOf(table, rec) : "CHO_DONG_BO";
+          return h("li", { class: "outbox-item", "data-record": key },
+            h("a", { class: "record-row", href: rec ? `#/${table}/${id}` : "#/outbox" },
+              h("span", { class: "row-title", text: rec ? recordTitle(table, rec) : key }),
+              h("span", { class: "row-sub", text: entries.map((e) => `#${e.seq} ${opLabel(e)}`).join(" · ") }),
+              h("span", { class: "row-badges" }, syncBadge(state),
+                h("span", { class: "small", text: formatInstant(entries[entries.length - 1].at) }))));
+        })),
+      errors.length ? h("h3", { class: "section-title", text: t("st_LOI") }) : "",
+      h("ul", { class: "record-list" }, errors.map(({ table, rec }) => h("li", { class: "card alert alert-error", "data-testid": "error-item" },
+        h("a", { class: "row-title", href: `#/${table}/${rec.id}`, text: recordTitle(table, rec) }),
+        h("p", { text: `${t("st_LOI")}: ${rec._local.error.message || rec._local.error.code}` }),
+        h("div", { class: "actions" },
+          rec._local.rejected ? h("a", { class: "btn btn-primary", href: `#/${table}/${rec.id}/edit` }, t("edit")) : "",
+          h("button", { type: "button", class: "btn", onclick: () => discard(table, rec) },
+            t(rec._local.rejected ? "keep_theirs" : "close")))))),
+      h("button", { type: "button", class: "btn btn-block", "data-action": "export", onclick: async () => {
+        const file = await exportUnsynced();
+        ctx.toast(t("export_done", { file }));
+      } }, t("export_data")));
+  }
+
+  async function discard(table, rec) {
+    const rejected = Boolean(rec._local.rejected);
+    if (rejected && !(await confirmDialog(t("keep_theirs"), { danger: true }))) return;
+    await dismissError(table, rec.id, rejected);
+    if (rejected && navigator.onLine && ctx.session.token) {
+      try {
+        await storeServerCopy(table, await fetchRecord(ctx.session.token, table, rec.id));
+      } catch {
+        // The next sync that touches the record brings the server's copy.
+      }
+    }
+  }
+
+  draw();
+  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.SYNC_PROGRESS, draw)];
+  return { node, dispose: () => stops.forEach((s) => s()) };
+}

@@ -1,0 +1,143 @@
+// One record: review status, the reviewer's comment, sync state and errors, fields, workflow
+// buttons (queued offline like every change), and the server's history when online.
+
+import { EV, on } from "../events.js";
+import { formatInstant } from "../i18n/format.js";
+import { t } from "../i18n/labels.js";
+import { WIRE_FIELDS } from "../lib/record-rules.js";
+import { availableSteps, canEdit, STEPS } from "../lib/workflow.js";
+import { deleteRecord, reviewRecord } from "../store/records.js";
+import { history as fetchHistory } from "../sync/api.js";
+import { reviewBadge, reworkFlag, syncBadge } from "./badges.js";
+import { confirmDialog, promptDialog } from "./dialog.js";
+import { h, replace } from "./dom.js";
+import { displayValue, recordTitle } from "./format-record.js";
+
+const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
+
+/**
+ * @param {import("../app.js").Ctx} ctx
+ * @param {{table: "models"|"meetings", id: string}} params
+ */
+export function render(ctx, { table, id }) {
+  const node = h("section", { class: "screen screen-detail" });
+  const historyBox = h("div", { class: "history" });
+  const unit = (uid) => ctx.index.unit(uid);
+
+  function draw() {
+    const rec = ctx.index.get(table, id);
+    if (!rec) {
+      replace(node, h("p", { text: t("not_found") }));
+      return;
+    }
+    const state = ctx.index.stateOf(table, rec);
+    const conflicts = ctx.index.conflicts.get(`${table}:${id}`) || [];
+    const error = rec._local && rec._local.error;
+    const steps = rec.deleted ? [] : availableSteps(rec, ctx.user);
+    const fields = WIRE_FIELDS[table].filter((f) => !HIDDEN.has(f) && rec[f] !== undefined && rec[f] !== null
+      && rec[f] !== "" && !(Array.isArray(rec[f]) && !rec[f].length));
+    replace(node,
+      h("h2", { class: "screen-title detail-title", text: recordTitle(table, rec) }),
+      h("div", { class: "row-badges" },
+        reviewBadge(rec.review_status), syncBadge(state),
+        rec.review_status === "TRA_LAI" ? reworkFlag() : "",
+        rec.deleted ? h("span", { class: "badge", text: t("deleted_record") }) : ""),
+      rec.review_comment ? h("div", { class: `card comment${rec.review_status === "TRA_LAI" ? " alert-rework" : ""}`, "data-testid": "review-comment" },
+        h("p", { class: "label", text: rec.review_status === "TRA_LAI" ? t("return_reason") : t("leader_comment") }),
+        h("p", { class: "comment-text", text: rec.review_comment }),
+        h("p", { class: "small", text: t("reviewed_by", { name: rec.reviewed_by_name || "", at: formatInstant(rec.reviewed_at) }) })) : "",
+      error ? h("div", { class: "card alert alert-error", role: "alert", "data-testid": "sync-error" },
+        h("p", { class: "alert-title", text: t("st_LOI") }),
+        h("p", { text: error.message || error.code }),
+        fieldErrors(error)) : "",
+      conflicts.length ? h("a", { class: "card alert alert-conflict", href: "#/conflicts" }, t("conflicts_n", { n: conflicts.length })) : "",
+      h("div", { class: "actions" },
+        canEdit(rec, ctx.user) ? h("a", { class: "btn btn-primary", href: `#/${table}/${id}/edit`, "data-action": "edit" }, t("edit")) : "",
+        steps.map((action) => h("button", { type: "button", class: `btn ${action === "approve" ? "btn-primary" : ""}`, "data-action": action,
+          onclick: () => step(rec, action) }, t(action === "cancel" ? "cancel_record" : action)))),
+      h("dl", { class: "fields" }, fields.flatMap((f) => [
+        h("dt", { text: t(`f_${f}`) }),
+        h("dd", { text: displayValue(f, rec[f], { unit }) }),
+      ])),
+      table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
+        h("p", { class: "label", text: t("f_metrics") }),
+        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { text: displayValue("metrics", [m]) })))) : "",
+      table === "meetings" && (rec.attendees || []).length ? h("div", { class: "card" },
+        h("p", { class: "label", text: `${t("f_attendees")} (${rec.attendees.length})` }),
+        h("ul", { class: "plain-list attendees" }, rec.attendees.map((a) => h("li", null,
+          h("span", { class: "strong", text: a.full_name || "—" }),
+          h("span", { class: "small", text: [a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance), a.absent_reason].filter(Boolean).join(" · ") }))))) : "",
+      h("div", { class: "card" },
+        h("button", { type: "button", class: "btn btn-block", "data-action": "history", onclick: loadHistory }, t("history")),
+        historyBox),
+      canEdit(rec, ctx.user) && !rec.deleted ? h("button", { type: "button", class: "btn btn-danger btn-block", "data-action": "delete", onclick: () => remove() }, t("delete")) : "");
+  }
+
+  async function step(rec, action) {
+    let comment;
+    if (STEPS[action].needsComment) {
+      comment = await promptDialog({ title: t(action), label: t("return_reason"), required: true, ok: t(action) });
+      if (comment === null) return;
+    } else if (!(await confirmDialog(`${t(action === "cancel" ? "cancel_record" : action)}: ${recordTitle(table, rec)}?`))) {
+      return;
+    }
+    await reviewRecord(table, id, action, comment);
+    ctx.toast(t("review_queued"));
+  }
+
+  async function remove() {
+    if (!(await confirmDialog(t("confirm_delete"), { ok: t("delete"), danger: true }))) return;
+    await deleteRecord(table, id);
+    ctx.navigate(`#/${table}`, { replace: true });
+  }
+
+  async function loadHistory() {
+    if (!navigator.onLine || !ctx.session.token) {
+      replace(historyBox, h("p", { class: "small", text: t("history_offline") }));
+      return;
+    }
+    replace(historyBox, h("p", { class: "small", text: "…" }));
+    try {
+      const events = await fetchHistory(ctx.session.token, table, id);
+      replace(historyBox, events.length ? h("ol", { class: "plain-list history-list" }, events.map((e) => h("li", null,
+        h("span", { class: "strong", text: `${formatInstant(e.at)} — ${e.user_name || ""}` }),
+        h("span", { class: "small", text: [historyAction(e.action), e.comment].filter(Boolean).join(": ") }),
+        changedFields(e)))) : h("p", { class: "small", text: t("history_empty") }));
+    } catch (err) {
+      replace(historyBox, h("p", { class: "small", text: /** @type {Error} */ (err).message || t("network_error") }));
+    }
+  }
+
+  draw();
+  const stop = on(EV.INDEX_CHANGED, () => draw());
+  return { node, dispose: stop };
+}
+
+function historyAction(action) {
+  const key = { create: "op_create", update: "op_put", delete: "op_delete", conflict: "st_XUNG_DOT", resolve: "op_resolve" }[action];
+  if (key) return t(key);
+  return STEPS[action] ? t(action === "cancel" ? "cancel_record" : action) : action;
+}
+
+function changedFields(event) {
+  const after = event.after && typeof event.after === "object" ? Object.keys(event.after) : [];
+  if (!after.length) return "";
+  return h("span", { class: "small muted", text: after.map((f) => t(`f_${f}`)).join(", ") });
+}
+
+/** The server's per-field messages under a refused change. */
+function fieldErrors(error) {
+  const fields = error.details && error.details.fields;
+  if (!fields || typeof fields !== "object") return "";
+  const items = [];
+  const walk = (value, path) => {
+    if (Array.isArray(value)) items.push(`${path}: ${value.join(" ")}`);
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(fields, "");
+  return h("ul", { class: "plain-list small" }, items.map((text) => {
+    const [field, ...rest] = text.split(": ");
+    const top = field.split(".")[0];
+    return h("li", { text: `${t(`f_${top}`)}${field.includes(".") ? ` (${field.slice(top.length + 1)})` : ""}: ${rest.join(": ")}` });
+  }));
+}

@@ -1,0 +1,99 @@
+// Lists of models and meetings: diacritic-insensitive search, filters, 50 rows at a time.
+
+import { EV, on } from "../events.js";
+import { formatDate, formatLocalDateTime } from "../i18n/format.js";
+import { enumLabel, enumOptions, t } from "../i18n/labels.js";
+import { reviewBadge, reworkFlag, syncBadge } from "./badges.js";
+import { h, replace } from "./dom.js";
+import { recordTitle } from "./format-record.js";
+
+// Rows rendered per step: enough to fill two screens; the rest waits for "Xem thêm", so a list
+// of 10,000 records costs what 50 cost.
+const PAGE = 50;
+
+const FILTERS = {
+  models: [["field", "filter_field", "field"], ["status", "filter_status", "model_status"], ["review_status", "filter_review", "review_status"]],
+  meetings: [["type", "filter_type", "meeting_type"], ["review_status", "filter_review", "review_status"]],
+};
+
+/**
+ * @param {import("../app.js").Ctx} ctx
+ * @param {{table: "models"|"meetings", query: Record<string, string>}} params
+ */
+export function render(ctx, { table, query }) {
+  const { index } = ctx;
+  const state = { q: query.q || "", shown: PAGE };
+  /** @type {Record<string, string>} */
+  const filters = {};
+  for (const [name] of FILTERS[table]) if (query[name]) filters[name] = query[name];
+
+  const search = /** @type {HTMLInputElement} */ (h("input", {
+    type: "search", class: "input search", placeholder: t("search"), "aria-label": t("search"),
+    value: state.q, autocomplete: "off", enterkeyhint: "search",
+  }));
+  const selects = FILTERS[table].map(([name, label, enumName]) => {
+    const select = /** @type {HTMLSelectElement} */ (h("select", { class: "input filter", "aria-label": t(label), "data-filter": name },
+      h("option", { value: "", text: `${t(label)}: ${t("all")}` }),
+      enumOptions(enumName).map(([code, text]) => h("option", { value: code, text }))));
+    select.value = filters[name] || "";
+    select.addEventListener("change", () => {
+      if (select.value) filters[name] = select.value;
+      else delete filters[name];
+      state.shown = PAGE;
+      draw();
+    });
+    return select;
+  });
+  const summary = h("p", { class: "small list-summary", "aria-live": "polite" });
+  const list = h("ul", { class: "record-list", "data-testid": "record-list" });
+  const more = h("button", { type: "button", class: "btn btn-block", hidden: true, onclick: () => {
+    state.shown += PAGE;
+    draw();
+  } });
+
+  function row(rec) {
+    const state = index.stateOf(table, rec);
+    const sub = table === "models"
+      ? [enumLabel("field", rec.field), rec.locality, (index.unit(rec.commune_unit_id) || {}).name]
+      : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at), rec.location];
+    return h("li", null, h("a", { class: `record-row${rec.review_status === "TRA_LAI" ? " is-returned" : ""}`, href: `#/${table}/${rec.id}`, "data-id": rec.id },
+      h("span", { class: "row-title", text: recordTitle(table, rec) }),
+      h("span", { class: "row-sub", text: sub.filter(Boolean).join(" · ") }),
+      h("span", { class: "row-badges" },
+        rec.review_status === "TRA_LAI" ? reworkFlag() : reviewBadge(rec.review_status),
+        state !== "DA_DONG_BO" ? syncBadge(state) : "",
+        table === "models" && rec.start_date ? h("span", { class: "small", text: formatDate(rec.start_date) }) : "")));
+  }
+
+  function draw() {
+    const started = performance.now();
+    const results = index.query(table, { q: search.value, ...filters });
+    const total = index.count(table);
+    replace(list, results.slice(0, state.shown).map(row));
+    summary.textContent = results.length
+      ? t("n_records", { n: results.length })
+      : total ? t("no_match") : t("no_records");
+    const left = results.length - state.shown;
+    more.hidden = left <= 0;
+    more.textContent = t("show_more", { n: Math.max(0, left) });
+    list.dataset.renderMs = String(Math.round((performance.now() - started) * 10) / 10);
+    list.dataset.count = String(results.length);
+  }
+
+  search.addEventListener("input", () => {
+    state.shown = PAGE;
+    draw();
+  });
+
+  draw();
+  const addHref = table === "models" ? "#/models/new" : "#/meetings/new";
+  const node = h("section", { class: "screen screen-list" },
+    h("h2", { class: "screen-title", text: t(table === "models" ? "nav_models" : "nav_meetings") }),
+    h("div", { class: "list-tools" }, search, h("div", { class: "filters" }, selects)),
+    summary, list, more,
+    ctx.canWrite ? h("a", { class: "fab", href: addHref, "aria-label": t(table === "models" ? "add_model" : "add_meeting") }, "+") : "");
+  const stop = on(EV.INDEX_CHANGED, (detail) => {
+    if (!detail || !detail.tables || detail.tables.some((x) => [table, "outbox", "conflicts"].includes(x))) draw();
+  });
+  return { node, dispose: stop };
+}

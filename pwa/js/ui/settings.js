@@ -1,0 +1,79 @@
+// Settings: language, storage use, account, app version, export, sign out.
+
+import { formatBytes } from "../i18n/format.js";
+import { enumLabel, getLang, t } from "../i18n/labels.js";
+import { APP_VERSION } from "../version.js";
+import { ask } from "./dialog.js";
+import { h, replace } from "./dom.js";
+import { exportUnsynced } from "./export.js";
+
+/** @param {import("../app.js").Ctx} ctx */
+export function render(ctx) {
+  const storage = h("div", { "data-testid": "storage" }, h("p", { class: "small", text: "…" }));
+  showStorage(storage);
+  const user = ctx.user;
+  const node = h("section", { class: "screen screen-settings" },
+    h("h2", { class: "screen-title", text: t("settings_title") }),
+    h("div", { class: "card" }, h("p", { class: "label", text: t("language") }), ctx.langSwitch()),
+    h("div", { class: "card" }, h("p", { class: "label", text: t("storage") }), storage),
+    h("div", { class: "card" },
+      h("p", { class: "label", text: t("account") }),
+      h("p", { class: "strong", text: user.full_name }),
+      h("p", { class: "small", text: [user.position, user.unit.name].filter(Boolean).join(" · ") }),
+      h("p", { class: "small", text: user.roles.map((r) => enumLabel("role", r)).join(", ") })),
+    h("div", { class: "card" },
+      h("p", { class: "label", text: t("app_version") }),
+      h("p", { class: "small", "data-testid": "app-version", text: APP_VERSION })),
+    h("button", { type: "button", class: "btn btn-block", "data-action": "export", onclick: async () => {
+      ctx.toast(t("export_done", { file: await exportUnsynced() }));
+    } }, t("export_data")),
+    h("button", { type: "button", class: "btn btn-danger btn-block", "data-action": "sign-out", onclick: () => signOut(ctx) }, t("sign_out")));
+  return { node };
+}
+
+async function showStorage(box) {
+  const lines = [];
+  if (navigator.storage && navigator.storage.estimate) {
+    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+    lines.push(t("storage_use", { used: formatBytes(usage, getLang()), free: formatBytes(Math.max(0, quota - usage), getLang()) }));
+  }
+  if (navigator.storage && navigator.storage.persisted) {
+    lines.push(t((await navigator.storage.persisted()) ? "storage_persisted" : "storage_not_persisted"));
+  }
+  replace(box, lines.map((text) => h("p", { class: "small", text })));
+}
+
+/**
+ * Sign out. With unsynced changes: export first, then a second, explicit confirmation.
+ * @param {import("../app.js").Ctx} ctx
+ */
+async function signOut(ctx) {
+  const pending = ctx.index.pendingCount() + ctx.index.errors().length;
+  if (pending === 0) {
+    const ok = await ask({ message: t("signout_plain"), buttons: [
+      { label: t("back"), value: false }, { label: t("sign_out"), value: true, kind: "danger" }] });
+    if (ok) await ctx.signOut();
+    return;
+  }
+  let exported = false;
+  const first = await ask({
+    title: t("sign_out"),
+    message: t("signout_pending", { n: pending }),
+    buttons: [
+      { label: t("back"), value: null },
+      { label: t("export_data"), value: "export", kind: "primary" },
+    ],
+  });
+  if (first !== "export") return;
+  ctx.toast(t("export_done", { file: await exportUnsynced() }));
+  exported = true;
+  const second = await ask({
+    title: t("sign_out"),
+    message: t("signout_confirm_again", { n: pending }),
+    buttons: [
+      { label: t("back"), value: false },
+      { label: t("signout_anyway"), value: true, kind: "danger" },
+    ],
+  });
+  if (second === true && exported) await ctx.signOut();
+}

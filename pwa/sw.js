@@ -1,0 +1,95 @@
+// Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
+// network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
+
+const VERSION = "2026.11.1";
+const PREFIX = "sotay-shell-";
+const CACHE = PREFIX + VERSION;
+
+// Every file of the app shell (tests/js/shell.test.js checks this list against pwa/).
+const SHELL = [
+  "/",
+  "/manifest.webmanifest",
+  "/css/app.css",
+  "/icons/icon.svg",
+  "/icons/icon-192.png",
+  "/icons/icon-512.png",
+  "/icons/maskable-512.png",
+  "/js/app.js",
+  "/js/events.js",
+  "/js/sw-client.js",
+  "/js/version.js",
+  "/js/i18n/enums.js",
+  "/js/i18n/format.js",
+  "/js/i18n/labels.js",
+  "/js/lib/fold.js",
+  "/js/lib/record-rules.js",
+  "/js/lib/workflow.js",
+  "/js/store/db.js",
+  "/js/store/meta.js",
+  "/js/store/record-index.js",
+  "/js/store/records.js",
+  "/js/store/sync-store.js",
+  "/js/sync/api.js",
+  "/js/sync/backoff.js",
+  "/js/sync/engine.js",
+  "/js/sync/outbox-rules.js",
+  "/js/sync/protocol.js",
+  "/js/sync/response.js",
+  "/js/sync/transport.js",
+  "/js/ui/badges.js",
+  "/js/ui/conflict-view.js",
+  "/js/ui/dialog.js",
+  "/js/ui/dom.js",
+  "/js/ui/export.js",
+  "/js/ui/form-kit.js",
+  "/js/ui/format-record.js",
+  "/js/ui/home.js",
+  "/js/ui/list-editor.js",
+  "/js/ui/meeting-form.js",
+  "/js/ui/model-form.js",
+  "/js/ui/outbox-view.js",
+  "/js/ui/record-detail.js",
+  "/js/ui/record-form.js",
+  "/js/ui/record-list.js",
+  "/js/ui/settings.js",
+  "/js/ui/sign-in.js",
+  "/js/ui/sync-status.js",
+];
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" skips the HTTP cache, so a new version never precaches an old file.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (request.mode === "navigate") {
+    // Every page of the app is the one shell; the hash picks the screen.
+    event.respondWith(
+      caches.open(CACHE).then((cache) => cache.match("/")).then((hit) => hit || fetch(request)),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.open(CACHE)
+      .then((cache) => cache.match(request, { ignoreSearch: true }))
+      .then((hit) => hit || fetch(request)),
+  );
+});
