@@ -5,7 +5,7 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".svg", ".txt"}
@@ -46,8 +46,10 @@ def _load(path: Path) -> tuple[bytes, bytes, str]:
 
 
 def _serve(relative: str) -> Response:
-    path = (PWA_DIR / relative).resolve()
-    if not path.is_relative_to(PWA_DIR) or not path.is_file() or path.name.startswith("."):
+    # PWA_DIR in the config serves another copy of the app (tests deploy a new version that way).
+    root = Path(current_app.config.get("PWA_DIR") or PWA_DIR).resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file() or path.name.startswith("."):
         abort(404)
     raw, packed, etag = _load(path)
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
