@@ -54,6 +54,15 @@ def visible(
     return record
 
 
+def _check_writable(session: Session, record, actor: User) -> None:
+    """Refuse a write: NOT_FOUND outside the actor's scope, FORBIDDEN for a non-writer."""
+    # Scope first, so a non-writer learns nothing about records outside their units.
+    if not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
+        raise ApiError("NOT_FOUND")
+    if not can_write(actor):
+        raise ApiError("FORBIDDEN")
+
+
 def _check_units(session: Session, table: RecordTable, values: dict, actor: User) -> None:
     errors = {}
     for name in table.scoped_unit_fields:
@@ -147,8 +156,7 @@ def update(
     strict: bool,
 ) -> WriteResult:
     """Apply an edit of some fields; strict edits need the current version, others merge."""
-    if not can_write(actor) or not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
-        raise ApiError("NOT_FOUND")
+    _check_writable(session, record, actor)
     values = table.input_schema(partial=True).load(raw)
     for key in KEY_FIELDS:
         values.pop(key, None)
@@ -299,8 +307,7 @@ def delete(
     strict: bool,
 ) -> None:
     """Soft-delete a record, leaving a tombstone that devices pull."""
-    if not can_write(actor) or not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
-        raise ApiError("NOT_FOUND")
+    _check_writable(session, record, actor)
     if record.deleted:
         return
     if record.review_status == "DA_DUYET":
