@@ -1,0 +1,309 @@
+"""Who sees and does what: every role against its own unit, a child unit and a foreign unit.
+
+Every actor sits at the province "Nghệ An". "own" is the province itself, "child" one of its
+communes, "foreign" a commune of another province. A system administrator (QUAN_TRI) manages
+the whole tree, so nothing is foreign to them.
+"""
+
+import pytest
+
+from server.extensions import db
+from server.models import Device
+from tests.conftest import meeting_payload, model_payload
+
+ROLES = ("CAN_BO_NHAP", "LANH_DAO_DUYET", "QUAN_TRI", "XEM")
+PLACES = {"own": "province", "child": "commune", "foreign": "foreign_commune"}
+PAYLOADS = {"models": model_payload, "meetings": meeting_payload}
+TITLE = {"models": "name", "meetings": "title"}
+
+WRITERS = {"CAN_BO_NHAP", "QUAN_TRI"}
+REVIEWERS = {"LANH_DAO_DUYET", "QUAN_TRI"}
+
+role_param = pytest.mark.parametrize("role", ROLES)
+place_param = pytest.mark.parametrize("place", PLACES)
+table_param = pytest.mark.parametrize("table", PAYLOADS)
+
+
+def sees(role: str, place: str) -> bool:
+    """Tell whether a role at the province sees a unit at that place."""
+    return role == "QUAN_TRI" or place != "foreign"
+
+
+class World:
+    """The tree, an actor with one role, and records a root-level officer made."""
+
+    def __init__(self, client, tree, create_user, auth_headers, role):
+        self.client = client
+        self.tree = tree
+        self.create_user = create_user
+        self.auth_headers = auth_headers
+        seeder = create_user("seeder", tree["root"], ["CAN_BO_NHAP"])
+        self.seeder = auth_headers(seeder)
+        self.actor = create_user("actor", tree["province"], [role])
+        self.headers = auth_headers(self.actor)
+
+    def unit(self, place: str):
+        """Return the unit at a place."""
+        return self.tree[PLACES[place]]
+
+    def record(self, table: str, place: str, *, submitted: bool = False) -> dict:
+        """Create a record at a place as the seeder, optionally submitted for review."""
+        body = PAYLOADS[table](self.unit(place))
+        response = self.client.post(f"/api/v1/{table}", json=body, headers=self.seeder)
+        assert response.status_code == 201, response.get_json()
+        if submitted:
+            response = self.client.post(
+                f"/api/v1/{table}/{body['id']}/review",
+                json={"action": "submit", "version": 1},
+                headers=self.seeder,
+            )
+            assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def device_at(self, place: str) -> str:
+        """Register a device for another user at a place and return its id."""
+        other = self.create_user(f"khac-{place}", self.unit(place), ["CAN_BO_NHAP"])
+        self.auth_headers(other, device_name=f"Máy {place}")
+        return db.session.scalar(db.select(Device.id).where(Device.user_id == other.id))
+
+
+@pytest.fixture
+def world(request, client, tree, create_user, auth_headers):
+    """Build the world for the test's role."""
+    return World(client, tree, create_user, auth_headers, request.node.callspec.params["role"])
+
+
+@role_param
+@place_param
+@table_param
+def test_list(world, client, role, place, table):
+    record = world.record(table, place)
+    response = client.get(f"/api/v1/{table}", headers=world.headers)
+    assert response.status_code == 200
+    listed = {item["id"] for item in response.get_json()["items"]}
+    assert (record["id"] in listed) == sees(role, place)
+
+
+@role_param
+@place_param
+@table_param
+def test_list_within_unit(world, client, role, place, table):
+    world.record(table, place)
+    unit_id = world.unit(place).id
+    response = client.get(f"/api/v1/{table}?unit_id={unit_id}", headers=world.headers)
+    if sees(role, place):
+        assert response.status_code == 200
+        assert response.get_json()["total"] == 1
+    else:
+        assert response.status_code == 404
+
+
+@role_param
+@place_param
+@table_param
+def test_get(world, client, role, place, table):
+    record = world.record(table, place)
+    response = client.get(f"/api/v1/{table}/{record['id']}", headers=world.headers)
+    assert response.status_code == (200 if sees(role, place) else 404)
+
+
+@role_param
+@place_param
+@table_param
+def test_create(world, client, role, place, table):
+    body = PAYLOADS[table](world.unit(place))
+    response = client.post(f"/api/v1/{table}", json=body, headers=world.headers)
+    if role not in WRITERS:
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 422
+        assert "owner_unit_id" in response.get_json()["error"]["details"]["fields"]
+    else:
+        assert response.status_code == 201
+
+
+@role_param
+@place_param
+@table_param
+def test_update(world, client, role, place, table):
+    record = world.record(table, place)
+    response = client.patch(
+        f"/api/v1/{table}/{record['id']}",
+        json={"version": record["version"], TITLE[table]: "Tên mới"},
+        headers=world.headers,
+    )
+    if not sees(role, place):
+        assert response.status_code == 404
+    elif role not in WRITERS:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        assert response.get_json()[TITLE[table]] == "Tên mới"
+
+
+@role_param
+@place_param
+@table_param
+def test_delete(world, client, role, place, table):
+    record = world.record(table, place)
+    response = client.delete(
+        f"/api/v1/{table}/{record['id']}",
+        json={"version": record["version"]},
+        headers=world.headers,
+    )
+    if not sees(role, place):
+        assert response.status_code == 404
+    elif role not in WRITERS:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 204
+
+
+@role_param
+@place_param
+@table_param
+def test_review(world, client, role, place, table):
+    # Reviewers decide on a submitted record; everyone else tries to submit a draft.
+    action = "approve" if role in REVIEWERS else "submit"
+    record = world.record(table, place, submitted=action == "approve")
+    response = client.post(
+        f"/api/v1/{table}/{record['id']}/review",
+        json={"action": action, "version": record["version"]},
+        headers=world.headers,
+    )
+    if not sees(role, place):
+        assert response.status_code == 404
+    elif role in REVIEWERS | WRITERS:
+        assert response.status_code == 200
+        assert response.get_json()["review_status"] == (
+            "DA_DUYET" if action == "approve" else "CHO_DUYET"
+        )
+    else:
+        assert response.status_code == 403
+
+
+@role_param
+@place_param
+@table_param
+def test_history(world, client, role, place, table):
+    record = world.record(table, place)
+    response = client.get(f"/api/v1/{table}/{record['id']}/history", headers=world.headers)
+    if sees(role, place):
+        assert response.status_code == 200
+        assert [e["action"] for e in response.get_json()] == ["create"]
+    else:
+        assert response.status_code == 404
+
+
+@role_param
+@place_param
+def test_units_list(world, client, role, place):
+    response = client.get("/api/v1/units?per_page=500", headers=world.headers)
+    assert response.status_code == 200
+    listed = {u["id"] for u in response.get_json()["items"]}
+    assert (world.unit(place).id in listed) == sees(role, place)
+
+
+@role_param
+@place_param
+def test_units_get(world, client, role, place):
+    response = client.get(f"/api/v1/units/{world.unit(place).id}", headers=world.headers)
+    assert response.status_code == (200 if sees(role, place) else 404)
+
+
+@role_param
+@place_param
+def test_units_create(world, client, role, place):
+    body = {"code": "THON-1", "name": "Bản Huồi Pủng", "level": "THON"}
+    response = client.post(
+        "/api/v1/units", json={**body, "parent_id": world.unit(place).id}, headers=world.headers
+    )
+    assert response.status_code == (201 if role == "QUAN_TRI" else 403)
+
+
+@role_param
+@place_param
+def test_units_update(world, client, role, place):
+    response = client.patch(
+        f"/api/v1/units/{world.unit(place).id}", json={"is_border": True}, headers=world.headers
+    )
+    assert response.status_code == (200 if role == "QUAN_TRI" else 403)
+
+
+@role_param
+@place_param
+def test_devices_list(world, client, role, place):
+    device_id = world.device_at(place)
+    response = client.get("/api/v1/devices", headers=world.headers)
+    assert response.status_code == 200
+    listed = {d["id"] for d in response.get_json()}
+    assert (device_id in listed) == (role == "QUAN_TRI")
+
+
+@role_param
+@place_param
+def test_devices_revoke(world, client, role, place):
+    device_id = world.device_at(place)
+    response = client.post(f"/api/v1/devices/{device_id}/revoke", headers=world.headers)
+    assert response.status_code == (200 if role == "QUAN_TRI" else 404)
+
+
+@role_param
+def test_own_device_is_listed(world, client, role):
+    listed = client.get("/api/v1/devices", headers=world.headers).get_json()
+    assert world.actor.id in {d["user_id"] for d in listed}
+
+
+@role_param
+def test_own_device_can_be_revoked(world, client, role):
+    own = db.session.scalar(db.select(Device.id).where(Device.user_id == world.actor.id))
+    response = client.post(f"/api/v1/devices/{own}/revoke", headers=world.headers)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["CAN_BO_NHAP", "XEM"])
+@table_param
+def test_non_reviewer_cannot_approve(world, client, role, table):
+    record = world.record(table, "child", submitted=True)
+    response = client.post(
+        f"/api/v1/{table}/{record['id']}/review",
+        json={"action": "approve", "version": record["version"]},
+        headers=world.headers,
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["LANH_DAO_DUYET"])
+@table_param
+def test_reviewer_cannot_approve_own_record(world, client, create_user, auth_headers, table, role):
+    both = create_user("kiemnhiem", world.tree["province"], ["CAN_BO_NHAP", "LANH_DAO_DUYET"])
+    headers = auth_headers(both)
+    body = PAYLOADS[table](world.tree["commune"])
+    client.post(f"/api/v1/{table}", json=body, headers=headers)
+    url = f"/api/v1/{table}/{body['id']}/review"
+    client.post(url, json={"action": "submit", "version": 1}, headers=headers)
+    response = client.post(url, json={"action": "approve", "version": 2}, headers=headers)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["CAN_BO_NHAP"])
+@table_param
+def test_officer_cannot_move_record_out_of_scope(world, client, role, table):
+    record = world.record(table, "child")
+    response = client.patch(
+        f"/api/v1/{table}/{record['id']}",
+        json={"version": record["version"], "owner_unit_id": world.unit("foreign").id},
+        headers=world.headers,
+    )
+    assert response.status_code == 422
+    assert "owner_unit_id" in response.get_json()["error"]["details"]["fields"]
+
+
+@pytest.mark.parametrize("role", ["CAN_BO_NHAP"])
+def test_officer_at_commune_does_not_see_sibling(client, tree, create_user, auth_headers, role):
+    seeder = auth_headers(create_user("seeder", tree["root"], ["CAN_BO_NHAP"]))
+    body = model_payload(tree["sibling"])
+    client.post("/api/v1/models", json=body, headers=seeder)
+    headers = auth_headers(create_user("xa", tree["commune"], [role]))
+    assert client.get(f"/api/v1/models/{body['id']}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/units/{tree['province'].id}", headers=headers).status_code == 404
