@@ -77,6 +77,7 @@ class Server:
     """gunicorn serving the app over one SQLite file; can be stopped, killed and restarted."""
 
     def __init__(self, workdir: Path, pwa_dir: Path):
+        workdir.mkdir(parents=True, exist_ok=True)
         self.workdir = workdir
         self.pwa_dir = pwa_dir
         self.port = free_port()
@@ -220,10 +221,24 @@ def pwa_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def server(tmp_path, pwa_copy):
-    srv = Server(tmp_path, pwa_copy)
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> tuple[Path, dict]:
+    """Migrate and seed one database per session; each test starts from a copy of it."""
+    srv = Server(tmp_path_factory.mktemp("template"), REPO / "pwa")
     srv.prepare()
+    return Path(srv.db_url.removeprefix("sqlite:///")), srv.units
+
+
+@pytest.fixture
+def server(tmp_path, pwa_copy, template_db):
+    srv = Server(tmp_path / "server", pwa_copy)
+    source, units = template_db
+    target = srv.db_url.removeprefix("sqlite:///")
+    shutil.copy(source, target)
+    for suffix in ("-wal", "-shm"):
+        if Path(str(source) + suffix).exists():
+            shutil.copy(str(source) + suffix, target + suffix)
+    srv.units = units
     srv.start()
     yield srv
     srv.stop()
@@ -283,3 +298,58 @@ def shot(page, name: str) -> None:
     """Save a 360-px screenshot of the current screen into docs/screens/."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=False)
+
+
+def field(page, name: str, scope: str = ".screen-form"):
+    """The control of a form field by its wire name."""
+    return page.locator(f'{scope} [data-field="{name}"]').locator("input, textarea, select").first
+
+
+def fill_model(page, name: str, **values) -> str:
+    """Create a model through the form; return its id (from the URL after saving)."""
+    page.evaluate("() => { location.hash = '#/models/new'; }")
+    page.wait_for_selector(".screen-form")
+    data = {
+        "name": name,
+        "field": "VAN_HOA_XA_HOI",
+        "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
+        "locality": "Bản Huồi Pủng",
+        "start_date": "2024-03-01",
+        "objective": "Giữ gìn vệ sinh môi trường bản làng",
+        "method": "Phân công hội viên phụ trách từng cụm dân cư",
+        **values,
+    }
+    for key, value in data.items():
+        control = field(page, key)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    return save_form(page, "models")
+
+
+def fill_meeting(page, title: str, **values) -> str:
+    """Create a meeting through the form; return its id."""
+    page.evaluate("() => { location.hash = '#/meetings/new'; }")
+    page.wait_for_selector(".screen-form")
+    data = {
+        "title": title,
+        "type": "TOA_DAM",
+        "start_at": "2024-08-12T08:00",
+        "location": "Hội trường UBND xã",
+        "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
+        **values,
+    }
+    for key, value in data.items():
+        control = field(page, key)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    return save_form(page, "meetings")
+
+
+def save_form(page, table: str) -> str:
+    page.click('.screen-form [data-action="save"]')
+    page.wait_for_selector(".screen-detail")
+    return page.evaluate("() => location.hash").split("/")[2]

@@ -1,0 +1,100 @@
+"""The app opens with no network, keeps what is typed offline, and syncs it exactly once."""
+
+import pytest
+
+from tests.browser.conftest import (
+    fill_meeting, fill_model, outbox_count, sign_in, wait_sw_ready, wait_synced,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _names(server, table, token, key="name"):
+    return [r[key] for r in server.list(table, token)]
+
+
+def test_offline_create_then_sync_after_server_restart(new_phone, server):
+    page = new_phone()
+    sign_in(page)
+    wait_sw_ready(page)
+
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response.from_service_worker
+    page.wait_for_selector(".screen-home")
+    assert page.inner_text("#sync-chip") == "Ngoại tuyến"
+    assert "Không có kết nối mạng (Ngoại tuyến)" in page.inner_text("[data-testid=sync-state]")
+
+    fill_model(page, "Dân vận khéo trong giữ gìn vệ sinh môi trường")
+    fill_meeting(page, "Tọa đàm Dân vận khéo năm 2024")
+
+    response = page.reload()
+    assert response.from_service_worker
+    page.evaluate("() => { location.hash = '#/models'; }")
+    page.wait_for_selector(".record-list a.record-row")
+    page.fill("input.search", "dan van kheo ve sinh")
+    assert page.locator(".record-list a.record-row").count() == 1
+    assert "Chờ đồng bộ" in page.inner_text(".record-list")
+    page.evaluate("() => { location.hash = '#/meetings'; }")
+    page.wait_for_selector(".record-list a.record-row")
+    page.evaluate("() => { location.hash = '#/outbox'; }")
+    page.wait_for_selector("[data-testid=outbox-list]")
+    assert page.get_attribute("[data-testid=outbox-list]", "data-count") == "2"
+    assert page.locator(".outbox-item").count() == 2
+    assert page.inner_text("#sync-chip") == "Ngoại tuyến"
+
+    server.stop()
+    server.start()
+    page.context.set_offline(False)
+    wait_synced(page)
+    assert outbox_count(page) == 0
+    assert page.inner_text("[data-testid=outbox-state]") == "Đã đồng bộ"
+
+    token = server.login("canbo")
+    assert _names(server, "models", token) == ["Dân vận khéo trong giữ gìn vệ sinh môi trường"]
+    assert _names(server, "meetings", token, "title") == ["Tọa đàm Dân vận khéo năm 2024"]
+    assert page.errors == []
+
+
+def test_server_killed_mid_sync_then_reload_loses_and_doubles_nothing(new_phone, server):
+    page = new_phone()
+    sign_in(page)
+    wait_sw_ready(page)
+    page.context.set_offline(True)
+    names = [f"Mô hình số {i} xã Nậm Cắn" for i in range(3)]
+    for name in names:
+        fill_model(page, name)
+    fill_meeting(page, "Hội nghị giao ban tháng 8")
+    assert outbox_count(page) == 4
+
+    seen = []
+
+    def commit_then_die(route):
+        # The server gets the whole batch and commits it; the phone never hears back.
+        route.fetch()
+        seen.append(route.request.post_data_buffer)
+        server.kill()
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/sync", commit_then_die)
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('sync-chip').dataset.tone === 'error'")
+    assert seen, "the sync request was sent"
+    assert outbox_count(page) == 4, "nothing leaves the outbox without an answer"
+    page.unroute("**/api/v1/sync")
+
+    # The app is reopened while the server is still down: everything is still there.
+    response = page.reload()
+    assert response.from_service_worker
+    page.wait_for_selector("html[data-ready] .screen-detail")
+    assert outbox_count(page) == 4
+    server.start()
+    page.click("#sync-chip")
+    wait_synced(page)
+    assert outbox_count(page) == 0
+
+    token = server.login("canbo")
+    assert sorted(r["name"] for r in server.list("models", token)) == sorted(names)
+    assert [m["title"] for m in server.list("meetings", token)] == ["Hội nghị giao ban tháng 8"]
+    assert all(r["version"] == 1 for r in server.list("models", token))
+    assert page.errors == []
