@@ -113,9 +113,13 @@ function drawChip() {
   chip.textContent = short;
   chip.title = status.text;
   chip.dataset.tone = status.tone;
+  chip.dataset.lastSync = String(engine.status.lastSyncAt || 0);
+  // The tab badge counts everything that needs the user or the network: queued changes,
+  // refused changes and open conflicts.
+  const attention = pending + index.errors().length + index.openConflicts().length;
   const badge = $("outbox-badge");
-  badge.textContent = pending ? String(pending) : "";
-  badge.hidden = !pending;
+  badge.textContent = attention ? String(attention) : "";
+  badge.hidden = !attention;
 }
 
 /** Parse "#/models/abc/edit?resolve=x" into segments and a query. */

@@ -282,6 +282,16 @@ def wait_synced(page, timeout: float = 15000) -> None:
         " return c && !c.hidden && c.dataset.tone === 'ok'; }", timeout=timeout)
 
 
+def sync_now(page, action=None, timeout: float = 15000) -> None:
+    """Trigger a sync (by default a tap on the header chip) and wait until it has finished."""
+    before = page.get_attribute("#sync-chip", "data-last-sync") or "0"
+    (action or (lambda: page.click("#sync-chip")))()
+    page.wait_for_function(
+        "before => { const c = document.getElementById('sync-chip');"
+        " return c.dataset.lastSync !== before && c.dataset.tone === 'ok'; }",
+        arg=before, timeout=timeout)
+
+
 def wait_sw_ready(page) -> None:
     """Wait until a service worker controls the page (the shell is precached)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
@@ -297,6 +307,7 @@ def outbox_count(page) -> int:
 def shot(page, name: str) -> None:
     """Save a 360-px screenshot of the current screen into docs/screens/."""
     SCREENS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_selector("#toast", state="hidden", timeout=6000)
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=False)
 
 
