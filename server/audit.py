@@ -17,6 +17,8 @@ def record_event(
     before: dict | None = None,
     after: dict | None = None,
     comment: str | None = None,
+    version: int | None = None,
+    base_version: int | None = None,
 ) -> AuditEvent:
     """Append one audit event to the current transaction."""
     event = AuditEvent(
@@ -29,6 +31,8 @@ def record_event(
         before=before,
         after=after,
         comment=comment,
+        version=version,
+        base_version=base_version,
     )
     session.add(event)
     return event

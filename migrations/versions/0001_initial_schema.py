@@ -116,6 +116,8 @@ def upgrade():
     sa.Column('before', sa.JSON(), nullable=True),
     sa.Column('after', sa.JSON(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=True),
+    sa.Column('base_version', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )

@@ -26,5 +26,9 @@ class AuditEvent(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
+    # The record version the event produced, and the version the change was based on: the
+    # history screen shows versions, and tests prove no edit silently overwrote another.
+    version: Mapped[int | None]
+    base_version: Mapped[int | None]
 
     user: Mapped[User | None] = relationship()

@@ -18,6 +18,10 @@ from server.search import search_text
 from sync.merge import merge_fields
 from sync.workflow import LOCKED, WorkflowError, check_step
 
+# Field messages, in English; server.errors translates them for each caller.
+OUT_OF_SCOPE = "The unit is outside your scope."
+UNKNOWN_UNIT = "The unit does not exist."
+
 # Fields the client never sets directly.
 KEY_FIELDS = ("id",)
 
@@ -33,8 +37,14 @@ class WriteResult:
 
 
 def find(session: Session, table: RecordTable, record_id: str):
-    """Load a record by id, deleted or not."""
-    return session.get(table.model, record_id)
+    """Load a record by id, deleted or not; None for an id no record can have."""
+    try:
+        # Ids are stored in canonical UUID form; anything else (NUL bytes included, which
+        # PostgreSQL refuses) names no record and must not reach the database.
+        key = str(uuid.UUID(record_id))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return session.get(table.model, key)
 
 
 def visible(
@@ -67,12 +77,12 @@ def _check_units(session: Session, table: RecordTable, values: dict, actor: User
     errors = {}
     for name in table.scoped_unit_fields:
         if name in values and not sees_unit(actor, session.get(Unit, values[name])):
-            errors[name] = ["Đơn vị không thuộc phạm vi của bạn"]
+            errors[name] = [OUT_OF_SCOPE]
     for name in table.unit_fields:
         if name in values and session.get(Unit, values[name]) is None:
-            errors[name] = ["Đơn vị không tồn tại"]
+            errors[name] = [UNKNOWN_UNIT]
     if errors:
-        raise ApiError("VALIDATION_FAILED", {"fields": errors})
+        raise ValidationError(errors)
 
 
 def _validate_whole(table: RecordTable, record, updates: dict) -> None:
@@ -140,6 +150,8 @@ def create(
         record_id=record.id,
         action="create",
         after=_snapshot(record, values),
+        version=1,
+        base_version=0,
     )
     return WriteResult(record=record, created=True, applied=sorted(values))
 
@@ -218,6 +230,8 @@ def update(
             action="update",
             before=before,
             after=_snapshot(record, apply),
+            version=record.version,
+            base_version=base_version,
         )
     for item in lost_fields:
         result.conflicts.append(
