@@ -84,11 +84,11 @@ function toast(message) {
 function langSwitch() {
   const make = (code, label) => h("button", {
     type: "button", class: `seg${getLang() === code ? " is-on" : ""}`, "aria-pressed": String(getLang() === code), lang: code,
-    onclick: async () => {
+    onclick: () => {
       setLang(code);
-      await setMeta(META.LANG, code);
       applyStaticLabels();
       route();
+      setMeta(META.LANG, code);
     },
   }, label);
   return h("div", { class: "segmented", role: "group", "aria-label": t("language") }, make("vi", "Tiếng Việt"), make("en", "English"));

@@ -304,11 +304,13 @@ def outbox_count(page) -> int:
         " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })")
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     """Save a 360-px screenshot of the current screen into docs/screens/."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.wait_for_selector("#toast", state="hidden", timeout=6000)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=False)
+    if not full_page:
+        page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
 
 
 def field(page, name: str, scope: str = ".screen-form"):

@@ -3,8 +3,9 @@
 
 import { emit, EV } from "../events.js";
 import { toWire } from "../lib/record-rules.js";
+import { STEPS } from "../lib/workflow.js";
 import { placeChange, recordKey } from "../sync/outbox-rules.js";
-import { req, STORE, withTx } from "./db.js";
+import { RECORD_TABLES, req, STORE, withTx } from "./db.js";
 import { META } from "./meta.js";
 
 /** @typedef {import("../sync/outbox-rules.js").OutboxEntry} OutboxEntry */
@@ -115,8 +116,11 @@ export async function deleteRecord(table, id) {
  */
 export async function reviewRecord(table, id, action, comment) {
   await withTx([table, STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
-    const existing = await req(tx.objectStore(table).get(id));
+    const store = tx.objectStore(table);
+    const existing = await req(store.get(id));
     if (!existing) return;
+    // Show the step's outcome at once; the server's copy replaces it after the sync.
+    await req(store.put({ ...existing, review_status: STEPS[action].target }));
     const data = { id, action };
     if (comment) data.comment = comment;
     await enqueue(tx, recordKey(table, id), { op: "review", table, base: existing.version || 0, data });
@@ -131,12 +135,17 @@ export async function reviewRecord(table, id, action, comment) {
  */
 export async function resolveConflict(conflictId, resolution) {
   let recordId = null;
-  await withTx([STORE.CONFLICTS, STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
+  await withTx([STORE.CONFLICTS, STORE.OUTBOX, STORE.META, ...RECORD_TABLES], "readwrite", async (tx) => {
     const conflicts = tx.objectStore(STORE.CONFLICTS);
     const conflict = await req(conflicts.get(conflictId));
     if (!conflict) return;
     recordId = conflict.record_id;
     await req(conflicts.put({ ...conflict, local_resolution: resolution }));
+    if (resolution === "RESTORE_LOST" && RECORD_TABLES.includes(conflict.table)) {
+      const store = tx.objectStore(conflict.table);
+      const record = await req(store.get(conflict.record_id));
+      if (record) await req(store.put({ ...record, [conflict.field]: conflict.lost_value }));
+    }
     await enqueue(tx, recordKey(conflict.table, conflict.record_id), {
       op: "resolve",
       table: "conflicts",

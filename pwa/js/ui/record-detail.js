@@ -3,7 +3,7 @@
 
 import { EV, on } from "../events.js";
 import { formatInstant } from "../i18n/format.js";
-import { t } from "../i18n/labels.js";
+import { LABEL_KEYS, t } from "../i18n/labels.js";
 import { WIRE_FIELDS } from "../lib/record-rules.js";
 import { availableSteps, canEdit, STEPS } from "../lib/workflow.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
@@ -121,8 +121,9 @@ function historyAction(action) {
 
 function changedFields(event) {
   const after = event.after && typeof event.after === "object" ? Object.keys(event.after) : [];
-  if (!after.length) return "";
-  return h("span", { class: "small muted", text: after.map((f) => t(`f_${f}`)).join(", ") });
+  const labels = after.filter((f) => LABEL_KEYS.includes(`f_${f}`)).map((f) => t(`f_${f}`));
+  if (!labels.length) return "";
+  return h("span", { class: "small muted", text: labels.join(", ") });
 }
 
 /** The server's per-field messages under a refused change. */
