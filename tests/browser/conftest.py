@@ -304,13 +304,16 @@ def outbox_count(page) -> int:
         " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })")
 
 
-def shot(page, name: str, full_page: bool = False) -> None:
-    """Save a 360-px screenshot of the current screen into docs/screens/."""
+def shot(page, name: str, full_page: bool | None = False) -> None:
+    """Save a 360-px screenshot of the current screen into docs/screens/ when SCREENSHOTS=1
+    (so an ordinary test run leaves the working tree clean)."""
+    if not os.environ.get("SCREENSHOTS"):
+        return
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.wait_for_selector("#toast", state="hidden", timeout=6000)
-    if not full_page:
+    if full_page is False:  # None keeps the current scroll position
         page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=bool(full_page))
 
 
 def field(page, name: str, scope: str = ".screen-form"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import (
-    PASSWORD, SCREENS, field, fill_meeting, fill_model, outbox_count, shot, sign_in,
+    PASSWORD, field, fill_meeting, fill_model, outbox_count, shot, sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -56,9 +56,8 @@ def test_forms_validate_like_the_server_in_vietnamese(new_phone, server):
     rows.nth(1).locator('[data-field="attendance"] select').select_option("VANG_CO_LY_DO")
     rows.nth(1).locator('[data-field="absent_reason"] input').fill("Đi công tác")
     shot(page, "meeting-form")
-    page.locator('[data-field="attendees"]').scroll_into_view_if_needed()
     page.locator('[data-field="attendees"] legend').evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(SCREENS / "meeting-form-attendees.png"))
+    shot(page, "meeting-form-attendees", full_page=None)
     page.click('[data-action="save"]')
     assert page.inner_text('[data-field="end_at"] .field-error') == "Ngày kết thúc phải sau ngày bắt đầu"
     assert page.inner_text('[data-field="report_period"] .field-error') == "Trường bắt buộc (*)"
