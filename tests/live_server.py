@@ -473,13 +473,15 @@ class Exchange:
 
 
 class FaultProxy:
-    """A loopback HTTP/1.1 proxy that forwards each request whole and can break its response.
+    """A loopback HTTP/1.1 proxy that can break chosen requests or responses.
 
     Faults are set per exchange number (0 for the first request the proxy sees):
     ``("cut", fraction)`` forwards the response's head and that fraction of its body, then
     closes the client's connection; ``("drop",)`` forwards nothing and closes it. Either way
     the proxy first reads the whole response, so the server has finished (and committed)
-    before the client fails.
+    before the client fails. ``("cut_request", fraction)`` sends the server the request's head
+    and that fraction of its body, then ends the upload as a dropped link would, and closes
+    the client's connection without an answer.
     """
 
     def __init__(self, upstream_port: int):
@@ -598,7 +600,11 @@ class FaultProxy:
                     )
                     self._track(upstream, add=True)
                     upstream_reader = _Reader(upstream)
-                upstream.sendall(head + body)
+                if exchange.fault[0] == "cut_request":
+                    upstream.sendall(head + body[: int(len(body) * exchange.fault[1])])
+                    upstream.shutdown(socket.SHUT_WR)  # the server reads end-of-stream
+                else:
+                    upstream.sendall(head + body)
                 exchange.forwarded.set()
                 if not self._relay(exchange, upstream_reader, client):
                     return
@@ -629,7 +635,7 @@ class FaultProxy:
         kind = exchange.fault[0]
         if kind == "cut":
             data = head + body[: int(len(body) * exchange.fault[1])]
-        elif kind == "drop":
+        elif kind in ("drop", "cut_request"):
             data = b""
         try:
             client.sendall(data)

@@ -258,6 +258,24 @@ def test_server_crashed_mid_push_and_restarted_applies_each_record_once(server, 
     assert_in_step(server, client, server.units["17000"])
 
 
+def test_upload_cut_midway_applies_nothing_until_the_retry(server, devices, tmp_path):
+    client = devices(tmp_path / "device.json")
+    ids = create_many(client, 50, server.units["17000"])
+    cut = server.proxy.next_index
+    server.proxy.fault(cut, "cut_request", 0.5)
+
+    with pytest.raises(NETWORK_ERRORS):
+        client.sync()
+    server.proxy.exchanges[cut].finished.wait(timeout=30)
+    assert server_versions(server, ids) == {}
+    assert device_last_seq(server, client.device_id) == 0
+    report = client.sync()
+
+    assert [r["status"] for r in report.results] == ["applied"] * 50
+    assert_created_once(server, ids)
+    assert_in_step(server, client, server.units["17000"])
+
+
 def test_response_cut_midway_is_retried_as_duplicates(server, devices, tmp_path):
     client = devices(tmp_path / "device.json")
     ids = create_many(client, 20, server.units["17000"])
