@@ -3,30 +3,29 @@
 
 import { EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
-import { clearAll, setVersionChangeHandler } from "./store/db.js";
-import { getMeta, getSession, META, setMeta, setSession } from "./store/meta.js";
+import { clearAll, getMeta, getSession, META, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
 import { index } from "./store/record-index.js";
 import { storeUnits } from "./store/sync-store.js";
-import * as api from "./sync/api.js";
-import { engine } from "./sync/engine.js";
 import { applyUpdate, registerServiceWorker, updateWaiting } from "./sw-client.js";
+import { engine } from "./sync/engine.js";
+import * as api from "./sync/http.js";
+import { APP_VERSION } from "./sync/protocol.js";
 import * as conflictView from "./ui/conflict-view.js";
 import { h, replace } from "./ui/dom.js";
 import * as home from "./ui/home.js";
 import * as meetingForm from "./ui/meeting-form.js";
 import * as modelForm from "./ui/model-form.js";
 import * as outboxView from "./ui/outbox-view.js";
+import { statusText } from "./ui/present.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
 import * as settings from "./ui/settings.js";
 import * as signIn from "./ui/sign-in.js";
-import { statusText } from "./ui/sync-status.js";
-import { APP_VERSION } from "./version.js";
 
 /**
  * @typedef {Object} Ctx
- * @property {import("./store/meta.js").Session} session
- * @property {import("./store/meta.js").User} user
+ * @property {import("./store/db.js").Session} session
+ * @property {import("./store/db.js").User} user
  * @property {import("./store/record-index.js").RecordIndex} index
  * @property {import("./sync/engine.js").SyncEngine} engine
  * @property {boolean} canWrite
@@ -221,7 +220,7 @@ async function doSignIn(username, password) {
     await clearAll();
     location.reload();
   }
-  /** @type {import("./store/meta.js").Session} */
+  /** @type {import("./store/db.js").Session} */
   const session = { token: result.token, device: result.device, user: result.user, signedInAt: Date.now() };
   await setSession(session);
   setSessionCtx(session);

@@ -61,7 +61,9 @@ def _sample(x: float, y: float, maskable: bool) -> tuple[int, int, int, int] | N
 
 
 def render_png(size: int, maskable: bool = False) -> bytes:
-    """Return PNG bytes of the icon at size×size, 2×2 supersampled."""
+    """Return PNG bytes of the icon at size×size, 2×2 supersampled, as an indexed-colour PNG
+    (a few dozen colours: a quarter of the bytes of RGBA)."""
+    palette: dict[tuple[int, int, int, int], int] = {}
     rows = []
     offsets = (0.25, 0.75)
     for py in range(size):
@@ -76,18 +78,23 @@ def render_png(size: int, maskable: bool = False) -> bytes:
                             acc[k] += color[k] * (color[3] if k < 3 else 1)
             alpha = acc[3]
             if alpha:
-                row += bytes(round(acc[k] / alpha) for k in range(3)) + bytes([round(alpha / 4)])
+                color = (*(round(acc[k] / alpha) for k in range(3)), round(alpha / 4))
             else:
-                row += b"\0\0\0\0"
+                color = (0, 0, 0, 0)
+            row.append(palette.setdefault(color, len(palette)))
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    assert len(palette) <= 256
+    colors = sorted(palette, key=palette.get)
+    header = struct.pack(">IIBBBBB", size, size, 8, 3, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
+        + chunk(b"PLTE", b"".join(bytes(c[:3]) for c in colors))
+        + chunk(b"tRNS", bytes(c[3] for c in colors))
         + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
         + chunk(b"IEND", b"")
     )

@@ -13,7 +13,7 @@ NEW_VERSION = "2099.1.1"
 
 
 def _deploy(pwa_dir, version: str) -> None:
-    for name in ("sw.js", "js/version.js"):
+    for name in ("sw.js", "js/sync/protocol.js"):
         path = pwa_dir / name
         text = path.read_text("utf-8")
         path.write_text(re.sub(r'"\d{4}\.\d+\.\d+"', f'"{version}"', text, count=1), "utf-8")
@@ -49,7 +49,7 @@ def test_new_version_waits_for_the_user_and_keeps_pending_changes_and_drafts(new
     assert outbox_count(page) == 1
     caches = page.evaluate("() => caches.keys()")
     assert caches == [f"sotay-shell-{NEW_VERSION}"] and caches != old_caches
-    assert page.evaluate("() => import('/js/version.js').then((m) => m.APP_VERSION)") == NEW_VERSION
+    assert page.evaluate("() => import('/js/sync/protocol.js').then((m) => m.APP_VERSION)") == NEW_VERSION
 
     page.unroute("**/api/v1/sync")
     sync_now(page)

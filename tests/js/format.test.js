@@ -3,7 +3,7 @@ import test from "node:test";
 
 import {
   fill, formatBytes, formatDate, formatInstant, formatLocalDateTime, formatNumber,
-} from "../../pwa/js/i18n/format.js";
+} from "../../pwa/js/i18n/labels.js";
 import { enumLabel, enumOptions, setLang, t } from "../../pwa/js/i18n/labels.js";
 
 test("numbers are written the Vietnamese way", () => {

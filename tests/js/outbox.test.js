@@ -5,7 +5,7 @@ import {
   overlayPending, placeChange, renumber, selectBatch, toWireMutation,
 } from "../../pwa/js/sync/outbox-rules.js";
 import { BATCH_SIZE, buildRequest, classifyError } from "../../pwa/js/sync/protocol.js";
-import { backoffDelay, CAP_MS } from "../../pwa/js/sync/backoff.js";
+import { backoffDelay, CAP_MS } from "../../pwa/js/sync/protocol.js";
 
 const put = (seq, id, data, extra = {}) => ({
   seq, op: "put", table: "models", base: 0, data: { id, ...data }, record: `models:${id}`, ...extra,

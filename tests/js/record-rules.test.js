@@ -5,7 +5,7 @@ import { setLang } from "../../pwa/js/i18n/labels.js";
 import {
   parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS,
 } from "../../pwa/js/lib/record-rules.js";
-import { availableSteps, canEdit } from "../../pwa/js/lib/workflow.js";
+import { availableSteps, canEdit } from "../../pwa/js/lib/record-rules.js";
 import { ownFixture } from "./fixtures.js";
 
 setLang("vi");

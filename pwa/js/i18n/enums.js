@@ -1,6 +1,7 @@
 // Enumeration codes and their [Vietnamese, English] labels, copied from server/enums.py so the
 // app works offline. tests/browser/test_enums_copy.py keeps this copy equal to the server's.
 // The object between the markers is plain JSON: keep it that way.
+
 /** @typedef {Record<string, [string, string]>} EnumLabels */
 /** @type {Record<string, EnumLabels>} */
 export const ENUMS = /* JSON */ {

@@ -2,11 +2,9 @@
 // so a crash leaves either both or neither. Emits DATA_CHANGED; never touches the DOM.
 
 import { emit, EV } from "../events.js";
-import { toWire } from "../lib/record-rules.js";
-import { STEPS } from "../lib/workflow.js";
+import { STEPS, toWire } from "../lib/record-rules.js";
 import { placeChange, recordKey } from "../sync/outbox-rules.js";
-import { RECORD_TABLES, req, STORE, withTx } from "./db.js";
-import { META } from "./meta.js";
+import { META, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 
 /** @typedef {import("../sync/outbox-rules.js").OutboxEntry} OutboxEntry */
 

@@ -4,8 +4,7 @@
 import { emit, EV } from "../events.js";
 import { recordKey, renumber, selectBatch } from "../sync/outbox-rules.js";
 import { applyOutcome, mergePulled, planResults } from "../sync/response.js";
-import { ALL_STORES, RECORD_TABLES, req, STORE, withTx } from "./db.js";
-import { META } from "./meta.js";
+import { ALL_STORES, META, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 
 /** @typedef {import("../sync/outbox-rules.js").OutboxEntry} OutboxEntry */
 

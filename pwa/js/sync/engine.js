@@ -1,15 +1,12 @@
 // The sync client: when to sync, one sync at a time across tabs, batches, backoff, progress.
-// Talks to storage (store/sync-store.js) and HTTP (transport.js); announces everything through
+// Talks to storage (store/sync-store.js) and HTTP (http.js); announces everything through
 // events and never touches the DOM.
 
 import { emit, EV, on } from "../events.js";
-import { getMeta, getSession, META, setSession } from "../store/meta.js";
+import { getMeta, getSession, META, setSession } from "../store/db.js";
 import { applyResponse, renumberOutbox, takeBatch } from "../store/sync-store.js";
-import { APP_VERSION } from "../version.js";
-import { ApiError } from "./api.js";
-import { backoffDelay } from "./backoff.js";
-import { BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
-import { postSync } from "./transport.js";
+import { ApiError, postSync } from "./http.js";
+import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
 
 /**
  * @typedef {Object} SyncStatus

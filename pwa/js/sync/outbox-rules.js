@@ -1,7 +1,7 @@
 // Pure rules of the outbox (PROTOCOL.md §4): collapsing edits, choosing a batch, renumbering,
 // and laying pending changes over a record. No storage, no network, no DOM.
 
-import { STEPS } from "../lib/workflow.js";
+import { STEPS } from "../lib/record-rules.js";
 
 /**
  * @typedef {"put"|"delete"|"review"|"resolve"} Op

@@ -5,7 +5,7 @@ import { EV, on } from "../events.js";
 import { t } from "../i18n/labels.js";
 import { resolveConflict } from "../store/records.js";
 import { h, replace } from "./dom.js";
-import { displayValue, recordTitle } from "./format-record.js";
+import { displayValue, recordTitle } from "./present.js";
 
 /** @param {import("../app.js").Ctx} ctx */
 export function render(ctx) {

@@ -1,12 +1,9 @@
 // Home: greeting, sync card, what needs attention (returned, conflicts, errors), counts.
 
 import { EV, on } from "../events.js";
-import { formatBytes, formatNumber } from "../i18n/format.js";
-import { getLang, t } from "../i18n/labels.js";
-import { reworkFlag } from "./badges.js";
+import { formatBytes, formatNumber, getLang, t } from "../i18n/labels.js";
 import { h, replace } from "./dom.js";
-import { recordTitle } from "./format-record.js";
-import { lastSyncText, statusText } from "./sync-status.js";
+import { lastSyncText, recordTitle, reworkFlag, statusText } from "./present.js";
 
 /** @param {import("../app.js").Ctx} ctx */
 export function render(ctx) {

@@ -1,8 +1,8 @@
 // Create or edit a meeting/activity with its attendees (DOMAIN.md §2.4–2.5).
 
 import { t } from "../i18n/labels.js";
-import { listEditor } from "./list-editor.js";
-import { partOfDayOptions } from "./format-record.js";
+import { listEditor } from "./form-kit.js";
+import { partOfDayOptions } from "./present.js";
 import { recordForm } from "./record-form.js";
 
 /**

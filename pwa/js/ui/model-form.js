@@ -1,7 +1,7 @@
 // Create or edit a model/exemplar (DOMAIN.md §2.3).
 
 import { t } from "../i18n/labels.js";
-import { listEditor } from "./list-editor.js";
+import { listEditor } from "./form-kit.js";
 import { recordForm } from "./record-form.js";
 
 /**

@@ -2,17 +2,13 @@
 // sync now, export.
 
 import { EV, on } from "../events.js";
-import { formatBytes, formatInstant } from "../i18n/format.js";
-import { getLang, t } from "../i18n/labels.js";
+import { formatBytes, formatInstant, getLang, t } from "../i18n/labels.js";
 import { dismissError } from "../store/records.js";
 import { storeServerCopy } from "../store/sync-store.js";
-import { fetchRecord } from "../sync/api.js";
-import { syncBadge } from "./badges.js";
-import { confirmDialog } from "./dialog.js";
-import { h, replace } from "./dom.js";
-import { exportUnsynced } from "./export.js";
-import { recordTitle } from "./format-record.js";
-import { lastSyncText, statusText } from "./sync-status.js";
+import { fetchRecord } from "../sync/http.js";
+import { confirmDialog, h, replace } from "./dom.js";
+import { lastSyncText, recordTitle, statusText, syncBadge } from "./present.js";
+import { exportUnsynced } from "./settings.js";
 
 /** @param {import("../app.js").Ctx} ctx */
 export function render(ctx) {

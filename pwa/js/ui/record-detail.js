@@ -2,16 +2,12 @@
 // buttons (queued offline like every change), and the server's history when online.
 
 import { EV, on } from "../events.js";
-import { formatInstant } from "../i18n/format.js";
-import { LABEL_KEYS, t } from "../i18n/labels.js";
-import { WIRE_FIELDS } from "../lib/record-rules.js";
-import { availableSteps, canEdit, STEPS } from "../lib/workflow.js";
+import { formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
+import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
-import { history as fetchHistory } from "../sync/api.js";
-import { reviewBadge, reworkFlag, syncBadge } from "./badges.js";
-import { confirmDialog, promptDialog } from "./dialog.js";
-import { h, replace } from "./dom.js";
-import { displayValue, recordTitle } from "./format-record.js";
+import { history as fetchHistory } from "../sync/http.js";
+import { confirmDialog, h, promptDialog, replace } from "./dom.js";
+import { displayValue, recordTitle, reviewBadge, reworkFlag, syncBadge } from "./present.js";
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
 

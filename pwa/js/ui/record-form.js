@@ -3,10 +3,9 @@
 
 import { t } from "../i18n/labels.js";
 import { validateRecord } from "../lib/record-rules.js";
-import { deleteMeta, getMeta, META, setMeta } from "../store/meta.js";
+import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
-import { ask, confirmDialog } from "./dialog.js";
-import { h } from "./dom.js";
+import { ask, confirmDialog, h } from "./dom.js";
 import { FormKit } from "./form-kit.js";
 
 // Save what is typed at most this often: cheap enough on a slow phone, and an app update or a

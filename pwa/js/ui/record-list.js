@@ -1,11 +1,9 @@
 // Lists of models and meetings: diacritic-insensitive search, filters, 50 rows at a time.
 
 import { EV, on } from "../events.js";
-import { formatDate, formatLocalDateTime } from "../i18n/format.js";
-import { enumLabel, enumOptions, t } from "../i18n/labels.js";
-import { reviewBadge, reworkFlag, syncBadge } from "./badges.js";
+import { enumLabel, enumOptions, formatDate, formatLocalDateTime, t } from "../i18n/labels.js";
 import { h, replace } from "./dom.js";
-import { recordTitle } from "./format-record.js";
+import { recordTitle, reviewBadge, reworkFlag, syncBadge } from "./present.js";
 
 // Rows rendered per step: enough to fill two screens; the rest waits for "Xem thêm", so a list
 // of 10,000 records costs what 50 cost.

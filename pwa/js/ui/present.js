@@ -1,7 +1,50 @@
-// How record values read on screen: enum labels, dates, numbers, units, lists.
+// How things read on screen: badges, sync-state words, record values.
 
-import { formatDate, formatInstant, formatLocalDateTime, formatNumber } from "../i18n/format.js";
-import { enumLabel, getLang, t } from "../i18n/labels.js";
+import { enumLabel, formatDate, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
+import { h } from "./dom.js";
+
+// Small status badges: review status, sync state, the rework flag.
+
+/** @param {string} status review_status code */
+export function reviewBadge(status) {
+  const code = status || "NHAP";
+  return h("span", { class: `badge review-${code}`, "data-review": code }, enumLabel("review_status", code));
+}
+
+/** @param {string} state sync state code */
+export function syncBadge(state) {
+  return h("span", { class: `badge sync-${state}`, "data-sync": state }, t(`st_${state}`));
+}
+
+/** The flag on a record returned for rework. */
+export function reworkFlag() {
+  return h("span", { class: "badge rework", "data-rework": "1" }, `⚑ ${t("needs_rework")}`);
+}
+
+// The words for the sync state, used by the header chip and the home card.
+
+/**
+ * @param {import("../sync/engine.js").SyncStatus} status
+ * @param {number} pending outbox size as the index knows it
+ * @returns {{text: string, tone: "ok"|"pending"|"busy"|"offline"|"error"}}
+ */
+export function statusText(status, pending) {
+  const online = navigator.onLine;
+  if (!online || status.phase === "offline") return { text: t("offline"), tone: "offline" };
+  if (status.phase === "syncing") return { text: t("syncing"), tone: "busy" };
+  if (status.phase === "signed_out") return { text: t("signed_out_remotely"), tone: "error" };
+  if (status.phase === "update_required") return { text: t("update_app"), tone: "error" };
+  if (status.phase === "error") return { text: t("sync_error_retry"), tone: "error" };
+  if (pending > 0) return { text: t("pending_n", { n: pending }), tone: "pending" };
+  return { text: t("synced"), tone: "ok" };
+}
+
+/** "Lần đồng bộ gần nhất: dd/mm/yyyy hh:mm" or "Chưa đồng bộ lần nào". */
+export function lastSyncText(lastSyncAt) {
+  return lastSyncAt ? t("last_sync", { at: formatInstant(lastSyncAt) }) : t("never_synced");
+}
+
+// How record values read on screen: enum labels, dates, numbers, units, lists.
 
 /** field name -> enum name */
 export const ENUM_OF = {
