@@ -1,26 +1,21 @@
 // The controller: boots storage, sync and the service worker, routes between screens, and owns
 // the shell (header chip, tab bar, banner, toast). Screens are small modules in ui/.
 
-import { EV, on } from "./events.js";
+import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
 import { clearAll, getMeta, getSession, META, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
 import { index } from "./store/record-index.js";
-import { storeUnits } from "./store/sync-store.js";
-import { applyUpdate, registerServiceWorker, updateWaiting } from "./sw-client.js";
+import { storeUnits } from "./store/records.js";
 import { engine } from "./sync/engine.js";
 import * as api from "./sync/http.js";
 import { APP_VERSION } from "./sync/protocol.js";
-import * as conflictView from "./ui/conflict-view.js";
-import { h, replace } from "./ui/dom.js";
+import { renderSettings, renderSignIn } from "./ui/account.js";
+import { h, replace, statusText } from "./ui/dom.js";
+import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import * as home from "./ui/home.js";
-import * as meetingForm from "./ui/meeting-form.js";
-import * as modelForm from "./ui/model-form.js";
-import * as outboxView from "./ui/outbox-view.js";
-import { statusText } from "./ui/present.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
-import * as settings from "./ui/settings.js";
-import * as signIn from "./ui/sign-in.js";
+import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
 
 /**
  * @typedef {Object} Ctx
@@ -147,7 +142,7 @@ async function route() {
   tabbar.hidden = !signedIn;
   if (!signedIn || parts[0] === "signin") {
     ctx.signInNotice = signInNotice;
-    mount(signIn.render(ctx), "signin");
+    mount(renderSignIn(ctx), "signin");
     return;
   }
   const [first, second, third] = parts;
@@ -155,17 +150,17 @@ async function route() {
   let screen;
   let tab = first || "home";
   if (!first) screen = home.render(ctx);
-  else if (first === "outbox") screen = outboxView.render(ctx);
+  else if (first === "outbox") screen = renderOutbox(ctx);
   else if (first === "conflicts") {
-    screen = conflictView.render(ctx);
+    screen = renderConflicts(ctx);
     tab = "outbox";
-  } else if (first === "settings") screen = settings.render(ctx);
+  } else if (first === "settings") screen = renderSettings(ctx);
   else if (tables[first]) {
     const table = tables[first];
-    const form = table === "models" ? modelForm : meetingForm;
+    const renderForm = table === "models" ? renderModelForm : renderMeetingForm;
     if (!second) screen = recordList.render(ctx, { table, query });
-    else if (second === "new") screen = form.render(ctx, { route: routeKey, query });
-    else if (third === "edit") screen = form.render(ctx, { id: second, route: routeKey, query });
+    else if (second === "new") screen = renderForm(ctx, { route: routeKey, query });
+    else if (third === "edit") screen = renderForm(ctx, { id: second, route: routeKey, query });
     else screen = recordDetail.render(ctx, { table, id: second });
   } else screen = home.render(ctx);
   mount(screen, tab);
@@ -306,6 +301,61 @@ async function boot() {
   await route();
   document.documentElement.dataset.ready = "1";
   registerServiceWorker();
+}
+
+// The page's side of the service worker: register it, notice a new version waiting, and
+// activate it only when asked (the worker never skips waiting by itself).
+
+/** @type {ServiceWorkerRegistration|null} */
+let registration = null;
+let applying = false;
+// Check for a new version at most this often while the app stays open.
+const UPDATE_CHECK_MS = 30 * 60 * 1000;
+
+export async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return null;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  try {
+    registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  } catch {
+    return null; // e.g. a private window: the app still works online
+  }
+  const reg = registration;
+  const announce = () => emit(EV.UPDATE_READY, { registration: reg });
+  if (reg.waiting && hadController) announce();
+  reg.addEventListener("updatefound", () => {
+    const worker = reg.installing;
+    if (!worker) return;
+    worker.addEventListener("statechange", () => {
+      if (worker.state !== "installed") return;
+      if (navigator.serviceWorker.controller) announce();
+      else emit(EV.OFFLINE_READY, {});
+    });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    // Only the tab that asked reloads at once; others were told by UPDATE_READY already.
+    if (applying) window.location.reload();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reg.update().catch(() => {});
+  });
+  setInterval(() => reg.update().catch(() => {}), UPDATE_CHECK_MS);
+  return reg;
+}
+
+/** Tell whether a new version is installed and waiting. */
+export function updateWaiting() {
+  return Boolean(registration && registration.waiting && navigator.serviceWorker.controller);
+}
+
+/** Activate the waiting version; the page reloads when it takes control. */
+export function applyUpdate() {
+  if (!registration || !registration.waiting) {
+    window.location.reload();
+    return;
+  }
+  applying = true;
+  registration.waiting.postMessage({ type: "SKIP_WAITING" });
 }
 
 boot();

@@ -108,7 +108,12 @@ class Server:
     def cli(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "flask", *args],
-            cwd=REPO, env=self.env(), input=stdin, capture_output=True, text=True, timeout=120,
+            cwd=REPO,
+            env=self.env(),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert done.returncode == 0, done.stderr + done.stdout
         return done.stdout
@@ -116,28 +121,72 @@ class Server:
     def python(self, code: str) -> str:
         done = subprocess.run(
             [sys.executable, "-c", code],
-            cwd=REPO, env=self.env(), capture_output=True, text=True, timeout=120,
+            cwd=REPO,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert done.returncode == 0, done.stderr + done.stdout
         return done.stdout
 
     def prepare(self) -> None:
         self.cli("db", "upgrade")
-        self.units = json.loads(self.python(SEED_UNITS % json.dumps(UNITS)).strip().splitlines()[-1])
-        self.cli("users", "create", "canbo", "--full-name", "Lò Văn Minh", "--unit", "17000",
-                 "--role", "CAN_BO_NHAP", "--position", "Cán bộ Ban Dân vận xã", stdin=PASSWORD + "\n")
-        self.cli("users", "create", "lanhdao", "--full-name", "Nguyễn Thị Hoa", "--unit", "40",
-                 "--role", "LANH_DAO_DUYET", stdin=PASSWORD + "\n")
+        self.units = json.loads(
+            self.python(SEED_UNITS % json.dumps(UNITS)).strip().splitlines()[-1]
+        )
+        self.cli(
+            "users",
+            "create",
+            "canbo",
+            "--full-name",
+            "Lò Văn Minh",
+            "--unit",
+            "17000",
+            "--role",
+            "CAN_BO_NHAP",
+            "--position",
+            "Cán bộ Ban Dân vận xã",
+            stdin=PASSWORD + "\n",
+        )
+        self.cli(
+            "users",
+            "create",
+            "lanhdao",
+            "--full-name",
+            "Nguyễn Thị Hoa",
+            "--unit",
+            "40",
+            "--role",
+            "LANH_DAO_DUYET",
+            stdin=PASSWORD + "\n",
+        )
 
     def start(self) -> None:
         args = [
-            sys.executable, "-m", "gunicorn", "-c", str(self.workdir / "gunicorn_conf.py"),
-            "--no-control-socket", "-w", "2", "-b", f"127.0.0.1:{self.port}",
-            "--timeout", "60", "--graceful-timeout", "2", "browser_wsgi:app",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(self.workdir / "gunicorn_conf.py"),
+            "--no-control-socket",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "2",
+            "browser_wsgi:app",
         ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                args, cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                args,
+                cwd=REPO,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + 30
@@ -185,13 +234,18 @@ class Server:
             return error.code, json.loads(error.read() or b"null")
 
     def login(self, username: str) -> str:
-        status, body = self.api("POST", "/api/v1/auth/login", body={
-            "username": username, "password": PASSWORD, "device_name": "pytest"})
+        status, body = self.api(
+            "POST",
+            "/api/v1/auth/login",
+            body={"username": username, "password": PASSWORD, "device_name": "pytest"},
+        )
         assert status == 201, body
         return body["token"]
 
     def list(self, table: str, token: str, **query) -> list[dict]:
-        qs = "&".join(f"{k}={urllib.request.quote(str(v))}" for k, v in {"per_page": 500, **query}.items())
+        qs = "&".join(
+            f"{k}={urllib.request.quote(str(v))}" for k, v in {"per_page": 500, **query}.items()
+        )
         status, body = self.api("GET", f"/api/v1/{table}?{qs}", token)
         assert status == 200, body
         return body["items"]
@@ -208,7 +262,8 @@ def playwright_instance():
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
     yield browser
     browser.close()
 
@@ -250,14 +305,23 @@ def new_phone(browser, server):
     contexts = []
 
     def make(**options):
-        context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="vi-VN",
-                                      timezone_id="Asia/Ho_Chi_Minh", base_url=server.url,
-                                      accept_downloads=True, **options)
+        context = browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=1,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            base_url=server.url,
+            accept_downloads=True,
+            **options,
+        )
         contexts.append(context)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.on("dialog", lambda dialog: (page.errors.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.on(
+            "dialog",
+            lambda dialog: (page.errors.append("dialog: " + dialog.message), dialog.dismiss()),
+        )
         return page
 
     yield make
@@ -279,7 +343,9 @@ def wait_synced(page, timeout: float = 15000) -> None:
     """Wait until the app says everything is synced."""
     page.wait_for_function(
         "() => { const c = document.getElementById('sync-chip');"
-        " return c && !c.hidden && c.dataset.tone === 'ok'; }", timeout=timeout)
+        " return c && !c.hidden && c.dataset.tone === 'ok'; }",
+        timeout=timeout,
+    )
 
 
 def sync_now(page, action=None, timeout: float = 15000) -> None:
@@ -289,7 +355,9 @@ def sync_now(page, action=None, timeout: float = 15000) -> None:
     page.wait_for_function(
         "before => { const c = document.getElementById('sync-chip');"
         " return c.dataset.lastSync !== before && c.dataset.tone === 'ok'; }",
-        arg=before, timeout=timeout)
+        arg=before,
+        timeout=timeout,
+    )
 
 
 def wait_sw_ready(page) -> None:
@@ -301,7 +369,8 @@ def outbox_count(page) -> int:
     return page.evaluate(
         "() => new Promise((ok, fail) => { const r = indexedDB.open('sotay');"
         " r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').count();"
-        " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })")
+        " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })"
+    )
 
 
 def shot(page, name: str, full_page: bool | None = False) -> None:

@@ -85,7 +85,9 @@ def render_png(size: int, maskable: bool = False) -> bytes:
         rows.append(bytes(row))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     assert len(palette) <= 256
     colors = sorted(palette, key=palette.get)
@@ -106,7 +108,7 @@ def _points(poly: list[tuple[float, float]]) -> str:
 
 def render_svg() -> str:
     """Return the SVG icon with the same shapes."""
-    red, yellow = "#%02x%02x%02x" % RED, "#%02x%02x%02x" % YELLOW
+    red, yellow = "#{:02x}{:02x}{:02x}".format(*RED), "#{:02x}{:02x}{:02x}".format(*YELLOW)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512">'
         f'<rect width="512" height="512" rx="{CORNER * 512:.0f}" fill="{red}"/>'

@@ -69,8 +69,7 @@ def test_first_visit_transfers_little(new_phone, server):
     page.goto("/")
     page.wait_for_selector("#username")
     page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(
-        "() => caches.keys().then((k) => k.length === 1)")
+    page.wait_for_function("() => caches.keys().then((k) => k.length === 1)")
     page.wait_for_timeout(500)
     body = headers = 0
     files = set()
@@ -121,7 +120,10 @@ def test_cold_start_and_big_list_budgets(new_phone, server):
     assert cold.get_attribute("[data-testid=record-list]", "data-count") == "10000"
     assert cold.locator("a.record-row").count() == 50
 
-    searches = {q: cold.evaluate(SEARCH, q) for q in ["dan van kheo", "nong thon moi so 99", "duong bien", ""]}
+    searches = {
+        q: cold.evaluate(SEARCH, q)
+        for q in ["dan van kheo", "nong thon moi so 99", "duong bien", ""]
+    }
     assert searches["dan van kheo"]["count"] > 1000
     assert searches["nong thon moi so 99"]["count"] >= 1
     worst_search = max(s["ms"] for s in searches.values())
@@ -136,5 +138,8 @@ def test_cold_start_and_big_list_budgets(new_phone, server):
     fresh = context.new_page()
     fresh.goto("/#/models", wait_until="commit")
     fresh.wait_for_selector("[data-testid=record-list] a.record-row")
-    _record("offline_cold_start_to_list_ms_10k_unthrottled", round(fresh.evaluate("() => performance.now()")))
+    _record(
+        "offline_cold_start_to_list_ms_10k_unthrottled",
+        round(fresh.evaluate("() => performance.now()")),
+    )
     assert start_ms <= 4000

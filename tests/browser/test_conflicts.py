@@ -13,12 +13,23 @@ pytestmark = pytest.mark.browser
 def _model(server, token: str) -> dict:
     commune = server.units["17000"]
     body = {
-        "id": str(uuid.uuid4()), "owner_unit_id": commune, "kind": "MO_HINH",
-        "subject_type": "TAP_THE", "name": "Tuyến phố văn minh", "field": "VAN_HOA_XA_HOI",
-        "collective_name": "Tổ Dân vận khối Kim Tân", "commune_unit_id": commune,
-        "locality": "Khối Kim Tân", "start_date": "2020-01-15", "status": "DANG_DUY_TRI",
-        "period": "GD_2016_2020", "year_registered": 2020, "objective": "Phố sạch, đẹp",
-        "method": "Vận động từng hộ", "metrics": [], "topic_tags": [],
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": commune,
+        "kind": "MO_HINH",
+        "subject_type": "TAP_THE",
+        "name": "Tuyến phố văn minh",
+        "field": "VAN_HOA_XA_HOI",
+        "collective_name": "Tổ Dân vận khối Kim Tân",
+        "commune_unit_id": commune,
+        "locality": "Khối Kim Tân",
+        "start_date": "2020-01-15",
+        "status": "DANG_DUY_TRI",
+        "period": "GD_2016_2020",
+        "year_registered": 2020,
+        "objective": "Phố sạch, đẹp",
+        "method": "Vận động từng hộ",
+        "metrics": [],
+        "topic_tags": [],
     }
     status, created = server.api("POST", "/api/v1/models", token, body)
     assert status == 201, created
@@ -65,7 +76,8 @@ def test_different_fields_merge(new_phone, server):
     assert merged["locality"] == "Khối Kim Tân, phường Hòa Hiếu"
     for page in (a, b):
         page.wait_for_function(
-            "() => document.querySelector('.detail-title')?.textContent === 'Tuyến phố văn minh, sạch đẹp'")
+            "() => document.querySelector('.detail-title')?.textContent === 'Tuyến phố văn minh, sạch đẹp'"
+        )
         assert "Khối Kim Tân, phường Hòa Hiếu" in page.inner_text(".fields")
     assert a.errors == [] and b.errors == []
 
@@ -97,5 +109,7 @@ def test_same_field_shows_conflict_and_keeps_the_losing_value(new_phone, server)
     b.wait_for_selector(".screen-conflicts .empty")
     sync_now(a)
     a.evaluate(f"() => {{ location.hash = '#/models/{record['id']}'; }}")
-    a.wait_for_function("() => document.querySelector('.fields')?.textContent.includes('Mục tiêu của máy B')")
+    a.wait_for_function(
+        "() => document.querySelector('.fields')?.textContent.includes('Mục tiêu của máy B')"
+    )
     assert a.errors == [] and b.errors == []

@@ -3,7 +3,12 @@
 import pytest
 
 from tests.browser.conftest import (
-    fill_meeting, fill_model, outbox_count, sign_in, wait_sw_ready, wait_synced,
+    fill_meeting,
+    fill_model,
+    outbox_count,
+    sign_in,
+    wait_sw_ready,
+    wait_synced,
 )
 
 pytestmark = pytest.mark.browser

@@ -66,7 +66,9 @@ def _server_errors(schema, body: dict) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES["models"], ids=lambda c: c["name"])
 def test_server_model_rules_agree_with_the_phone(case):
-    assert _server_errors(ModelIn(), _payload(CASES["model_base"], case["change"])) == case["errors"]
+    assert (
+        _server_errors(ModelIn(), _payload(CASES["model_base"], case["change"])) == case["errors"]
+    )
     if case.get("repeat_name"):
         body = _payload(CASES["model_base"], {"name": "x" * case["repeat_name"]})
         assert _server_errors(ModelIn(), body) == case["repeat_errors"]

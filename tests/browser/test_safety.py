@@ -7,8 +7,26 @@ from tests.browser.conftest import field, save_form, sign_in, sync_now
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
 
-MODEL_TEXT = ["name", "collective_name", "locality", "lead_org", "objective", "method", "results", "notes"]
-MEETING_TEXT = ["title", "location", "agenda", "content_summary", "conclusion", "outcomes", "minutes_no", "notes"]
+MODEL_TEXT = [
+    "name",
+    "collective_name",
+    "locality",
+    "lead_org",
+    "objective",
+    "method",
+    "results",
+    "notes",
+]
+MEETING_TEXT = [
+    "title",
+    "location",
+    "agenda",
+    "content_summary",
+    "conclusion",
+    "outcomes",
+    "minutes_no",
+    "notes",
+]
 
 
 def _no_markup_ran(page) -> None:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import (
-    PASSWORD, field, fill_meeting, fill_model, outbox_count, shot, sign_in,
+    PASSWORD,
+    field,
+    fill_meeting,
+    fill_model,
+    outbox_count,
+    shot,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -39,7 +45,9 @@ def test_forms_validate_like_the_server_in_vietnamese(new_phone, server):
     assert page.inner_text('[data-field="name"] .field-error') == "Vui lòng nhập tên mô hình"
     assert page.inner_text('[data-field="locality"] .field-error') == "Trường bắt buộc (*)"
     assert page.inner_text('[data-field="field"] .field-error') == "Trường bắt buộc (*)"
-    assert page.inner_text(".screen-form .form-error") == "Vui lòng kiểm tra các trường được đánh dấu"
+    assert (
+        page.inner_text(".screen-form .form-error") == "Vui lòng kiểm tra các trường được đánh dấu"
+    )
     assert outbox_count(page) == 0
 
     page.evaluate("() => { location.hash = '#/meetings/new'; }")
@@ -56,14 +64,22 @@ def test_forms_validate_like_the_server_in_vietnamese(new_phone, server):
     rows.nth(1).locator('[data-field="attendance"] select').select_option("VANG_CO_LY_DO")
     rows.nth(1).locator('[data-field="absent_reason"] input').fill("Đi công tác")
     shot(page, "meeting-form")
-    page.locator('[data-field="attendees"] legend').evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.locator('[data-field="attendees"] legend').evaluate(
+        "e => e.scrollIntoView({block: 'start'})"
+    )
     shot(page, "meeting-form-attendees", full_page=None)
     page.click('[data-action="save"]')
-    assert page.inner_text('[data-field="end_at"] .field-error') == "Ngày kết thúc phải sau ngày bắt đầu"
+    assert (
+        page.inner_text('[data-field="end_at"] .field-error')
+        == "Ngày kết thúc phải sau ngày bắt đầu"
+    )
     assert page.inner_text('[data-field="report_period"] .field-error') == "Trường bắt buộc (*)"
     rows.first.locator('[data-field="role"] select').select_option("DAI_BIEU")
     page.click('[data-action="save"]')
-    assert page.inner_text('[data-field="attendees"] > .field-error') == "Cần ít nhất một người chủ trì"
+    assert (
+        page.inner_text('[data-field="attendees"] > .field-error')
+        == "Cần ít nhất một người chủ trì"
+    )
     rows.first.locator('[data-field="role"] select').select_option("CHU_TRI")
     field(page, "end_at").fill("2024-07-15T11:00")
     field(page, "report_period").select_option("6_THANG")
@@ -83,9 +99,15 @@ def test_duplicate_warning_search_and_filters(new_phone, server):
 
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
-    for key, value in {"name": "DÂN VẬN KHÉO trong xây dựng   nông thôn mới", "field": "KINH_TE",
-                       "collective_name": "Thị đoàn", "locality": "Xóm 3", "start_date": "2024-01-01",
-                       "objective": "Mục tiêu", "method": "Cách làm"}.items():
+    for key, value in {
+        "name": "DÂN VẬN KHÉO trong xây dựng   nông thôn mới",
+        "field": "KINH_TE",
+        "collective_name": "Thị đoàn",
+        "locality": "Xóm 3",
+        "start_date": "2024-01-01",
+        "objective": "Mục tiêu",
+        "method": "Cách làm",
+    }.items():
         control = field(page, key)
         if key == "field":
             control.select_option(value)
@@ -107,7 +129,7 @@ def test_duplicate_warning_search_and_filters(new_phone, server):
     page.fill("input.search", "dan van kheo nong thon")
     assert page.locator(".record-list a.record-row").count() == 2
     page.fill("input.search", "bon rua tay")
-    assert page.inner_text(".record-list") .startswith("Bồn rửa tay cho em")
+    assert page.inner_text(".record-list").startswith("Bồn rửa tay cho em")
     page.fill("input.search", "")
     page.select_option('[data-filter="field"]', "KINH_TE")
     assert page.locator(".record-list a.record-row").count() == 2

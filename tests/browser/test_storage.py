@@ -34,21 +34,40 @@ CREATE_V1 = """
 
 
 def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, server):
-    status, login = server.api("POST", "/api/v1/auth/login", body={
-        "username": "canbo", "password": "mat-khau-trinh-duyet", "device_name": "old phone"})
+    status, login = server.api(
+        "POST",
+        "/api/v1/auth/login",
+        body={"username": "canbo", "password": "mat-khau-trinh-duyet", "device_name": "old phone"},
+    )
     assert status == 201
     commune = server.units["17000"]
     record = {
-        "id": str(uuid.uuid4()), "owner_unit_id": commune, "kind": "DIEN_HINH",
-        "subject_type": "CA_NHAN", "name": "Xóm trưởng vận động giáo dân", "field": "QP_AN",
-        "person_name": "Nguyễn Phong Lưu", "person_position": "Xóm trưởng xóm 3",
-        "commune_unit_id": commune, "locality": "Xóm 3", "start_date": "2019-05-01",
-        "status": "DANG_DUY_TRI", "period": "GD_2016_2020", "year_registered": 2020,
-        "objective": "Giữ bình yên xứ đạo", "method": "Gặp từng gia đình", "metrics": [],
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": commune,
+        "kind": "DIEN_HINH",
+        "subject_type": "CA_NHAN",
+        "name": "Xóm trưởng vận động giáo dân",
+        "field": "QP_AN",
+        "person_name": "Nguyễn Phong Lưu",
+        "person_position": "Xóm trưởng xóm 3",
+        "commune_unit_id": commune,
+        "locality": "Xóm 3",
+        "start_date": "2019-05-01",
+        "status": "DANG_DUY_TRI",
+        "period": "GD_2016_2020",
+        "year_registered": 2020,
+        "objective": "Giữ bình yên xứ đạo",
+        "method": "Gặp từng gia đình",
+        "metrics": [],
         "topic_tags": ["TON_GIAO"],
     }
     entry = {"seq": 1, "op": "put", "table": "models", "base": 0, "data": record, "sent": True}
-    session = {"token": login["token"], "device": login["device"], "user": login["user"], "signedInAt": 0}
+    session = {
+        "token": login["token"],
+        "device": login["device"],
+        "user": login["user"],
+        "signedInAt": 0,
+    }
 
     page = new_phone()
     page.goto("/healthz")

@@ -5,7 +5,12 @@ import re
 import pytest
 
 from tests.browser.conftest import (
-    field, fill_model, outbox_count, sign_in, sync_now, wait_sw_ready,
+    field,
+    fill_model,
+    outbox_count,
+    sign_in,
+    sync_now,
+    wait_sw_ready,
 )
 
 pytestmark = pytest.mark.browser
@@ -19,7 +24,9 @@ def _deploy(pwa_dir, version: str) -> None:
         path.write_text(re.sub(r'"\d{4}\.\d+\.\d+"', f'"{version}"', text, count=1), "utf-8")
 
 
-def test_new_version_waits_for_the_user_and_keeps_pending_changes_and_drafts(new_phone, server, pwa_copy):
+def test_new_version_waits_for_the_user_and_keeps_pending_changes_and_drafts(
+    new_phone, server, pwa_copy
+):
     page = new_phone()
     sign_in(page)
     wait_sw_ready(page)
@@ -49,7 +56,10 @@ def test_new_version_waits_for_the_user_and_keeps_pending_changes_and_drafts(new
     assert outbox_count(page) == 1
     caches = page.evaluate("() => caches.keys()")
     assert caches == [f"sotay-shell-{NEW_VERSION}"] and caches != old_caches
-    assert page.evaluate("() => import('/js/sync/protocol.js').then((m) => m.APP_VERSION)") == NEW_VERSION
+    assert (
+        page.evaluate("() => import('/js/sync/protocol.js').then((m) => m.APP_VERSION)")
+        == NEW_VERSION
+    )
 
     page.unroute("**/api/v1/sync")
     sync_now(page)

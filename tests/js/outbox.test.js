@@ -3,7 +3,7 @@ import test from "node:test";
 
 import {
   overlayPending, placeChange, renumber, selectBatch, toWireMutation,
-} from "../../pwa/js/sync/outbox-rules.js";
+} from "../../pwa/js/sync/protocol.js";
 import { BATCH_SIZE, buildRequest, classifyError } from "../../pwa/js/sync/protocol.js";
 import { backoffDelay, CAP_MS } from "../../pwa/js/sync/protocol.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { applyOutcome, mergePulled, planResults, syncState } from "../../pwa/js/sync/response.js";
+import { applyOutcome, mergePulled, planResults, syncState } from "../../pwa/js/sync/protocol.js";
 import { ownFixture } from "./fixtures.js";
 
 for (const c of ownFixture("results.json").cases) {

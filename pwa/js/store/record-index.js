@@ -4,11 +4,10 @@
 
 import { emit, EV, on } from "../events.js";
 import { fold, matches } from "../lib/fold.js";
-import { recordKey } from "../sync/outbox-rules.js";
-import { syncState } from "../sync/response.js";
+import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, req, STORE, withTx } from "./db.js";
 
-/** @typedef {import("../sync/outbox-rules.js").OutboxEntry} OutboxEntry */
+/** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
 /** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
 
 const SEARCH_FIELDS = {

@@ -4,7 +4,7 @@
 
 import { emit, EV, on } from "../events.js";
 import { getMeta, getSession, META, setSession } from "../store/db.js";
-import { applyResponse, renumberOutbox, takeBatch } from "../store/sync-store.js";
+import { applyResponse, renumberOutbox, takeBatch } from "../store/records.js";
 import { ApiError, postSync } from "./http.js";
 import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
 

@@ -2,8 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { formatBytes, formatNumber, getLang, t } from "../i18n/labels.js";
-import { h, replace } from "./dom.js";
-import { lastSyncText, recordTitle, reworkFlag, statusText } from "./present.js";
+import { h, lastSyncText, recordTitle, replace, reworkFlag, statusText } from "./dom.js";
 
 /** @param {import("../app.js").Ctx} ctx */
 export function render(ctx) {

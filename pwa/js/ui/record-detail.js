@@ -6,8 +6,7 @@ import { formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
 import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
-import { confirmDialog, h, promptDialog, replace } from "./dom.js";
-import { displayValue, recordTitle, reviewBadge, reworkFlag, syncBadge } from "./present.js";
+import { confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reworkFlag, syncBadge } from "./dom.js";
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
 

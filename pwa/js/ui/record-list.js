@@ -2,8 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatDate, formatLocalDateTime, t } from "../i18n/labels.js";
-import { h, replace } from "./dom.js";
-import { recordTitle, reviewBadge, reworkFlag, syncBadge } from "./present.js";
+import { h, recordTitle, replace, reviewBadge, reworkFlag, syncBadge } from "./dom.js";
 
 // Rows rendered per step: enough to fill two screens; the rest waits for "Xem thêm", so a list
 // of 10,000 records costs what 50 cost.
