@@ -1,6 +1,7 @@
 """The one catalogue of API errors, and the handlers that turn them into JSON responses."""
 
 import logging
+import re
 import sqlite3
 
 from flask import Flask, current_app, jsonify, request
@@ -154,7 +155,25 @@ FIELD_MESSAGES_VI = {
     "Field may not be null.": "Không được để trống",
     "Not a valid UUID.": "Mã định danh (UUID) không hợp lệ",
     "Invalid input type.": "Kiểu dữ liệu không hợp lệ",
+    "Number too large.": "Số quá lớn",
+    "String does not match expected pattern.": "Không đúng định dạng",
+    "Expected a JSON object.": "Phải là một đối tượng JSON",
+    "Contains a character that cannot be stored.": "Chứa ký tự không lưu được",
+    "The unit is outside your scope.": "Đơn vị không thuộc phạm vi của bạn",
+    "The unit does not exist.": "Đơn vị không tồn tại",
+    "A unit cannot move under itself or its own descendant.": (
+        "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó"
+    ),
+    "The end must be after the start.": "Ngày kết thúc phải sau ngày bắt đầu",
+    "At least one connection point is needed.": "Cần ít nhất một điểm cầu",
+    "At least one chair is needed.": "Cần ít nhất một người chủ trì",
 }
+
+# marshmallow's messages for a range with both bounds; checked before the one-bound forms.
+_LENGTH_BETWEEN = re.compile(r"Length must be between (\S+) and (\S+)\.")
+_RANGE_BETWEEN = re.compile(
+    r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."
+)
 
 
 def _translate(messages):
@@ -167,6 +186,10 @@ def _translate(messages):
     if isinstance(messages, str):
         if messages in FIELD_MESSAGES_VI:
             return FIELD_MESSAGES_VI[messages]
+        if match := _LENGTH_BETWEEN.fullmatch(messages):
+            return "Độ dài phải từ {} đến {} ký tự".format(*match.groups())
+        if match := _RANGE_BETWEEN.fullmatch(messages):
+            return "Phải từ {} đến {}".format(*match.groups())
         if messages.startswith("Must be one of"):
             return "Giá trị không thuộc danh mục cho phép: " + messages.split(":", 1)[-1].strip()
         if messages.startswith("Longer than maximum length"):

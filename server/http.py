@@ -5,7 +5,7 @@ import json
 import zlib
 
 from flask import current_app, jsonify, request
-from marshmallow import Schema
+from marshmallow import Schema, ValidationError
 
 from server.errors import ApiError
 
@@ -32,6 +32,9 @@ def read_body() -> bytes:
     return out
 
 
+NOT_AN_OBJECT = "Expected a JSON object."
+
+
 def json_body() -> object:
     """Parse the request body as JSON or raise MALFORMED_JSON."""
     body = read_body()
@@ -41,6 +44,8 @@ def json_body() -> object:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError("MALFORMED_JSON", {"reason": str(exc)}) from exc
+    except RecursionError as exc:  # thousands of nested brackets
+        raise ApiError("MALFORMED_JSON", {"reason": "nested too deeply"}) from exc
 
 
 def load(schema: Schema, data: object | None = None, **kwargs) -> dict:
@@ -48,7 +53,7 @@ def load(schema: Schema, data: object | None = None, **kwargs) -> dict:
     if data is None:
         data = json_body()
     if not isinstance(data, dict):
-        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+        raise ValidationError(NOT_AN_OBJECT)
     return schema.load(data, **kwargs)
 
 

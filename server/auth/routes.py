@@ -11,6 +11,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.http import load, respond
 from server.models import Device
+from server.schemas import canonical_uuid
 from server.scope import can_administer_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
@@ -69,7 +70,8 @@ def list_devices():
 @doc("Revoke a device (admin, or the device's own user)", response=DeviceOut)
 @auth_required()
 def revoke_device(device_id: str):
-    device = db.session.get(Device, device_id)
+    key = canonical_uuid(device_id)
+    device = db.session.get(Device, key) if key else None
     if device is None or not (
         device.user_id == g.user.id or can_administer_user(g.user, device.user)
     ):

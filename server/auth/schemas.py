@@ -2,8 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
+from server.schemas import InputSchema
 
-class LoginIn(Schema):
+
+class LoginIn(InputSchema):
     """Credentials and the name of the device signing in."""
 
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))

@@ -3,12 +3,13 @@
 import uuid
 
 from flask import Blueprint, g
+from marshmallow import ValidationError
 
 from server.apidoc import doc
 from server.auth.guard import auth_required
 from server.errors import ApiError
 from server.extensions import db
-from server.http import json_body, load, load_args, respond
+from server.http import NOT_AN_OBJECT, json_body, load, load_args, respond
 from server.models import Unit
 from server.pagination import paginate
 from server.records import queries, service
@@ -33,7 +34,7 @@ bp = Blueprint("records", __name__, url_prefix="/api/v1")
 
 def _split_version(body: object) -> tuple[int, dict]:
     if not isinstance(body, dict):
-        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+        raise ValidationError(NOT_AN_OBJECT)
     body = dict(body)
     meta = WriteMeta().load({"version": body.pop("version", None)})
     return meta["version"], body
@@ -167,7 +168,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
 def load_dict(body: object) -> dict:
     """Refuse a body that is not a JSON object."""
     if not isinstance(body, dict):
-        raise ApiError("VALIDATION_FAILED", {"fields": {"_schema": ["Expected a JSON object"]}})
+        raise ValidationError(NOT_AN_OBJECT)
     return body
 
 

@@ -5,12 +5,14 @@ from datetime import datetime, timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server import enums
+from server.schemas import InputSchema, id_arg, id_field, page_arg
 
 VN_TZ = timezone(timedelta(hours=7))
 TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
 PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
 
-REQUIRED_VI = "Trường bắt buộc (*)"
+# Messages are English here and translated in one place (server.errors) for each caller.
+REQUIRED = "Missing data for required field."
 
 
 def one_of(enum: dict) -> validate.OneOf:
@@ -24,7 +26,10 @@ class LocalDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
+            try:
+                parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
+            except OverflowError as exc:  # e.g. 9999-12-31T23:59-12:00 is past year 9999 here
+                raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from exc
         return parsed
 
 
@@ -49,7 +54,7 @@ class AttendeeIn(Schema):
     full_name = fields.String(validate=validate.Length(max=255), allow_none=True)
     position = fields.String(validate=validate.Length(max=255), allow_none=True)
     org_name = fields.String(validate=validate.Length(max=255), allow_none=True)
-    unit_id = fields.Integer(allow_none=True)
+    unit_id = id_field(allow_none=True)
     role = fields.String(required=True, validate=one_of(enums.ATTENDEE_ROLE))
     attendance = fields.String(load_default="CO_MAT", validate=one_of(enums.ATTENDANCE))
     absent_reason = fields.String(validate=validate.Length(max=500), allow_none=True)
@@ -63,22 +68,22 @@ class AttendeeIn(Schema):
             data.get("role") in ("CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY")
             and not (data.get("full_name") or "").strip()
         ):
-            raise ValidationError(REQUIRED_VI, "full_name")
+            raise ValidationError(REQUIRED, "full_name")
 
 
 class SiteIn(Schema):
     """A connection point (điểm cầu) of an online meeting."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    unit_id = fields.Integer(allow_none=True)
+    unit_id = id_field(allow_none=True)
     chair = fields.String(validate=validate.Length(max=255), allow_none=True)
 
 
-class RecordIn(Schema):
+class RecordIn(InputSchema):
     """Fields every record input shares."""
 
     id = UuidString(required=True)
-    owner_unit_id = fields.Integer(required=True)
+    owner_unit_id = id_field(required=True)
     notes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
 
 
@@ -98,14 +103,18 @@ class ModelIn(RecordIn):
     person_position = fields.String(validate=validate.Length(max=255), allow_none=True)
     person_gender = fields.String(validate=one_of(enums.GENDER), allow_none=True)
     person_ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
-    person_birth_year = fields.Integer(validate=validate.Range(1900, 2100), allow_none=True)
-    commune_unit_id = fields.Integer(required=True)
+    person_birth_year = fields.Integer(
+        strict=True, validate=validate.Range(1900, 2100), allow_none=True
+    )
+    commune_unit_id = id_field(required=True)
     locality = fields.String(required=True, validate=validate.Length(min=1, max=255))
     lead_org = fields.String(validate=validate.Length(max=255), allow_none=True)
     start_date = fields.Date(required=True)
     status = fields.String(required=True, validate=one_of(enums.MODEL_STATUS))
     period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
-    year_registered = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+    year_registered = fields.Integer(
+        strict=True, required=True, validate=validate.Range(2000, 2100)
+    )
     objective = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
     method = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
     results = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
@@ -124,11 +133,11 @@ class ModelIn(RecordIn):
             return
         for key in ("name", "locality", "objective", "method"):
             if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED_VI, key)
+                raise ValidationError(REQUIRED, key)
         if data.get("subject_type") == "TAP_THE" and _blank(data.get("collective_name")):
-            raise ValidationError(REQUIRED_VI, "collective_name")
+            raise ValidationError(REQUIRED, "collective_name")
         if data.get("subject_type") == "CA_NHAN" and _blank(data.get("person_name")):
-            raise ValidationError(REQUIRED_VI, "person_name")
+            raise ValidationError(REQUIRED, "person_name")
 
 
 class MeetingIn(RecordIn):
@@ -137,8 +146,8 @@ class MeetingIn(RecordIn):
     type = fields.String(required=True, validate=one_of(enums.MEETING_TYPE))
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
-    organizer_unit_id = fields.Integer(required=True)
-    co_organizer_ids = fields.List(fields.Integer(), validate=validate.Length(max=50))
+    organizer_unit_id = id_field(required=True)
+    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50))
     start_at = LocalDateTime(required=True)
     end_at = LocalDateTime(allow_none=True)
     part_of_day = fields.String(
@@ -148,8 +157,12 @@ class MeetingIn(RecordIn):
     geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
     sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200))
-    planned_count = fields.Integer(validate=validate.Range(0, 1_000_000), allow_none=True)
-    actual_count = fields.Integer(validate=validate.Range(0, 1_000_000), allow_none=True)
+    planned_count = fields.Integer(
+        strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
+    )
+    actual_count = fields.Integer(
+        strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
+    )
     count_is_approx = fields.Boolean()
     audience = fields.List(
         fields.String(validate=one_of(enums.AUDIENCE)), validate=validate.Length(max=20)
@@ -157,7 +170,9 @@ class MeetingIn(RecordIn):
     report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
     agenda = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
     content_summary = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
-    speeches_count = fields.Integer(validate=validate.Range(0, 100_000), allow_none=True)
+    speeches_count = fields.Integer(
+        strict=True, validate=validate.Range(0, 100_000), allow_none=True
+    )
     conclusion = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
     outcomes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
     linked_model_ids = fields.List(UuidString(), validate=validate.Length(max=100))
@@ -170,17 +185,17 @@ class MeetingIn(RecordIn):
             return
         for key in ("title", "location", "content_summary"):
             if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED_VI, key)
+                raise ValidationError(REQUIRED, key)
         start, end = data.get("start_at"), data.get("end_at")
         if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
-            raise ValidationError("Ngày kết thúc phải sau ngày bắt đầu", "end_at")
+            raise ValidationError("The end must be after the start.", "end_at")
         if data.get("type") in ("SO_KET", "TONG_KET") and not data.get("report_period"):
-            raise ValidationError(REQUIRED_VI, "report_period")
+            raise ValidationError(REQUIRED, "report_period")
         if data.get("format") == "TRUC_TUYEN" and not data.get("sites"):
-            raise ValidationError("Cần ít nhất một điểm cầu", "sites")
+            raise ValidationError("At least one connection point is needed.", "sites")
         chairs = [a for a in data.get("attendees") or [] if a["role"] in enums.CHAIR_ROLES]
         if not chairs:
-            raise ValidationError("Cần ít nhất một người chủ trì", "attendees")
+            raise ValidationError("At least one chair is needed.", "attendees")
 
 
 class RecordOut(Schema):
@@ -300,16 +315,16 @@ class MeetingOut(RecordOut):
     attendees = fields.List(fields.Nested(AttendeeOut))
 
 
-class RecordQuery(Schema):
+class RecordQuery(InputSchema):
     """Filters shared by the record lists."""
 
     q = fields.String(validate=validate.Length(max=200))
-    unit_id = fields.Integer()
+    unit_id = id_arg()
     review_status = fields.String(validate=one_of(enums.REVIEW_STATUS))
     date_from = fields.Date()
     date_to = fields.Date()
     include_deleted = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_arg()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
@@ -349,18 +364,18 @@ class MeetingPageOut(Schema):
     per_page = fields.Integer()
 
 
-class WriteMeta(Schema):
+class WriteMeta(InputSchema):
     """The version an update or delete is based on."""
 
-    version = fields.Integer(required=True, validate=validate.Range(min=0))
+    version = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     """A review decision or workflow step on a record."""
 
     action = fields.String(
         required=True,
         validate=validate.OneOf(["submit", "withdraw", "approve", "return", "cancel", "reopen"]),
     )
-    version = fields.Integer(required=True, validate=validate.Range(min=0))
+    version = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
     comment = fields.String(validate=validate.Length(max=TEXT), allow_none=True)

@@ -12,11 +12,13 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import AuditEvent, Conflict, Device, ScopeRemoval, Unit, User
 from server.models.types import utcnow
+from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
+from server.schemas import canonical_uuid
 from server.scope import can_review, can_write, sees_unit
 from server.search import search_text
 from sync.merge import merge_fields
-from sync.workflow import LOCKED, WorkflowError, check_step
+from sync.workflow import LOCKED, STEPS, WorkflowError, check_step
 
 # Field messages, in English; server.errors translates them for each caller.
 OUT_OF_SCOPE = "The unit is outside your scope."
@@ -38,13 +40,8 @@ class WriteResult:
 
 def find(session: Session, table: RecordTable, record_id: str):
     """Load a record by id, deleted or not; None for an id no record can have."""
-    try:
-        # Ids are stored in canonical UUID form; anything else (NUL bytes included, which
-        # PostgreSQL refuses) names no record and must not reach the database.
-        key = str(uuid.UUID(record_id))
-    except (ValueError, TypeError, AttributeError):
-        return None
-    return session.get(table.model, key)
+    key = canonical_uuid(record_id)
+    return session.get(table.model, key) if key else None
 
 
 def visible(
@@ -373,6 +370,12 @@ def review(
             comment=comment,
         )
     except WorkflowError as exc:
+        if exc.code == "VALIDATION_FAILED":
+            # The workflow checks two pieces of data: a known action, and a comment where the
+            # step needs one. Name the field like any other validation failure.
+            if action not in STEPS:
+                raise ValidationError({"action": [f"Must be one of: {', '.join(STEPS)}."]}) from exc
+            raise ValidationError({"comment": [REQUIRED]}) from exc
         raise ApiError(
             exc.code,
             {

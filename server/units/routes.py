@@ -10,6 +10,7 @@ from server.extensions import db
 from server.http import load, load_args, respond
 from server.models import Unit
 from server.pagination import paginate
+from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
 from server.search import like_pattern
 from server.units import service
@@ -19,7 +20,8 @@ bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 
 
 def _visible_unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
+    # The URL converter accepts any size of number; the database does not.
+    unit = db.session.get(Unit, unit_id) if 0 < unit_id <= MAX_ID else None
     if not sees_unit(g.user, unit):
         raise ApiError("NOT_FOUND")
     return unit

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.enums import ADMIN_KIND, UNIT_LEVEL, UNIT_TYPE
+from server.schemas import InputSchema, id_arg, id_field, page_arg
 
 
 class UnitOut(Schema):
@@ -29,7 +30,7 @@ class UnitOut(Schema):
         return sorted(s.id for s in unit.successors)
 
 
-class UnitIn(Schema):
+class UnitIn(InputSchema):
     """A unit an admin creates: a legacy district, an intermediate office, a hamlet."""
 
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
@@ -37,13 +38,13 @@ class UnitIn(Schema):
     level = fields.String(required=True, validate=validate.OneOf(UNIT_LEVEL))
     type = fields.String(validate=validate.OneOf(UNIT_TYPE), allow_none=True)
     admin_kind = fields.String(validate=validate.OneOf(ADMIN_KIND), allow_none=True)
-    parent_id = fields.Integer(required=True)
+    parent_id = id_field(required=True)
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
     is_border = fields.Boolean()
     is_dbkk = fields.Boolean()
     aliases = fields.List(fields.String(validate=validate.Length(max=255)))
-    successor_ids = fields.List(fields.Integer())
+    successor_ids = fields.List(id_field())
 
 
 class UnitPatch(UnitIn):
@@ -53,14 +54,14 @@ class UnitPatch(UnitIn):
         exclude = ("code",)
 
 
-class UnitQuery(Schema):
+class UnitQuery(InputSchema):
     """Filters for the unit list."""
 
     q = fields.String(validate=validate.Length(max=200))
-    parent_id = fields.Integer()
-    within = fields.Integer()
+    parent_id = id_arg()
+    within = id_arg()
     level = fields.String(validate=validate.OneOf(UNIT_LEVEL))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_arg()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,6 +11,10 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import Device, Unit, User
 from server.search import search_text
+
+# Field messages, in English; server.errors translates them for each caller.
+CYCLE = "A unit cannot move under itself or its own descendant."
+UNKNOWN_UNIT = "The unit does not exist."
 
 
 def unit_snapshot(unit: Unit) -> dict:
@@ -36,7 +41,7 @@ def refresh_search(unit: Unit) -> None:
 def place(session: Session, unit: Unit, parent: Unit | None) -> list[Unit]:
     """Attach a unit under a parent and rewrite the paths of its subtree; return changed units."""
     if parent is not None and unit.id is not None and parent.path.startswith(unit.path or "\0"):
-        raise ApiError("VALIDATION_FAILED", {"fields": {"parent_id": ["cycle in the unit tree"]}})
+        raise ValidationError({"parent_id": [CYCLE]})
     unit.parent = parent
     session.flush()  # the new unit needs its id before its path can end with it
     old_path = unit.path
@@ -89,7 +94,7 @@ def update_unit(
         parent_id = data.pop("parent_id")
         parent = session.get(Unit, parent_id) if parent_id else None
         if parent_id and parent is None:
-            raise ApiError("VALIDATION_FAILED", {"fields": {"parent_id": ["unknown unit"]}})
+            raise ValidationError({"parent_id": [UNKNOWN_UNIT]})
         if parent_id != unit.parent_id:
             moved = place(session, unit, parent)
     if "successor_ids" in data:
@@ -116,7 +121,8 @@ def _load_units(session: Session, ids: list[int]) -> list[Unit]:
     units = list(session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
     missing = set(ids) - {u.id for u in units}
     if missing:
-        raise ApiError("VALIDATION_FAILED", {"fields": {"successor_ids": sorted(missing)}})
+        errors = {str(i): [UNKNOWN_UNIT] for i, unit_id in enumerate(ids) if unit_id in missing}
+        raise ValidationError({"successor_ids": errors})
     return units
 
 
