@@ -1,5 +1,5 @@
-// The controller: boots storage, sync and the service worker, routes between screens, and owns
-// the shell (header chip, tab bar, banner, toast). Screens are small modules in ui/.
+// The controller: boots storage, sync and the service worker, routes between the screens in
+// ui/, and owns the shell (header chip, tab bar, banner, toast).
 
 import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
@@ -108,8 +108,7 @@ function drawChip() {
   chip.title = status.text;
   chip.dataset.tone = status.tone;
   chip.dataset.lastSync = String(engine.status.lastSyncAt || 0);
-  // The tab badge counts everything that needs the user or the network: queued changes,
-  // refused changes and open conflicts.
+  // The tab badge: queued changes, refused changes and open conflicts.
   const attention = pending + index.errors().length + index.openConflicts().length;
   const badge = $("outbox-badge");
   badge.textContent = attention ? String(attention) : "";
@@ -303,13 +302,12 @@ async function boot() {
   registerServiceWorker();
 }
 
-// The page's side of the service worker: register it, notice a new version waiting, and
-// activate it only when asked (the worker never skips waiting by itself).
+// --- the service worker: register, notice a waiting version, activate only when asked ---
 
 /** @type {ServiceWorkerRegistration|null} */
 let registration = null;
 let applying = false;
-// Check for a new version at most this often while the app stays open.
+// Update check interval while the app stays open.
 const UPDATE_CHECK_MS = 30 * 60 * 1000;
 
 export async function registerServiceWorker() {

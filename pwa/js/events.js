@@ -1,5 +1,5 @@
-// The one place that names every custom event. Storage and sync modules emit these; the UI
-// listens. Other tabs hear data changes through a BroadcastChannel.
+// Every custom event's name. Storage and sync emit, the UI listens; other tabs hear data
+// changes through a BroadcastChannel.
 
 export const EV = Object.freeze({
   /** Records, outbox or conflicts changed: detail {tables: string[]} */
@@ -25,11 +25,7 @@ export const EV = Object.freeze({
 const bus = new EventTarget();
 const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("sotay") : null;
 
-/**
- * Announce an event to this tab (and, for data changes, to the other tabs).
- * @param {string} name one of EV
- * @param {unknown} [detail]
- */
+/** Announce an event to this tab (and, for data changes, to the other tabs). */
 export function emit(name, detail) {
   bus.dispatchEvent(new CustomEvent(name, { detail }));
   if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE)) {
@@ -41,11 +37,7 @@ export function emit(name, detail) {
   }
 }
 
-/**
- * Listen for an event; returns a function that stops listening.
- * @param {string} name
- * @param {(detail: any) => void} listener
- */
+/** Listen for an event; returns a function that stops listening. */
 export function on(name, listener) {
   const wrapped = (event) => listener(/** @type {CustomEvent} */ (event).detail);
   bus.addEventListener(name, wrapped);

@@ -1,5 +1,4 @@
-// Interface labels, Vietnamese first (DOMAIN.md §5), with English. t() reads the current
-// language; enumLabel() reads the enum copy in enums.js.
+// Labels, Vietnamese first (DOMAIN.md §5) with English, enum labels, and formats.
 
 import { ENUMS } from "./enums.js";
 
@@ -233,48 +232,32 @@ export function getLang() {
   return lang;
 }
 
-/**
- * Look up a label in the current language.
- * @param {string} key
- * @param {Record<string, unknown>} [values] placeholders
- */
+/** Look up a label in the current language. */
 export function t(key, values) {
   const pair = LABELS[key];
   const text = pair ? pair[lang === "en" ? 1 : 0] : key;
   return values ? fill(text, values) : text;
 }
 
-/**
- * Label of an enum code, e.g. enumLabel("field", "KINH_TE") -> "Kinh tế".
- * @param {string} name
- * @param {string|null|undefined} code
- */
+/** Label of an enum code, e.g. enumLabel("field", "KINH_TE") -> "Kinh tế". */
 export function enumLabel(name, code) {
   if (code === null || code === undefined || code === "") return "";
   const pair = ENUMS[name] && ENUMS[name][code];
   return pair ? pair[lang === "en" ? 1 : 0] : String(code);
 }
 
-/**
- * Options for a select: [[code, label], ...] in the enum's order.
- * @param {string} name
- * @returns {[string, string][]}
- */
+/** Options for a select: [[code, label], ...] in the enum's order. */
 export function enumOptions(name) {
   return Object.keys(ENUMS[name] || {}).map((code) => [code, enumLabel(name, code)]);
 }
 
 export const LABEL_KEYS = Object.keys(LABELS);
 
-// Vietnamese-first formats: 1.554; 14,76; dd/mm/yyyy; dd/mm/yyyy hh:mm.
+// --- formats: 1.554; 14,76; dd/mm/yyyy hh:mm ---
 
 const numberFormats = new Map();
 
-/**
- * Format a number the Vietnamese way (or the English way when lang is "en").
- * @param {number|null|undefined} value
- * @param {string} [lang]
- */
+/** Format a number the Vietnamese way (or the English way when lang is "en"). */
 export function formatNumber(value, lang = "vi") {
   if (value === null || value === undefined || value === "" || Number.isNaN(Number(value))) {
     return "";
@@ -290,28 +273,19 @@ export function formatNumber(value, lang = "vi") {
 
 const pad = (n) => String(n).padStart(2, "0");
 
-/**
- * Show an ISO date ("2024-03-01" or a longer ISO string) as dd/mm/yyyy.
- * @param {string|null|undefined} iso
- */
+/** Show an ISO date ("2024-03-01" or a longer ISO string) as dd/mm/yyyy. */
 export function formatDate(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
   return m ? `${m[3]}/${m[2]}/${m[1]}` : "";
 }
 
-/**
- * Show a local wall-clock "YYYY-MM-DDTHH:MM" as dd/mm/yyyy hh:mm.
- * @param {string|null|undefined} local
- */
+/** Show a local wall-clock "YYYY-MM-DDTHH:MM" as dd/mm/yyyy hh:mm. */
 export function formatLocalDateTime(local) {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || "");
   return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}:${m[5]}` : formatDate(local);
 }
 
-/**
- * Show an instant (a UTC ISO string or a millisecond timestamp) in the phone's time zone.
- * @param {string|number|null|undefined} instant
- */
+/** Show an instant (a UTC ISO string or a millisecond timestamp) in the phone's time zone. */
 export function formatInstant(instant) {
   if (instant === null || instant === undefined || instant === "") return "";
   const d = new Date(instant);
@@ -322,11 +296,7 @@ export function formatInstant(instant) {
   );
 }
 
-/**
- * Show a byte count as "1,5 MB" (Vietnamese decimal comma).
- * @param {number} bytes
- * @param {string} [lang]
- */
+/** Show a byte count as "1,5 MB" (Vietnamese decimal comma). */
 export function formatBytes(bytes, lang = "vi") {
   const units = ["B", "KB", "MB", "GB"];
   let value = Number(bytes) || 0;
@@ -338,11 +308,7 @@ export function formatBytes(bytes, lang = "vi") {
   return `${formatNumber(i ? Math.round(value * 10) / 10 : value, lang)} ${units[i]}`;
 }
 
-/**
- * Replace {name} placeholders in a label.
- * @param {string} template
- * @param {Record<string, unknown>} [values]
- */
+/** Replace {name} placeholders in a label. */
 export function fill(template, values = {}) {
   return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : ""));
 }

@@ -2,11 +2,7 @@
 
 const MARKS = /[\u0300-\u036f]/g;
 
-/**
- * Fold text for search: NFD, strip combining marks, đ→d, lower-case, squeeze spaces.
- * @param {unknown} text
- * @returns {string}
- */
+/** Fold text for search: NFD, strip combining marks, đ→d, lower-case, squeeze spaces. */
 export function fold(text) {
   if (text === null || text === undefined) return "";
   return String(text)
@@ -18,11 +14,7 @@ export function fold(text) {
     .trim();
 }
 
-/**
- * Tell whether every word of the folded query occurs in the folded haystack.
- * @param {string} foldedHaystack already folded
- * @param {string} foldedQuery already folded
- */
+/** Tell whether every word of the folded query occurs in the folded haystack. */
 export function matches(foldedHaystack, foldedQuery) {
   if (!foldedQuery) return true;
   for (const word of foldedQuery.split(" ")) {

@@ -1,6 +1,5 @@
-// What a model or meeting must look like before it leaves the phone: the same rules as the
-// server's ModelIn/MeetingIn (server/records/schemas.py), so what the phone accepts the server
-// accepts. Pure: no DOM, no storage.
+// The server's ModelIn/MeetingIn rules (server/records/schemas.py), so what the phone accepts
+// the server accepts; and the review workflow. Pure.
 
 import { ENUMS } from "../i18n/enums.js";
 import { t } from "../i18n/labels.js";
@@ -36,11 +35,7 @@ const ATTENDEE_FIELDS = [
 const NAMED_ROLES = ["CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY"];
 export const CHAIR_ROLES = ["CHU_TRI", "DONG_CHU_TRI"];
 
-/**
- * Keep only the fields the server accepts for a table.
- * @param {string} table
- * @param {Record<string, any>} record
- */
+/** Keep only the fields the server accepts for a table. */
 export function toWire(table, record) {
   /** @type {Record<string, any>} */
   const out = {};
@@ -120,10 +115,7 @@ function checkCommon(errors, data) {
   checkString(errors, data, "notes", { max: TEXT });
 }
 
-/**
- * Validate a complete model as ModelIn does. Returns {field: message}; empty when valid.
- * @param {Record<string, any>} m
- */
+/** Validate a complete model as ModelIn does. Returns {field: message}; empty when valid. */
 export function validateModel(m) {
   const e = new Errors();
   if (blank(m.name)) e.add("name", t("need_model_name"));
@@ -174,10 +166,7 @@ export function validateModel(m) {
   return e.map;
 }
 
-/**
- * Validate a complete meeting as MeetingIn does. Returns {field: message}; empty when valid.
- * @param {Record<string, any>} m
- */
+/** Validate a complete meeting as MeetingIn does. Returns {field: message}; empty when valid. */
 export function validateMeeting(m) {
   const e = new Errors();
   checkCommon(e, m);
@@ -229,11 +218,7 @@ export function validateMeeting(m) {
   return e.map;
 }
 
-/**
- * Validate a record of either table.
- * @param {string} table "models" or "meetings"
- * @param {Record<string, any>} record
- */
+/** Validate a record of either table. */
 export function validateRecord(table, record) {
   return table === "models" ? validateModel(record) : validateMeeting(record);
 }
@@ -241,7 +226,6 @@ export function validateRecord(table, record) {
 /**
  * Read a number typed the Vietnamese way ("1.554", "14,76") or the English way ("14.76").
  * Returns null for blank input and NaN for garbage.
- * @param {string|number|null|undefined} text
  */
 export function parseNumber(text) {
   if (typeof text === "number") return text;
@@ -253,8 +237,7 @@ export function parseNumber(text) {
   return /^-?\d+(\.\d+)?$/.test(normal) ? Number(normal) : NaN;
 }
 
-// The review workflow as the phone sees it (mirrors sync/workflow.py): which buttons to show
-// and which status a queued step leads to.
+// --- the review workflow (mirrors sync/workflow.py) ---
 
 export const WRITER_ROLES = ["CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI"];
 export const REVIEWER_ROLES = ["LANH_DAO_DUYET", "QUAN_TRI"];
@@ -272,12 +255,7 @@ export const STEPS = {
 /** Statuses in which a record's own fields may not be edited. */
 export const LOCKED = ["DA_DUYET", "HUY"];
 
-/**
- * Workflow steps this user may take on this record now.
- * @param {{review_status?: string, created_by_id?: number|null}} record
- * @param {{id?: number, roles?: string[]}} user
- * @returns {string[]}
- */
+/** Workflow steps this user may take on this record now. */
 export function availableSteps(record, user) {
   const roles = user.roles || [];
   const writer = roles.some((r) => WRITER_ROLES.includes(r));
@@ -290,11 +268,7 @@ export function availableSteps(record, user) {
     .map(([action]) => action);
 }
 
-/**
- * Tell whether the user may edit the record's fields.
- * @param {{review_status?: string, deleted?: boolean}} record
- * @param {{roles?: string[]}} user
- */
+/** Tell whether the user may edit the record's fields. */
 export function canEdit(record, user) {
   const writer = (user.roles || []).some((r) => WRITER_ROLES.includes(r));
   return writer && !record.deleted && !LOCKED.includes(record.review_status || "NHAP");

@@ -1,6 +1,5 @@
-// The IndexedDB database, in the style of jakearchibald/idb: one cached connection promise,
-// schema changes as an upgrade ladder, promises over requests, and every transaction awaited
-// to completion. Never await the network inside a transaction: it would auto-commit.
+// IndexedDB in the idb style: one cached connection promise, an upgrade ladder, every
+// transaction awaited to completion, never the network inside one (it would auto-commit).
 
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
@@ -17,12 +16,7 @@ export const STORE = Object.freeze({
 export const RECORD_TABLES = [STORE.MODELS, STORE.MEETINGS];
 export const ALL_STORES = Object.values(STORE);
 
-/**
- * The schema ladder. Each rung moves a database from one version to the next and must keep
- * every pending change: the outbox is migrated in place, never dropped.
- * @param {IDBDatabase} db
- * @param {number} oldVersion
- * @param {IDBTransaction} tx the versionchange transaction
+/** The schema ladder: each rung keeps every pending change (the outbox migrates in place).
  */
 export function upgrade(db, oldVersion, tx) {
   if (oldVersion < 1) {
@@ -34,9 +28,8 @@ export function upgrade(db, oldVersion, tx) {
     db.createObjectStore(STORE.META);
   }
   if (oldVersion < 2) {
-    // v2: outbox entries name their record ("models:<id>") and are indexed by it, so saving
-    // an edit finds the record's queued changes without reading the whole outbox; conflicts
-    // are indexed by record. Existing entries get the key from their data.
+    // v2: outbox entries name their record ("models:<id>"), indexed, so a save finds the
+    // record's queue without reading it all; existing entries get the key from their data.
     const outbox = tx.objectStore(STORE.OUTBOX);
     outbox.createIndex("record", "record");
     outbox.openCursor().onsuccess = (event) => {
@@ -63,7 +56,6 @@ export function setVersionChangeHandler(handler) {
   onVersionChange = handler;
 }
 
-/** @returns {Promise<IDBDatabase>} */
 export function getDb() {
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
@@ -92,11 +84,6 @@ export function getDb() {
   return dbPromise;
 }
 
-/**
- * @template T
- * @param {IDBRequest<T>} request
- * @returns {Promise<T>}
- */
 export function req(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
@@ -104,7 +91,6 @@ export function req(request) {
   });
 }
 
-/** @param {IDBTransaction} tx */
 function done(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve(undefined);
@@ -113,14 +99,7 @@ function done(tx) {
   });
 }
 
-/**
- * Run fn in one transaction and wait until it has committed. fn may await only requests of
- * this transaction.
- * @template T
- * @param {string[]} stores
- * @param {IDBTransactionMode} mode
- * @param {(tx: IDBTransaction) => Promise<T>|T} fn
- * @returns {Promise<T>}
+/** Run fn in one transaction and wait for the commit; fn awaits only this transaction's requests.
  */
 export async function withTx(stores, mode, fn) {
   const db = await getDb();
@@ -171,17 +150,14 @@ export const META = Object.freeze({
   LAST_EXPORT_AT: "lastExportAt",
 });
 
-/** @param {string} key */
 export function getMeta(key) {
   return get(STORE.META, key);
 }
 
-/** @param {string} key @param {unknown} value */
 export function setMeta(key, value) {
   return withTx([STORE.META], "readwrite", (tx) => req(tx.objectStore(STORE.META).put(value, key)));
 }
 
-/** @param {string} key */
 export function deleteMeta(key) {
   return withTx([STORE.META], "readwrite", (tx) => req(tx.objectStore(STORE.META).delete(key)));
 }
@@ -192,7 +168,6 @@ export function deleteMeta(key) {
  * @typedef {{token: string|null, device: {id: string}, user: User, signedInAt: number}} Session
  */
 
-/** @returns {Promise<Session|undefined>} */
 export function getSession() {
   return getMeta(META.SESSION);
 }

@@ -1,9 +1,8 @@
-// In-memory index of the records on the phone: folded search text, filters, sync states.
-// Built once from IndexedDB, then kept current from DATA_CHANGED events, so a search over
-// 10,000 records is a loop over short strings, not a database scan.
+// In-memory index of the phone's records (folded text, filters, sync states), built once and
+// kept current from DATA_CHANGED: a search over 10,000 records is a loop, not a scan.
 
 import { emit, EV, on } from "../events.js";
-import { fold, matches } from "../lib/fold.js";
+import { fold } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, req, STORE, withTx } from "./db.js";
 
@@ -25,7 +24,6 @@ function itemOf(table, rec) {
 }
 
 class TableIndex {
-  /** @param {"models"|"meetings"} table */
   constructor(table) {
     this.table = table;
     /** @type {Map<string, Item>} */
@@ -34,7 +32,6 @@ class TableIndex {
     this.sorted = null;
   }
 
-  /** @param {Record<string, any>[]} records */
   fill(records) {
     this.items.clear();
     for (const rec of records) this.items.set(rec.id, itemOf(this.table, rec));
@@ -149,10 +146,6 @@ export class RecordIndex {
     });
   }
 
-  /**
-   * @param {"models"|"meetings"} table
-   * @param {string} id
-   */
   get(table, id) {
     const item = this.tables[table].items.get(id);
     return item ? item.rec : undefined;
@@ -164,14 +157,10 @@ export class RecordIndex {
     return syncState(rec, this.pending.get(key) || [], (this.conflicts.get(key) || []).length, this.inflight);
   }
 
-  /**
-   * Records matching a search and filters, newest first.
-   * @param {"models"|"meetings"} table
-   * @param {Query} query
-   * @returns {Record<string, any>[]}
-   */
+  /** Records matching a search and filters, newest first. */
   query(table, query = {}) {
     const q = fold(query.q || "");
+    const words = q ? q.split(" ") : null;
     const out = [];
     for (const item of this.tables[table].all()) {
       const rec = item.rec;
@@ -181,7 +170,7 @@ export class RecordIndex {
       if (query.type && rec.type !== query.type) continue;
       if (query.review_status && rec.review_status !== query.review_status) continue;
       if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
-      if (q && !matches(item.text, q)) continue;
+      if (words && !words.every((w) => item.text.includes(w))) continue;
       out.push(rec);
     }
     return out;
@@ -216,10 +205,7 @@ export class RecordIndex {
     return n;
   }
 
-  /**
-   * A model on the phone that the new one may duplicate: same folded name, same commune.
-   * @param {Record<string, any>} candidate
-   */
+  /** A model on the phone that the new one may duplicate: same folded name, same commune. */
   findDuplicate(candidate) {
     const name = fold(candidate.name);
     if (!name) return undefined;
@@ -230,7 +216,6 @@ export class RecordIndex {
     return undefined;
   }
 
-  /** @param {number|null|undefined} id */
   unit(id) {
     return this.units.find((u) => u.id === id);
   }

@@ -13,9 +13,6 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 /**
  * Queue a change inside an open transaction over OUTBOX and META: collapse it into the record's
  * unsent entry or give it the next seq.
- * @param {IDBTransaction} tx
- * @param {string} key  record key "<table>:<id>"
- * @param {{op: string, table: string, base: number, data: Record<string, any>, meta?: any}} change
  */
 async function enqueue(tx, key, change) {
   const outbox = tx.objectStore(STORE.OUTBOX);
@@ -41,9 +38,6 @@ function changed(tables, ids) {
 /**
  * Save a record typed on the phone: a create (all fields) or an edit (the changed fields).
  * A record whose last edit was refused sends the refused values again with the new ones.
- * @param {"models"|"meetings"} table
- * @param {Record<string, any>} values  the whole record as the form holds it
- * @returns {Promise<{saved: boolean, record: Record<string, any>}>}
  */
 export async function saveRecord(table, values) {
   const wire = toWire(table, values);
@@ -87,11 +81,7 @@ export async function saveRecord(table, values) {
   return result;
 }
 
-/**
- * Delete a record (a tombstone once synced).
- * @param {"models"|"meetings"} table
- * @param {string} id
- */
+/** Delete a record (a tombstone once synced). */
 export async function deleteRecord(table, id) {
   await withTx([table, STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
     const store = tx.objectStore(table);
@@ -105,13 +95,7 @@ export async function deleteRecord(table, id) {
   changed([table, STORE.OUTBOX], [id]);
 }
 
-/**
- * Queue a workflow step (submit, withdraw, cancel, approve, return, reopen).
- * @param {"models"|"meetings"} table
- * @param {string} id
- * @param {string} action
- * @param {string} [comment]
- */
+/** Queue a workflow step (submit, withdraw, cancel, approve, return, reopen). */
 export async function reviewRecord(table, id, action, comment) {
   await withTx([table, STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
     const store = tx.objectStore(table);
@@ -126,11 +110,7 @@ export async function reviewRecord(table, id, action, comment) {
   changed([table, STORE.OUTBOX], [id]);
 }
 
-/**
- * Choose how a conflict ends: KEEP_KEPT (the server's value) or RESTORE_LOST (mine).
- * @param {string} conflictId
- * @param {"KEEP_KEPT"|"RESTORE_LOST"} resolution
- */
+/** Choose how a conflict ends: KEEP_KEPT (the server's value) or RESTORE_LOST (mine). */
 export async function resolveConflict(conflictId, resolution) {
   let recordId = null;
   await withTx([STORE.CONFLICTS, STORE.OUTBOX, STORE.META, ...RECORD_TABLES], "readwrite", async (tx) => {
@@ -155,12 +135,7 @@ export async function resolveConflict(conflictId, resolution) {
   changed([STORE.CONFLICTS, STORE.OUTBOX, "models", "meetings"], recordId ? [recordId] : []);
 }
 
-/**
- * Forget a sync error on a record. With discard, also drop the refused values; the caller
- * then fetches the server's copy (storeServerCopy) when online.
- * @param {"models"|"meetings"} table
- * @param {string} id
- * @param {boolean} [discard]
+/** Forget a record's sync error; discard also drops refused values (then storeServerCopy).
  */
 export async function dismissError(table, id, discard = false) {
   await withTx([table], "readwrite", async (tx) => {
@@ -179,15 +154,11 @@ export async function dismissError(table, id, discard = false) {
   changed([table], [id]);
 }
 
-/** @returns {Promise<OutboxEntry[]>} */
 export function outboxEntries() {
   return withTx([STORE.OUTBOX], "readonly", (tx) => req(tx.objectStore(STORE.OUTBOX).getAll()));
 }
 
-/**
- * Everything not yet on the server, for the export file.
- * @returns {Promise<{outbox: OutboxEntry[], records: Record<string, any>[], conflicts: any[]}>}
- */
+/** Everything not yet on the server, for the export file. */
 export async function unsyncedData() {
   return withTx([STORE.OUTBOX, STORE.MODELS, STORE.MEETINGS, STORE.CONFLICTS], "readonly", async (tx) => {
     const outbox = await req(tx.objectStore(STORE.OUTBOX).getAll());
@@ -205,12 +176,8 @@ export async function unsyncedData() {
   });
 }
 
-// The storage half of a sync: take a batch, store a response, renumber, reset. Each step is one
-// transaction; the network is never awaited inside one. Emits DATA_CHANGED.
+// --- the storage half of a sync: one transaction per step, never awaiting the network ---
 
-/** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
-
-/** Group outbox entries by record key. */
 function byRecord(outbox) {
   /** @type {Map<string, OutboxEntry[]>} */
   const map = new Map();
@@ -223,15 +190,11 @@ function byRecord(outbox) {
 }
 
 async function sortedOutbox(tx) {
-  // The store's key is seq: getAll returns entries in seq order.
+  // Keyed by seq: getAll returns seq order.
   return /** @type {OutboxEntry[]} */ (await req(tx.objectStore(STORE.OUTBOX).getAll()));
 }
 
-/**
- * Pick the next batch and mark it sent (from now on it is never collapsed again: its seq and
- * content are fixed until the server acknowledges it).
- * @param {number} max
- * @returns {Promise<{batch: OutboxEntry[], outboxSize: number, cursor: number}>}
+/** Take the next batch and mark it sent: never collapsed again until acknowledged.
  */
 export function takeBatch(max) {
   return withTx([STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
@@ -249,10 +212,7 @@ export function takeBatch(max) {
   });
 }
 
-/**
- * After 409 SEQ_GAP: renumber the whole outbox from expectedSeq, in order (§4.5).
- * @param {number} expectedSeq
- */
+/** After 409 SEQ_GAP: renumber the whole outbox from expectedSeq, in order (§4.5). */
 export function renumberOutbox(expectedSeq) {
   return withTx([STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
     const store = tx.objectStore(STORE.OUTBOX);
@@ -264,11 +224,8 @@ export function renumberOutbox(expectedSeq) {
   });
 }
 
-/**
- * Store a whole response in one transaction: results, pulled changes and the new cursor
- * together (§5.3), so a reload at any moment loses nothing and repeats at most one page.
- * @param {any} response
- * @returns {Promise<{received: number, removedFromOutbox: number}>}
+/** A whole response in one transaction: results, changes and cursor together (§5.3), so a
+ * reload at any moment loses nothing and repeats at most one page.
  */
 export async function applyResponse(response) {
   const changes = response.changes || {};
@@ -279,7 +236,7 @@ export async function applyResponse(response) {
     let outbox = await sortedOutbox(tx);
     const plan = planResults(outbox, response);
 
-    // 1. Outcomes on the local records (versions, errors, refused values).
+    // 1. Outcomes on the records.
     for (const outcome of plan.outcomes) {
       if (!RECORD_TABLES.includes(outcome.table)) continue;
       const store = tx.objectStore(outcome.table);
@@ -288,7 +245,7 @@ export async function applyResponse(response) {
       await req(store.put(applyOutcome(local, outcome)));
       touched.add(outcome.table);
     }
-    // 2. Acknowledged mutations leave; later ones of the same records get their new base.
+    // 2. Acknowledged mutations leave; later ones get their new base.
     for (const seq of plan.done) await req(outboxStore.delete(seq));
     const rebased = new Map(plan.rebase.map((r) => [r.seq, r.base]));
     const done = new Set(plan.done);
@@ -301,7 +258,7 @@ export async function applyResponse(response) {
     }
     if (plan.done.length) touched.add(STORE.OUTBOX);
 
-    // 3. A changed scope: drop everything pulled before, keep local work (§5.4).
+    // 3. Scope changed: drop what was pulled, keep local work (§5.4).
     const pending = byRecord(outbox);
     if (response.reset) {
       for (const table of RECORD_TABLES) {
@@ -316,7 +273,7 @@ export async function applyResponse(response) {
       await req(tx.objectStore(STORE.CONFLICTS).clear());
     }
 
-    // 4. Pulled changes, merged under pending local values (§5.6).
+    // 4. Pulled changes under pending values (§5.6).
     let received = 0;
     for (const unit of changes.units || []) {
       await req(tx.objectStore(STORE.UNITS).put(unit));
@@ -342,7 +299,7 @@ export async function applyResponse(response) {
     for (const conflict of changes.conflicts || []) {
       received += 1;
       const local = await req(conflicts.get(conflict.id));
-      // A choice made on the phone and not yet sent stays visible until the server confirms.
+      // A choice not yet sent stays until the server confirms it.
       const next = local && local.local_resolution && !conflict.resolved_at
         ? { ...conflict, local_resolution: local.local_resolution }
         : conflict;
@@ -350,7 +307,6 @@ export async function applyResponse(response) {
       touched.add(STORE.CONFLICTS);
     }
 
-    // 5. The cursor, with the changes it covers.
     if (typeof response.cursor === "number") await req(meta.put(response.cursor, META.CURSOR));
     await req(meta.put(Date.now(), META.LAST_SYNC_AT));
     return { received, removedFromOutbox: plan.done.length };
@@ -359,11 +315,7 @@ export async function applyResponse(response) {
   return result;
 }
 
-/**
- * Store the server's copy of one record fetched outside a sync (e.g. after discarding refused
- * values), merged under any pending changes.
- * @param {"models"|"meetings"} table
- * @param {Record<string, any>} incoming
+/** The server's copy of one record, fetched outside a sync, under pending changes.
  */
 export async function storeServerCopy(table, incoming) {
   await withTx([table, STORE.OUTBOX], "readwrite", async (tx) => {
@@ -377,10 +329,7 @@ export async function storeServerCopy(table, incoming) {
   emit(EV.DATA_CHANGED, { tables: [table], ids: [incoming.id] });
 }
 
-/**
- * Store units known at sign-in (the user's own unit and what the API lists), so forms work
- * before the first sync.
- * @param {any[]} units
+/** Units known at sign-in, so forms work before the first sync.
  */
 export async function storeUnits(units) {
   if (!units.length) return;

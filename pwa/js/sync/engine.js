@@ -1,6 +1,5 @@
-// The sync client: when to sync, one sync at a time across tabs, batches, backoff, progress.
-// Talks to storage (store/sync-store.js) and HTTP (http.js); announces everything through
-// events and never touches the DOM.
+// The sync client: when to sync, one at a time across tabs, batches, backoff, progress.
+// Announces through events; never touches the DOM.
 
 import { emit, EV, on } from "../events.js";
 import { getMeta, getSession, META, setSession } from "../store/db.js";
@@ -20,10 +19,9 @@ import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } fr
  */
 
 const LOCK_NAME = "sotay-sync";
-// A quiet phone still checks for reviewers' decisions every 5 minutes while the app is open;
-// more often costs battery and 2G bytes for little news.
+// Check for reviewers' decisions every 5 min while open; more often costs battery and bytes.
 const PERIODIC_MS = 5 * 60 * 1000;
-// Wait this long after a save before syncing, so a burst of edits goes in one request.
+// After a save, wait so a burst of edits goes in one request.
 const AFTER_SAVE_MS = 1500;
 // Safety stop for one run: pages of pulls plus batches of pushes.
 const MAX_ROUNDS = 200;
@@ -70,13 +68,11 @@ export class SyncEngine {
     this.request("load");
   }
 
-  /** @param {Partial<SyncStatus>} patch */
   set(patch) {
     this.status = { ...this.status, ...patch };
     emit(EV.SYNC_STATE, this.status);
   }
 
-  /** @param {number} ms */
   schedule(ms) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.request("scheduled"), ms);
@@ -95,10 +91,7 @@ export class SyncEngine {
     this.failures = 0;
   }
 
-  /**
-   * Ask for a sync; one runs at a time (in this tab by a promise, across tabs by a Web Lock).
-   * @param {string} reason
-   */
+  /** Ask for a sync; one runs at a time (in this tab by a promise, across tabs by a Web Lock). */
   request(reason) {
     if (this.blocked) return Promise.resolve();
     if (this.running) {
@@ -185,7 +178,6 @@ export class SyncEngine {
     }
   }
 
-  /** @param {any} error */
   fail(error) {
     const action = (error && error.action) || { kind: "retry" };
     const message = (error && error.message) || String(error);

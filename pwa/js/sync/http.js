@@ -2,16 +2,9 @@
 
 import { getLang } from "../i18n/labels.js";
 
-// HTTP calls to the server's JSON API. Errors come back as ApiError with the server's code
-// and message (Vietnamese by default, English when the app is in English).
+// Errors are ApiError with the server's code and message (in the app's language).
 
 export class ApiError extends Error {
-  /**
-   * @param {number} status  0 for a network failure
-   * @param {string} code
-   * @param {string} message
-   * @param {any} [details]
-   */
   constructor(status, code, message, details) {
     super(message || code);
     this.status = status;
@@ -20,12 +13,6 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * @param {string} path
- * @param {{method?: string, token?: string|null, body?: BodyInit|null, json?: unknown,
- *   headers?: Record<string, string>, signal?: AbortSignal}} [options]
- * @returns {Promise<{status: number, data: any, bytes: number}>}
- */
 export async function request(path, options = {}) {
   const headers = { Accept: "application/json", "Accept-Language": getLang(), ...(options.headers || {}) };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -61,12 +48,7 @@ export async function request(path, options = {}) {
   return { status: response.status, data, bytes: Number(response.headers.get("Content-Length")) || text.length };
 }
 
-/**
- * Sign in and register this phone as a device.
- * @param {string} username
- * @param {string} password
- * @param {string} appVersion
- */
+/** Sign in and register this phone as a device. */
 export async function login(username, password, appVersion) {
   const deviceName = `${navigator.platform || "Điện thoại"} — ${navigator.userAgent.slice(0, 60)}`;
   const { data } = await request("/api/v1/auth/login", {
@@ -75,65 +57,39 @@ export async function login(username, password, appVersion) {
   return data;
 }
 
-/** @param {string} token */
 export function logout(token) {
   return request("/api/v1/auth/logout", { method: "POST", token });
 }
 
-/**
- * Units the user may pick in forms, before the first sync brings them.
- * @param {string} token
- * @param {number} unitId
- */
+/** Units the user may pick in forms, before the first sync brings them. */
 export async function unitsWithin(token, unitId) {
   const { data } = await request(`/api/v1/units?within=${unitId}&per_page=500`, { token });
   return (data && data.items) || [];
 }
 
-/**
- * @param {string} token
- * @param {"models"|"meetings"} table
- * @param {string} id
- */
 export async function history(token, table, id) {
   const { data } = await request(`/api/v1/${table}/${encodeURIComponent(id)}/history`, { token });
   return data || [];
 }
 
-/**
- * @param {string} token
- * @param {"models"|"meetings"} table
- * @param {string} id
- */
 export async function fetchRecord(token, table, id) {
   const { data } = await request(`/api/v1/${table}/${encodeURIComponent(id)}`, { token });
   return data;
 }
 
-// One sync round trip over HTTP: gzip the body when the browser can, report bytes both ways.
-
-// Bodies smaller than this grow when gzipped (header and trailer); PROTOCOL.md §2 says 1 KB.
+// Smaller bodies grow when gzipped (PROTOCOL.md §2).
 const GZIP_MIN_BYTES = 1024;
 
-/**
- * @param {string} text
- * @returns {Promise<Blob|null>} gzip bytes, or null when CompressionStream is missing
- */
 export async function gzip(text) {
   if (typeof CompressionStream !== "function") return null;
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Response(stream).blob();
 }
 
-/**
- * POST one sync request.
- * @param {any} body
- * @param {{token: string, plain?: boolean, signal?: AbortSignal}} options
- * @returns {Promise<{data: any, bytesUp: number, bytesDown: number}>}
- */
+/** POST one sync request. */
 export async function postSync(body, { token, plain = false, signal }) {
   const text = JSON.stringify(body);
-  // The browser itself asks for gzip (Accept-Encoding is not ours to set) and inflates the answer.
+  // The browser asks for a gzip answer itself (Accept-Encoding is not ours to set).
   const headers = { "Content-Type": "application/json" };
   let payload = /** @type {BodyInit} */ (text);
   let bytesUp = new TextEncoder().encode(text).length;

@@ -3,24 +3,17 @@
 
 import { STEPS } from "../lib/record-rules.js";
 
-// The app's version: sent with every sync and shown in Settings. sw.js carries the same value
-// in its cache name (tests/js/shell.test.js checks they agree).
+// Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
 export const APP_VERSION = "2026.11.1";
 
 export const PROTOCOL = 1;
 export const SCHEMA = 1;
-// Mutations per request: the protocol allows 1,000; 200 keeps a request around 100 KB
-// uncompressed so a drop on 2G costs seconds, not minutes, and still empties a week's work
-// in a few round trips.
+// Mutations per request (≤ 1,000 allowed): ~100 KB raw, so a drop on 2G costs seconds.
 export const BATCH_SIZE = 200;
-// Page size of the pull: larger pages mean fewer round trips but more lost on a drop.
+// Pull page: bigger means fewer round trips but more lost on a drop.
 export const PAGE_SIZE = 500;
 
-/**
- * Build the body of POST /api/v1/sync.
- * @param {{cursor: number, batch: import("./protocol.js").OutboxEntry[], outboxSize: number,
- *   appVersion: string, limit?: number}} args
- */
+/** The body of POST /api/v1/sync. @param {{cursor: number, batch: OutboxEntry[], outboxSize: number, appVersion: string, limit?: number}} a */
 export function buildRequest({ cursor, batch, outboxSize, appVersion, limit = PAGE_SIZE }) {
   return {
     protocol: PROTOCOL,
@@ -38,12 +31,7 @@ export function buildRequest({ cursor, batch, outboxSize, appVersion, limit = PA
  *   {kind: "too_large"} | {kind: "retry"} | {kind: "plain"} | {kind: "fatal"}} ErrorAction
  */
 
-/**
- * Decide what to do with a failed sync request.
- * @param {number} status  HTTP status, 0 for a network failure
- * @param {{error?: {code?: string, details?: any}}|null} body
- * @returns {ErrorAction}
- */
+/** What to do after a failed request (status 0: no network). @returns {ErrorAction} */
 export function classifyError(status, body) {
   const code = body && body.error && body.error.code;
   const details = (body && body.error && body.error.details) || {};
@@ -53,34 +41,26 @@ export function classifyError(status, body) {
   if (code === "PROTOCOL_UNSUPPORTED") return { kind: "update" };
   if (status === 401) return { kind: "auth" };
   if (status === 413) return { kind: "too_large" };
-  // A gzip body the server could not read, or an encoding it refuses: send it plain.
+  // The server could not read our gzip: send it plain.
   if (code === "MALFORMED_BODY" || status === 415) return { kind: "plain" };
   if (status === 0 || status === 408 || status === 429 || status >= 500) return { kind: "retry" };
   return { kind: "fatal" };
 }
 
-// Capped, jittered exponential backoff for failed syncs.
-
-// First retry after up to 5 s; doubling per failure up to 5 minutes. On 2G a retry storm costs
-// battery and bytes; waiting longer than 5 minutes makes the "sync now" button the only hope.
+// Backoff: ≤ 5 s, doubling to 5 min. Faster retries waste 2G bytes and battery; slower ones
+// leave "Đồng bộ ngay" as the only hope.
 export const BASE_MS = 5000;
 export const CAP_MS = 5 * 60 * 1000;
 
-/**
- * Delay before the next attempt after `failures` consecutive failures ("full jitter": a random
- * point in [half, all] of the exponential step, so phones that lost the network together
- * do not come back together).
- * @param {number} failures  1 after the first failure
- * @param {() => number} [random]
- */
+/** Delay after n failures: a random point in the upper half of the step, so phones that lost
+ * the network together do not return together. */
 export function backoffDelay(failures, random = Math.random) {
   if (failures <= 0) return 0;
   const step = Math.min(CAP_MS, BASE_MS * 2 ** Math.min(failures - 1, 20));
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-// Pure rules of the outbox (PROTOCOL.md §4): collapsing edits, choosing a batch, renumbering,
-// and laying pending changes over a record. No storage, no network, no DOM.
+// --- the outbox (§4) ---
 
 /**
  * @typedef {"put"|"delete"|"review"|"resolve"} Op
@@ -99,25 +79,18 @@ export function backoffDelay(failures, random = Math.random) {
  * }} OutboxEntry
  */
 
-/** Key that groups the mutations of one record. */
 export const recordKey = (table, id) => `${table}:${id}`;
 
-/** Steps the server takes only on the record's current version (PROTOCOL.md §7). Sent behind
- * an unacknowledged change of the same record they would carry a stale base, so a batch stops
- * before them and they go once the earlier change's version is known. (Edits need no such care:
- * the server recognises a device's own earlier writes, §6.1.) */
+// Decisions need the record's current version (§7): behind an unacknowledged change of the same
+// record their base would be stale, so a batch stops before them. (Edits need no such care: the
+// server knows a device's own earlier writes, §6.1.)
 const NEEDS_CURRENT_VERSION = new Set(["approve", "return"]);
 export function isBaseSensitive(entry) {
   return entry.op === "review" && NEEDS_CURRENT_VERSION.has(entry.data.action);
 }
 
-/**
- * Decide how a new change enters the outbox, given the record's entries already there.
- * Edits collapse into the record's latest entry only while it has never been sent (§4.1).
- * @param {OutboxEntry[]} existing  entries of the same record, oldest first
- * @param {{op: Op, table: string, base: number, data: Record<string, any>}} change
- * @returns {{kind: "append"} | {kind: "replace", entry: OutboxEntry}}
- */
+/** How a change enters the outbox given the record's entries (oldest first): it collapses into
+ * the latest only while that was never sent (§4.1). */
 export function placeChange(existing, change) {
   const last = existing[existing.length - 1];
   if (!last || last.sent || last.table !== change.table) return { kind: "append" };
@@ -125,8 +98,7 @@ export function placeChange(existing, change) {
     return { kind: "replace", entry: { ...last, data: { ...last.data, ...change.data } } };
   }
   if (change.op === "delete" && last.op === "put") {
-    // The unsent edit (or create) will never matter: turn it into the delete, keeping its seq so
-    // the device's sequence has no hole. A delete of a record the server never had is applied.
+    // Keep the seq (no hole); a delete of a record the server never had is acknowledged.
     return { kind: "replace", entry: { ...last, op: "delete", data: { id: change.data.id } } };
   }
   if (change.op === "resolve" && last.op === "resolve" && last.data.id === change.data.id) {
@@ -135,14 +107,7 @@ export function placeChange(existing, change) {
   return { kind: "append" };
 }
 
-/**
- * Choose the next request's mutations: a prefix of the outbox (seqs must have no hole), at most
- * `max` long, that stops before a decision needing the current version of a record already in
- * the batch.
- * @param {OutboxEntry[]} outbox  sorted by seq
- * @param {number} max
- * @returns {OutboxEntry[]}
- */
+/** The next batch: a prefix of the outbox (seqs have no hole), at most max long. */
 export function selectBatch(outbox, max) {
   const batch = [];
   const seen = new Set();
@@ -155,32 +120,17 @@ export function selectBatch(outbox, max) {
   return batch;
 }
 
-/**
- * The wire form of an entry: only the keys the protocol allows (§3.2).
- * @param {OutboxEntry} entry
- * @returns {Mutation}
- */
+/** Only the keys the protocol allows (§3.2). @returns {Mutation} */
 export function toWireMutation(entry) {
   return { seq: entry.seq, op: entry.op, table: entry.table, base: entry.base, data: entry.data };
 }
 
-/**
- * New seqs for the outbox after 409 SEQ_GAP: from expectedSeq on, same order (§4.5).
- * @param {OutboxEntry[]} outbox sorted by seq
- * @param {number} expectedSeq
- * @returns {OutboxEntry[]} renumbered copies
- */
+/** After 409 SEQ_GAP: seqs from expectedSeq on, same order (§4.5). */
 export function renumber(outbox, expectedSeq) {
   return outbox.map((entry, i) => ({ ...entry, seq: expectedSeq + i }));
 }
 
-/**
- * Lay a record's pending changes over a copy of it (§5.6): the server's values underneath, the
- * user's unsent values on top.
- * @param {Record<string, any>} record   the server's record (or the local one)
- * @param {OutboxEntry[]} pending         the record's outbox entries, oldest first
- * @param {{data: Record<string, any>}|null} [rejected] a refused edit whose values we keep
- */
+/** The record with its pending changes (and refused values) laid on top (§5.6). */
 export function overlayPending(record, pending, rejected = null) {
   const view = { ...record };
   if (rejected && rejected.data) Object.assign(view, rejected.data);
@@ -197,11 +147,9 @@ export function overlayPending(record, pending, rejected = null) {
   return view;
 }
 
-// Pure handling of a sync response (PROTOCOL.md §3.3, §4.6, §5): what leaves the outbox, what
-// each local record should show, and how pulled records meet pending local changes.
+// --- the response (§3.3, §4.6, §5) ---
 
 /**
- * @typedef {import("./protocol.js").OutboxEntry} OutboxEntry
  * @typedef {{seq: number, status: "applied"|"duplicate"|"conflict"|"rejected", version?: number,
  *   conflicts?: string[], code?: string, message?: string, details?: any}} Result
  * @typedef {{table: string, id: string, status: string, version?: number, op: string,
@@ -209,19 +157,13 @@ export function overlayPending(record, pending, rejected = null) {
  *   rejectedBase?: number, conflicts?: string[]}} Outcome
  */
 
-/**
- * Work out what a response means for the outbox.
- * @param {OutboxEntry[]} outbox   the whole outbox now, sorted by seq
- * @param {{last_seq: number, results?: Result[], changes?: any}} response
- * @returns {{done: number[], outcomes: Outcome[], rebase: {seq: number, base: number}[]}}
- */
+/** What a response means for the outbox (sorted by seq): what is done, each outcome, new bases. */
 export function planResults(outbox, response) {
   const lastSeq = Number(response.last_seq) || 0;
   const bySeq = new Map(outbox.map((e) => [e.seq, e]));
   const done = outbox.filter((e) => e.seq <= lastSeq).map((e) => e.seq);
   /** @type {Outcome[]} */
   const outcomes = [];
-  /** @type {Map<string, number>} record key -> version the server now has after our change */
   const newBase = new Map();
   const pulled = pulledVersions(response.changes);
   for (const result of response.results || []) {
@@ -237,8 +179,7 @@ export function planResults(outbox, response) {
       }
       if (result.status === "conflict") outcome.conflicts = result.conflicts || [];
     } else if (result.status === "duplicate") {
-      // Applied by an earlier request whose answer we never read: the pull that follows
-      // (our cursor did not move) carries the record's version.
+      // An answer we never read: our cursor did not move, so the pull carries the version.
       const version = pulled.get(entry.record);
       if (version !== undefined) newBase.set(entry.record, version);
     } else if (result.status === "rejected") {
@@ -251,8 +192,7 @@ export function planResults(outbox, response) {
     }
     outcomes.push(outcome);
   }
-  // Changes queued on top of an acknowledged change were made on its result: give them the
-  // version it produced, so the server does not take our own edit for someone else's.
+  // Changes queued on top of an acknowledged one were made on its result.
   const rebase = [];
   for (const entry of outbox) {
     if (entry.seq <= lastSeq || entry.op === "resolve") continue;
@@ -279,17 +219,8 @@ function pulledVersions(changes) {
   return map;
 }
 
-/**
- * Merge one pulled record with what the phone holds (§5.6).
- * - No pending change: the server's record replaces the local one (local notes kept).
- * - Pending changes: the server's record underneath, the pending values on top.
- * - A tombstone over pending changes keeps the local values (the server will report the
- *   conflict); without pending changes the record is dropped.
- * @param {Record<string, any>|undefined} local   the record on the phone, if any
- * @param {Record<string, any>} incoming           the server's record or tombstone
- * @param {OutboxEntry[]} pending                  the record's outbox entries
- * @returns {Record<string, any>|null} the record to store, or null to delete it
- */
+/** A pulled record meets the phone's (§5.6): pending values stay on top; a tombstone drops the
+ * record unless it has local work (then the server reports a conflict). null: delete. */
 export function mergePulled(local, incoming, pending) {
   const rejected = local && local._local && local._local.rejected;
   const hasLocalWork = pending.length > 0 || Boolean(rejected);
@@ -310,13 +241,8 @@ function keepLocalMeta(view, local) {
   return view;
 }
 
-/**
- * What a mutation's outcome does to the local record (§4.6). Returns the record to store.
- * A refused edit keeps the user's values and the server's message; an accepted change clears
- * an earlier error unless refused values are still waiting to be saved again.
- * @param {Record<string, any>} local
- * @param {Outcome} outcome
- */
+/** An outcome on the local record (§4.6): a refusal keeps the values and the message; success
+ * clears the error unless refused values still wait to be saved again. */
 export function applyOutcome(local, outcome) {
   const next = { ...local };
   const meta = { ...(local._local || {}) };
@@ -340,14 +266,7 @@ export function applyOutcome(local, outcome) {
   return next;
 }
 
-/**
- * The sync state a record shows (DOMAIN.md §2 conventions).
- * @param {Record<string, any>} record
- * @param {OutboxEntry[]} pending
- * @param {number} openConflicts  unresolved conflicts of the record
- * @param {Set<number>} [inflight] seqs in the request now on the wire
- * @returns {"CHO_DONG_BO"|"DANG_DONG_BO"|"DA_DONG_BO"|"LOI"|"XUNG_DOT"}
- */
+/** The record's sync state (DOMAIN.md §2); inflight: seqs on the wire now. */
 export function syncState(record, pending, openConflicts, inflight) {
   if (pending.length) {
     return inflight && pending.some((e) => inflight.has(e.seq)) ? "DANG_DONG_BO" : "CHO_DONG_BO";

@@ -8,9 +8,6 @@ import { ask, h, replace } from "./dom.js";
 
 // Sign-in screen.
 
-/**
- * @param {import("../app.js").Ctx} ctx
- */
 export function renderSignIn(ctx) {
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const username = h("input", { id: "username", name: "username", class: "input", autocomplete: "username", autocapitalize: "none", required: true });
@@ -99,10 +96,7 @@ async function showStorage(box) {
   replace(box, lines.map((text) => h("p", { class: "small", text })));
 }
 
-/**
- * Sign out. With unsynced changes: export first, then a second, explicit confirmation.
- * @param {import("../app.js").Ctx} ctx
- */
+/** Sign out. With unsynced changes: export first, then a second, explicit confirmation. */
 async function signOut(ctx) {
   const pending = ctx.index.pendingCount() + ctx.index.errors().length;
   if (pending === 0) {
@@ -136,10 +130,7 @@ async function signOut(ctx) {
 
 // Export everything not yet on the server to a JSON file, for when no connection comes.
 
-/**
- * Build the file and start its download. Returns the file name.
- * @returns {Promise<string>}
- */
+/** Build the file and start its download. Returns the file name. */
 export async function exportUnsynced() {
   const [data, session] = await Promise.all([unsyncedData(), getMeta(META.SESSION)]);
   const now = new Date();

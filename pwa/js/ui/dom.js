@@ -8,10 +8,6 @@ const PROPS = new Set(["value", "checked", "selected", "disabled", "hidden", "op
 /**
  * Create an element. props: class, text, on<event> handlers, DOM properties (value, checked…),
  * anything else as an attribute. Children: nodes or strings (strings become text nodes).
- * @param {string} tag
- * @param {Record<string, any>|null} [props]
- * @param {...(Node|string|number|null|undefined|false|Array<any>)} children
- * @returns {HTMLElement}
  */
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
@@ -30,10 +26,6 @@ export function h(tag, props, ...children) {
   return el;
 }
 
-/**
- * @param {Node} parent
- * @param {Array<any>} children
- */
 export function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
@@ -54,14 +46,9 @@ export function replace(node, ...children) {
   return append(node, children);
 }
 
-// Modal questions built on <dialog>: never window.confirm/alert/prompt.
+// --- modal questions on <dialog> (never window.confirm/alert/prompt) ---
 
-/**
- * Ask a question with buttons; resolves with the chosen button's value (null if dismissed).
- * @param {{title?: string, message?: string|Node, buttons: {label: string, value: any,
- *   kind?: "primary"|"danger"|"plain"}[], body?: Node, validate?: () => boolean}} spec
- * @returns {Promise<any>}
- */
+/** Ask a question with buttons; resolves with the chosen button's value (null if dismissed). */
 export function ask(spec) {
   return new Promise((resolve) => {
     const dialog = /** @type {HTMLDialogElement} */ (h("dialog", { class: "dialog" }));
@@ -97,11 +84,7 @@ export function ask(spec) {
   });
 }
 
-/**
- * Yes/no question.
- * @param {string} message
- * @param {{ok?: string, cancel?: string, danger?: boolean, title?: string}} [options]
- */
+/** Yes/no question. */
 export async function confirmDialog(message, options = {}) {
   const value = await ask({
     title: options.title,
@@ -114,11 +97,7 @@ export async function confirmDialog(message, options = {}) {
   return value === true;
 }
 
-/**
- * Ask for a text (e.g. the reason for returning a record).
- * @param {{title: string, label: string, required?: boolean, ok?: string}} options
- * @returns {Promise<string|null>}
- */
+/** Ask for a text (e.g. the reason for returning a record). */
 export async function promptDialog(options) {
   const id = `prompt-${Date.now()}`;
   const input = /** @type {HTMLTextAreaElement} */ (h("textarea", { id, rows: "4", class: "input" }));
@@ -140,17 +119,13 @@ export async function promptDialog(options) {
   return value === null ? null : input.value.trim();
 }
 
-// How things read on screen: badges, sync-state words, record values.
+// --- how things read on screen ---
 
-// Small status badges: review status, sync state, the rework flag.
-
-/** @param {string} status review_status code */
 export function reviewBadge(status) {
   const code = status || "NHAP";
   return h("span", { class: `badge review-${code}`, "data-review": code }, enumLabel("review_status", code));
 }
 
-/** @param {string} state sync state code */
 export function syncBadge(state) {
   return h("span", { class: `badge sync-${state}`, "data-sync": state }, t(`st_${state}`));
 }
@@ -160,13 +135,6 @@ export function reworkFlag() {
   return h("span", { class: "badge rework", "data-rework": "1" }, `⚑ ${t("needs_rework")}`);
 }
 
-// The words for the sync state, used by the header chip and the home card.
-
-/**
- * @param {import("../sync/engine.js").SyncStatus} status
- * @param {number} pending outbox size as the index knows it
- * @returns {{text: string, tone: "ok"|"pending"|"busy"|"offline"|"error"}}
- */
 export function statusText(status, pending) {
   const online = navigator.onLine;
   if (!online || status.phase === "offline") return { text: t("offline"), tone: "offline" };
@@ -183,8 +151,6 @@ export function lastSyncText(lastSyncAt) {
   return lastSyncAt ? t("last_sync", { at: formatInstant(lastSyncAt) }) : t("never_synced");
 }
 
-// How record values read on screen: enum labels, dates, numbers, units, lists.
-
 /** field name -> enum name */
 export const ENUM_OF = {
   kind: "model_kind", subject_type: "subject_type", field: "field", status: "model_status",
@@ -199,12 +165,7 @@ export function partOfDayOptions() {
   return Object.entries(PART_OF_DAY).map(([code, pair]) => [code, pair[getLang() === "en" ? 1 : 0]]);
 }
 
-/**
- * A value as text for people.
- * @param {string} name field name
- * @param {any} value
- * @param {{unit?: (id: number) => any}} [ctx]
- */
+/** A value as text for people. */
 export function displayValue(name, value, ctx = {}) {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
     return t("empty_value");

@@ -7,8 +7,6 @@ import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
 import { ask, confirmDialog, h, partOfDayOptions, replace } from "./dom.js";
 
-// Form fields from small specs: label, control, error slot; read typed values; show errors.
-
 /**
  * @typedef {Object} FieldSpec
  * @property {string} name
@@ -26,9 +24,6 @@ import { ask, confirmDialog, h, partOfDayOptions, replace } from "./dom.js";
 let uid = 0;
 
 export class FormKit {
-  /**
-   * @param {FieldSpec[]} specs
-   */
   constructor(specs) {
     this.specs = specs;
     /** @type {Map<string, {spec: FieldSpec, wrap: HTMLElement, control: HTMLElement, error: HTMLElement}>} */
@@ -132,7 +127,6 @@ export class FormKit {
   /**
    * Show error messages by field (keys like "attendees.0.full_name" go to the widget).
    * Returns the first element with an error, to scroll to.
-   * @param {Record<string, string>} errors
    */
   showErrors(errors) {
     let first = null;
@@ -190,12 +184,6 @@ function writeControl(spec, control, value) {
   else input.value = value === null || value === undefined ? "" : String(value);
 }
 
-// An editor for a list of small records inside a form: attendees, metrics, connection points.
-
-/**
- * @param {{name: string, label: string, addLabel: string, fields: FieldSpec[],
- *   blank: () => Record<string, any>, onChange?: () => void}} options
- */
 export function listEditor(options) {
   /** @type {FormKit[]} */
   let rows = [];
@@ -255,18 +243,11 @@ export function listEditor(options) {
   };
 }
 
-// The create/edit flow shared by both forms: fill, autosave a draft, validate like the server,
-// warn about a likely duplicate, save to the phone, queue the change.
+// The create/edit flow: fill, autosave a draft, validate, warn of a duplicate, save, queue.
 
-// Save what is typed at most this often: cheap enough on a slow phone, and an app update or a
-// crash loses at most this much typing.
+// Draft save interval: cheap on a slow phone; an update or a crash loses at most this much.
 const DRAFT_MS = 400;
 
-/**
- * @param {import("../app.js").Ctx} ctx
- * @param {{table: "models"|"meetings", id?: string, route: string, query: Record<string,string>,
- *   specs: any[], defaults: () => Record<string, any>, title: string}} options
- */
 export function recordForm(ctx, options) {
   const { table } = options;
   const existing = options.id ? ctx.index.get(table, options.id) : undefined;
@@ -390,10 +371,6 @@ async function duplicateOk(ctx, record, existing) {
 
 // Create or edit a model/exemplar (DOMAIN.md §2.3).
 
-/**
- * @param {import("../app.js").Ctx} ctx
- * @param {{id?: string, route: string, query: Record<string,string>}} params
- */
 export function renderModelForm(ctx, params) {
   const communes = () => {
     const xa = ctx.index.units.filter((u) => u.level === "XA");
@@ -463,10 +440,6 @@ export function renderModelForm(ctx, params) {
 
 // Create or edit a meeting/activity with its attendees (DOMAIN.md §2.4–2.5).
 
-/**
- * @param {import("../app.js").Ctx} ctx
- * @param {{id?: string, route: string, query: Record<string,string>}} params
- */
 export function renderMeetingForm(ctx, params) {
   const units = () => {
     const list = ctx.index.units.length ? ctx.index.units : [ctx.user.unit];

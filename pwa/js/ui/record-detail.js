@@ -10,10 +10,6 @@ import { confirmDialog, displayValue, h, promptDialog, recordTitle, replace, rev
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
 
-/**
- * @param {import("../app.js").Ctx} ctx
- * @param {{table: "models"|"meetings", id: string}} params
- */
 export function render(ctx, { table, id }) {
   const node = h("section", { class: "screen screen-detail" });
   const historyBox = h("div", { class: "history" });

@@ -13,10 +13,6 @@ const FILTERS = {
   meetings: [["type", "filter_type", "meeting_type"], ["review_status", "filter_review", "review_status"]],
 };
 
-/**
- * @param {import("../app.js").Ctx} ctx
- * @param {{table: "models"|"meetings", query: Record<string, string>}} params
- */
 export function render(ctx, { table, query }) {
   const { index } = ctx;
   const state = { q: query.q || "", shown: PAGE };
