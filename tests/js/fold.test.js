@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fold, matches } from "../../pwa/js/lib/fold.js";
+import { fold, matches, queryWords } from "../../pwa/js/lib/fold.js";
 
 test("fold strips Vietnamese diacritics, đ and case", () => {
   assert.equal(fold("Dân vận khéo"), "dan van kheo");
@@ -21,8 +21,9 @@ test("fold of nothing is empty", () => {
 
 test("matches needs every word, in any order", () => {
   const hay = fold("Khéo trong vận động nhân dân thực hiện vệ sinh môi trường");
-  assert.ok(matches(hay, fold("ve sinh moi truong")));
-  assert.ok(matches(hay, fold("moi truong kheo")));
-  assert.ok(!matches(hay, fold("giao thong")));
-  assert.ok(matches(hay, ""));
+  assert.ok(matches(hay, queryWords("ve sinh moi truong")));
+  assert.ok(matches(hay, queryWords("MÔI TRƯỜNG  khéo")));
+  assert.ok(!matches(hay, queryWords("giao thong")));
+  assert.deepEqual(queryWords("  "), []);
+  assert.ok(matches(hay, []));
 });

@@ -14,11 +14,14 @@ export function fold(text) {
     .trim();
 }
 
-/** Tell whether every word of the folded query occurs in the folded haystack. */
-export function matches(foldedHaystack, foldedQuery) {
-  if (!foldedQuery) return true;
-  for (const word of foldedQuery.split(" ")) {
-    if (!foldedHaystack.includes(word)) return false;
-  }
+/** The words of a query, folded: search with matches(). */
+export function queryWords(query) {
+  const folded = fold(query);
+  return folded ? folded.split(" ") : [];
+}
+
+/** Tell whether every query word occurs in the folded haystack (in any order). */
+export function matches(foldedHaystack, words) {
+  for (const word of words) if (!foldedHaystack.includes(word)) return false;
   return true;
 }

@@ -2,7 +2,7 @@
 // kept current from DATA_CHANGED: a search over 10,000 records is a loop, not a scan.
 
 import { emit, EV, on } from "../events.js";
-import { fold } from "../lib/fold.js";
+import { fold, matches, queryWords } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, req, STORE, withTx } from "./db.js";
 
@@ -159,8 +159,7 @@ export class RecordIndex {
 
   /** Records matching a search and filters, newest first. */
   query(table, query = {}) {
-    const q = fold(query.q || "");
-    const words = q ? q.split(" ") : null;
+    const words = queryWords(query.q);
     const out = [];
     for (const item of this.tables[table].all()) {
       const rec = item.rec;
@@ -170,7 +169,7 @@ export class RecordIndex {
       if (query.type && rec.type !== query.type) continue;
       if (query.review_status && rec.review_status !== query.review_status) continue;
       if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
-      if (words && !words.every((w) => item.text.includes(w))) continue;
+      if (words.length && !matches(item.text, words)) continue;
       out.push(rec);
     }
     return out;
