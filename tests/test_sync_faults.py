@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from sync.client import FileStore, SyncClient
+from sync.client import FileStore, SyncClient, Traffic
 from tests.conftest import model_payload
 from tests.live_server import (
     LIVE_PASSWORD,
@@ -88,7 +88,7 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture
-def server(live):
+def running(live):
     """Return the live setup with the server running and no fault pending."""
     if live.server.process is None:  # a test crashed it and failed before restarting it
         live.server.start()
@@ -97,12 +97,12 @@ def server(live):
 
 
 @pytest.fixture
-def devices(server):
+def devices(running):
     """Return a factory of signed-in clients; their connections are closed afterwards."""
     made: list[SyncClient] = []
 
     def make(path: Path, username: str = "canbo", **options) -> SyncClient:
-        client = SyncClient(server.proxy.url, store=FileStore(str(path)), **options)
+        client = SyncClient(running.proxy.url, store=FileStore(str(path)), **options)
         made.append(client)
         client.device_id = client.login(username, LIVE_PASSWORD)["device"]["id"]
         return client
@@ -229,74 +229,74 @@ def _push_killed_midway(live: Live, client: SyncClient, kill) -> None:
             pending.result(timeout=60)
 
 
-def test_worker_killed_mid_push_applies_each_record_once(server, devices, tmp_path):
+def test_worker_killed_mid_push_applies_each_record_once(running, devices, tmp_path):
     client = devices(tmp_path / "device.json")
-    ids = create_many(client, 300, server.units["17000"])
+    ids = create_many(client, 300, running.units["17000"])
 
-    _push_killed_midway(server, client, server.server.kill_worker)
-    server.server.wait_ready()
+    _push_killed_midway(running, client, running.server.kill_worker)
+    running.server.wait_ready()
     report = client.sync(batch=1000)
 
     # The killed transaction left nothing behind, so the retry applied everything anew.
     assert [r["status"] for r in report.results] == ["applied"] * 300
-    assert_created_once(server, ids)
-    assert device_last_seq(server, client.device_id) == 300
-    assert_in_step(server, client, server.units["17000"])
+    assert_created_once(running, ids)
+    assert device_last_seq(running, client.device_id) == 300
+    assert_in_step(running, client, running.units["17000"])
 
 
-def test_server_crashed_mid_push_and_restarted_applies_each_record_once(server, devices, tmp_path):
+def test_server_crashed_mid_push_and_restarted_applies_each_record_once(running, devices, tmp_path):
     client = devices(tmp_path / "device.json")
-    ids = create_many(client, 300, server.units["17000"])
+    ids = create_many(client, 300, running.units["17000"])
 
-    _push_killed_midway(server, client, server.server.crash)
-    server.server.start()
+    _push_killed_midway(running, client, running.server.crash)
+    running.server.start()
     report = client.sync(batch=1000)
 
     assert [r["status"] for r in report.results] == ["applied"] * 300
-    assert_created_once(server, ids)
-    assert device_last_seq(server, client.device_id) == 300
-    assert_in_step(server, client, server.units["17000"])
+    assert_created_once(running, ids)
+    assert device_last_seq(running, client.device_id) == 300
+    assert_in_step(running, client, running.units["17000"])
 
 
-def test_upload_cut_midway_applies_nothing_until_the_retry(server, devices, tmp_path):
+def test_upload_cut_midway_applies_nothing_until_the_retry(running, devices, tmp_path):
     client = devices(tmp_path / "device.json")
-    ids = create_many(client, 50, server.units["17000"])
-    cut = server.proxy.next_index
-    server.proxy.fault(cut, "cut_request", 0.5)
+    ids = create_many(client, 50, running.units["17000"])
+    cut = running.proxy.next_index
+    running.proxy.fault(cut, "cut_request", 0.5)
 
     with pytest.raises(NETWORK_ERRORS):
         client.sync()
-    server.proxy.exchanges[cut].finished.wait(timeout=30)
-    assert server_versions(server, ids) == {}
-    assert device_last_seq(server, client.device_id) == 0
+    running.proxy.exchanges[cut].finished.wait(timeout=30)
+    assert server_versions(running, ids) == {}
+    assert device_last_seq(running, client.device_id) == 0
     report = client.sync()
 
     assert [r["status"] for r in report.results] == ["applied"] * 50
-    assert_created_once(server, ids)
-    assert_in_step(server, client, server.units["17000"])
+    assert_created_once(running, ids)
+    assert_in_step(running, client, running.units["17000"])
 
 
-def test_response_cut_midway_is_retried_as_duplicates(server, devices, tmp_path):
+def test_response_cut_midway_is_retried_as_duplicates(running, devices, tmp_path):
     client = devices(tmp_path / "device.json")
-    ids = create_many(client, 20, server.units["17000"])
-    cut = server.proxy.next_index
-    server.proxy.fault(cut, "cut", 0.5)
+    ids = create_many(client, 20, running.units["17000"])
+    cut = running.proxy.next_index
+    running.proxy.fault(cut, "cut", 0.5)
 
     with pytest.raises(NETWORK_ERRORS):
         client.sync()
-    exchange = server.proxy.exchanges[cut]
+    exchange = running.proxy.exchanges[cut]
     assert len(exchange.response_head) < exchange.delivered  # cut inside the body
     assert exchange.response_json()["last_seq"] == 20  # the server had committed the batch
     report = client.sync()
 
     assert [r["status"] for r in report.results] == ["duplicate"] * 20
-    assert_created_once(server, ids)
-    assert device_last_seq(server, client.device_id) == 20
-    assert_in_step(server, client, server.units["17000"])
+    assert_created_once(running, ids)
+    assert device_last_seq(running, client.device_id) == 20
+    assert_in_step(running, client, running.units["17000"])
 
 
-def test_client_restarted_after_lost_response_doubles_and_loses_nothing(server, devices, tmp_path):
-    unit = server.units["17000"]
+def test_client_restarted_after_lost_response_doubles_and_loses_nothing(running, devices, tmp_path):
+    unit = running.units["17000"]
     path = tmp_path / "device.json"
     first = devices(path)
     edited, deleted = new_model(first, unit), new_model(first, unit)
@@ -304,15 +304,15 @@ def test_client_restarted_after_lost_response_doubles_and_loses_nothing(server, 
     created = create_many(first, 10, unit)
     first.edit("models", edited, {"locality": "Bản Huồi Mới"})
     first.delete("models", deleted)
-    dropped = server.proxy.next_index
-    server.proxy.fault(dropped, "drop")
+    dropped = running.proxy.next_index
+    running.proxy.fault(dropped, "drop")
 
     with pytest.raises(NETWORK_ERRORS):
         first.sync()
-    assert server.proxy.exchanges[dropped].response_json()["last_seq"] == 14
+    assert running.proxy.exchanges[dropped].response_json()["last_seq"] == 14
     first.transport.close()
     # The app restarts: a new client reads the device state back from its file.
-    second = SyncClient(server.proxy.url, store=FileStore(str(path)), token=first.token)
+    second = SyncClient(running.proxy.url, store=FileStore(str(path)), token=first.token)
     late = new_model(second, unit)  # typed after the restart, before the next sync
     try:
         report = second.sync()
@@ -321,19 +321,19 @@ def test_client_restarted_after_lost_response_doubles_and_loses_nothing(server, 
 
     statuses = {r["seq"]: r["status"] for r in report.results}
     assert statuses == {**dict.fromkeys(range(3, 15), "duplicate"), 15: "applied"}
-    assert_created_once(server, [*created, late])
-    assert server_versions(server, [edited, deleted]) == {edited: (2, False), deleted: (2, True)}
-    assert audit_actions(server, [edited, deleted]) == {
+    assert_created_once(running, [*created, late])
+    assert server_versions(running, [edited, deleted]) == {edited: (2, False), deleted: (2, True)}
+    assert audit_actions(running, [edited, deleted]) == {
         edited: ["create", "update"],
         deleted: ["create", "delete"],
     }
     assert second.record("models", edited)["locality"] == "Bản Huồi Mới"
-    assert device_last_seq(server, first.device_id) == 15
-    assert_in_step(server, second, unit)
+    assert device_last_seq(running, first.device_id) == 15
+    assert_in_step(running, second, unit)
 
 
-def test_client_crashed_before_storing_response_resyncs_without_doubles(server, devices, tmp_path):
-    unit = server.units["17000"]
+def test_client_crashed_before_storing_response_resyncs_without_doubles(running, devices, tmp_path):
+    unit = running.units["17000"]
     path = tmp_path / "device.json"
     first = devices(path)
     ids = create_many(first, 10, unit)
@@ -353,36 +353,36 @@ def test_client_crashed_before_storing_response_resyncs_without_doubles(server, 
     first.store.save = save_then_crash
     with pytest.raises(AppCrashError):
         first.sync()
-    second = SyncClient(server.proxy.url, store=FileStore(str(path)), token=first.token)
+    second = SyncClient(running.proxy.url, store=FileStore(str(path)), token=first.token)
     try:
         report = second.sync()
     finally:
         second.transport.close()
 
     assert [r["status"] for r in report.results] == ["duplicate"] * 10
-    assert_created_once(server, ids)
-    assert_in_step(server, second, unit)
+    assert_created_once(running, ids)
+    assert_in_step(running, second, unit)
 
 
-def test_paged_pull_cut_resumes_after_the_stored_pages(server, devices, tmp_path):
-    unit = server.units["17001"]
+def test_paged_pull_cut_resumes_after_the_stored_pages(running, devices, tmp_path):
+    unit = running.units["17001"]
     writer = devices(tmp_path / "writer.json", username="canbo2")
     template = new_model(writer, unit)
     writer.sync()
-    clone_records(server.database_url, "models", template, PULL_RECORDS - 1)
+    clone_records(running.database_url, "models", template, PULL_RECORDS - 1)
     reference = devices(tmp_path / "reference.json", username="canbo2", page_limit=PULL_PAGE)
     reader_path = tmp_path / "reader.json"
     reader = devices(reader_path, username="canbo2", page_limit=PULL_PAGE)
-    reference.transport.traffic = type(reference.transport.traffic)()
-    reader.transport.traffic = type(reader.transport.traffic)()
+    reference.transport.traffic = Traffic()
+    reader.transport.traffic = Traffic()
     reference.sync()  # the same pull with no fault, to compare the cost with
-    first = server.proxy.next_index
-    server.proxy.fault(first + 2, "cut", 0.5)
+    first = running.proxy.next_index
+    running.proxy.fault(first + 2, "cut", 0.5)
 
     with pytest.raises(NETWORK_ERRORS):
         reader.sync()
     stored = FileStore(str(reader_path)).load()
-    pages = server.proxy.exchanges[first : first + 2]
+    pages = running.proxy.exchanges[first : first + 2]
     assert stored.cursor == pages[1].response_json()["cursor"]
     kept = len(stored.records["models"])
     assert kept == sum(len(p.response_json()["changes"].get("models", [])) for p in pages)
@@ -390,7 +390,7 @@ def test_paged_pull_cut_resumes_after_the_stored_pages(server, devices, tmp_path
 
     assert len(reader.state.records["models"]) == PULL_RECORDS
     assert kept + report.pulled == PULL_RECORDS  # no record came twice
-    cursors = [e.request_json()["cursor"] for e in server.proxy.exchanges[first:]]
+    cursors = [e.request_json()["cursor"] for e in running.proxy.exchanges[first:]]
     assert cursors[2] == cursors[3] == stored.cursor  # only the cut page was asked again
     assert len(cursors) == len(set(cursors)) + 1
     assert reader.transport.traffic.requests == reference.transport.traffic.requests
@@ -398,4 +398,4 @@ def test_paged_pull_cut_resumes_after_the_stored_pages(server, devices, tmp_path
     assert reader.transport.traffic.bytes_down == pytest.approx(
         reference.transport.traffic.bytes_down, rel=0.01
     )
-    assert_in_step(server, reader, unit)
+    assert_in_step(running, reader, unit)
