@@ -69,9 +69,8 @@ def build_spec(app: Flask) -> dict:
             path = path.replace(f"<{arg}>", f"{{{arg}}}")
             for conv in ("int", "string", "uuid"):
                 path = path.replace(f"<{conv}:{arg}>", f"{{{arg}}}")
-            params.append(
-                {"in": "path", "name": arg, "required": True, "schema": {"type": "string"}}
-            )
+            kind = "integer" if f"<int:{arg}>" in rule.rule else "string"
+            params.append({"in": "path", "name": arg, "required": True, "schema": {"type": kind}})
         if info.query is not None:
             params.append({"in": "query", "schema": info.query})
         responses = {

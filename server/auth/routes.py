@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/auth/login")
-@doc("Sign in and register this device", body=LoginIn, response=LoginOut, auth=False)
+@doc("Sign in and register this device", body=LoginIn, response=LoginOut, status=201, auth=False)
 def login():
     data = load(LoginIn())
     cfg = current_app.config
