@@ -133,10 +133,10 @@ def test_api_503_when_database_unreachable(clean_env):
 
 
 @pytest.fixture
-def pwa_dir(tmp_path, monkeypatch):
-    """Serve a minimal PWA from a temporary folder."""
+def pwa_dir(app, tmp_path):
+    """Serve a minimal PWA from a temporary folder, whatever state pwa/ is in."""
     (tmp_path / "index.html").write_text("<!doctype html><title>Sổ tay</title>", "utf-8")
-    monkeypatch.setattr("server.web.PWA_DIR", tmp_path)
+    app.config["PWA_DIR"] = str(tmp_path)
     return tmp_path
 
 
@@ -178,5 +178,12 @@ def test_wrong_method_is_json_405(client):
     assert response.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
 
 
-def test_path_traversal_is_404(client, pwa_dir):
-    assert client.get("/../server/config.py").status_code == 404
+@pytest.mark.parametrize("path", ["/../server/config.py", "/%2e%2e/server/config.py", "/.env"])
+def test_files_outside_the_pwa_are_404(client, pwa_dir, path):
+    (pwa_dir / ".env").write_text("SECRET_KEY=x", "utf-8")
+    assert client.get(path).status_code == 404
+
+
+def test_index_is_gzipped_for_clients_that_accept_it(client, pwa_dir):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
