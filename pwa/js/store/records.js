@@ -3,7 +3,7 @@
 
 import { emit, EV } from "../events.js";
 import { STEPS, toWire } from "../lib/record-rules.js";
-import { applyOutcome, mergePulled, placeChange, planResults, recordKey, renumber, selectBatch } from "../sync/protocol.js";
+import { applyResponseTo, enqueueTo, mergePulled, recordKey, renumber, selectBatch } from "../sync/protocol.js";
 import { ALL_STORES, META, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 
 /** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
@@ -14,21 +14,15 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
  * Queue a change inside an open transaction over OUTBOX and META: collapse it into the record's
  * unsent entry or give it the next seq.
  */
-async function enqueue(tx, key, change) {
+function enqueue(tx, key, change) {
   const outbox = tx.objectStore(STORE.OUTBOX);
-  /** @type {OutboxEntry[]} */
-  const existing = await req(outbox.index("record").getAll(key));
-  existing.sort((a, b) => a.seq - b.seq);
-  const placed = placeChange(existing, /** @type {any} */ (change));
-  if (placed.kind === "replace") {
-    await req(outbox.put({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: Date.now() }));
-    return placed.entry.seq;
-  }
   const meta = tx.objectStore(STORE.META);
-  const seq = (await req(meta.get(META.NEXT_SEQ))) || 1;
-  await req(meta.put(seq + 1, META.NEXT_SEQ));
-  await req(outbox.put({ ...change, seq, record: key, at: Date.now() }));
-  return seq;
+  return enqueueTo({
+    entriesOf: (k) => req(outbox.index("record").getAll(k)),
+    putOutbox: (entry) => req(outbox.put(entry)),
+    nextSeq: async () => (await req(meta.get(META.NEXT_SEQ))) || 1,
+    setNextSeq: (seq) => req(meta.put(seq, META.NEXT_SEQ)),
+  }, key, change);
 }
 
 function changed(tables, ids) {
@@ -178,17 +172,6 @@ export async function unsyncedData() {
 
 // --- the storage half of a sync: one transaction per step, never awaiting the network ---
 
-function byRecord(outbox) {
-  /** @type {Map<string, OutboxEntry[]>} */
-  const map = new Map();
-  for (const entry of outbox) {
-    const list = map.get(entry.record);
-    if (list) list.push(entry);
-    else map.set(entry.record, [entry]);
-  }
-  return map;
-}
-
 async function sortedOutbox(tx) {
   // Keyed by seq: getAll returns seq order.
   return /** @type {OutboxEntry[]} */ (await req(tx.objectStore(STORE.OUTBOX).getAll()));
@@ -228,91 +211,29 @@ export function renumberOutbox(expectedSeq) {
  * reload at any moment loses nothing and repeats at most one page.
  */
 export async function applyResponse(response) {
-  const changes = response.changes || {};
-  const touched = new Set();
-  const result = await withTx(ALL_STORES, "readwrite", async (tx) => {
-    const outboxStore = tx.objectStore(STORE.OUTBOX);
-    const meta = tx.objectStore(STORE.META);
-    let outbox = await sortedOutbox(tx);
-    const plan = planResults(outbox, response);
-
-    // 1. Outcomes on the records.
-    for (const outcome of plan.outcomes) {
-      if (!RECORD_TABLES.includes(outcome.table)) continue;
-      const store = tx.objectStore(outcome.table);
-      const local = await req(store.get(outcome.id));
-      if (!local) continue;
-      await req(store.put(applyOutcome(local, outcome)));
-      touched.add(outcome.table);
-    }
-    // 2. Acknowledged mutations leave; later ones get their new base.
-    for (const seq of plan.done) await req(outboxStore.delete(seq));
-    const rebased = new Map(plan.rebase.map((r) => [r.seq, r.base]));
-    const done = new Set(plan.done);
-    outbox = outbox.filter((e) => !done.has(e.seq));
-    for (const entry of outbox) {
-      if (rebased.has(entry.seq)) {
-        entry.base = /** @type {number} */ (rebased.get(entry.seq));
-        await req(outboxStore.put(entry));
-      }
-    }
-    if (plan.done.length) touched.add(STORE.OUTBOX);
-
-    // 3. Scope changed: drop what was pulled, keep local work (§5.4).
-    const pending = byRecord(outbox);
-    if (response.reset) {
-      for (const table of RECORD_TABLES) {
-        const store = tx.objectStore(table);
-        for (const record of await req(store.getAll())) {
-          const hasWork = pending.has(recordKey(table, record.id)) || (record._local && record._local.rejected);
-          if (!hasWork) await req(store.delete(record.id));
-        }
-        touched.add(table);
-      }
-      await req(tx.objectStore(STORE.UNITS).clear());
-      await req(tx.objectStore(STORE.CONFLICTS).clear());
-    }
-
-    // 4. Pulled changes under pending values (§5.6).
-    let received = 0;
-    for (const unit of changes.units || []) {
-      await req(tx.objectStore(STORE.UNITS).put(unit));
-      received += 1;
-      touched.add(STORE.UNITS);
-    }
-    for (const table of RECORD_TABLES) {
-      const store = tx.objectStore(table);
-      for (const incoming of changes[table] || []) {
-        received += 1;
-        const local = await req(store.get(incoming.id));
-        const merged = mergePulled(local, incoming, pending.get(recordKey(table, incoming.id)) || []);
-        if (merged) await req(store.put(merged));
-        else if (local) await req(store.delete(incoming.id));
-        touched.add(table);
-      }
-      for (const id of (changes.removed && changes.removed[table]) || []) {
-        if (!pending.has(recordKey(table, id))) await req(store.delete(id));
-        touched.add(table);
-      }
-    }
-    const conflicts = tx.objectStore(STORE.CONFLICTS);
-    for (const conflict of changes.conflicts || []) {
-      received += 1;
-      const local = await req(conflicts.get(conflict.id));
-      // A choice not yet sent stays until the server confirms it.
-      const next = local && local.local_resolution && !conflict.resolved_at
-        ? { ...conflict, local_resolution: local.local_resolution }
-        : conflict;
-      await req(conflicts.put(next));
-      touched.add(STORE.CONFLICTS);
-    }
-
-    if (typeof response.cursor === "number") await req(meta.put(response.cursor, META.CURSOR));
-    await req(meta.put(Date.now(), META.LAST_SYNC_AT));
-    return { received, removedFromOutbox: plan.done.length };
+  let result;
+  await withTx(ALL_STORES, "readwrite", async (tx) => {
+    const store = (name) => tx.objectStore(name);
+    /** @type {import("../sync/protocol.js").LocalState} */
+    const state = {
+      outbox: () => req(store(STORE.OUTBOX).getAll()), // keyed by seq: in seq order
+      putOutbox: (entry) => req(store(STORE.OUTBOX).put(entry)),
+      dropOutbox: (seq) => req(store(STORE.OUTBOX).delete(seq)),
+      get: (table, id) => req(store(table).get(id)),
+      all: (table) => req(store(table).getAll()),
+      put: (table, value) => req(store(table).put(value)),
+      drop: (table, id) => req(store(table).delete(id)),
+      clear: (table) => req(store(table).clear()),
+      setCursor: async (cursor) => {
+        await req(store(STORE.META).put(cursor, META.CURSOR));
+        await req(store(STORE.META).put(Date.now(), META.LAST_SYNC_AT));
+      },
+    };
+    result = await applyResponseTo(state, response);
   });
-  if (touched.size) emit(EV.DATA_CHANGED, { tables: [...touched], source: "sync" });
-  return result;
+  const { touched, ...counts } = /** @type {any} */ (result);
+  if (touched.length) emit(EV.DATA_CHANGED, { tables: touched, source: "sync" });
+  return counts;
 }
 
 /** The server's copy of one record, fetched outside a sync, under pending changes.

@@ -107,6 +107,26 @@ export function placeChange(existing, change) {
   return { kind: "append" };
 }
 
+/**
+ * Queue a change: collapse it into the record's unsent entry or give it the next seq.
+ * @param {{entriesOf: (key: string) => Promise<OutboxEntry[]>, putOutbox: (e: OutboxEntry) => Promise<any>,
+ *   nextSeq: () => Promise<number>, setNextSeq: (seq: number) => Promise<any>}} db
+ * @param {string} key  the record's key
+ * @param {{op: Op, table: string, base: number, data: Record<string, any>, meta?: any}} change
+ */
+export async function enqueueTo(db, key, change) {
+  const existing = (await db.entriesOf(key)).sort((a, b) => a.seq - b.seq);
+  const placed = placeChange(existing, change);
+  if (placed.kind === "replace") {
+    await db.putOutbox({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: Date.now() });
+    return placed.entry.seq;
+  }
+  const seq = await db.nextSeq();
+  await db.setNextSeq(seq + 1);
+  await db.putOutbox({ ...change, seq, record: key, at: Date.now() });
+  return seq;
+}
+
 /** The next batch: a prefix of the outbox (seqs have no hole), at most max long. */
 export function selectBatch(outbox, max) {
   const batch = [];
@@ -274,4 +294,102 @@ export function syncState(record, pending, openConflicts, inflight) {
   if (record && record._local && record._local.error) return "LOI";
   if (openConflicts > 0) return "XUNG_DOT";
   return "DA_DONG_BO";
+}
+
+/** Group outbox entries by record key. @returns {Map<string, OutboxEntry[]>} */
+export function byRecord(outbox) {
+  const map = new Map();
+  for (const entry of outbox) {
+    const list = map.get(entry.record);
+    if (list) list.push(entry);
+    else map.set(entry.record, [entry]);
+  }
+  return map;
+}
+
+/**
+ * What applyResponseTo needs of the local store: IndexedDB in one transaction on the phone, a
+ * few Maps in node's tests (the same code runs in both).
+ * @typedef {Object} LocalState
+ * @property {() => Promise<OutboxEntry[]>} outbox  in seq order
+ * @property {(entry: OutboxEntry) => Promise<any>} putOutbox
+ * @property {(seq: number) => Promise<any>} dropOutbox
+ * @property {(table: string, id: string) => Promise<any>} get
+ * @property {(table: string) => Promise<any[]>} all
+ * @property {(table: string, value: any) => Promise<any>} put
+ * @property {(table: string, id: string) => Promise<any>} drop
+ * @property {(table: string) => Promise<any>} clear
+ * @property {(cursor: number) => Promise<any>} setCursor
+ */
+
+const RECORDS = ["models", "meetings"];
+
+/** Store a whole response (§4.6, §5): outcomes, acknowledgements, scope reset, pulled changes
+ * under pending values, the cursor. @param {LocalState} db */
+export async function applyResponseTo(db, response) {
+  const changes = response.changes || {};
+  const touched = new Set();
+  let outbox = await db.outbox();
+  const plan = planResults(outbox, response);
+  // 1. Outcomes on the records.
+  for (const outcome of plan.outcomes) {
+    if (!RECORDS.includes(outcome.table)) continue;
+    const local = await db.get(outcome.table, outcome.id);
+    if (!local) continue;
+    await db.put(outcome.table, applyOutcome(local, outcome));
+    touched.add(outcome.table);
+  }
+  // 2. Acknowledged mutations leave; later ones get their new base.
+  const done = new Set(plan.done);
+  for (const seq of plan.done) await db.dropOutbox(seq);
+  if (done.size) touched.add("outbox");
+  outbox = outbox.filter((e) => !done.has(e.seq));
+  for (const { seq, base } of plan.rebase) {
+    const entry = outbox.find((e) => e.seq === seq);
+    if (entry) await db.putOutbox(Object.assign(entry, { base }));
+  }
+  // 3. Scope changed: drop what was pulled, keep local work (§5.4).
+  const pending = byRecord(outbox);
+  if (response.reset) {
+    for (const table of RECORDS) {
+      for (const record of await db.all(table)) {
+        const work = pending.has(recordKey(table, record.id)) || (record._local && record._local.rejected);
+        if (!work) await db.drop(table, record.id);
+      }
+      touched.add(table);
+    }
+    await db.clear("units");
+    await db.clear("conflicts");
+  }
+  // 4. Pulled changes under pending values (§5.6).
+  let received = 0;
+  for (const unit of changes.units || []) {
+    await db.put("units", unit);
+    received += 1;
+    touched.add("units");
+  }
+  for (const table of RECORDS) {
+    for (const incoming of changes[table] || []) {
+      received += 1;
+      const local = await db.get(table, incoming.id);
+      const merged = mergePulled(local, incoming, pending.get(recordKey(table, incoming.id)) || []);
+      if (merged) await db.put(table, merged);
+      else if (local) await db.drop(table, incoming.id);
+      touched.add(table);
+    }
+    for (const id of (changes.removed && changes.removed[table]) || []) {
+      if (!pending.has(recordKey(table, id))) await db.drop(table, id);
+      touched.add(table);
+    }
+  }
+  for (const conflict of changes.conflicts || []) {
+    received += 1;
+    const local = await db.get("conflicts", conflict.id);
+    // A choice not yet sent stays until the server confirms it.
+    const keep = local && local.local_resolution && !conflict.resolved_at;
+    await db.put("conflicts", keep ? { ...conflict, local_resolution: local.local_resolution } : conflict);
+    touched.add("conflicts");
+  }
+  if (typeof response.cursor === "number") await db.setCursor(response.cursor);
+  return { received, removedFromOutbox: plan.done.length, touched: [...touched] };
 }
