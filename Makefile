@@ -1,13 +1,18 @@
-.PHONY: help run test lint test-sqlite test-pg
-help:  ## list the targets
+.PHONY: help run test lint test-js test-sqlite test-pg
+# Extra pytest arguments for the test targets, e.g. make test-sqlite ARGS="-k search".
+ARGS ?=
+
+help:  ## list the targets (the default)
 	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*## /\t/'
-run:  ## install, import units, load demo data, serve on http://127.0.0.1:5000
+run:  ## install, migrate, import units, load demo data, serve on http://127.0.0.1:5000
 	bash scripts/run.sh
-test:  ## the whole suite: lint, JS, SQLite and PostgreSQL
-	bash scripts/test.sh
-lint:  ## ruff check and format check
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
-test-sqlite:  ## pytest on SQLite only
-	.venv/bin/python -m pytest -q
-test-pg:  ## pytest on PostgreSQL only (starts it)
-	bash scripts/postgres.sh sotay_test && TEST_DATABASE_URL=postgresql+psycopg://app:app@127.0.0.1:5432/sotay_test .venv/bin/python -m pytest -q -m "not browser"
+test:  ## what CI runs: ruff, JavaScript tests, pytest on SQLite then on PostgreSQL
+	bash scripts/test.sh all $(ARGS)
+lint:  ## ruff check and ruff format --check
+	bash scripts/test.sh lint
+test-js:  ## the JavaScript unit tests (node --test)
+	bash scripts/test.sh js
+test-sqlite:  ## pytest on SQLite, browser tests included
+	bash scripts/test.sh sqlite $(ARGS)
+test-pg:  ## pytest on PostgreSQL (installs and starts it if needed)
+	bash scripts/test.sh pg $(ARGS)
