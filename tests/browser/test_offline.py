@@ -3,10 +3,12 @@
 import pytest
 
 from tests.browser.conftest import (
+    PASSWORD,
     fill_meeting,
     fill_model,
     outbox_count,
     sign_in,
+    sync_now,
     wait_sw_ready,
     wait_synced,
 )
@@ -76,6 +78,7 @@ def test_server_killed_mid_sync_then_reload_loses_and_doubles_nothing(new_phone,
 
     def commit_then_die(route):
         # The server gets the whole batch and commits it; the phone never hears back.
+        assert route.request.headers.get("content-encoding") == "gzip"
         route.fetch()
         seen.append(route.request.post_data_buffer)
         server.kill()
@@ -102,4 +105,51 @@ def test_server_killed_mid_sync_then_reload_loses_and_doubles_nothing(new_phone,
     assert sorted(r["name"] for r in server.list("models", token)) == sorted(names)
     assert [m["title"] for m in server.list("meetings", token)] == ["Hội nghị giao ban tháng 8"]
     assert all(r["version"] == 1 for r in server.list("models", token))
+    assert page.errors == []
+
+
+def test_signed_out_remotely_keeps_the_data_and_syncs_after_signing_in_again(new_phone, server):
+    page = new_phone()
+    sign_in(page)
+    fill_model(page, "Mô hình đã đồng bộ trước đó")
+    sync_now(page)
+    page.context.set_offline(True)
+    fill_model(page, "Mô hình làm trong lúc bị thu hồi phiên")
+    fill_model(page, "Mô hình thứ hai chưa gửi")
+    assert outbox_count(page) == 2
+
+    # An administrator revokes this phone while it is offline.
+    token = server.login("canbo")
+    status, devices = server.api("GET", "/api/v1/devices", token)
+    phone = page.evaluate(
+        "() => new Promise((ok) => { const r = indexedDB.open('sotay'); r.onsuccess = () => {"
+        " const q = r.result.transaction('meta').objectStore('meta').get('session');"
+        " q.onsuccess = () => { ok(q.result.device.id); r.result.close(); }; }; })"
+    )
+    assert phone in [d["id"] for d in devices]
+    status, _ = server.api("POST", f"/api/v1/devices/{phone}/revoke", token)
+    assert status == 200
+
+    page.context.set_offline(False)
+    page.wait_for_selector(".screen-signin .notice")
+    assert "Dữ liệu trên máy vẫn được giữ nguyên" in page.inner_text(".screen-signin .notice")
+    assert outbox_count(page) == 2
+    assert page.input_value("#username") == "canbo"
+
+    # Signing in again makes a new device: the outbox (seqs 2, 3) is renumbered for it after
+    # 409 SEQ_GAP and sent.
+    statuses = []
+    page.on("response", lambda r: "/api/v1/sync" in r.url and statuses.append(r.status))
+    page.fill("#password", PASSWORD)
+    page.click("form.signin button[type=submit]")
+    page.wait_for_selector(".screen-home")
+    wait_synced(page)
+    assert outbox_count(page) == 0
+    assert statuses[:2] == [409, 200]
+    names = sorted(m["name"] for m in server.list("models", token))
+    assert names == [
+        "Mô hình làm trong lúc bị thu hồi phiên",
+        "Mô hình thứ hai chưa gửi",
+        "Mô hình đã đồng bộ trước đó",
+    ]
     assert page.errors == []
