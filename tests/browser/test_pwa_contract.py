@@ -78,3 +78,10 @@ def test_server_model_rules_agree_with_the_phone(case):
 def test_server_meeting_rules_agree_with_the_phone(case):
     body = _payload(CASES["meeting_base"], case["change"])
     assert _server_errors(MeetingIn(), body) == case["errors"]
+
+
+@pytest.mark.parametrize("name", ["icon.svg", "icon-192.png"])
+def test_icons_are_what_the_generator_draws(name):
+    from tests.browser.icons import FILES, ICONS
+
+    assert (ICONS / name).read_bytes() == FILES[name]()
