@@ -205,17 +205,21 @@ async function doSignIn(username, password) {
     if (error instanceof api.ApiError && error.status === 0) throw new Error(t("network_error"));
     throw error;
   }
+  /** @type {import("./store/db.js").Session} */
+  const session = { token: result.token, device: result.device, user: result.user, signedInAt: Date.now() };
   if (previous && previous.user && previous.user.id !== result.user.id) {
+    // Another account's data is on this phone: never mix it; drop it only if all of it synced.
     await index.load();
     if (index.pendingCount() + index.errors().length > 0) {
       api.logout(result.token).catch(() => {});
       throw new Error(t("other_user_pending", { user: previous.user.username }));
     }
     await clearAll();
+    await setSession(session);
+    history.replaceState(null, "", "#/");
     location.reload();
+    return;
   }
-  /** @type {import("./store/db.js").Session} */
-  const session = { token: result.token, device: result.device, user: result.user, signedInAt: Date.now() };
   await setSession(session);
   setSessionCtx(session);
   signInNotice = "";

@@ -153,3 +153,27 @@ def test_signed_out_remotely_keeps_the_data_and_syncs_after_signing_in_again(new
         "Mô hình đã đồng bộ trước đó",
     ]
     assert page.errors == []
+
+
+def test_another_account_cannot_sign_in_over_unsynced_data(new_phone, server):
+    page = new_phone()
+    sign_in(page)
+    page.context.set_offline(True)
+    fill_model(page, "Mô hình của cán bộ chưa gửi")
+    token = server.login("canbo")
+    device = page.evaluate(
+        "() => new Promise((ok) => { const r = indexedDB.open('sotay'); r.onsuccess = () => {"
+        " const q = r.result.transaction('meta').objectStore('meta').get('session');"
+        " q.onsuccess = () => { ok(q.result.device.id); r.result.close(); }; }; })"
+    )
+    assert server.api("POST", f"/api/v1/devices/{device}/revoke", token)[0] == 200
+    page.context.set_offline(False)
+    page.wait_for_selector(".screen-signin .notice")
+
+    page.fill("#username", "lanhdao")
+    page.fill("#password", PASSWORD)
+    page.click("form.signin button[type=submit]")
+    page.wait_for_selector(".form-error:not([hidden])")
+    assert "chưa đồng bộ của tài khoản canbo" in page.inner_text(".form-error")
+    assert outbox_count(page) == 1
+    assert page.errors == []
