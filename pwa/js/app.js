@@ -277,11 +277,15 @@ on(EV.SIGNED_OUT_REMOTELY, async () => {
 });
 on(EV.UPDATE_REQUIRED, () => showBanner(t("update_app"), t("update"), update));
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "hidden") {
-    if (current && current.flush) current.flush();
-    if (updateWaiting()) updateWhenIdle();
+  if (document.visibilityState === "visible") {
+    if (started) engine.request("visible");
+    return;
   }
+  if (current && current.flush) current.flush();
+  if (updateWaiting()) updateWhenIdle();
 });
+addEventListener("online", () => started && engine.connectivity(true));
+addEventListener("offline", () => started && engine.connectivity(false));
 chip.addEventListener("click", () => engine.now());
 addEventListener("popstate", onLocation);
 addEventListener("hashchange", onLocation);

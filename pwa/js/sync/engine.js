@@ -42,23 +42,11 @@ export class SyncEngine {
     this.blocked = false; // signed out remotely or app too old: wait for the user
   }
 
-  /** Start the triggers: load, online, visible, after saves, timer. */
+  /** Start the triggers: load, after saves, timer (the page adds online and visible). */
   async start() {
     if (this.started) return;
     this.started = true;
     this.status.lastSyncAt = (await getMeta(META.LAST_SYNC_AT)) || null;
-    addEventListener("online", () => {
-      emit(EV.CONNECTIVITY, { online: true });
-      this.failures = 0;
-      this.request("online");
-    });
-    addEventListener("offline", () => {
-      emit(EV.CONNECTIVITY, { online: false });
-      this.set({ phase: "offline" });
-    });
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "visible") this.request("visible");
-    });
     on(EV.DATA_CHANGED, (detail) => {
       if (detail && !detail.remote && detail.source !== "sync" && (detail.tables || []).includes("outbox")) {
         this.schedule(AFTER_SAVE_MS);
@@ -76,6 +64,14 @@ export class SyncEngine {
   schedule(ms) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.request("scheduled"), ms);
+  }
+
+  /** The network came back (or went): sync at once, forgetting the backoff. */
+  connectivity(online) {
+    emit(EV.CONNECTIVITY, { online });
+    if (!online) return this.set({ phase: "offline" });
+    this.failures = 0;
+    return this.request("online");
   }
 
   /** The user pressed "Đồng bộ ngay": forget the backoff and go. */
