@@ -33,16 +33,42 @@ def allocate(session: Session, count: int) -> int:
     return last
 
 
-def stamp(session: Session, objects: list) -> int:
-    """Give each object a fresh change_seq, in order; return the last one."""
+DEFERRED = "deferred_stamps"
+
+
+def stamp(session: Session, objects: list) -> None:
+    """Give each object a fresh change_seq, now or, inside defer_stamps, just before commit."""
     objects = [o for o in objects if o is not None]
     if not objects:
-        return current(session)
-    session.flush()
-    last = allocate(session, len(objects))
-    for offset, obj in enumerate(objects):
-        obj.change_seq = last - len(objects) + 1 + offset
-    return last
+        return
+    if DEFERRED in session.info:
+        session.info[DEFERRED].extend(objects)
+        return
+    _assign(session, objects)
+
+
+def _assign(session: Session, objects: list) -> None:
+    # An object stamped twice in one transaction needs one number: its latest change.
+    unique = list(dict.fromkeys(objects))
+    last = allocate(session, len(unique))
+    for offset, obj in enumerate(unique):
+        obj.change_seq = last - len(unique) + 1 + offset
+
+
+def defer_stamps(session: Session) -> None:
+    """Collect stamps instead of allocating them one by one.
+
+    A batch then takes the counter lock once, at the very end: concurrent pushes serialise
+    only for their final flush and commit, not for their whole length.
+    """
+    session.info[DEFERRED] = []
+
+
+def apply_deferred_stamps(session: Session) -> None:
+    """Allocate the collected stamps in one step; call just before commit."""
+    objects = session.info.pop(DEFERRED, [])
+    if objects:
+        _assign(session, objects)
 
 
 def current(session: Session) -> int:

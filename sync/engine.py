@@ -27,8 +27,8 @@ class Applied:
     version: int | None = None
     conflicts: list[str] = field(default_factory=list)
     code: str | None = None
-    # The change_seq the write took: lets the pull skip echoing a record back unchanged.
-    change_seq: int | None = None
+    # The store's handle on what it wrote: lets the pull skip echoing the record back unchanged.
+    echo_token: object | None = None
 
 
 @dataclass
@@ -45,6 +45,9 @@ class Store(Protocol):
 
     def last_seq(self) -> int:
         """Return the last applied mutation seq of the device."""
+
+    def begin_push(self, mutations: list[Mutation]) -> None:
+        """Prepare to apply these mutations (e.g. load the records they name in one go)."""
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation atomically, or raise RejectedError leaving nothing behind."""
@@ -63,7 +66,7 @@ class Store(Protocol):
         cursor: int,
         limit: int,
         show: list[tuple[str, str]],
-        echoes: dict[tuple[str, str], int],
+        echoes: dict[tuple[str, str], object],
     ) -> Page:
         """Return changes after the cursor, plus the shown records, minus unchanged echoes."""
 
@@ -76,8 +79,8 @@ class PushOutcome:
     last_seq: int
     # Records the device must receive again whatever its cursor (§4.7).
     show: list[tuple[str, str]] = field(default_factory=list)
-    # Records this push wrote that the device already holds, with the change_seq they took.
-    echoes: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Records this push wrote that the device already holds, with the store's echo tokens.
+    echoes: dict[tuple[str, str], object] = field(default_factory=dict)
 
 
 def push(store: Store, request: SyncRequest) -> PushOutcome:
@@ -91,6 +94,7 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
         results=[{"seq": m.seq, "status": "duplicate"} for m in request.mutations if m.seq <= last],
         last_seq=last,
     )
+    store.begin_push(fresh)
     for mutation in fresh:
         key = (mutation.table, mutation.record_id)
         try:
@@ -121,10 +125,10 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                 # The device holds exactly this state only if nobody else wrote in between.
                 if (
                     mutation.op == "put"
-                    and applied.change_seq is not None
+                    and applied.echo_token is not None
                     and applied.version == mutation.base + 1
                 ):
-                    outcome.echoes[key] = applied.change_seq
+                    outcome.echoes[key] = applied.echo_token
         outcome.results.append(result)
         store.set_last_seq(mutation.seq)
         outcome.last_seq = mutation.seq

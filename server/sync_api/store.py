@@ -26,6 +26,17 @@ REVIEW_KEYS = {"id", "action", "comment"}
 RESOLVE_KEYS = {"id", "resolution"}
 
 
+class _Echo:
+    """A record this push wrote, and the change_seq it ended with once the batch was stamped."""
+
+    def __init__(self, record):
+        self.record = record
+        self.seq: int | None = None
+        # A later mutation of the same record in the batch changes it beyond what the device
+        # wrote: then it must be sent after all.
+        self.valid = True
+
+
 def scope_key(device: Device) -> str:
     """Fingerprint what a device may see: its user's unit and roles."""
     user = device.user
@@ -56,40 +67,55 @@ class SqlStore:
         """Record the last applied seq with the mutation's effects."""
         self.device.last_seq = seq
 
+    def begin_push(self, mutations: list[Mutation]) -> None:
+        """Load every record the batch names in one query per table; defer change stamps."""
+        changes.defer_stamps(self.session)
+        self.echoes: list[_Echo] = []
+        self.known: dict[tuple[str, str], object] = {}
+        for name, table in TABLES.items():
+            ids = {m.record_id for m in mutations if m.table == name}
+            if ids:
+                for row in self.session.scalars(select(table.model).where(table.model.id.in_(ids))):
+                    self.known[(name, row.id)] = row
+
     def finish_push(self) -> None:
-        """Commit the push; the pull reads in a fresh transaction."""
+        """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
+        changes.apply_deferred_stamps(self.session)
+        for echo in self.echoes:
+            echo.seq = echo.record.change_seq if echo.valid else None
         self.session.commit()
 
     def apply(self, mutation: Mutation) -> Applied:
-        """Apply one mutation inside a savepoint."""
-        savepoint = self.session.begin_nested()
+        """Apply one mutation, or refuse it whole.
+
+        The record services check everything before they change anything, so a refused
+        mutation leaves no trace without a savepoint; autoflush is off so the whole batch is
+        written in one flush at the end.
+        """
+        for echo in self.echoes:
+            if echo.record is self.known.get((mutation.table, mutation.record_id)):
+                echo.valid = False
         try:
-            applied = self._apply(mutation)
+            with self.session.no_autoflush:
+                return self._apply(mutation)
         except service.KeptAsideError as kept:
-            savepoint.commit()  # the refused values are stored as conflicts: keep them
-            record = service.find(self.session, TABLES[mutation.table], mutation.record_id)
+            # The refused values are stored as conflicts: they stay.
+            record = self.known[(mutation.table, mutation.record_id)]
             return Applied(
                 version=record.version, conflicts=[c.id for c in kept.conflicts], code=kept.code
             )
         except ValidationError as exc:
-            savepoint.rollback()
             err = validation_error(exc)
             raise RejectedError(
                 err.code, message_for(err.code), err.details, show_record=mutation.op != "put"
             ) from exc
         except ApiError as exc:
-            savepoint.rollback()
             raise RejectedError(
                 exc.code,
                 exc.message or message_for(exc.code),
                 exc.details,
                 show_record=mutation.op != "put",
             ) from exc
-        except Exception:
-            savepoint.rollback()
-            raise
-        savepoint.commit()
-        return applied
 
     def _apply(self, m: Mutation) -> Applied:
         if m.op == "resolve":
@@ -97,11 +123,13 @@ class SqlStore:
         table = TABLES.get(m.table)
         if table is None:
             raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": sorted(TABLES)})
-        record = service.find(self.session, table, m.record_id)
+        key = (m.table, m.record_id)
+        record = self.known.get(key)
         actor, device = self.user, self.device
         if m.op == "put":
             if record is None:
                 result = service.create(self.session, table, m.data, actor=actor, device=device)
+                self.known[key] = result.record
             else:
                 data = {k: v for k, v in m.data.items() if k != "id"}
                 result = service.update(
@@ -115,10 +143,12 @@ class SqlStore:
                     strict=False,
                 )
             rec = result.record
+            echo = None
+            if result.applied:
+                echo = _Echo(rec)
+                self.echoes.append(echo)
             return Applied(
-                version=rec.version,
-                conflicts=[c.id for c in result.conflicts],
-                change_seq=rec.change_seq if result.applied else None,
+                version=rec.version, conflicts=[c.id for c in result.conflicts], echo_token=echo
             )
         if m.op == "delete":
             if record is None:
@@ -191,7 +221,7 @@ class SqlStore:
         cursor: int,
         limit: int,
         show: list[tuple[str, str]],
-        echoes: dict[tuple[str, str], int],
+        echoes: dict[tuple[str, str], object],
     ) -> Page:
         """Return one consistent page of changes after the cursor (§5)."""
         high = changes.current(self.session)
@@ -267,7 +297,8 @@ class SqlStore:
             else:
                 key = (kind, row.id)
                 seen.add(key)
-                if echoes.get(key) == row.change_seq:
+                written = echoes.get(key)
+                if written is not None and written.seq == row.change_seq:
                     continue  # the device wrote exactly this; its result carries the version
                 out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
         for kind, record_id in show:
