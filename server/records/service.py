@@ -84,7 +84,7 @@ def _check_units(session: Session, table: RecordTable, values: dict, actor: User
 
 def _validate_whole(table: RecordTable, record, updates: dict) -> None:
     """Validate the record as it would be after the updates, cross-field rules included."""
-    schema = table.input_schema()
+    schema = table.loader()
     wire = {k: v for k, v in schema.dump(record).items() if v is not None}
     wire.update({k: to_wire(v) for k, v in updates.items()})
     wire = {k: v for k, v in wire.items() if v is not None}
@@ -120,7 +120,7 @@ def create(
     """Create a record from a complete client payload."""
     if not can_write(actor):
         raise ApiError("FORBIDDEN")
-    values = table.input_schema().load(raw)
+    values = table.loader().load(raw)
     _check_units(session, table, values, actor)
     now = utcnow()
     record = table.model(
@@ -166,7 +166,7 @@ def update(
 ) -> WriteResult:
     """Apply an edit of some fields; strict edits need the current version, others merge."""
     _check_writable(session, record, actor)
-    values = table.input_schema(partial=True).load(raw)
+    values = table.loader(partial=True).load(raw)
     for key in KEY_FIELDS:
         values.pop(key, None)
     _check_units(session, table, values, actor)

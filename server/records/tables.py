@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from marshmallow import Schema
 
@@ -23,6 +24,20 @@ class RecordTable:
     # Unit references that must merely exist.
     unit_fields: tuple[str, ...]
     date_field: str
+
+    def loader(self, *, partial: bool = False) -> Schema:
+        """Return the shared input schema instance (building one deep-copies every field)."""
+        return _schema(self.input_schema, partial)
+
+    def dumper(self) -> Schema:
+        """Return the shared output schema instance."""
+        return _schema(self.output_schema, False)
+
+
+@cache
+def _schema(cls: type[Schema], partial: bool) -> Schema:
+    # Schemas hold no per-call state, so one instance serves every request and thread.
+    return cls(partial=partial) if partial else cls()
 
 
 MODELS = RecordTable(

@@ -286,7 +286,7 @@ class SqlStore:
     def _render(self, rows, show, echoes) -> dict:
         out: dict = {}
         seen: set[tuple[str, str]] = set()
-        dumpers = {name: table.output_schema() for name, table in TABLES.items()}
+        dumpers = {name: table.dumper() for name, table in TABLES.items()}
         for _, kind, row in rows:
             if kind == "units":
                 out.setdefault("units", []).append(UnitOut().dump(row))
