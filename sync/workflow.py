@@ -77,3 +77,26 @@ def check_step(
     if step.needs_comment and not (comment or "").strip():
         raise WorkflowError("VALIDATION_FAILED", "a comment is required")
     return step.target
+
+
+def approval_target(
+    chain: list[int], approved: list[int], reviewer_unit: int | None
+) -> tuple[str, int | None]:
+    """Decide what an approval does under multi-level approval (PROTOCOL.md §7).
+
+    chain lists, bottom-up, the units above a record that must each approve it (empty: any
+    reviewer in scope approves once). approved lists the units that approved the current
+    submission. reviewer_unit is the approving reviewer's unit, or None for an administrator,
+    who may approve at whichever level is next. Return the new status and the level approved.
+    """
+    pending = [unit for unit in chain if unit not in approved]
+    if not pending:
+        return APPROVED, None
+    level = pending[0]
+    if reviewer_unit is not None and reviewer_unit != level:
+        if reviewer_unit in pending:
+            raise WorkflowError(
+                "AWAITING_LOWER_LEVEL", "a lower level must approve the record first"
+            )
+        raise WorkflowError("FORBIDDEN", "this level does not approve the record")
+    return (APPROVED if len(pending) == 1 else SUBMITTED), level

@@ -4,7 +4,7 @@ import pytest
 
 from sync.merge import FieldConflict, merge_fields
 from sync.messages import MAX_MUTATIONS, ProtocolError, parse_request
-from sync.workflow import WorkflowError, check_step
+from sync.workflow import WorkflowError, approval_target, check_step
 
 # --- §6.1 field-level merge ------------------------------------------------------------------
 
@@ -196,3 +196,31 @@ def test_bad_envelope_is_refused_whole(raw, code):
 def test_mutations_are_sorted_by_seq():
     parsed = parse_request(body(mutations=[put(3), put(1), put(2)]))
     assert [m.seq for m in parsed.mutations] == [1, 2, 3]
+
+
+# --- §7 multi-level approval -----------------------------------------------------------------
+
+APPROVAL_CASES = [
+    # (case, chain, approved, reviewer unit, expected status or error, level)
+    ("single level: any reviewer in scope", [], [], 7, "DA_DUYET", None),
+    ("one level approves", [2], [], 2, "DA_DUYET", 2),
+    ("first of two levels keeps it submitted", [5, 2], [], 5, "CHO_DUYET", 5),
+    ("second of two levels approves", [5, 2], [5], 2, "DA_DUYET", 2),
+    ("upper level must wait for the lower", [5, 2], [], 2, "AWAITING_LOWER_LEVEL", None),
+    ("a unit outside the chain may not approve", [5, 2], [], 9, "FORBIDDEN", None),
+    ("an administrator approves the next level", [5, 2], [], None, "CHO_DUYET", 5),
+]
+
+
+@pytest.mark.parametrize(
+    ("chain", "approved", "reviewer", "expected", "level"),
+    [c[1:] for c in APPROVAL_CASES],
+    ids=[c[0] for c in APPROVAL_CASES],
+)
+def test_approval_target(chain, approved, reviewer, expected, level):
+    if expected in STATUSES:
+        assert approval_target(chain, approved, reviewer) == (expected, level)
+    else:
+        with pytest.raises(WorkflowError) as info:
+            approval_target(chain, approved, reviewer)
+        assert info.value.code == expected
