@@ -7,5 +7,5 @@ export FLASK_APP=wsgi
 .venv/bin/flask db upgrade
 .venv/bin/flask units import
 .venv/bin/flask demo
-echo "Sổ tay Dân vận: http://127.0.0.1:5000"
+echo "Sổ tay Dân vận: http://${BIND:-127.0.0.1:5000}"
 exec .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app
