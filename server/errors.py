@@ -88,6 +88,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Phiên bản ứng dụng quá cũ. Vui lòng cập nhật ứng dụng.",
         "This app version is no longer supported. Please update the app.",
     ),
+    "REPORT_TOO_LARGE": (
+        422,
+        "Báo cáo quá lớn để xuất tệp. Vui lòng thu hẹp kỳ báo cáo hoặc đơn vị.",
+        "The report is too large to export. Narrow the period or the unit.",
+    ),
     "DATABASE_UNAVAILABLE": (
         503,
         "Máy chủ tạm thời không truy cập được cơ sở dữ liệu.",
@@ -167,6 +172,14 @@ FIELD_MESSAGES_VI = {
     "The end must be after the start.": "Ngày kết thúc phải sau ngày bắt đầu",
     "At least one connection point is needed.": "Cần ít nhất một điểm cầu",
     "At least one chair is needed.": "Cần ít nhất một người chủ trì",
+    "Unknown report period.": "Kỳ báo cáo không hợp lệ",
+    "Give either a period or dates, not both.": (
+        "Chỉ chọn kỳ báo cáo hoặc khoảng ngày, không chọn cả hai"
+    ),
+    "Give both date_from and date_to.": "Cần nhập cả Từ ngày và Đến ngày",
+    "The end date must not be before the start date.": (
+        "Ngày kết thúc không được trước ngày bắt đầu"
+    ),
 }
 
 # marshmallow's messages for a range with both bounds; checked before the one-bound forms.

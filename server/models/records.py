@@ -59,6 +59,19 @@ class ModelRecord(SyncedRecord, db.Model):
         Index("ix_dvk_models_seq", "change_seq"),
         Index("ix_dvk_models_owner_seq", "owner_unit_id", "change_seq"),
         Index("ix_dvk_models_report", "owner_unit_id", "year_registered", "field"),
+        # Covers every column the reports filter and count by, so a province's summary over a
+        # million records is an index-only scan per unit (server/reports, bench/reports_scale).
+        Index(
+            "ix_dvk_models_rollup",
+            "owner_unit_id",
+            "year_registered",
+            "start_date",
+            "review_status",
+            "deleted",
+            "field",
+            "subject_type",
+            "status",
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,49 @@
+"""Render a report as a printable HTML page: no script, no inline style, one stylesheet."""
+
+from pathlib import Path
+
+from flask import render_template, url_for
+
+from server.reports.formats import vn_datetime, vn_day, vn_number
+from server.reports.tables import Column, Report
+
+STYLESHEET = Path(__file__).resolve().parent / "static" / "print.css"
+
+
+def _text(column: Column, value) -> str:
+    if value is None:
+        return ""
+    if column.kind in ("int", "stt"):
+        return vn_number(value)
+    if column.kind == "signed":
+        return vn_number(value, signed=True)
+    if column.kind == "date":
+        return vn_day(value)
+    if column.kind == "datetime":
+        return vn_datetime(value)
+    return str(value)
+
+
+def _cells(report: Report, row: dict) -> list[dict]:
+    return [
+        {"kind": column.kind, "text": _text(column, row.get(column.key))}
+        for column in report.columns
+    ]
+
+
+def render_print(report: Report) -> str:
+    """Return the report as an HTML document that prints like the paper form."""
+    return render_template(
+        "reports/print.html",
+        report=report,
+        as_of=vn_day(report.as_of),
+        rows=[_cells(report, row) for row in report.rows],
+        totals=_cells(report, report.totals) if report.totals is not None else None,
+        # Absolute, so the page also finds its stylesheet when the PWA opens it as a blob: URL.
+        stylesheet=url_for("reports.print_css", _external=True),
+    )
+
+
+def stylesheet() -> bytes:
+    """Return the print stylesheet."""
+    return STYLESHEET.read_bytes()

@@ -1,0 +1,91 @@
+"""What every report does first: decide the boundaries, plan the rows, pick the rows to show."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from server.errors import ApiError
+from server.models import Unit
+from server.reports.periods import Period
+from server.reports.rollup import Row, RowPlan, build_plan, default_boundaries
+from server.reports.tables import Column, Report
+
+# Exports hold every row in memory (openpyxl builds the whole sheet before saving): 20,000 rows
+# of 12 columns take a few seconds and ~150 MB; beyond that, narrow the period or the unit.
+EXPORT_LIMIT = 20_000
+
+
+@dataclass
+class ReportArgs:
+    """What a report is asked for, once parsed and authorized."""
+
+    unit: Unit
+    period: Period
+    today: date
+    now: datetime
+    records: str = "approved"
+    boundaries: str | None = None
+    field: str | None = None
+    kind: str | None = None
+    page: int = 1
+    per_page: int = 50
+    export: bool = False
+
+    @property
+    def resolved_boundaries(self) -> str:
+        """Return the boundaries asked for, or the period's default."""
+        return self.boundaries or default_boundaries(self.period)
+
+
+def plan_for(session: Session, args: ReportArgs) -> RowPlan:
+    """Plan the rows of a report."""
+    return build_plan(
+        session,
+        args.unit,
+        boundaries=args.resolved_boundaries,
+        period=args.period,
+        today=args.today,
+    )
+
+
+def shown_rows(plan: RowPlan, with_data) -> list[Row]:
+    """Return the rows a report prints: current units, and any unit that has data."""
+    return [row for row in plan.rows.values() if row.always or row.id in with_data]
+
+
+def row_name(row: Row, shown: list[Row]) -> str:
+    """Return the name a row prints; the unit's own row says it holds its own records."""
+    if row.is_self and len(shown) > 1:
+        return f"{row.name} (trực tiếp quản lý)"
+    return row.name
+
+
+def page_window(args: ReportArgs) -> tuple[int, int]:
+    """Return (limit, offset) of a list: one page as JSON, everything in an export."""
+    if args.export:
+        return EXPORT_LIMIT, 0
+    return args.per_page, (args.page - 1) * args.per_page
+
+
+def check_size(args: ReportArgs, count: int) -> None:
+    """Refuse an export with more rows than EXPORT_LIMIT."""
+    if args.export and count > EXPORT_LIMIT:
+        raise ApiError("REPORT_TOO_LARGE", {"rows": count, "limit": EXPORT_LIMIT})
+
+
+def new_report(args: ReportArgs, code: str, title: str, columns: list[Column], **kw) -> Report:
+    """Start a report with the header every report carries."""
+    return Report(
+        code=code,
+        title=title,
+        unit=args.unit,
+        period=args.period,
+        records=args.records,
+        boundaries=args.resolved_boundaries,
+        as_of=args.today,
+        generated_at=args.now,
+        columns=columns,
+        rows=[],
+        **kw,
+    )

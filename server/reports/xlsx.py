@@ -1,0 +1,125 @@
+"""Write a report as an Excel workbook laid out like the paper form supervisors send up.
+
+Numbers are written as numbers with the format code ``#,##0``: the file stores the code, and
+Excel draws the separators of the reader's locale, so a Vietnamese Excel shows 1.554 and an
+English one 1,554 (the ``,`` in a format code means "group thousands", not a literal comma).
+Dates are real dates formatted ``dd/mm/yyyy``, so they sort and filter as dates.
+"""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from server.reports.formats import local_time, vn_day
+from server.reports.tables import Column, Report
+
+NUMBER_FORMATS = {
+    "stt": "0",
+    "int": "#,##0",
+    "signed": "+#,##0;-#,##0;0",
+    "date": "dd/mm/yyyy",
+    "datetime": "dd/mm/yyyy hh:mm",
+}
+FONT = "Times New Roman"  # the typeface of Vietnamese administrative documents
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# Text a spreadsheet would read as a formula: officers' free text must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _font(**kwargs) -> Font:
+    return Font(name=FONT, size=kwargs.pop("size", 12), **kwargs)
+
+
+def _merged_line(ws: Worksheet, row: int, text: str, width: int, **font) -> None:
+    ws.cell(row=row, column=1, value=text).font = _font(**font)
+    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _value(column: Column, value):
+    if value is None or value == "":
+        return None
+    if column.kind == "datetime":
+        return local_time(value)
+    return value
+
+
+def _write_row(
+    ws: Worksheet, row: int, columns: list[Column], values: dict, *, bold: bool = False
+) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=index)
+        cell.value = _value(column, values.get(column.key))
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+        cell.border = BORDER
+        cell.font = _font(bold=bold, size=11)
+        if column.kind in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[column.kind]
+            cell.alignment = Alignment(horizontal="center" if column.kind == "stt" else "right")
+        else:
+            cell.alignment = WRAP
+
+
+def write_xlsx(report: Report) -> bytes:
+    """Return the report as the bytes of an .xlsx file."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = report.code
+    wb.properties.language = "vi-VN"
+    wb.properties.title = report.title
+    width = len(report.columns)
+
+    ws.cell(row=1, column=1, value=f"Đơn vị báo cáo: {report.unit.name}").font = _font(bold=True)
+    _merged_line(ws, 2, report.title.upper(), width, bold=True, size=14)
+    _merged_line(ws, 3, f"Kỳ báo cáo: {report.period.label}", width, bold=True)
+    _merged_line(ws, 4, f"Tính đến ngày: {vn_day(report.as_of)}", width, italic=True)
+    _merged_line(ws, 5, report.scope_line, width, italic=True, size=11)
+
+    header = 7
+    for index, column in enumerate(report.columns, start=1):
+        cell = ws.cell(row=header, column=index, value=column.label)
+        cell.font = _font(bold=True, size=11)
+        cell.alignment = CENTRE
+        cell.border = BORDER
+        cell.fill = HEADING_FILL
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.row_dimensions[header].height = 48
+
+    row = header + 1
+    for values in report.rows:
+        _write_row(ws, row, report.columns, values)
+        row += 1
+    if report.totals is not None:
+        _write_row(ws, row, report.columns, report.totals, bold=True)
+        row += 1
+
+    row += 1
+    for note in report.notes:
+        ws.cell(row=row, column=1, value=f"Ghi chú: {note}").font = _font(italic=True, size=11)
+        row += 1
+
+    row += 1
+    signer = max(width - 3, 3)
+    for column, text in ((2, "Người lập biểu"), (signer, "Lãnh đạo đơn vị")):
+        ws.cell(row=row, column=column, value=text).font = _font(bold=True)
+        ws.cell(row=row + 1, column=column, value="(Ký, ghi rõ họ tên)").font = _font(italic=True)
+
+    ws.freeze_panes = ws.cell(row=header + 1, column=3 if width > 2 else 1)
+    ws.print_title_rows = f"{header}:{header}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
