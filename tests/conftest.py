@@ -61,12 +61,18 @@ def _schema(database_url, tmp_path_factory):
 
 
 def _empty_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    # DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE costs ~0.19 s a test on
+    # PostgreSQL (it rewrites every table) against ~3 ms, and the suite runs a thousand tests.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - names from metadata
+        # Ids start from 1 again, as they do on SQLite once a table is empty.
+        db.session.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+        )
     db.session.execute(text("INSERT INTO sync_counter (id, value) VALUES (1, 0)"))
     db.session.commit()
 
