@@ -1,0 +1,180 @@
+"""Benchmark the sync system: emulated phone links, server load, a national-scale database.
+
+    python -m bench all                  # every scenario on every profile, then the load test
+    python -m bench scenarios [--profile 2g-lossy ...]
+    python -m bench load [--devices 50 --seconds 20]
+    python -m bench scale [--models 400000 --meetings 600000]   # long: builds 1M records
+    python -m bench dataset --database NAME --models N --meetings N [--seed 1]
+    python -m bench down                 # remove what a killed run left behind
+
+Needs root (network namespaces) and a local PostgreSQL (started, with role app, by
+scripts/postgres.sh). Results are printed and appended to docs/BENCHMARKS.md (``--no-write``
+to skip). Every run removes its links, servers, temporary files and, unless ``--keep-db``,
+the databases it made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import report
+from bench.netem import PROFILES
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"
+DATABASES = ("sotay_bench_link", "sotay_bench_load", "sotay_bench_scale")
+SETUP_TIMEOUT_S = 600
+
+
+def ensure_postgres(pg_url: str) -> None:
+    """Start the local PostgreSQL and create role app, when the URL is the default one."""
+    if pg_url != DEFAULT_PG_URL:
+        return
+    subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "postgres.sh"), "sotay_bench"],
+        check=True,
+        timeout=SETUP_TIMEOUT_S,
+    )
+
+
+def drop_databases(pg_url: str, names: tuple[str, ...]) -> None:
+    """Drop the benchmark's databases if they exist."""
+    from psycopg import sql
+
+    from bench.dataset import _connect
+
+    with _connect(pg_url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def _command(argv: list[str]) -> str:
+    return " ".join(["python -m bench", *argv])
+
+
+def cmd_scenarios(args, argv: list[str]) -> bool:
+    """Run the link scenarios; return whether every target was met."""
+    from bench import scenarios
+
+    try:
+        rows = scenarios.run(args.profile or list(PROFILES), args.pg_url)
+    finally:
+        if not args.keep_db:
+            drop_databases(args.pg_url, (scenarios.DATABASE,))
+    text = scenarios.markdown(rows, _command(argv))
+    _emit(text, args)
+    return all(r.ok is not False for r in rows)
+
+
+def cmd_load(args, argv: list[str]) -> bool:
+    """Run the load test; return whether every target was met."""
+    from bench import load
+
+    try:
+        phases = load.run(args.pg_url, args.devices, args.seconds, args.processes)
+    finally:
+        if not args.keep_db:
+            drop_databases(args.pg_url, (load.DATABASE,))
+    text = load.markdown(phases, args.devices, args.processes, _command(argv))
+    _emit(text, args)
+    return "❌" not in text
+
+
+def cmd_scale(args, argv: list[str]) -> bool:
+    """Build (or reuse) the national database and time communes' initial pulls."""
+    from bench import scale
+
+    try:
+        result = scale.run(args.pg_url, args.models, args.meetings, args.seed, reuse=args.reuse)
+    finally:
+        if not args.keep_db:
+            drop_databases(args.pg_url, (scale.DATABASE,))
+    text = scale.markdown(result, _command(argv))
+    _emit(text, args)
+    return result.ok
+
+
+def _emit(text: str, args) -> None:
+    print(text, flush=True)
+    if not args.no_write:
+        report.write(text)
+        print(f"Appended to {report.BENCHMARKS}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command-line interface."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL),
+        help="a PostgreSQL server and role that may create databases",
+    )
+    parser.add_argument("--no-write", action="store_true", help="print, don't append to docs")
+    parser.add_argument("--keep-db", action="store_true", help="leave the databases for a look")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    def load_options(p) -> None:
+        p.add_argument("--devices", type=int, default=50)
+        p.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
+        p.add_argument("--processes", type=int, default=4, help="client processes")
+
+    p_all = sub.add_parser("all", help="every scenario on every profile, then the load test")
+    p_all.add_argument("--profile", action="append", choices=sorted(PROFILES))
+    load_options(p_all)
+    p_sc = sub.add_parser("scenarios", help="sync scenarios over emulated links")
+    p_sc.add_argument("--profile", action="append", choices=sorted(PROFILES))
+    load_options(sub.add_parser("load", help="many devices against one server"))
+    p_scale = sub.add_parser("scale", help="a commune's initial pull from a national database")
+    p_scale.add_argument("--models", type=int, default=400_000)
+    p_scale.add_argument("--meetings", type=int, default=600_000)
+    p_scale.add_argument("--seed", type=int, default=1)
+    p_scale.add_argument("--reuse", action="store_true", help="reuse a database already built")
+    p_ds = sub.add_parser("dataset", help="fill a database with a national dataset")
+    p_ds.add_argument("--database", default="sotay_bench_scale")
+    p_ds.add_argument("--models", type=int, required=True)
+    p_ds.add_argument("--meetings", type=int, required=True)
+    p_ds.add_argument("--seed", type=int, default=1)
+    p_ds.add_argument("--fresh", action="store_true", help="empty and migrate it first")
+    sub.add_parser("down", help="remove links and databases a killed run left behind")
+    args = parser.parse_args(argv)
+
+    if args.cmd == "down":
+        from bench.netem import teardown
+
+        teardown()
+        drop_databases(args.pg_url, DATABASES)
+        return 0
+    if os.geteuid() != 0 and args.cmd in ("all", "scenarios"):
+        parser.error("the link scenarios need root (network namespaces, tc, iptables)")
+    ensure_postgres(args.pg_url)
+    if args.cmd == "dataset":
+        from sqlalchemy.engine import make_url
+
+        from bench.dataset import generate
+        from tests.live_server import migrate, reset_postgres_database
+
+        url = make_url(args.pg_url).set(database=args.database).render_as_string(False)
+        if args.fresh:
+            url = reset_postgres_database(args.pg_url, args.database)
+            migrate(url)
+        generate(url, args.models, args.meetings, args.seed)
+        return 0
+    ok = True
+    if args.cmd in ("all", "scenarios"):
+        ok &= cmd_scenarios(args, argv)
+    if args.cmd in ("all", "load"):
+        ok &= cmd_load(args, argv)
+    if args.cmd == "scale":
+        ok &= cmd_scale(args, argv)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Time a commune's initial pull from a national database (1,000,000 records by default).
+
+Builds ``sotay_bench_scale`` (migrations, ``flask units import``, ``bench.dataset.generate``),
+then signs in the officer of chosen communes (the median, the 90th percentile and the
+largest by records) and times their initial pull in-process: ``create_app`` and Flask's test
+client run the real request (authentication, the SQL store, rendering, gzip) with no network,
+so the time is the server's. Each commune is pulled ``REPEATS`` times by new devices; the first
+pull after the load runs on a cold cache and is shown apart.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+
+from bench import dataset, report
+from tests.live_server import LIVE_PASSWORD, migrate, reset_postgres_database
+
+DATABASE = "sotay_bench_scale"
+REPEATS = 5
+TARGET_MS = 100.0
+PAGE_LIMIT_GUARD = 1000  # pages per pull; a pull needing more is broken, not slow
+EXPLAIN_COMMUNE = "median"
+
+
+@dataclass
+class Pull:
+    """The initial pulls of one commune."""
+
+    label: str
+    code: str
+    name: str
+    records: int
+    pages: int
+    cold_ms: float
+    times_ms: list[float]
+    bytes_gzip: int
+    idle_ms: float
+
+    @property
+    def median_ms(self) -> float:
+        """Return the median warm pull time."""
+        return statistics.median(self.times_ms)
+
+
+@dataclass
+class ScaleResult:
+    """The database built and the pulls timed."""
+
+    models: int
+    meetings: int
+    generate_s: float | None
+    database_size: str
+    pulls: list[Pull] = field(default_factory=list)
+    plans: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the typical commune met the target."""
+        typical = next(p for p in self.pulls if p.label == "median")
+        return typical.median_ms <= TARGET_MS
+
+
+def build(pg_url: str, models: int, meetings: int, seed: int, reuse: bool) -> tuple[str, float]:
+    """Return the scale database's URL, building it unless reusing a complete one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url).set(database=DATABASE).render_as_string(hide_password=False)
+    if reuse:
+        try:
+            with dataset._connect(url) as conn:
+                have = conn.execute(
+                    "SELECT (SELECT count(*) FROM dvk_models), (SELECT count(*) FROM meetings)"
+                ).fetchone()
+            if have == (models, meetings):
+                return url, None
+        except Exception as exc:  # any failure means: build it afresh
+            print(f"Not reusing {DATABASE}: {exc}", file=sys.stderr)
+    url = reset_postgres_database(pg_url, DATABASE)
+    migrate(url)
+    started = time.monotonic()
+    dataset.generate(url, models, meetings, seed)
+    return url, time.monotonic() - started
+
+
+def pick_communes(conn) -> list[tuple[str, str, str, int]]:
+    """Return (label, code, name, records) for the median, p90 and largest communes."""
+    rows = conn.execute(
+        "SELECT u.code, u.name, count(r.owner_unit_id) FROM units u"
+        " LEFT JOIN (SELECT owner_unit_id FROM dvk_models UNION ALL"
+        "            SELECT owner_unit_id FROM meetings) r ON r.owner_unit_id = u.id"
+        " WHERE u.level = 'XA' AND u.admin_code IS NOT NULL"
+        " GROUP BY u.code, u.name ORDER BY 3, 1"
+    ).fetchall()
+    picks = {"median": rows[len(rows) // 2], "p90": rows[int(len(rows) * 0.9)], "largest": rows[-1]}
+    return [(label, *row) for label, row in picks.items()]
+
+
+def time_pulls(url: str, code: str) -> tuple[list[float], int, int, int, float]:
+    """Pull a commune's scope REPEATS + 1 times; return ms per pull, pages, records, bytes."""
+    from server import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV": "development"})
+    client = app.test_client()
+    times, pages, records, size, cursor = [], 0, 0, 0, 0
+    headers = {"Accept-Encoding": "gzip", "Content-Type": "application/json"}
+    for _ in range(REPEATS + 1):
+        login = client.post(
+            "/api/v1/auth/login",
+            json={"username": f"xa.{code}", "password": LIVE_PASSWORD, "device_name": "scale"},
+        )
+        auth = {**headers, "Authorization": f"Bearer {login.get_json()['token']}"}
+        cursor, pages, records, size, spent = 0, 0, 0, 0, 0.0
+        for _page in range(PAGE_LIMIT_GUARD):
+            body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": []}
+            started = time.perf_counter()
+            response = client.post("/api/v1/sync", data=json.dumps(body), headers=auth)
+            spent += time.perf_counter() - started
+            if response.status_code != 200:
+                raise RuntimeError(f"pull failed: {response.status_code} {response.data[:300]}")
+            size += len(response.data)
+            page = json.loads(_inflate(response))
+            pages += 1
+            records += sum(len(page["changes"].get(t, [])) for t in ("models", "meetings"))
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        times.append(spent * 1000)
+    idle = []
+    for _ in range(REPEATS):
+        body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": []}
+        started = time.perf_counter()
+        client.post("/api/v1/sync", data=json.dumps(body), headers=auth)
+        idle.append((time.perf_counter() - started) * 1000)
+    return times, pages, records, size, statistics.median(idle)
+
+
+def _inflate(response) -> bytes:
+    import gzip
+
+    if response.headers.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.data)
+    return response.data
+
+
+def explain(conn, code: str) -> list[str]:
+    """Return the plans of the pull's record queries for one commune, as PostgreSQL ran them."""
+    path = conn.execute("SELECT path FROM units WHERE code = %s", (code,)).fetchone()[0]
+    high = conn.execute("SELECT value FROM sync_counter WHERE id = 1").fetchone()[0]
+    out = []
+    for table in ("dvk_models", "meetings"):
+        plan = conn.execute(
+            f"EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM {table}"  # noqa: S608 - constant names
+            " WHERE change_seq > 0 AND change_seq <= %s AND owner_unit_id IN"
+            " (SELECT id FROM units WHERE path LIKE %s) ORDER BY change_seq LIMIT 1001",
+            (high, path + "%"),
+        ).fetchall()
+        out.append(f"{table}:")
+        out.extend("    " + row[0] for row in plan)
+    return out
+
+
+def run(pg_url: str, models: int, meetings: int, seed: int, *, reuse: bool) -> ScaleResult:
+    """Build the database (or reuse it) and time the chosen communes' pulls."""
+    url, generate_s = build(pg_url, models, meetings, seed, reuse)
+    with dataset._connect(url) as conn:
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        result = ScaleResult(models, meetings, generate_s, size.fetchone()[0])
+        picks = pick_communes(conn)
+    for label, code, name, count in picks:
+        print(f"Pulling {label} commune {code} ({count} records)…", file=sys.stderr, flush=True)
+        times, pages, records, size, idle = time_pulls(url, code)
+        result.pulls.append(
+            Pull(label, code, name, records, pages, times[0], times[1:], size, idle)
+        )
+    with dataset._connect(url) as conn:
+        code = next(p.code for p in result.pulls if p.label == EXPLAIN_COMMUNE)
+        result.plans[code] = explain(conn, code)
+    return result
+
+
+def markdown(result: ScaleResult, command: str) -> str:
+    """Return the run as a Markdown section for docs/BENCHMARKS.md."""
+    built = (
+        f"built in {result.generate_s:.0f} s by `bench.dataset.generate` "
+        f"({(result.models + result.meetings) / result.generate_s:,.0f} records/s, units "
+        "import, indexes and VACUUM ANALYZE included)"
+        if result.generate_s
+        else "reused from an earlier run"
+    )
+    rows = [
+        "| commune | records | pages | gzip bytes | first pull (cold) | pull, median "
+        f"(n={REPEATS}) | range | nothing to sync | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    missed = []
+    for p in result.pulls:
+        ok = p.median_ms <= TARGET_MS
+        rows.append(
+            f"| {p.label}: {p.name} ({p.code}) | {p.records:,} | {p.pages} | {p.bytes_gzip:,} "
+            f"| {p.cold_ms:.0f} ms | {p.median_ms:.0f} ms | {min(p.times_ms):.0f}–"
+            f"{max(p.times_ms):.0f} ms | {p.idle_ms:.1f} ms | ≤ {TARGET_MS:.0f} ms server time "
+            f"| {report.mark(ok)} |"
+        )
+        if not ok:
+            missed.append(
+                f"- {p.label} commune ({p.records:,} records): {p.median_ms:.0f} ms against "
+                f"{TARGET_MS:.0f} ms ({p.median_ms / TARGET_MS:.1f} ×)."
+            )
+    body = [
+        f"Database: {result.models:,} models and {result.meetings:,} meetings over the 3,321 "
+        f"communes and 34 provinces ({result.database_size} on disk), {built}. Server time "
+        "is measured in-process (Flask test client: authentication, SQL store, rendering, gzip; "
+        "no network), summed over the pull's pages, for a new device of the commune's officer.",
+        "",
+        *rows,
+        "",
+        "Targets missed:",
+        "",
+        *(missed or ["- none"]),
+        "",
+    ]
+    for code, plan in result.plans.items():
+        body += [f"PostgreSQL's plans for commune {code}'s record queries:", "", "```", *plan,
+                 "```", ""]  # fmt: skip
+    return report.section("National scale: a commune's initial pull", command,
+                          report.machine(), body)  # fmt: skip
