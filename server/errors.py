@@ -72,6 +72,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Bảng dữ liệu không được đồng bộ.",
         "This table is not synced.",
     ),
+    "AWAITING_LOWER_LEVEL": (
+        409,
+        "Bản ghi đang chờ cấp dưới duyệt trước.",
+        "A lower level must approve the record first.",
+    ),
     "DUPLICATE": (409, "Đã tồn tại.", "Already exists."),
     "PAYLOAD_TOO_LARGE": (
         413,

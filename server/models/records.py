@@ -23,6 +23,11 @@ class SyncedRecord:
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The reviewer's name as it was when they decided: what the officer's phone shows.
     reviewed_by_name: Mapped[str | None] = mapped_column(String(255))
+    # When the current submission was made, who approved it at which level so far, and the
+    # level that must act next (multi-level approval, PROTOCOL.md §7).
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    approvals: Mapped[list] = mapped_column(JSON, default=list)
+    awaiting_unit_id: Mapped[int | None]
     # The record version at which each field last changed: the base of field-level merge.
     field_versions: Mapped[dict] = mapped_column(JSON, default=dict)
     # Which device wrote each recent version ({"3": device_id}): a device never conflicts

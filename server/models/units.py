@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -37,6 +37,8 @@ class Unit(db.Model):
     valid_to: Mapped[date | None] = mapped_column(Date)
     is_border: Mapped[bool] = mapped_column(default=False)
     is_dbkk: Mapped[bool] = mapped_column(default=False)
+    # Whether this unit's reviewers must approve the records of the units below it.
+    approves_records: Mapped[bool] = mapped_column(default=False, server_default=false())
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, index=True)

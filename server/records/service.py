@@ -18,7 +18,7 @@ from server.schemas import canonical_uuid
 from server.scope import can_review, can_write, sees_unit
 from server.search import search_text
 from sync.merge import merge_fields
-from sync.workflow import LOCKED, STEPS, WorkflowError, check_step
+from sync.workflow import LOCKED, STEPS, SUBMITTED, WorkflowError, approval_target, check_step
 
 # Field messages, in English; server.errors translates them for each caller.
 OUT_OF_SCOPE = "The unit is outside your scope."
@@ -384,11 +384,12 @@ def review(
                 "current_version": record.version,
             },
         ) from exc
+    now = utcnow()
+    after = _advance_approval(session, record, action, target, actor, now)
     before = {"review_status": record.review_status}
-    record.review_status = target
+    record.review_status = after["review_status"]
     _bump(record, device)
     record.field_versions = {**(record.field_versions or {}), "review_status": record.version}
-    now = utcnow()
     if action in ("approve", "return", "reopen"):
         record.review_comment = (comment or "").strip() or None
         record.reviewed_at = now
@@ -403,9 +404,56 @@ def review(
         record_id=record.id,
         action=action,
         before=before,
-        after={"review_status": target},
+        after=after,
         comment=comment,
+        version=record.version,
     )
+
+
+def approval_chain(session: Session, record) -> list[int]:
+    """Return, bottom-up, the units above a record's owner whose reviewers must approve it."""
+    owner = session.get(Unit, record.owner_unit_id)
+    ancestor_ids = [int(part) for part in owner.path.strip("/").split("/")[:-1]]
+    approving = set(
+        session.scalars(
+            select(Unit.id).where(Unit.id.in_(ancestor_ids), Unit.approves_records.is_(True))
+        )
+    )
+    return [unit_id for unit_id in reversed(ancestor_ids) if unit_id in approving]
+
+
+def _advance_approval(session: Session, record, action: str, target: str, actor: User, now) -> dict:
+    """Track submissions and approvals level by level; return the audited outcome."""
+    if action == "submit":
+        chain = approval_chain(session, record)
+        record.submitted_at = now
+        record.approvals = []
+        record.awaiting_unit_id = chain[0] if chain else None
+        return {"review_status": target, "awaiting_unit_id": record.awaiting_unit_id}
+    if action != "approve":
+        record.approvals = []
+        record.awaiting_unit_id = None
+        return {"review_status": target}
+    chain = approval_chain(session, record)
+    approved = [a["unit_id"] for a in record.approvals or []]
+    try:
+        status, level = approval_target(chain, approved, None if actor.is_admin else actor.unit_id)
+    except WorkflowError as exc:
+        raise ApiError(
+            exc.code, {"reason": exc.detail, "awaiting_unit_id": record.awaiting_unit_id}
+        ) from exc
+    if level is not None:
+        record.approvals = [
+            *(record.approvals or []),
+            {"unit_id": level, "by_name": actor.full_name, "at": now.isoformat()},
+        ]
+    pending = [u for u in chain if u not in approved and u != level]
+    record.awaiting_unit_id = pending[0] if status == SUBMITTED and pending else None
+    return {
+        "review_status": status,
+        "approved_level": level,
+        "awaiting_unit_id": record.awaiting_unit_id,
+    }
 
 
 def history(session: Session, table: RecordTable, record) -> list:

@@ -15,3 +15,5 @@ class AuditEventOut(Schema):
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
     comment = fields.String(allow_none=True)
+    version = fields.Integer(allow_none=True)
+    base_version = fields.Integer(allow_none=True)

@@ -58,7 +58,13 @@ def import_official_units(session: Session) -> ImportResult:
         unit = existing.get(code)
         wanted = {"name": name, "level": level, "admin_kind": kind, "admin_code": admin_code}
         if unit is None:
-            unit = Unit(code=code, valid_from=REFORM_DATE, aliases=[], **wanted)
+            unit = Unit(
+                code=code,
+                valid_from=REFORM_DATE,
+                aliases=[],
+                approves_records=level == "TINH",
+                **wanted,
+            )
             unit.parent = parent
             session.add(unit)
             result.created += 1

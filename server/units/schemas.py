@@ -23,6 +23,7 @@ class UnitOut(Schema):
     valid_to = fields.Date(allow_none=True)
     is_border = fields.Boolean()
     is_dbkk = fields.Boolean()
+    approves_records = fields.Boolean()
     aliases = fields.List(fields.String())
     successor_ids = fields.Method("_successor_ids")
 
@@ -43,6 +44,7 @@ class UnitIn(InputSchema):
     valid_to = fields.Date(allow_none=True)
     is_border = fields.Boolean()
     is_dbkk = fields.Boolean()
+    approves_records = fields.Boolean()
     aliases = fields.List(fields.String(validate=validate.Length(max=255)))
     successor_ids = fields.List(id_field())
 
