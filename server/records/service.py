@@ -95,12 +95,18 @@ def _snapshot(record, names) -> dict:
     return {n: to_wire(getattr(record, n)) for n in names}
 
 
+# What a workflow step changes, as audited.
+REVIEW_FIELDS = ("review_status", "awaiting_unit_id", "approvals")
+
 # Enough history to recognise a device's own edits across a long offline spell.
 MAX_WRITERS = 100
 
 
-def _bump(record, device: Device | None) -> None:
-    """Increment the version and remember which device wrote it."""
+def _bump(record, actor: User, device: Device | None) -> None:
+    """Start a new version: who wrote it, from which device, when."""
+    record.updated_at = utcnow()
+    record.updated_by_id = actor.id
+    record.device_id = device.id if device else None
     record.version += 1
     writers = dict(record.version_writers or {})
     writers[str(record.version)] = device.id if device else None
@@ -207,15 +213,12 @@ def update(
     result = WriteResult(record=record, applied=sorted(apply))
     stamped: list = []
     if apply:
-        _bump(record, device)
+        _bump(record, actor, device)
         versions = dict(record.field_versions or {})
         for name, value in apply.items():
             setattr(record, name, value)
             versions[name] = record.version
         record.field_versions = versions
-        record.updated_at = utcnow()
-        record.updated_by_id = actor.id
-        record.device_id = device.id if device else None
         _refresh_search(table, record)
         stamped.append(record)
         record_event(
@@ -326,10 +329,7 @@ def delete(
     if strict and base_version != record.version:
         raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
     record.deleted = True
-    _bump(record, device)
-    record.updated_at = utcnow()
-    record.updated_by_id = actor.id
-    record.device_id = device.id if device else None
+    _bump(record, actor, device)
     changes.stamp(session, [record])
     record_event(
         session,
@@ -385,16 +385,14 @@ def review(
             },
         ) from exc
     now = utcnow()
-    after = _advance_approval(session, record, action, target, actor, now)
-    before = {"review_status": record.review_status}
-    record.review_status = after["review_status"]
-    _bump(record, device)
+    before = _snapshot(record, REVIEW_FIELDS)
+    record.review_status = _advance_approval(session, record, action, target, actor, now)
+    _bump(record, actor, device)
     record.field_versions = {**(record.field_versions or {}), "review_status": record.version}
     if action in ("approve", "return", "reopen"):
         record.review_comment = (comment or "").strip() or None
         record.reviewed_at = now
         record.reviewed_by_name = actor.full_name
-    record.updated_at = now
     changes.stamp(session, [record])
     record_event(
         session,
@@ -404,7 +402,7 @@ def review(
         record_id=record.id,
         action=action,
         before=before,
-        after=after,
+        after=_snapshot(record, REVIEW_FIELDS),
         comment=comment,
         version=record.version,
     )
@@ -422,18 +420,18 @@ def approval_chain(session: Session, record) -> list[int]:
     return [unit_id for unit_id in reversed(ancestor_ids) if unit_id in approving]
 
 
-def _advance_approval(session: Session, record, action: str, target: str, actor: User, now) -> dict:
-    """Track submissions and approvals level by level; return the audited outcome."""
+def _advance_approval(session: Session, record, action: str, target: str, actor: User, now) -> str:
+    """Track submissions and approvals level by level; return the status the step leads to."""
     if action == "submit":
         chain = approval_chain(session, record)
         record.submitted_at = now
         record.approvals = []
         record.awaiting_unit_id = chain[0] if chain else None
-        return {"review_status": target, "awaiting_unit_id": record.awaiting_unit_id}
+        return target
     if action != "approve":
         record.approvals = []
         record.awaiting_unit_id = None
-        return {"review_status": target}
+        return target
     chain = approval_chain(session, record)
     approved = [a["unit_id"] for a in record.approvals or []]
     try:
@@ -449,11 +447,7 @@ def _advance_approval(session: Session, record, action: str, target: str, actor:
         ]
     pending = [u for u in chain if u not in approved and u != level]
     record.awaiting_unit_id = pending[0] if status == SUBMITTED and pending else None
-    return {
-        "review_status": status,
-        "approved_level": level,
-        "awaiting_unit_id": record.awaiting_unit_id,
-    }
+    return status
 
 
 def history(session: Session, table: RecordTable, record) -> list:
