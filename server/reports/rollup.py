@@ -10,15 +10,18 @@ boundaries asked for:
   successors) counts for its successor, followed through later mergers; a unit with several
   successors is attributed to the first (lowest id) and the row says so.
 
+Scope stays by the tree: only the records of units in the caller's subtree ever count.
+
 The mapping is computed here from the unit table (thousands of rows at most) and handed to SQL
 as a small VALUES table, so the million-record side is aggregated by one indexed join.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from server.models import Unit, unit_successors
 from server.reports.periods import Period, vn_date
@@ -99,49 +102,105 @@ def _shown(unit, boundaries: str, period: Period, today: date) -> bool:
     return started and (unit.valid_to is None or unit.valid_to >= period.start)
 
 
-def _successors(session: Session) -> dict[int, tuple[int, int]]:
-    """Return, for each unit with successors, its first successor and how many it has."""
-    query = select(
-        unit_successors.c.unit_id,
-        func.min(unit_successors.c.successor_id),
-        func.count(),
-    ).group_by(unit_successors.c.unit_id)
-    return {unit_id: (first, count) for unit_id, first, count in session.execute(query)}
+class Merger(NamedTuple):
+    """An abolished unit with successors, and its first successor."""
+
+    path: str
+    name: str
+    successors: int
+    successor: int
+    successor_path: str
+    successor_name: str
+
+
+class UnitRow(NamedTuple):
+    """What a plan needs of a unit (plain tuples: a national plan reads ten thousand)."""
+
+    id: int
+    parent_id: int | None
+    path: str
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+def _mergers(session: Session, within: str) -> dict[int, Merger]:
+    """Return the abolished units with successors that can move records into a subtree.
+
+    Those inside it, those whose first successor is inside it, and those whose first successor
+    was abolished in turn (a chain, followed in Python): the rest cannot matter, and a province
+    need not read the whole country's ten thousand old communes on every report.
+    """
+    first = (
+        select(
+            unit_successors.c.unit_id,
+            func.min(unit_successors.c.successor_id).label("first"),
+            func.count().label("successors"),
+        )
+        .group_by(unit_successors.c.unit_id)
+        .subquery()
+    )
+    old, new = aliased(Unit), aliased(Unit)
+    query = (
+        select(
+            old.id,
+            old.path,
+            old.name,
+            first.c.successors,
+            new.id.label("successor"),
+            new.path.label("successor_path"),
+            new.name.label("successor_name"),
+        )
+        .join(first, first.c.unit_id == old.id)
+        .join(new, new.id == first.c.first)
+        .where(
+            old.valid_to.is_not(None),
+            or_(
+                old.path.startswith(within, autoescape=True),
+                new.path.startswith(within, autoescape=True),
+                new.valid_to.is_not(None),
+            ),
+        )
+    )
+    return {row[0]: Merger._make(row[1:]) for row in session.execute(query)}
+
+
+def _final(mergers: dict[int, Merger], unit_id: int, path: str, name: str) -> tuple[int, str, str]:
+    """Follow first successors from a unit to the one that still exists: (id, path, name)."""
+    for _ in range(MAX_HOPS):
+        merger = mergers.get(unit_id)
+        if merger is None:
+            break
+        unit_id, path, name = merger.successor, merger.successor_path, merger.successor_name
+    return unit_id, path, name
 
 
 def build_plan(
-    session: Session, unit: Unit, *, boundaries: str, period: Period, today: date
+    session: Session,
+    unit: Unit,
+    *,
+    boundaries: str,
+    period: Period,
+    today: date,
+    scope: str | None = None,
 ) -> RowPlan:
-    """Work out the rows of a report on a unit and the row each unit's records count in."""
-    units = {
-        u.id: u
-        for u in session.execute(
-            select(*_COLUMNS).where(Unit.path.startswith(unit.path, autoescape=True))
-        )
-    }
-    first: dict[int, tuple[int, int]] = {}
-    if boundaries == "new":
-        first = _successors(session)
-        wanted = (set(first) | {s for s, _ in first.values()}) - set(units)
-        if wanted:
-            outside = session.execute(select(*_COLUMNS).where(Unit.id.in_(wanted)))
-            units |= {u.id: u for u in outside}
+    """Work out the rows of a report on a unit and the row each unit's records count in.
 
-    def final(unit_id: int) -> int:
-        for _ in range(MAX_HOPS):
-            info = units.get(unit_id)
-            if info is None or info.valid_to is None or unit_id not in first:
-                break
-            unit_id = first[unit_id][0]
-        return unit_id
-
+    scope is the path of the caller's subtree (None for an administrator): the records of an
+    abolished unit outside it never count, even where its successor lies inside.
+    """
+    found = session.execute(
+        select(*_COLUMNS).where(Unit.path.startswith(unit.path, autoescape=True))
+    )
+    units = [UnitRow._make(row) for row in found]
     depth = unit.path.count("/") - 2
 
-    def row_of(target) -> int:
-        return unit.id if target.id == unit.id else int(target.path.split("/")[depth + 2])
+    def row_of(target_id: int, target_path: str) -> int:
+        return unit.id if target_id == unit.id else int(target_path.split("/")[depth + 2])
 
     children = sorted(
-        (u for u in units.values() if u.parent_id == unit.id),
+        (u for u in units if u.parent_id == unit.id),
         key=lambda u: (u.valid_to is not None, u.code, u.name),
     )
     rows = {unit.id: Row(unit.id, unit.code, unit.name, unit.valid_to, is_self=True)}
@@ -153,16 +212,24 @@ def build_plan(
         rows[child.id] = row
     rows[unit.id].always = not children
 
+    candidates = [(u.id, u.path, u.name) for u in units]
+    mergers = _mergers(session, unit.path) if boundaries == "new" else {}
+    inside = {u.id for u in units}
+    # Abolished units elsewhere whose successor may lie inside the reported subtree.
+    candidates += [(i, m.path, m.name) for i, m in mergers.items() if i not in inside]
     sources, moved = [], {}
-    for source in units.values():
-        target = units.get(final(source.id))
-        if target is None or not target.path.startswith(unit.path):
+    for unit_id, path, name in candidates:
+        if scope is not None and not path.startswith(scope):
             continue
-        if target.id == source.id:
-            sources.append(Source(source.id, row_of(target)))
+        target_id, target_path, target_name = _final(mergers, unit_id, path, name)
+        if not target_path.startswith(unit.path):
             continue
-        sources.append(Source(source.id, row_of(target), moved_from=source.id))
-        moved[source.id] = Moved(source.name, first[source.id][1], target.name)
+        row_id = row_of(target_id, target_path)
+        if target_id == unit_id:
+            sources.append(Source(unit_id, row_id))
+            continue
+        sources.append(Source(unit_id, row_id, moved_from=unit_id))
+        moved[unit_id] = Moved(name, mergers[unit_id].successors, target_name)
     return RowPlan(unit, boundaries, rows, sources, moved)
 
 

@@ -65,6 +65,7 @@ def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
         period=data.get("period") or periods.year(today.year),
         today=today,
         now=utcnow(),
+        scope=None if g.user.is_admin else g.user.unit.path,
         # R7 counts every review status, so its query has no records filter.
         records=data.get("records", "all"),
         boundaries=data.get("boundaries"),

@@ -24,6 +24,8 @@ class ReportArgs:
     period: Period
     today: date
     now: datetime
+    # Path of the caller's subtree, None for an administrator (see rollup.build_plan).
+    scope: str | None = None
     records: str = "approved"
     boundaries: str | None = None
     field: str | None = None
@@ -46,6 +48,7 @@ def plan_for(session: Session, args: ReportArgs) -> RowPlan:
         boundaries=args.resolved_boundaries,
         period=args.period,
         today=args.today,
+        scope=args.scope,
     )
 
 

@@ -9,7 +9,7 @@ Dates are real dates formatted ``dd/mm/yyyy``, so they sort and filter as dates.
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -51,6 +51,30 @@ def _value(column: Column, value):
     return value
 
 
+def _add_cell_styles(wb: Workbook) -> None:
+    """Register one named style per kind of cell, plain and bold (for the totals row).
+
+    A named style is set on a cell by name; building a Font and an Alignment per cell instead
+    made a province's sheet take half a second.
+    """
+    for kind in (*NUMBER_FORMATS, "text"):
+        for bold in (False, True):
+            style = NamedStyle(name=_style_name(kind, bold=bold))
+            style.font = _font(bold=bold, size=11)
+            style.border = BORDER
+            if kind in NUMBER_FORMATS:
+                style.number_format = NUMBER_FORMATS[kind]
+                centred = kind in ("stt", "date", "datetime")
+                style.alignment = Alignment(horizontal="center" if centred else "right")
+            else:
+                style.alignment = WRAP
+            wb.add_named_style(style)
+
+
+def _style_name(kind: str, *, bold: bool) -> str:
+    return f"bao_cao_{kind if kind in NUMBER_FORMATS else 'text'}{'_dam' if bold else ''}"
+
+
 def _write_row(
     ws: Worksheet, row: int, columns: list[Column], values: dict, *, bold: bool = False
 ) -> None:
@@ -59,13 +83,7 @@ def _write_row(
         cell.value = _value(column, values.get(column.key))
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
-        cell.border = BORDER
-        cell.font = _font(bold=bold, size=11)
-        if column.kind in NUMBER_FORMATS:
-            cell.number_format = NUMBER_FORMATS[column.kind]
-            cell.alignment = Alignment(horizontal="center" if column.kind == "stt" else "right")
-        else:
-            cell.alignment = WRAP
+        cell.style = _style_name(column.kind, bold=bold)
 
 
 def write_xlsx(report: Report) -> bytes:
@@ -75,6 +93,7 @@ def write_xlsx(report: Report) -> bytes:
     ws.title = report.code
     wb.properties.language = "vi-VN"
     wb.properties.title = report.title
+    _add_cell_styles(wb)
     width = len(report.columns)
 
     ws.cell(row=1, column=1, value=f"Đơn vị báo cáo: {report.unit.name}").font = _font(bold=True)

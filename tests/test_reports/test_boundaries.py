@@ -124,3 +124,13 @@ def test_new_boundaries_follow_a_chain_of_mergers(client, headers, nghe_an, add_
         client, headers, unit_id=nghe_an["province"].id, period="NAM_2020", boundaries="new"
     )
     assert row(report, "Phường Thái Hòa")["total"] == 1
+
+
+def test_history_outside_the_caller_scope_does_not_count(
+    client, history, create_user, auth_headers
+):
+    # The old commune lay under the old town, outside the new ward's subtree.
+    officer = create_user("phuong", history["tay_hieu"], ["CAN_BO_NHAP"])
+    report = r1(client, auth_headers(officer), period="NAM_2020", boundaries="new")
+    assert report["unit"]["id"] == history["tay_hieu"].id
+    assert report["totals"]["total"] == 0
