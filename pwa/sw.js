@@ -33,12 +33,40 @@ const SHELL = [
   "/js/ui/sync-views.js",
 ];
 
+// The reviewers' and viewers' screens (js/ui/staff-nav.js adds them). Not precached on install:
+// an officer's phone never needs them, and the shell's bytes are the officer's first-load
+// budget. A staff member's page asks for them after signing in (CACHE_STAFF), a file fetched
+// before that is kept as it arrives, and a new version precaches them when the old one had them.
+const STAFF = [
+  "/css/staff.css",
+  "/js/i18n/staff-labels.js",
+  "/js/lib/chart-scale.js",
+  "/js/lib/report-args.js",
+  "/js/lib/review-rules.js",
+  "/js/ui/charts.js",
+  "/js/ui/dashboard.js",
+  "/js/ui/reports.js",
+  "/js/ui/review-detail.js",
+  "/js/ui/review-queue.js",
+  "/js/ui/staff-nav.js",
+];
+
+// "no-cache" revalidates with the server: unchanged files cost a 304, not a second download
+// of what the page just fetched, and a new version never precaches a stale file.
+const fresh = (url) => new Request(url, { cache: "no-cache" });
+
+/** Add the staff files the cache lacks; a failure leaves them to the next request. */
+async function cacheStaff(cache) {
+  for (const url of STAFF) if (!(await cache.match(url))) await cache.add(fresh(url)).catch(() => {});
+}
+
 self.addEventListener("install", (event) => {
-  // "no-cache" revalidates with the server: unchanged files cost a 304, not a second download
-  // of what the page just fetched, and a new version never precaches a stale file.
-  event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })))),
-  );
+  event.waitUntil((async () => {
+    const had = await caches.match("/js/ui/staff-nav.js"); // an older version's, if any
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL.map(fresh));
+    if (had) await cacheStaff(cache);
+  })());
 });
 
 self.addEventListener("activate", (event) => {
@@ -51,6 +79,7 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data && event.data.type === "CACHE_STAFF") event.waitUntil(caches.open(CACHE).then(cacheStaff));
 });
 
 self.addEventListener("fetch", (event) => {
@@ -66,8 +95,9 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith(
-    caches.open(CACHE)
-      .then((cache) => cache.match(request, { ignoreSearch: true }))
-      .then((hit) => hit || fetch(request)),
+    caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request).then((response) => {
+      if (response.ok && STAFF.includes(url.pathname)) cache.put(url.pathname, response.clone());
+      return response;
+    }))),
   );
 });

@@ -3,6 +3,7 @@
 
 import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
+import { WRITER_ROLES } from "./lib/record-rules.js";
 import { clearAll, getMeta, getSession, META, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
 import { index } from "./store/record-index.js";
 import { storeUnits } from "./store/records.js";
@@ -31,9 +32,9 @@ import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
  * @property {(username: string, password: string) => Promise<void>} signIn
  * @property {() => Promise<void>} signOut
  * @property {() => HTMLElement} langSwitch
+ * @property {Record<string, Function>} routes screens loaded on demand
  */
 
-const WRITER_ROLES = ["CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI"];
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const view = $("view");
 const chip = /** @type {HTMLButtonElement} */ ($("sync-chip"));
@@ -59,6 +60,7 @@ const ctx = {
   signIn: doSignIn,
   signOut: doSignOut,
   langSwitch,
+  routes: {},
 };
 
 function navigate(hash, options = {}) {
@@ -127,6 +129,7 @@ function parseHash() {
 }
 
 let lastHash = null;
+let turn = 0;
 /** Render the screen for the current hash (events can fire twice for one move: render once). */
 function onLocation() {
   if (location.hash !== lastHash) route();
@@ -134,6 +137,7 @@ function onLocation() {
 
 async function route() {
   lastHash = location.hash;
+  const mine = ++turn;
   if (current && current.dispose) current.dispose();
   current = null;
   const { parts, query, route: routeKey } = parseHash();
@@ -154,7 +158,11 @@ async function route() {
     screen = renderConflicts(ctx);
     tab = "outbox";
   } else if (first === "settings") screen = renderSettings(ctx);
-  else if (tables[first]) {
+  else if (ctx.routes[first]) {
+    screen = await ctx.routes[first](parts, query);
+    if (mine !== turn) return screen.dispose && screen.dispose();
+    tab = "staff";
+  } else if (tables[first]) {
     const table = tables[first];
     const renderForm = table === "models" ? renderModelForm : renderMeetingForm;
     if (!second) screen = recordList.render(ctx, { table, query });
@@ -186,6 +194,8 @@ function setSessionCtx(session) {
 
 async function startData() {
   await index.load();
+  // Staff screens stay out of the officer's shell: ui/staff-nav.js adds them.
+  if (ctx.user.roles.some((r) => r !== "CAN_BO_NHAP")) await import("./ui/staff-nav.js").then((m) => m.start(ctx), () => {});
   if (!started) {
     started = true;
     engine.start();

@@ -1,5 +1,6 @@
-// The app shell is complete and safe: the service worker precaches every file, index.html
-// preloads every module, versions agree, no HTML is built from strings, CSP-safe markup.
+// The app shell is complete and safe: the service worker precaches every file (the staff
+// screens after a staff sign-in), index.html preloads every shell module, versions agree, no
+// HTML is built from strings, CSP-safe markup.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -7,6 +8,7 @@ import test from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { LABEL_KEYS } from "../../pwa/js/i18n/labels.js";
+import "../../pwa/js/i18n/staff-labels.js";
 import { APP_VERSION } from "../../pwa/js/sync/protocol.js";
 
 const PWA = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "pwa");
@@ -22,18 +24,30 @@ const read = (url) => readFileSync(join(PWA, url), "utf8");
 const sw = read("/sw.js");
 const html = read("/index.html");
 const scripts = files.filter((f) => f.endsWith(".js") && f !== "/sw.js");
+const swList = (name) => JSON.parse(sw.slice(sw.indexOf(`const ${name} = [`) + name.length + 9, sw.indexOf("];", sw.indexOf(`const ${name}`)) + 1).replace(/,\s*]/, "]"));
+const SHELL = swList("SHELL");
+const STAFF = swList("STAFF");
 
-test("the service worker precaches exactly the shell files", () => {
-  const list = JSON.parse(sw.slice(sw.indexOf("const SHELL = [") + 14, sw.indexOf("];", sw.indexOf("const SHELL")) + 1).replace(/,\s*]/, "]"));
+test("the service worker precaches exactly the shell files, and the staff files on request", () => {
   const installOnly = files.filter((f) => f.endsWith(".png"));
   const expected = files.filter((f) => f !== "/sw.js" && !installOnly.includes(f))
     .map((f) => (f === "/index.html" ? "/" : f)).sort();
-  assert.deepEqual([...list].sort(), expected);
+  assert.deepEqual([...SHELL, ...STAFF].sort(), expected);
+  assert.deepEqual(SHELL.filter((f) => STAFF.includes(f)), []);
 });
 
-test("index.html preloads every module", () => {
+test("index.html preloads every shell module and no staff module", () => {
   const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]).sort();
-  assert.deepEqual(preloaded, scripts.filter((f) => f.startsWith("/js/")).sort());
+  assert.deepEqual(preloaded, scripts.filter((f) => f.startsWith("/js/") && !STAFF.includes(f)).sort());
+});
+
+test("no shell module imports a staff module statically", () => {
+  for (const f of scripts.filter((s) => !STAFF.includes(s))) {
+    for (const m of read(f).matchAll(/from "(\.[^"]+)"|^import "(\.[^"]+)"/gm)) {
+      const target = `/${relative(PWA, resolve(dirname(join(PWA, f)), m[1] || m[2])).split("\\").join("/")}`;
+      assert.ok(!STAFF.includes(target), `${f} must load ${target} with import()`);
+    }
+  }
 });
 
 test("the service worker's version is the app's version", () => {

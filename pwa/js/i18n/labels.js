@@ -3,7 +3,7 @@
 import { ENUMS } from "./enums.js";
 
 /** @type {Record<string, [string, string]>} key -> [vi, en] */
-const LABELS = {
+export const LABELS = {
   app_name: ["Sổ tay Dân vận", "Mass Mobilization Notebook"],
   nav_home: ["Trang chủ", "Home"],
   nav_models: ["Mô hình, điển hình", "Models"],
