@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -67,6 +68,13 @@ class Phase:
     errors: int
     latencies: list[float]
     first_errors: list[str]
+    # CPU seconds the gunicorn workers and the PostgreSQL backends used during the phase.
+    server_cpu: float = 0.0
+    database_cpu: float = 0.0
+
+    def cpu_ms(self, seconds: float) -> float:
+        """Return CPU milliseconds per completed sync."""
+        return seconds * 1000 / self.syncs if self.syncs else float("nan")
 
     @property
     def per_second(self) -> float:
@@ -178,6 +186,29 @@ def sign_in(url: str, codes: list[str]) -> list[tuple[str, int]]:
         return list(pool.map(one, codes))
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the given processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone: its time is lost, which only makes the figure smaller
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """Return the pids of the PostgreSQL backends serving the load database."""
+    with dataset._connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
 def run_phase(url: str, tokens: list, phase: str, seconds: float, processes: int) -> Phase:
     """Run one phase over every device, spread across processes."""
     groups = [tokens[i::processes] for i in range(processes)]
@@ -211,7 +242,14 @@ def run(pg_url: str, devices: int, seconds: float, processes: int) -> list[Phase
         phases = []
         for phase in ("idle", "push"):
             print(f"Phase {phase}: {devices} devices, {seconds:.0f} s…", file=sys.stderr)
-            phases.append(run_phase(server.url, tokens, phase, seconds, processes))
+            # The workers' and backends' CPU before and after says what one sync costs.
+            workers, backends = server.worker_pids(), backend_pids(url)
+            before = cpu_seconds(workers), cpu_seconds(backends)
+            result = run_phase(server.url, tokens, phase, seconds, processes)
+            backends = sorted(set(backends) | set(backend_pids(url)))
+            result.server_cpu = cpu_seconds(workers) - before[0]
+            result.database_cpu = cpu_seconds(backends) - before[1]
+            phases.append(result)
     return phases
 
 
@@ -260,6 +298,13 @@ def markdown(phases: list[Phase], devices: int, processes: int, command: str) ->
         if p.errors:
             missed.append(f"- {names[p.name]}: {p.errors} errors, e.g. {p.first_errors[:2]}.")
     mean = {p.name: statistics.fmean(p.latencies) * 1000 if p.latencies else 0 for p in phases}
+    cpu = [
+        f"{names[p.name]}: gunicorn workers {p.cpu_ms(p.server_cpu):.1f} ms and PostgreSQL "
+        f"{p.cpu_ms(p.database_cpu):.1f} ms of CPU per sync ({p.server_cpu:.1f} s and "
+        f"{p.database_cpu:.1f} s over the phase, of the {2 * p.seconds:.0f} CPU-seconds two "
+        "cores offer)"
+        for p in phases
+    ]
     body = [
         f"{devices} devices (one officer and commune each; `SyncClient` threads in "
         f"{processes} processes, each with its own keep-alive connection) against gunicorn and "
@@ -268,6 +313,11 @@ def markdown(phases: list[Phase], devices: int, processes: int, command: str) ->
         f"(one request). Mean latency: idle {mean['idle']:.0f} ms, push {mean['push']:.0f} ms.",
         "",
         *rows,
+        "",
+        "CPU per sync, from /proc (the rest of the machine's CPU went to the clients, the "
+        "kernel and whatever else ran on it):",
+        "",
+        *(f"- {line}." for line in cpu),
         "",
         "Targets missed:",
         "",

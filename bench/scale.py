@@ -4,8 +4,11 @@ Builds ``sotay_bench_scale`` (migrations, ``flask units import``, ``bench.datase
 then signs in the officer of chosen communes (the median, the 90th percentile and the
 largest by records) and times their initial pull in-process: ``create_app`` and Flask's test
 client run the real request (authentication, the SQL store, rendering, gzip) with no network,
-so the time is the server's. Each commune is pulled ``REPEATS`` times by new devices; the first
-pull after the load runs on a cold cache and is shown apart.
+so the time is the server's. Each commune is pulled ``REPEATS`` times from cursor 0 over one
+connection pool, as a gunicorn worker would: the first pull runs on a cold cache; the next few
+with the plans PostgreSQL makes for each query's values; the last ones after psycopg has
+prepared the statements (from their 6th run) and PostgreSQL has switched to its generic plan
+(from the 6th run of a prepared statement), which is what a long-running worker uses.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from bench import dataset, report
 from tests.live_server import LIVE_PASSWORD, migrate, reset_postgres_database
 
 DATABASE = "sotay_bench_scale"
-REPEATS = 5
+REPEATS = 15
+FRESH = slice(1, 5)  # pulls 2-5: values-specific plans
+STEADY = slice(-4, None)  # pulls 12-15: prepared statements, generic plans
 TARGET_MS = 100.0
 PAGE_LIMIT_GUARD = 1000  # pages per pull; a pull needing more is broken, not slow
 EXPLAIN_COMMUNE = "median"
@@ -41,9 +46,14 @@ class Pull:
     idle_ms: float
 
     @property
+    def fresh_ms(self) -> float:
+        """Return the median of the pulls before the statements are prepared."""
+        return statistics.median(self.times_ms[FRESH])
+
+    @property
     def median_ms(self) -> float:
-        """Return the median warm pull time."""
-        return statistics.median(self.times_ms)
+        """Return the median steady-state pull time (what a long-running worker sees)."""
+        return statistics.median(self.times_ms[STEADY])
 
 
 @dataclass
@@ -107,12 +117,14 @@ def time_pulls(url: str, code: str) -> tuple[list[float], int, int, int, float]:
     client = app.test_client()
     times, pages, records, size, cursor = [], 0, 0, 0, 0
     headers = {"Accept-Encoding": "gzip", "Content-Type": "application/json"}
-    for _ in range(REPEATS + 1):
-        login = client.post(
-            "/api/v1/auth/login",
-            json={"username": f"xa.{code}", "password": LIVE_PASSWORD, "device_name": "scale"},
-        )
-        auth = {**headers, "Authorization": f"Bearer {login.get_json()['token']}"}
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"username": f"xa.{code}", "password": LIVE_PASSWORD, "device_name": "scale"},
+    )
+    auth = {**headers, "Authorization": f"Bearer {login.get_json()['token']}"}
+    # One device pulls from cursor 0 again and again (as if reinstalled): the same statements
+    # run on the same pooled connection, as they do in a worker serving many devices.
+    for _ in range(REPEATS):
         cursor, pages, records, size, spent = 0, 0, 0, 0, 0.0
         for _page in range(PAGE_LIMIT_GUARD):
             body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": []}
@@ -173,9 +185,7 @@ def run(pg_url: str, models: int, meetings: int, seed: int, *, reuse: bool) -> S
     for label, code, name, count in picks:
         print(f"Pulling {label} commune {code} ({count} records)…", file=sys.stderr, flush=True)
         times, pages, records, size, idle = time_pulls(url, code)
-        result.pulls.append(
-            Pull(label, code, name, records, pages, times[0], times[1:], size, idle)
-        )
+        result.pulls.append(Pull(label, code, name, records, pages, times[0], times, size, idle))
     with dataset._connect(url) as conn:
         code = next(p.code for p in result.pulls if p.label == EXPLAIN_COMMUNE)
         result.plans[code] = explain(conn, code)
@@ -192,29 +202,35 @@ def markdown(result: ScaleResult, command: str) -> str:
         else "reused from an earlier run"
     )
     rows = [
-        "| commune | records | pages | gzip bytes | first pull (cold) | pull, median "
-        f"(n={REPEATS}) | range | nothing to sync | target | met |",
+        "| commune | records | pages | gzip bytes | 1st pull (cold) | pulls 2–5 "
+        "| pulls 12–15 (steady) | nothing to sync | target | met |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     missed = []
     for p in result.pulls:
         ok = p.median_ms <= TARGET_MS
+        steady = p.times_ms[STEADY]
         rows.append(
             f"| {p.label}: {p.name} ({p.code}) | {p.records:,} | {p.pages} | {p.bytes_gzip:,} "
-            f"| {p.cold_ms:.0f} ms | {p.median_ms:.0f} ms | {min(p.times_ms):.0f}–"
-            f"{max(p.times_ms):.0f} ms | {p.idle_ms:.1f} ms | ≤ {TARGET_MS:.0f} ms server time "
-            f"| {report.mark(ok)} |"
+            f"| {p.cold_ms:.0f} ms | {p.fresh_ms:.0f} ms | {p.median_ms:.0f} ms "
+            f"({min(steady):.0f}–{max(steady):.0f}) | {p.idle_ms:.1f} ms "
+            f"| ≤ {TARGET_MS:.0f} ms server time | {report.mark(ok)} |"
         )
         if not ok:
             missed.append(
                 f"- {p.label} commune ({p.records:,} records): {p.median_ms:.0f} ms against "
-                f"{TARGET_MS:.0f} ms ({p.median_ms / TARGET_MS:.1f} ×)."
+                f"{TARGET_MS:.0f} ms ({p.median_ms / TARGET_MS:.1f} ×) in the steady state; "
+                f"{p.fresh_ms:.0f} ms before the statements are prepared."
             )
     body = [
         f"Database: {result.models:,} models and {result.meetings:,} meetings over the 3,321 "
         f"communes and 34 provinces ({result.database_size} on disk), {built}. Server time "
         "is measured in-process (Flask test client: authentication, SQL store, rendering, gzip; "
-        "no network), summed over the pull's pages, for a new device of the commune's officer.",
+        "no network), summed over the pull's pages, for a device of the commune's officer "
+        "pulling from cursor 0 again and again; "
+        "medians. Pulls 2–5 use plans made for the query's values; pulls 12–15 run after "
+        "psycopg has prepared the statements and PostgreSQL uses its generic plan, as in a "
+        "long-running gunicorn worker. The plans below are for the values (EXPLAIN ANALYZE).",
         "",
         *rows,
         "",
