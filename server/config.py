@@ -53,4 +53,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     if url.startswith("postgresql://"):
         # Use psycopg 3, the driver we pin, rather than SQLAlchemy's psycopg2 default.
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # psycopg prepares a statement after five runs and PostgreSQL then settles on a generic
+        # plan: for a scoped pull that plan scans the whole country's change index instead of
+        # one commune's. Planning each query afresh costs far less than that.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config

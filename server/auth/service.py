@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.auth.passwords import verify_password
 from server.auth.tokens import hash_token, new_token
@@ -65,7 +65,12 @@ def login(
 
 def authenticate(session: Session, token: str) -> Device:
     """Find the live device for a bearer token or raise TOKEN_INVALID."""
-    device = session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    # One query for the device, its user and the user's unit: every request needs all three.
+    device = session.scalar(
+        select(Device)
+        .options(joinedload(Device.user).joinedload(User.unit))
+        .where(Device.token_hash == hash_token(token))
+    )
     now = utcnow()
     if (
         device is None

@@ -6,6 +6,7 @@ from functools import cache
 
 from marshmallow import Schema
 
+from server.fastdump import FastDumper
 from server.models import Meeting, ModelRecord
 from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
 
@@ -29,9 +30,14 @@ class RecordTable:
         """Return the shared input schema instance (building one deep-copies every field)."""
         return _schema(self.input_schema, partial)
 
-    def dumper(self) -> Schema:
-        """Return the shared output schema instance."""
-        return _schema(self.output_schema, False)
+    def dumper(self) -> FastDumper:
+        """Return the shared fast renderer of the output schema."""
+        return _fast(self.output_schema)
+
+
+@cache
+def _fast(cls: type[Schema]) -> FastDumper:
+    return FastDumper(cls())
 
 
 @cache

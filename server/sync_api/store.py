@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from server import changes
 from server.errors import ApiError, message_for, validation_error
+from server.fastdump import FastDumper
 from server.models import Conflict, Device, ScopeRemoval, Unit
 from server.models.types import utcnow
 from server.records import conflicts, service
@@ -24,6 +25,10 @@ from sync.messages import Mutation
 STATUS_RESOLUTION = timedelta(minutes=1)
 REVIEW_KEYS = {"id", "action", "comment"}
 RESOLVE_KEYS = {"id", "resolution"}
+
+
+UNIT_OUT = FastDumper(UnitOut())
+CONFLICT_OUT = FastDumper(ConflictOut())
 
 
 class _Echo:
@@ -225,6 +230,10 @@ class SqlStore:
     ) -> Page:
         """Return one consistent page of changes after the cursor (§5)."""
         high = changes.current(self.session)
+        if cursor >= high and not show:
+            # Nothing changed anywhere since the cursor: the commonest sync, answered at once.
+            self._record_status(high)
+            return Page(changes={}, cursor=high, more=False)
         scoped = self._unit_ids()
         rows: list[tuple[int, str, object]] = []
         for name, table in TABLES.items():
@@ -289,9 +298,9 @@ class SqlStore:
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         for _, kind, row in rows:
             if kind == "units":
-                out.setdefault("units", []).append(UnitOut().dump(row))
+                out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
-                out.setdefault("conflicts", []).append(ConflictOut().dump(row))
+                out.setdefault("conflicts", []).append(CONFLICT_OUT.dump(row))
             elif kind == "removed":
                 out.setdefault("removed", {}).setdefault(row.table_name, []).append(row.record_id)
             else:
