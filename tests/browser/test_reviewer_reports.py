@@ -139,7 +139,8 @@ def test_reports_show_download_and_print(new_phone, seeded):
     assert "Tổng cộng" in totals and totals[heads.index("Tổng số mô hình, điển hình")] == "9"
     assert "Kinh tế" in heads and totals[heads.index("Kinh tế")] == "4"
     assert "Năm 2026" in page.inner_text(".report-head")
-    shot(page, "report")
+    page.evaluate("() => document.querySelector('.report-head').scrollIntoView()")
+    shot(page, "report", full_page=None)
 
     with page.expect_download() as info:
         page.click("[data-action=xlsx]")

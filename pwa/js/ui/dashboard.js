@@ -130,7 +130,7 @@ function count(value, label, testid) {
 /** A table that scrolls sideways on a phone; numbers right-aligned. */
 export function table(testid, head, rows, total) {
   return h("div", { class: "table-wrap" }, h("table", { class: "data-table", "data-testid": testid },
-    h("thead", null, h("tr", null, head.map((text) => h("th", { scope: "col", text })))),
+    h("thead", null, h("tr", null, head.map((text, i) => h("th", { scope: "col", class: i ? null : "col-name", text })))),
     h("tbody", null, rows.map((cells) => h("tr", null, cells.map((text, i) => (i ? h("td", { class: "num", text }) : h("th", { scope: "row", text })))))),
     total ? h("tfoot", null, h("tr", null, total.map((text, i) => (i ? h("td", { class: "num", text }) : h("th", { scope: "row", text }))))) : ""));
 }

@@ -168,7 +168,7 @@ function drawReport(data, goTo) {
   const pages = data.per_page ? Math.max(1, Math.ceil((data.total || 0) / data.per_page)) : 1;
   const numeric = new Set(columns.filter((c) => ["int", "signed", "stt"].includes(c.kind)).map((c) => c.key));
   const tableEl = h("div", { class: "table-wrap" }, h("table", { class: "data-table report-table", "data-testid": "report-table", "data-code": data.code },
-    h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", text: c.label })))),
+    h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", class: `col-${c.kind}`, text: c.label })))),
     h("tbody", null, (data.rows || []).map((row) => h("tr", { "data-id": row.id || row.unit_id || null },
       cells(row).map((text, i) => h("td", { class: numeric.has(columns[i].key) ? "num" : "", "data-key": columns[i].key, text }))))),
     data.totals ? h("tfoot", null, h("tr", null, cells(data.totals).map((text, i) => h("td", {
