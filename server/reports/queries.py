@@ -262,7 +262,11 @@ def status_counts(session: Session, plan: RowPlan, period: Period) -> list[tuple
 
 
 def backlog(session: Session, plan: RowPlan, now: datetime) -> list[tuple[int, str, str, int]]:
-    """Count submitted records by row, table and age since their last submission."""
+    """Count submitted records by row, table and age since their last submission.
+
+    The submission time is the record's submitted_at; for records submitted before that column
+    existed, the last "submit" audit event; failing both, the last change.
+    """
     if not plan.sources:
         return []
     rm = row_map(plan)
@@ -281,7 +285,9 @@ def backlog(session: Session, plan: RowPlan, now: datetime) -> list[tuple[int, s
             select(
                 rm.c.row_id,
                 literal(name).label("table_name"),
-                func.coalesce(submitted, table.updated_at).label("since"),
+                # COALESCE stops at the first value: the audit trail is only read for records
+                # submitted before submitted_at existed.
+                func.coalesce(table.submitted_at, submitted, table.updated_at).label("since"),
             )
             .join(rm, rm.c.unit_id == table.owner_unit_id)
             .where(table.deleted.is_(False), table.review_status == "CHO_DUYET")

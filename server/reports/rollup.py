@@ -30,6 +30,8 @@ from server.units.service import REFORM_DATE
 BOUNDARIES = ("new", "old")
 # Successor chains longer than this are a data error (or a cycle); stop following them.
 MAX_HOPS = 10
+# A row's note names at most this many old units whose records it gathers, then counts them.
+MAX_NAMED_ORIGINS = 3
 
 _COLUMNS = (
     Unit.id,
@@ -235,11 +237,25 @@ def build_plan(
 
 def moved_notes(plan: RowPlan, counts: dict[int, int], noun: str) -> dict[int, list[str]]:
     """Return, per row, the notes that say which abolished units' records it includes."""
-    notes: dict[int, list[str]] = {}
+    by_row: dict[int, list[tuple[int, int]]] = {}
     row_of = {s.unit_id: s.row_id for s in plan.sources}
     for origin, count in sorted(counts.items()):
-        if not count:
-            continue
+        if count:
+            by_row.setdefault(row_of[origin], []).append((origin, count))
+    return {row_id: _moved_note(plan, found, noun) for row_id, found in by_row.items()}
+
+
+def _moved_note(plan: RowPlan, found: list[tuple[int, int]], noun: str) -> list[str]:
+    if len(found) > MAX_NAMED_ORIGINS:
+        # A province's row may gather hundreds of old communes: name a few, count the rest.
+        named = ", ".join(plan.moved[origin].name for origin, _ in found[:MAX_NAMED_ORIGINS])
+        total = sum(count for _, count in found)
+        text = f"Gồm {total} {noun} của {len(found)} đơn vị cũ ({named}…)"
+        if any(plan.moved[origin].successors > 1 for origin, _ in found):
+            text += "; đơn vị cũ có nhiều đơn vị kế thừa được tính cho đơn vị đầu tiên"
+        return [text]
+    notes = []
+    for origin, count in found:
         info = plan.moved[origin]
         text = f"Gồm {count} {noun} của {info.name} (cũ)"
         if info.successors > 1:
@@ -247,5 +263,5 @@ def moved_notes(plan: RowPlan, counts: dict[int, int], noun: str) -> dict[int, l
                 f"; đơn vị này có {info.successors} đơn vị kế thừa, "
                 f"số liệu tính cho đơn vị đầu tiên ({info.target_name})"
             )
-        notes.setdefault(row_of[origin], []).append(text)
+        notes.append(text)
     return notes

@@ -134,3 +134,23 @@ def test_history_outside_the_caller_scope_does_not_count(
     report = r1(client, auth_headers(officer), period="NAM_2020", boundaries="new")
     assert report["unit"]["id"] == history["tay_hieu"].id
     assert report["totals"]["total"] == 0
+
+
+def test_a_row_gathering_many_old_units_names_a_few(
+    client, headers, nghe_an, add_model, create_unit
+):
+    from datetime import date
+
+    from server.extensions import db
+
+    for index in range(5):
+        old = create_unit(f"Xã cũ {index}", nghe_an["town"], level="XA", valid_to=date(2025, 6, 30))
+        old.successors = [nghe_an["ward"]]
+        db.session.commit()
+        add_model(old, **in_2020())
+    report = r1(
+        client, headers, unit_id=nghe_an["province"].id, period="NAM_2020", boundaries="new"
+    )
+    assert row(report, "Phường Thái Hòa")["ghi_chu"] == (
+        "Gồm 5 mô hình của 5 đơn vị cũ (Xã cũ 0, Xã cũ 1, Xã cũ 2…)"
+    )

@@ -116,33 +116,35 @@ def test_r7_has_no_records_filter(client, headers, fleet):
     assert response.status_code == 422
 
 
+def _submitted(record, *, days: int, column: bool = True, event: bool = True) -> None:
+    """Make a submitted record look submitted some days ago, by its column or its audit trail."""
+    at = utcnow() - timedelta(days=days)
+    table = type(record)
+    db.session.execute(
+        update(table).where(table.id == record.id).values(submitted_at=at if column else None)
+    )
+    events = (AuditEvent.record_id == record.id, AuditEvent.action == "submit")
+    if event:
+        db.session.execute(update(AuditEvent).where(*events).values(at=at))
+    else:
+        db.session.execute(AuditEvent.__table__.delete().where(*events))
+
+
 @pytest.fixture
 def backlog(tree, add_model, add_meeting):
-    """Submit records 2, 10 and 40 days ago, and one with no submit event (updated 8 days ago)."""
-    now = utcnow()
+    """Submit records 2, 10 and 40 days ago, and two older ones without submitted_at."""
     for days in (2, 10, 40):
-        record = add_model(tree["commune"], review="CHO_DUYET")
-        db.session.execute(
-            update(AuditEvent)
-            .where(AuditEvent.record_id == record.id, AuditEvent.action == "submit")
-            .values(at=now - timedelta(days=days))
-        )
-    meeting = add_meeting(tree["sibling"], review="CHO_DUYET")
-    db.session.execute(
-        update(AuditEvent)
-        .where(AuditEvent.record_id == meeting.id, AuditEvent.action == "submit")
-        .values(at=now - timedelta(days=1))
-    )
+        _submitted(add_model(tree["commune"], review="CHO_DUYET"), days=days)
+    _submitted(add_meeting(tree["sibling"], review="CHO_DUYET"), days=1)
+    # Submitted before submitted_at existed: the audit trail says 35 days ago.
+    _submitted(add_model(tree["commune"], review="CHO_DUYET"), days=35, column=False)
+    # Neither: the last change, 8 days ago, stands in.
     orphan = add_model(tree["commune"], review="CHO_DUYET")
-    db.session.execute(
-        AuditEvent.__table__.delete().where(
-            AuditEvent.record_id == orphan.id, AuditEvent.action == "submit"
-        )
-    )
+    _submitted(orphan, days=0, column=False, event=False)
     db.session.execute(
         update(ModelRecord)
         .where(ModelRecord.id == orphan.id)
-        .values(updated_at=now - timedelta(days=8))
+        .values(updated_at=utcnow() - timedelta(days=8))
     )
     add_model(tree["commune"], review="DA_DUYET")
     db.session.commit()
@@ -151,11 +153,11 @@ def backlog(tree, add_model, add_meeting):
 
 def test_dashboard_backlog_ages(client, headers, backlog):
     board = fetch(client, headers, "dashboard", period="NAM_2024")
-    assert board["backlog"]["total"] == 5
-    assert board["backlog"]["ages"] == {"lt_7": 2, "d7_30": 2, "gt_30": 1}
-    assert board["backlog"]["by_table"] == {"models": 4, "meetings": 1}
+    assert board["backlog"]["total"] == 6
+    assert board["backlog"]["ages"] == {"lt_7": 2, "d7_30": 2, "gt_30": 2}
+    assert board["backlog"]["by_table"] == {"models": 5, "meetings": 1}
     rows = {r["unit_id"]: r for r in board["backlog"]["by_row"]}
-    assert rows[backlog["commune"].id]["ages"] == {"lt_7": 1, "d7_30": 2, "gt_30": 1}
+    assert rows[backlog["commune"].id]["ages"] == {"lt_7": 1, "d7_30": 2, "gt_30": 2}
     assert rows[backlog["sibling"].id]["total"] == 1
 
 
