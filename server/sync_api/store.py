@@ -74,6 +74,7 @@ class SqlStore:
 
     def begin_push(self, mutations: list[Mutation]) -> None:
         """Load every record the batch names in one query per table; defer change stamps."""
+        self.pushing = bool(mutations)
         changes.defer_stamps(self.session)
         self.echoes: list[_Echo] = []
         self.known: dict[tuple[str, str], object] = {}
@@ -88,7 +89,10 @@ class SqlStore:
         changes.apply_deferred_stamps(self.session)
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
-        self.session.commit()
+        if self.pushing:
+            # Only a push has anything to commit; committing would also expire the loaded
+            # device, user and unit, which the pull would then load again.
+            self.session.commit()
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
@@ -213,7 +217,6 @@ class SqlStore:
 
     def scope_changed(self) -> bool:
         """Tell whether the user's unit or roles changed since the device last pulled."""
-        self.current_scope = scope_key(self.device)
         return self.device.scope_key not in (None, self.current_scope)
 
     def _unit_ids(self):
