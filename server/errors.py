@@ -245,6 +245,14 @@ def _sqlite_unavailable(err: sqlite3.OperationalError) -> bool:
     return "database is locked" in message or "unable to open database" in message
 
 
+def _only_the_app_shell_matches(path: str) -> bool:
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return endpoint == "web.asset"
+
+
 def register_error_handlers(app: Flask) -> None:
     """Route every error through the catalogue's envelope."""
 
@@ -264,6 +272,9 @@ def register_error_handlers(app: Flask) -> None:
         code = HTTP_CODES.get(err.code or 500)
         if code is None:
             return err
+        if code == "METHOD_NOT_ALLOWED" and _only_the_app_shell_matches(request.path):
+            # The PWA's catch-all GET route matches every path; no API endpoint lives here.
+            code = "NOT_FOUND"
         return ApiError(code).to_response()
 
     @app.errorhandler(OperationalError)

@@ -1,5 +1,6 @@
 """Parse and check sync request envelopes (PROTOCOL.md §3); no I/O."""
 
+import uuid
 from dataclasses import dataclass, field
 
 PROTOCOL_VERSION = 1
@@ -12,6 +13,10 @@ MAX_PAGE = 5000
 OPS = ("put", "delete", "review", "resolve")
 REQUEST_KEYS = {"protocol", "schema", "app_version", "cursor", "pending", "limit", "mutations"}
 MUTATION_KEYS = {"seq", "op", "table", "base", "data"}
+# Cursors and sequence numbers are 64-bit on the server, versions and counts 32-bit: larger
+# numbers cannot be stored or compared there, so they are refused here.
+MAX_SEQ = 2**63 - 1
+MAX_COUNT = 2**31 - 1
 
 
 class ProtocolError(Exception):
@@ -56,6 +61,25 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _storable(text: str) -> bool:
+    # PostgreSQL refuses NUL in text; a lone surrogate cannot be encoded as UTF-8 at all.
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _canonical_id(value: str) -> str:
+    # Ids are UUIDs; the same id in capitals or braces must name the same row.
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value  # not a UUID: the server refuses this one mutation, not the request
+
+
 def _fail(where: str, message: str):
     raise ProtocolError("VALIDATION_FAILED", {"fields": {where: [message]}})
 
@@ -87,14 +111,16 @@ def parse_request(body: object) -> SyncRequest:
             "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
         )
     cursor = body.get("cursor")
-    if not _is_int(cursor) or cursor < 0:
-        _fail("cursor", "Must be an integer ≥ 0.")
+    if not _is_int(cursor) or not 0 <= cursor <= MAX_SEQ:
+        _fail("cursor", f"Must be an integer from 0 to {MAX_SEQ}.")
     app_version = body.get("app_version")
-    if app_version is not None and (not isinstance(app_version, str) or len(app_version) > 64):
+    if app_version is not None and (
+        not isinstance(app_version, str) or len(app_version) > 64 or not _storable(app_version)
+    ):
         _fail("app_version", "Must be a string of at most 64 characters.")
     pending = body.get("pending")
-    if pending is not None and (not _is_int(pending) or pending < 0):
-        _fail("pending", "Must be an integer ≥ 0.")
+    if pending is not None and (not _is_int(pending) or not 0 <= pending <= MAX_COUNT):
+        _fail("pending", f"Must be an integer from 0 to {MAX_COUNT}.")
     limit = body.get("limit", DEFAULT_PAGE)
     if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
         _fail("limit", f"Must be an integer from 1 to {MAX_PAGE}.")
@@ -134,14 +160,15 @@ def _parse_mutation(index: int, raw: object) -> Mutation:
         _fail(where, f"Unknown field: {', '.join(sorted(unknown))}.")
     seq, op, table = raw.get("seq"), raw.get("op"), raw.get("table")
     base, data = raw.get("base", 0), raw.get("data")
-    if not _is_int(seq) or seq < 1:
-        _fail(f"{where}.seq", "Must be an integer ≥ 1.")
+    if not _is_int(seq) or not 1 <= seq <= MAX_SEQ:
+        _fail(f"{where}.seq", f"Must be an integer from 1 to {MAX_SEQ}.")
     if op not in OPS:
         _fail(f"{where}.op", f"Must be one of: {', '.join(OPS)}.")
     if not isinstance(table, str) or not table:
         _fail(f"{where}.table", "Missing data for required field.")
-    if not _is_int(base) or base < 0:
-        _fail(f"{where}.base", "Must be an integer ≥ 0.")
+    if not _is_int(base) or not 0 <= base <= MAX_COUNT:
+        _fail(f"{where}.base", f"Must be an integer from 0 to {MAX_COUNT}.")
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         _fail(f"{where}.data", "Must be an object with a string id.")
+    data = {**data, "id": _canonical_id(data["id"])}
     return Mutation(seq=seq, op=op, table=table, base=base, data=data)

@@ -187,3 +187,10 @@ def test_files_outside_the_pwa_are_404(client, pwa_dir, path):
 def test_index_is_gzipped_for_clients_that_accept_it(client, pwa_dir):
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_unknown_api_path_is_404_for_any_method(client, method):
+    response = getattr(client, method)("/api/v1/nowhere", json={})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"

@@ -445,3 +445,100 @@ def test_revoked_device_cannot_sync(client, phone):
     )
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "TOKEN_INVALID"
+
+
+NASTY = [
+    ("huge cursor", {"cursor": 2**64}),
+    ("huge pending", {"pending": 2**40}),
+    ("NUL in app_version", {"app_version": "1.0\x00"}),
+    ("lone surrogate in app_version", {"app_version": "1.0\ud800"}),
+    (
+        "huge base",
+        {
+            "mutations": [
+                {
+                    "seq": 1,
+                    "op": "put",
+                    "table": "models",
+                    "base": 2**63,
+                    "data": {"id": "00000000-0000-4000-8000-000000000001"},
+                }
+            ]
+        },
+    ),
+    (
+        "huge seq",
+        {
+            "mutations": [
+                {
+                    "seq": 2**64,
+                    "op": "delete",
+                    "table": "models",
+                    "base": 0,
+                    "data": {"id": "00000000-0000-4000-8000-000000000001"},
+                }
+            ]
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("extra", [c[1] for c in NASTY], ids=[c[0] for c in NASTY])
+def test_out_of_range_envelopes_are_422_not_500(client, officer, login, extra):
+    """§10: numbers and text the server cannot store are refused whole with a code."""
+    body = {"protocol": 1, "schema": 1, "cursor": 0, "mutations": [], **extra}
+    raw = json.dumps(body).encode()
+    response = post_sync(client, login("canbo"), raw, None)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize("op", ["delete", "review", "resolve"])
+@pytest.mark.parametrize("bad_id", ["abc\x00", "not-a-uuid"])
+def test_bad_ids_are_refused_one_by_one(phone, tree, op, bad_id):
+    """§4.3: a mutation naming no valid id is rejected; the next one still applies."""
+    table = "conflicts" if op == "resolve" else "models"
+    data = {"id": bad_id, "action": "submit"} if op == "review" else {"id": bad_id}
+    if op == "resolve":
+        data["resolution"] = "KEEP_KEPT"
+    phone.state.outbox.append(
+        {"seq": phone.state.next_seq, "op": op, "table": table, "base": 0, "data": data}
+    )
+    phone.state.next_seq += 1
+    phone.create("models", model_payload(tree["commune"]))
+    report = phone.sync()
+    assert [(r["status"], r.get("code")) for r in report.results] == [
+        ("rejected", "VALIDATION_FAILED"),
+        ("applied", None),
+    ]
+
+
+def test_nul_in_review_comment_is_rejected(phone, tree):
+    """§4.3: text PostgreSQL cannot store is a field error of that mutation."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.review("models", body["id"], "submit", "ghi chú\x00")
+    report = phone.sync()
+    assert [r["status"] for r in report.results] == ["applied", "rejected"]
+    assert report.results[1]["code"] == "VALIDATION_FAILED"
+
+
+def test_id_in_capitals_names_the_same_record(phone, tree):
+    """§4.4: ids are compared as UUIDs, whatever their case."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    phone.state.outbox.append(
+        {
+            "seq": phone.state.next_seq,
+            "op": "put",
+            "table": "models",
+            "base": 1,
+            "data": {"id": body["id"].upper(), "name": "Tên mới"},
+        }
+    )
+    phone.state.next_seq += 1
+    report = phone.sync()
+    assert report.results[0]["status"] == "applied"
+    assert count_models() == 1
+    assert db.session.get(ModelRecord, body["id"]).name == "Tên mới"

@@ -13,7 +13,9 @@ from server.fastdump import FastDumper
 from server.models import Conflict, Device, ScopeRemoval, Unit
 from server.models.types import utcnow
 from server.records import conflicts, service
+from server.records.schemas import ReviewIn
 from server.records.tables import TABLES
+from server.schemas import canonical_uuid
 from server.scope import sees_unit
 from server.sync_api.schemas import ConflictOut
 from server.units.schemas import UnitOut
@@ -23,7 +25,7 @@ from sync.messages import Mutation
 # A no-op sync would otherwise write the device row every time; once a minute is enough to
 # show supervisors who is behind, and keeps idle syncs read-only.
 STATUS_RESOLUTION = timedelta(minutes=1)
-REVIEW_KEYS = {"id", "action", "comment"}
+REVIEW_STEP = ReviewIn()
 RESOLVE_KEYS = {"id", "resolution"}
 
 
@@ -79,7 +81,12 @@ class SqlStore:
         self.echoes: list[_Echo] = []
         self.known: dict[tuple[str, str], object] = {}
         for name, table in TABLES.items():
-            ids = {m.record_id for m in mutations if m.table == name}
+            # Only well-formed ids reach SQL; the others are refused one by one in _apply.
+            ids = {
+                m.record_id
+                for m in mutations
+                if m.table == name and canonical_uuid(m.record_id) == m.record_id
+            }
             if ids:
                 for row in self.session.scalars(select(table.model).where(table.model.id.in_(ids))):
                     self.known[(name, row.id)] = row
@@ -132,6 +139,7 @@ class SqlStore:
         table = TABLES.get(m.table)
         if table is None:
             raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": sorted(TABLES)})
+        _check_id(m)
         key = (m.table, m.record_id)
         record = self.known.get(key)
         actor, device = self.user, self.device
@@ -172,24 +180,19 @@ class SqlStore:
                 strict=False,
             )
             return Applied(version=record.version)
-        # review
-        unknown = set(m.data) - REVIEW_KEYS
-        if unknown:
-            raise ApiError(
-                "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
-            )
+        # review: the same schema as the JSON API's review route checks the step
+        step = REVIEW_STEP.load(
+            {**{k: v for k, v in m.data.items() if k != "id"}, "version": m.base}
+        )
         if record is None:
             raise ApiError("NOT_FOUND")
-        comment = m.data.get("comment")
-        if comment is not None and not isinstance(comment, str):
-            raise ApiError("VALIDATION_FAILED", {"fields": {"comment": ["Not a valid string."]}})
         service.review(
             self.session,
             table,
             record,
-            action=str(m.data.get("action")),
+            action=step["action"],
             based_on=m.base,
-            comment=comment,
+            comment=step.get("comment"),
             actor=actor,
             device=device,
         )
@@ -198,6 +201,7 @@ class SqlStore:
     def _resolve(self, m: Mutation) -> Applied:
         if m.table != "conflicts":
             raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": ["conflicts"]})
+        _check_id(m)
         unknown = set(m.data) - RESOLVE_KEYS
         if unknown:
             raise ApiError(
@@ -346,3 +350,9 @@ def _dump_record(schema, row) -> dict:
     if row.deleted:
         return {"id": row.id, "version": row.version, "deleted": True}
     return schema.dump(row)
+
+
+def _check_id(m: Mutation) -> None:
+    """Refuse a mutation whose id is no UUID before it reaches any query."""
+    if canonical_uuid(m.record_id) is None:
+        raise ApiError("VALIDATION_FAILED", {"fields": {"id": ["Not a valid UUID."]}})
