@@ -1,0 +1,71 @@
+"""The app's JavaScript and CSS are served without whole-line comments, and still parse."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from server.web import PWA_DIR, strip_comments
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("// note\nconst a = 1;\n", "const a = 1;\n"),
+        ("/**\n * Doc.\n */\nexport function f() {}\n", "export function f() {}\n"),
+        ("/* one line */\nx();\n\n\ny();\n", "x();\ny();\n"),
+        (
+            'const url = "http://x"; // trailing stays\n',
+            'const url = "http://x"; // trailing stays\n',
+        ),
+    ],
+)
+def test_whole_line_comments_go(source, expected):
+    assert strip_comments(source, js=True) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const t = `\n// inside a template\n`;\n",
+        "/* block\n */ x();\n",
+        "/* a */ x(); /* b */\n",
+    ],
+)
+def test_unsure_files_are_served_as_written(source):
+    assert strip_comments(source, js=True) == source
+
+
+def test_css_keeps_double_slashes():
+    assert strip_comments("/* c */\na { b: url(//x); }\n", js=False) == "a { b: url(//x); }\n"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_every_served_module_still_parses(tmp_path):
+    files = sorted(Path(PWA_DIR).rglob("*.js"))
+    assert files
+    for path in files:
+        out = tmp_path / (path.stem + ".mjs")
+        out.write_text(strip_comments(path.read_text(encoding="utf-8"), js=True))
+        result = subprocess.run(
+            ["node", "--check", str(out)], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, (path, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/", True),
+        ("/sw.js", True),
+        ("/js/app.js", False),
+        ("/css/app.css", False),
+    ],
+)
+def test_page_headers_only_where_a_page_or_worker_runs(client, path, page):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert ("Content-Security-Policy" in response.headers) is page
+    assert ("X-Frame-Options" in response.headers) is page
