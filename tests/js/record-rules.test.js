@@ -71,3 +71,13 @@ test("workflow buttons follow role, status and authorship", () => {
   assert.ok(canEdit({ review_status: "TRA_LAI" }, officer));
   assert.ok(!canEdit({ review_status: "NHAP" }, { roles: ["XEM"] }));
 });
+
+test("only the level whose turn it is may approve; any level may return", () => {
+  const office = { id: 3, roles: ["LANH_DAO_DUYET"], unit: { id: 20 } };
+  const province = { id: 4, roles: ["LANH_DAO_DUYET"], unit: { id: 10 } };
+  const admin = { id: 5, roles: ["QUAN_TRI"], unit: { id: 1 } };
+  const waiting = { review_status: "CHO_DUYET", created_by_id: 1, awaiting_unit_id: 20 };
+  assert.deepEqual(availableSteps(waiting, office), ["approve", "return"]);
+  assert.deepEqual(availableSteps(waiting, province), ["return"]);
+  assert.deepEqual(availableSteps(waiting, admin), ["withdraw", "approve", "return"]);
+});

@@ -255,6 +255,13 @@ export const STEPS = {
 /** Statuses in which a record's own fields may not be edited. */
 export const LOCKED = ["DA_DUYET", "HUY"];
 
+/** Tell whether it is this user's level that approves next (multi-level approval). */
+export function approvalTurn(record, user) {
+  const awaiting = record.awaiting_unit_id ?? null;
+  const admin = (user.roles || []).includes("QUAN_TRI");
+  return awaiting === null || admin || awaiting === (user.unit && user.unit.id);
+}
+
 /** Workflow steps this user may take on this record now. */
 export function availableSteps(record, user) {
   const roles = user.roles || [];
@@ -265,6 +272,7 @@ export function availableSteps(record, user) {
   return Object.entries(STEPS)
     .filter(([, step]) => step.sources.includes(status))
     .filter(([, step]) => (step.byReviewer ? reviewer && !own : writer))
+    .filter(([action]) => action !== "approve" || approvalTurn(record, user))
     .map(([action]) => action);
 }
 

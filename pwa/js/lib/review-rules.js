@@ -1,7 +1,7 @@
 // The reviewer's queue and history, as pure rules: what waits for review and for how long, who
 // may decide now (multi-level approval, PROTOCOL.md §7), and what an audit event changed.
 
-import { REVIEWER_ROLES } from "./record-rules.js";
+import { approvalTurn, REVIEWER_ROLES } from "./record-rules.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // The dashboard's backlog buckets (server/reports/queries.py backlog): under 7 days, 7 to 30, over.
@@ -58,8 +58,7 @@ export function decision(rec, user) {
   const own = rec.created_by_id == null || rec.created_by_id === user.id;
   const submitted = rec.review_status === "CHO_DUYET" && !rec.deleted;
   const reviewer = isReviewer(user);
-  const admin = (user.roles || []).includes("QUAN_TRI");
-  const turn = awaiting === null || admin || awaiting === (user.unit && user.unit.id);
+  const turn = approvalTurn(rec, user);
   return {
     own,
     awaiting,
