@@ -5,6 +5,7 @@
     python -m bench load [--devices 50 --seconds 20]
     python -m bench scale [--models 400000 --meetings 600000]   # long: builds 1M records
     python -m bench dataset --database NAME --models N --meetings N [--seed 1]
+    python -m bench pwa                  # the PWA's size and speed budgets in Chromium
     python -m bench down                 # remove what a killed run left behind
 
 Needs root (network namespaces) and a local PostgreSQL (started, with role app, by
@@ -100,6 +101,15 @@ def cmd_scale(args, argv: list[str]) -> bool:
     return result.ok
 
 
+def cmd_pwa(args, argv: list[str]) -> bool:
+    """Measure the PWA's budgets; return whether every one was met."""
+    from bench import pwa
+
+    text = pwa.markdown(pwa.run(), _command(argv))
+    _emit(text, args)
+    return "❌" not in text and "not measured" not in text
+
+
 def _emit(text: str, args) -> None:
     print(text, flush=True)
     if not args.no_write:
@@ -142,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     p_ds.add_argument("--meetings", type=int, required=True)
     p_ds.add_argument("--seed", type=int, default=1)
     p_ds.add_argument("--fresh", action="store_true", help="empty and migrate it first")
+    sub.add_parser("pwa", help="the PWA's size and speed budgets in headless Chromium")
     sub.add_parser("down", help="remove links and databases a killed run left behind")
     args = parser.parse_args(argv)
 
@@ -151,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         teardown()
         drop_databases(args.pg_url, DATABASES)
         return 0
+    if args.cmd == "pwa":
+        return 0 if cmd_pwa(args, argv) else 1
     if os.geteuid() != 0 and args.cmd in ("all", "scenarios"):
         parser.error("the link scenarios need root (network namespaces, tc, iptables)")
     ensure_postgres(args.pg_url)

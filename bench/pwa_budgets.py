@@ -1,9 +1,6 @@
-# Budget measurements for the PWA (shell size, cold start, 10k-record list and search).
-# Moved out of the test suite: targets are benchmarks, not tests. Run with:
-#   .venv/bin/python -m pytest -p no:cacheprovider bench/pwa_budgets.py --rootdir=. -c pyproject.toml
 """Budgets: app shell ≤ 60 KB gzip; offline cold start to the list ≤ 1 s; with 10,000 records
 and the CPU slowed 4×, the list renders in ≤ 200 ms and a search answers in ≤ 100 ms.
-Measured numbers go to test-results/pwa-budgets.json."""
+Run with `python -m bench pwa`, which records the numbers in docs/BENCHMARKS.md."""
 
 import gzip
 import json
