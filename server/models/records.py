@@ -63,7 +63,6 @@ class ModelRecord(SyncedRecord, db.Model):
     __table_args__ = (
         Index("ix_dvk_models_seq", "change_seq"),
         Index("ix_dvk_models_owner_seq", "owner_unit_id", "change_seq"),
-        Index("ix_dvk_models_report", "owner_unit_id", "year_registered", "field"),
         # Covers every column the reports filter and count by, so a province's summary over a
         # million records is an index-only scan per unit (server/reports, bench/reports_scale).
         Index(
