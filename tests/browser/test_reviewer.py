@@ -441,7 +441,9 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
         text = path.read_text("utf-8")
         path.write_text(re.sub(r'"\d{4}\.\d+\.\d+"', '"2099.2.2"', text, count=1), "utf-8")
     queue_module = pwa_copy / "js" / "ui" / "review-queue.js"
-    queue_module.write_text(queue_module.read_text("utf-8") + "// 2099.2.2\n", "utf-8")
+    # Code, not a comment: the server serves scripts without their comment lines.
+    marker = 'export const DEPLOYED = "2099.2.2";\n'
+    queue_module.write_text(queue_module.read_text("utf-8") + marker, "utf-8")
     page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.wait_for_selector("#banner:not([hidden])")
     with page.expect_navigation():
@@ -451,7 +453,7 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
     cached = page.evaluate(
         "() => caches.match('/js/ui/review-queue.js').then((r) => r ? r.text() : '')"
     )
-    assert cached.endswith("// 2099.2.2\n")
+    assert cached.endswith(marker)
 
     page.context.set_offline(True)
     page.evaluate("() => { history.replaceState(null, '', '#/dashboard'); }")
