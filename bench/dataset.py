@@ -257,7 +257,8 @@ MEETING_EDITABLE = [
     "audience",
 ]
 
-MODEL_COLUMNS = (
+# Columns every synced record table has, in the order the rows below are written.
+RECORD_COLUMNS = (
     "id",
     "version",
     "change_seq",
@@ -276,6 +277,9 @@ MODEL_COLUMNS = (
     "created_by_id",
     "updated_by_id",
     "reviewed_by_id",
+)
+MODEL_COLUMNS = (
+    *RECORD_COLUMNS,
     "kind",
     "subject_type",
     "name",
@@ -305,24 +309,7 @@ MODEL_COLUMNS = (
     "notes",
 )
 MEETING_COLUMNS = (
-    "id",
-    "version",
-    "change_seq",
-    "deleted",
-    "review_status",
-    "review_comment",
-    "reviewed_at",
-    "reviewed_by_name",
-    "field_versions",
-    "version_writers",
-    "search_text",
-    "created_at",
-    "updated_at",
-    "device_id",
-    "owner_unit_id",
-    "created_by_id",
-    "updated_by_id",
-    "reviewed_by_id",
+    *RECORD_COLUMNS,
     "type",
     "title",
     "format",
