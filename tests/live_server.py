@@ -379,11 +379,13 @@ def write_in_progress(database_url: str) -> bool:
         dbname=url.database,
         autocommit=True,
     ) as conn:
-        # Row-exclusive locks on the record tables are held from the first insert to commit.
+        # A push reads the batch's records first and writes them all at commit, so the record
+        # tables stay locked (AccessShare, then RowExclusive) by an open transaction throughout.
         row = conn.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-            " WHERE c.relname IN ('dvk_models', 'meetings') AND l.mode = 'RowExclusiveLock'"
-            " AND l.pid <> pg_backend_pid()"
+            " JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE c.relname IN ('dvk_models', 'meetings') AND l.pid <> pg_backend_pid()"
+            " AND a.xact_start IS NOT NULL"
         ).fetchone()
     return row[0] > 0
 
