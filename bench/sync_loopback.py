@@ -489,7 +489,7 @@ def table(results: Results) -> list[str]:
 def markdown(results: Results, info: dict[str, str], command: str, worker_class: str | None) -> str:
     """Return the run as a Markdown section."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    workers = "gunicorn.conf.py's sync workers" if worker_class is None else worker_class
+    workers = "gunicorn.conf.py's workers" if worker_class is None else worker_class
     out = [f"## Sync over loopback: {info['Database'].split(' (')[0]}, {workers} — {now}", ""]
     out.append(f"Command: `{command}`")
     out.append("")
