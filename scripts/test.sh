@@ -18,7 +18,9 @@ esac
 PG_DB=${SOTAY_TEST_DB:-sotay_test}
 PG_URL=postgresql+psycopg://app:app@127.0.0.1:5432/$PG_DB
 # No .pytest_cache in the work tree; pytest exits 5 when it collects nothing, which fails here.
-PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
+# Tests run on every core (PYTEST_WORKERS, default: one per core), each worker with its own
+# databases; a file's tests stay on one worker so module-scoped live servers start once.
+PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider -n "${PYTEST_WORKERS:-auto}" --dist loadfile)
 
 wants() { [ "$STAGE" = all ] || [ "$STAGE" = "$1" ]; }
 in_ci() { [ "${CI:-}" = true ]; }

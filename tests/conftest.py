@@ -1,8 +1,9 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, clients, and factories in pairs.
 
 The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second pass); without it each test
-session uses a fresh SQLite file. The schema is built once per session by running the real
-migrations; every test then starts from empty tables.
+session uses a fresh SQLite file. Under pytest-xdist each worker gets its own PostgreSQL database
+(`<name>_gw0`, …). The schema is built once per session by running the real migrations, and one
+app serves the whole session; every test then starts from empty tables and the app's own config.
 """
 
 import functools
@@ -11,6 +12,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from server import create_app
@@ -22,6 +24,22 @@ from server.models.types import utcnow
 from server.units.service import place, refresh_search
 
 TEST_PASSWORD = "mat-khau-thu-nghiem"  # a fixed password for test accounts only
+
+# Every property test draws the same examples on every run, so a failure in CI replays here;
+# Hypothesis prints the failing example and a blob to reproduce it.
+settings.register_profile("reproducible", derandomize=True, print_blob=True)
+settings.load_profile("reproducible")
+
+
+def pytest_configure(config) -> None:
+    """Give each xdist worker its own PostgreSQL database, live servers' databases included."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url and not url.rstrip("/").endswith("_" + worker):
+        from tests.live_server import reset_postgres_database
+
+        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        os.environ["TEST_DATABASE_URL"] = reset_postgres_database(url, f"{name}_{worker}")
 
 
 @functools.cache
@@ -77,9 +95,9 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(_schema, database_url):
-    """Return an app bound to an emptied test database."""
+@pytest.fixture(scope="session")
+def _session_app(_schema, database_url):
+    """Build the app once: compiling its URL rules costs ~90 ms, too much to pay per test."""
     app = create_app(
         {
             "TESTING": True,
@@ -88,11 +106,21 @@ def app(_schema, database_url):
             "LOGIN_MAX_FAILURES": 5,
         }
     )
+    yield app
     with app.app_context():
-        _empty_tables()
-        yield app
-        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app):
+    """Return the session's app bound to an emptied test database, with its config restored."""
+    config = dict(_session_app.config)
+    with _session_app.app_context():
+        _empty_tables()
+        yield _session_app
+        db.session.remove()
+    _session_app.config.clear()
+    _session_app.config.update(config)
 
 
 @pytest.fixture
