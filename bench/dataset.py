@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 import time
 import unicodedata
 import uuid
@@ -366,8 +367,15 @@ class Text:
         self.folded = "".join(_fold_piece(p) for p in parts)
 
 
-def _search_text(*texts: Text | None) -> str:
-    return " ".join(t.folded for t in texts if t is not None and t.folded)
+# server.search.words: anything but a letter or digit separates words.
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _search_text(*texts: Text | str | None) -> str:
+    folded = " ".join(
+        t if isinstance(t, str) else t.folded for t in texts if t is not None and t != ""
+    )
+    return " ".join(_SEPARATORS.sub(" ", folded).split())
 
 
 # --- units and people -----------------------------------------------------------------------
@@ -760,8 +768,21 @@ def _meeting_row(rng: random.Random, h: History, rid: str, seq: int, linked: lis
     ]
     if actual is not None:
         fields.append("actual_count")
+    minutes_no = f"{rng.randrange(1, 200)}/BB" if rng.random() < 0.4 else None
     row = _common(
-        rng, h, rid, seq, fields, MEETING_EDITABLE, _search_text(title, location, summary)
+        rng,
+        h,
+        rid,
+        seq,
+        fields,
+        MEETING_EDITABLE,
+        _search_text(
+            title,
+            location,
+            minutes_no and _fold_piece(minutes_no),
+            summary,
+            *(_fold_piece(a["full_name"]) for a in attendees),
+        ),
     )
     audience = rng.sample(AUDIENCE, rng.randint(1, 3))
     links = rng.sample(linked[-20:], min(len(linked), rng.choice((0, 0, 0, 1, 2))))
@@ -790,7 +811,7 @@ def _meeting_row(rng: random.Random, h: History, rid: str, seq: int, linked: lis
         None,
         "Các đại biểu thống nhất kế hoạch." if h.status != "NHAP" else None,
         json.dumps(links),
-        f"{rng.randrange(1, 200)}/BB" if rng.random() < 0.4 else None,
+        minutes_no,
         json.dumps(attendees, ensure_ascii=False),
         None,
     )
@@ -990,7 +1011,7 @@ def _self_check(conn) -> None:
     """Compare a sample's search_text with the server's folding, and the counter with rows."""
     checks = (
         ("dvk_models", "name, collective_name, person_name, locality, lead_org, objective"),
-        ("meetings", "title, location, content_summary"),
+        ("meetings", "title, location, minutes_no, content_summary, attendees"),
     )
     for table, columns in checks:
         query = f"SELECT search_text, {columns} FROM {table} ORDER BY change_seq DESC"  # noqa: S608 - constants

@@ -1,9 +1,13 @@
-"""Diacritic-insensitive search: fold Vietnamese text to plain lower-case ASCII letters."""
+"""Diacritic-insensitive search by word beginnings: fold Vietnamese text to plain words."""
 
 import re
 import unicodedata
 
+from sqlalchemy import and_, case, false, literal
+
 _SPACES = re.compile(r"\s+")
+# Anything but a letter or digit separates words: "(Mông)" and "nuôi-ong" hold whole words.
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def fold(text: str | None) -> str:
@@ -16,13 +20,51 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
-def search_text(*parts: str | None) -> str:
-    """Build the folded search column from the searchable fields of a record."""
-    return " ".join(f for f in (fold(p) for p in parts) if f)
+def words(text: str | None) -> list[str]:
+    """Return the folded words of a text, punctuation dropped."""
+    return _SEPARATORS.sub(" ", fold(text)).split()
 
 
-def like_pattern(query: str) -> str:
-    """Make a LIKE pattern that finds the folded query anywhere, with wildcards escaped."""
-    folded = fold(query)
-    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _texts(value) -> list[str]:
+    # A list field (attendees) is searched by its people's names.
+    if isinstance(value, list):
+        return [v.get("full_name") if isinstance(v, dict) else v for v in value]
+    return [value]
+
+
+def search_text(*parts) -> str:
+    """Build the stored search column: the folded words of every searchable field."""
+    return " ".join(w for part in parts for text in _texts(part) for w in words(text))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def word_prefix(column, word: str):
+    """Return the condition that some word of the column starts with `word`."""
+    return (literal(" ") + column).like(f"% {_escape(word)}%", escape="\\")
+
+
+def search(statement, column, query: str | None):
+    """Keep the rows whose column holds every query word, best matches first."""
+    if not query or not query.strip():
+        return statement
+    terms = words(query)
+    if not terms:
+        return statement.where(false())  # only punctuation: nothing can match it
+    conditions = [word_prefix(column, w) for w in terms]
+    return statement.where(*conditions).order_by(_rank(column, terms))
+
+
+def _rank(column, terms: list[str]):
+    # The whole phrase, the phrase's beginning, all whole words, then the rest.
+    padded = literal(" ") + column + literal(" ")
+    phrase = _escape(" ".join(terms))
+    whole = [padded.like(f"% {_escape(w)} %", escape="\\") for w in terms]
+    return case(
+        (padded.like(f"% {phrase} %", escape="\\"), 0),
+        (padded.like(f"% {phrase}%", escape="\\"), 1),
+        (and_(*whole), 2),
+        else_=3,
+    )

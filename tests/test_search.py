@@ -1,10 +1,14 @@
 """Search ignores diacritics and case, on SQLite and PostgreSQL alike."""
 
+import json
+import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 
-from server.search import fold
+from server.records.tables import TABLES
+from server.search import fold, words
 from tests.conftest import meeting_payload, model_payload
 
 
@@ -69,9 +73,50 @@ def test_searches_meetings(client, headers, records):
     assert found(client, headers, "toa dam dan van", "meetings") == {records["meeting"]}
 
 
-@pytest.mark.parametrize("query", ["%", "_", "\\", "dan%kheo", "d_n"])
-def test_wildcards_are_literal(client, headers, records, query):
+@pytest.mark.parametrize("query", ["%", "_", "\\", "%%", "-"])
+def test_punctuation_alone_finds_nothing(client, headers, records, query):
     assert found(client, headers, query) == set()
+
+
+@pytest.mark.parametrize("query", ["dan%kheo", "dan_kheo", "dan-kheo", "(dan) kheo!"])
+def test_punctuation_separates_words_never_wildcards(client, headers, records, query):
+    assert found(client, headers, query) == {records["dvk"]}
+
+
+def test_words_match_from_their_beginning(client, headers, records, tree):
+    cattle = model_payload(tree["commune"], name="Nuôi bò của đồng bào Mông")
+    assert client.post("/api/v1/models", json=cattle, headers=headers).status_code == 201
+    # "ong" inside "Mông" is no word beginning; "nuoi" and "mong" are.
+    assert found(client, headers, "nuoi ong") == {records["other"]}
+    assert found(client, headers, "mong") == {cattle["id"]}
+    assert found(client, headers, "nuo") == {records["other"], cattle["id"]}
+
+
+def test_whole_phrase_ranks_first(client, headers, tree):
+    names = ["Nuôi ong lấy mật", "Ong mật và nuôi cá", "Hợp tác xã nuôi ong"]
+    ids = []
+    for name in names:
+        body = model_payload(tree["commune"], name=name, collective_name="Tổ hợp tác")
+        assert client.post("/api/v1/models", json=body, headers=headers).status_code == 201
+        ids.append(body["id"])
+    response = client.get("/api/v1/models", query_string={"q": "nuoi ong"}, headers=headers)
+    order = [item["id"] for item in response.get_json()["items"]]
+    # Both phrase matches (whole words) come before the words found apart, newest first.
+    assert order == [ids[2], ids[0], ids[1]]
+
+
+def test_searches_attendee_names_and_minutes_number(client, headers, tree):
+    meeting = meeting_payload(
+        tree["commune"],
+        minutes_no="12-BB/ĐU",
+        attendees=[
+            {"full_name": "Vi Văn Sơn", "role": "CHU_TRI"},
+            {"full_name": "Lầu Thị Mỷ", "role": "DAI_BIEU"},
+        ],
+    )
+    assert client.post("/api/v1/meetings", json=meeting, headers=headers).status_code == 201
+    assert found(client, headers, "lau thi my", "meetings") == {meeting["id"]}
+    assert found(client, headers, "12 bb", "meetings") == {meeting["id"]}
 
 
 def test_no_match_is_empty(client, headers, records):
@@ -99,6 +144,32 @@ def test_unit_search_ignores_diacritics(client, tree, reviewer, auth_headers, qu
     headers = auth_headers(reviewer)  # sees the province and both of its communes
     response = client.get("/api/v1/units", query_string={"q": query}, headers=headers)
     assert [u["id"] for u in response.get_json()["items"]] == [tree["commune"].id]
+
+
+def test_search_fields_are_the_phones(tmp_path):
+    """The PWA searches the same fields as the server (pwa/js/lib/fold.js)."""
+    script = tmp_path / "fields.mjs"
+    module = Path(__file__).resolve().parents[1] / "pwa" / "js" / "lib" / "fold.js"
+    script.write_text(
+        f"import {{ SEARCH_FIELDS }} from {json.dumps(module.as_uri())};\n"
+        "console.log(JSON.stringify(SEARCH_FIELDS));\n"
+    )
+    out = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
+    phone = json.loads(out.stdout)
+    assert phone == {name: list(t.search_fields) for name, t in TABLES.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "words_of"),
+    [
+        ("Đồng bào (Mông)", ["dong", "bao", "mong"]),
+        ("nuôi-ong, lấy mật!", ["nuoi", "ong", "lay", "mat"]),
+        ("12-BB/ĐU", ["12", "bb", "du"]),
+        ("  ", []),
+    ],
+)
+def test_words(text, words_of):
+    assert words(text) == words_of
 
 
 @pytest.mark.parametrize(

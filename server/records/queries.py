@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from server.models import Unit, User
 from server.records.tables import RecordTable
 from server.scope import unit_filter
-from server.search import like_pattern
+from server.search import search
 
 # Query argument -> column name, for the filters that are plain equality.
 EQUALITY_FILTERS = (
@@ -49,7 +49,5 @@ def list_query(table: RecordTable, user: User, args: dict, within: Unit | None) 
             date_column
             <= (datetime.combine(end, time.max) if table.date_field.endswith("_at") else end)
         )
-    if args.get("q"):
-        for word in args["q"].split():
-            query = query.where(model.search_text.like(like_pattern(word), escape="\\"))
+    query = search(query, model.search_text, args.get("q"))
     return query.order_by(model.updated_at.desc(), model.id)

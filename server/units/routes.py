@@ -12,7 +12,7 @@ from server.models import Unit
 from server.pagination import paginate
 from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
-from server.search import like_pattern
+from server.search import search
 from server.units import service
 from server.units.schemas import UnitIn, UnitOut, UnitPageOut, UnitPatch, UnitQuery
 
@@ -32,15 +32,14 @@ def _visible_unit(unit_id: int) -> Unit:
 @auth_required()
 def list_units():
     args = load_args(UnitQuery())
-    query = select(Unit).where(unit_filter(g.user, Unit.id)).order_by(Unit.path)
+    query = select(Unit).where(unit_filter(g.user, Unit.id))
     if "within" in args:
         query = query.where(Unit.path.startswith(_visible_unit(args["within"]).path))
     if "parent_id" in args:
         query = query.where(Unit.parent_id == args["parent_id"])
     if "level" in args:
         query = query.where(Unit.level == args["level"])
-    if args.get("q"):
-        query = query.where(Unit.search_text.like(like_pattern(args["q"]), escape="\\"))
+    query = search(query, Unit.search_text, args.get("q")).order_by(Unit.path)
     return respond(UnitPageOut(), paginate(db.session, query, args["page"], args["per_page"]))
 
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fold, matches, queryWords } from "../../pwa/js/lib/fold.js";
+import { fold, matches, queryWords, rank, searchText, words } from "../../pwa/js/lib/fold.js";
 
 test("fold strips Vietnamese diacritics, đ and case", () => {
   assert.equal(fold("Dân vận khéo"), "dan van kheo");
@@ -20,10 +20,38 @@ test("fold of nothing is empty", () => {
 });
 
 test("matches needs every word, in any order", () => {
-  const hay = fold("Khéo trong vận động nhân dân thực hiện vệ sinh môi trường");
+  const hay = searchText("models", { name: "Khéo trong vận động nhân dân thực hiện vệ sinh môi trường" });
   assert.ok(matches(hay, queryWords("ve sinh moi truong")));
   assert.ok(matches(hay, queryWords("MÔI TRƯỜNG  khéo")));
   assert.ok(!matches(hay, queryWords("giao thong")));
   assert.deepEqual(queryWords("  "), []);
   assert.ok(matches(hay, []));
+});
+
+test("words drop punctuation; searchText pads them and reads attendees' names", () => {
+  assert.deepEqual(words("Đồng bào (Mông)"), ["dong", "bao", "mong"]);
+  assert.deepEqual(words("12-BB/ĐU"), ["12", "bb", "du"]);
+  assert.deepEqual(words("  "), []);
+  const text = searchText("meetings", {
+    title: "Tọa đàm", minutes_no: "12-BB/ĐU",
+    attendees: [{ full_name: "Lầu Thị Mỷ" }, { full_name: "Vi Văn Sơn" }],
+  });
+  assert.equal(text, " toa dam 12 bb du lau thi my vi van son ");
+});
+
+test("matches needs every word at a word's beginning", () => {
+  const cattle = searchText("models", { name: "Nuôi bò của đồng bào Mông" });
+  const bees = searchText("models", { name: "Chi hội nuôi ong" });
+  assert.ok(!matches(cattle, queryWords("nuoi ong")), "ong inside Mông is no word beginning");
+  assert.ok(matches(bees, queryWords("nuoi ong")));
+  assert.ok(matches(cattle, queryWords("nuo mon")));
+});
+
+test("rank puts the whole phrase first, then its beginning, then whole words", () => {
+  const q = queryWords("nuoi ong");
+  assert.equal(rank(searchText("models", { name: "Hợp tác xã nuôi ong" }), q), 0);
+  assert.equal(rank(searchText("models", { name: "Nuôi ong lấy mật" }), q), 0);
+  assert.equal(rank(searchText("models", { name: "Nuôi ongmat" }), q), 1);
+  assert.equal(rank(searchText("models", { name: "Ong mật và nuôi cá" }), q), 2);
+  assert.equal(rank(searchText("models", { name: "Nuôi cá ong mật" }), queryWords("nuo ong")), 3);
 });

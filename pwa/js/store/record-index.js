@@ -2,25 +2,16 @@
 // kept current from DATA_CHANGED: a search over 10,000 records is a loop, not a scan.
 
 import { emit, EV, on } from "../events.js";
-import { fold, matches, queryWords } from "../lib/fold.js";
+import { fold, matches, queryWords, rank, searchText } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, req, STORE, withTx } from "./db.js";
 
 /** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
 /** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
 
-const SEARCH_FIELDS = {
-  models: ["name", "collective_name", "person_name", "locality", "lead_org"],
-  meetings: ["title", "location", "minutes_no"],
-};
-
 function itemOf(table, rec) {
-  const parts = SEARCH_FIELDS[table].map((f) => rec[f]);
-  if (table === "meetings") {
-    for (const a of rec.attendees || []) if (a.role === "CHU_TRI" || a.role === "DONG_CHU_TRI") parts.push(a.full_name);
-  }
   const sort = table === "meetings" ? rec.start_at || "" : String(rec.updated_at_local || rec.updated_at || "");
-  return { rec, text: fold(parts.filter(Boolean).join(" ")), name: fold(rec.name || rec.title), sort };
+  return { rec, text: searchText(table, rec), name: fold(rec.name || rec.title), sort };
 }
 
 class TableIndex {
@@ -157,10 +148,13 @@ export class RecordIndex {
     return syncState(rec, this.pending.get(key) || [], (this.conflicts.get(key) || []).length, this.inflight);
   }
 
-  /** Records matching a search and filters, newest first. */
+  /** Records matching a search and filters: best matches first, then newest first. */
   query(table, query = {}) {
     const words = queryWords(query.q);
+    /** @type {any[]} */
     const out = [];
+    /** @type {any[][]} matches by rank, each in the newest-first order */
+    const ranked = [[], [], [], []];
     for (const item of this.tables[table].all()) {
       const rec = item.rec;
       if (query.field && rec.field !== query.field) continue;
@@ -169,10 +163,10 @@ export class RecordIndex {
       if (query.type && rec.type !== query.type) continue;
       if (query.review_status && rec.review_status !== query.review_status) continue;
       if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
-      if (words.length && !matches(item.text, words)) continue;
-      out.push(rec);
+      if (!words.length) out.push(rec);
+      else if (matches(item.text, words)) ranked[rank(item.text, words)].push(rec);
     }
-    return out;
+    return words.length ? ranked.flat() : out;
   }
 
   /** Count of live records of a table. */
