@@ -56,7 +56,14 @@ const ctx = {
   canWrite: false,
   navigate,
   toast,
-  syncNow: () => engine.now(),
+  syncNow: () => {
+    // Pressing "Đồng bộ ngay" offline must say why nothing happens, not fail silently.
+    if (!navigator.onLine) {
+      toast(t("sync_now_offline"));
+      return Promise.resolve();
+    }
+    return engine.now();
+  },
   signIn: doSignIn,
   signOut: doSignOut,
   langSwitch,
@@ -103,14 +110,14 @@ function drawChip() {
     return;
   }
   chip.hidden = false;
-  const pending = index.pendingCount();
+  const pending = index.pendingRecords();
   const status = statusText(engine.status, pending);
   const short = status.tone === "offline" ? t("offline_short") : status.tone === "error" ? t("error_short") : status.text;
   chip.textContent = short;
   chip.title = status.text;
   chip.dataset.tone = status.tone;
   chip.dataset.lastSync = String(engine.status.lastSyncAt || 0);
-  // The tab badge: queued changes, refused changes and open conflicts.
+  // The tab badge: records with queued changes, refused changes and open conflicts.
   const attention = pending + index.errors().length + index.openConflicts().length;
   const badge = $("outbox-badge");
   badge.textContent = attention ? String(attention) : "";

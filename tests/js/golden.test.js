@@ -8,7 +8,7 @@ import { sharedFixtures } from "./fixtures.js";
 
 const fixtures = Object.fromEntries(sharedFixtures().map(({ file, data }) => [file, data]));
 const keyed = (entry) => ({ ...entry, record: entry.record || recordKey(entry.table, entry.data.id) });
-const wire = ({ record, at, meta, ...entry }) => entry;
+const wire = ({ record, at, meta, edited, ...entry }) => entry;
 
 /** A LocalState over Maps, filled from a fixture's "before". */
 function memoryState(before) {

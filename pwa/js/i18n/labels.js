@@ -30,6 +30,28 @@ export const LABELS = {
   hello: ["Xin chào, {name}", "Hello, {name}"],
   synced: ["Đã đồng bộ", "Synced"],
   pending_n: ["Chờ đồng bộ ({n})", "Waiting to sync ({n})"],
+  pending_records_n: [
+    "{n} bản ghi có thay đổi chờ gửi lên máy chủ",
+    "{n} records have changes waiting to be sent",
+    "{n} record has changes waiting to be sent",
+  ],
+  sync_err_network: [
+    "Không kết nối được máy chủ (mạng yếu hoặc máy chủ tạm ngừng). Dữ liệu vẫn an toàn trên máy.",
+    "Cannot reach the server (weak network or server down). Your data is safe on this phone.",
+  ],
+  sync_err_server: [
+    "Máy chủ đang gặp sự cố. Dữ liệu vẫn an toàn trên máy.",
+    "The server has a problem. Your data is safe on this phone.",
+  ],
+  sync_err_local: [
+    "Lỗi khi lưu dữ liệu đồng bộ trên máy. Dữ liệu đã nhập vẫn còn; ứng dụng sẽ thử lại.",
+    "This phone failed to store the synced data. What you entered is kept; the app will retry.",
+  ],
+  sync_next_try: ["Tự thử lại lúc {at}", "Retrying by itself at {at}"],
+  sync_now_offline: [
+    "Đang ngoại tuyến: chưa thể đồng bộ. Dữ liệu đã lưu trên máy và sẽ tự gửi khi có mạng.",
+    "Offline: cannot sync now. Your data is saved on this phone and will be sent when there is a connection.",
+  ],
   syncing: ["Đang đồng bộ", "Syncing"],
   sync_error_retry: ["Đồng bộ lỗi – Thử lại", "Sync failed – Retry"],
   sync_now: ["Đồng bộ ngay", "Sync now"],
@@ -46,9 +68,9 @@ export const LABELS = {
   ],
   count_models: ["Mô hình, điển hình", "Models and exemplars"],
   count_meetings: ["Hội nghị, hoạt động", "Meetings and activities"],
-  returned_n: ["{n} bản ghi bị trả lại — cần bổ sung", "{n} records returned — rework needed"],
-  conflicts_n: ["{n} xung đột dữ liệu cần xử lý", "{n} data conflicts to resolve"],
-  errors_n: ["{n} bản ghi lỗi đồng bộ", "{n} records failed to sync"],
+  returned_n: ["{n} bản ghi bị trả lại — cần bổ sung", "{n} records returned — rework needed", "{n} record returned — rework needed"],
+  conflicts_n: ["{n} xung đột dữ liệu cần xử lý", "{n} data conflicts to resolve", "{n} data conflict to resolve"],
+  errors_n: ["{n} bản ghi lỗi đồng bộ", "{n} records failed to sync", "{n} record failed to sync"],
   add_model: ["Thêm mô hình", "Add model"],
   add_meeting: ["Thêm hội nghị", "Add meeting"],
   search: ["Tìm kiếm", "Search"],
@@ -56,7 +78,7 @@ export const LABELS = {
   show_more: ["Xem thêm ({n})", "Show more ({n})"],
   no_records: ["Chưa có bản ghi nào", "No records yet"],
   no_match: ["Không tìm thấy bản ghi phù hợp", "No matching records"],
-  n_records: ["{n} bản ghi", "{n} records"],
+  n_records: ["{n} bản ghi", "{n} records", "{n} record"],
   filter_field: ["Lĩnh vực", "Field"],
   filter_status: ["Trạng thái", "Status"],
   filter_review: ["Trạng thái duyệt", "Review status"],
@@ -165,6 +187,7 @@ export const LABELS = {
   outbox_title: ["Chờ đồng bộ", "Waiting to sync"],
   outbox_empty: ["Không còn thay đổi nào chờ đồng bộ", "Nothing waiting to sync"],
   op_create: ["Tạo mới", "New"],
+  op_create_edited: ["Tạo mới, đã sửa thêm", "New, edited since"],
   op_put: ["Sửa", "Edit"],
   op_delete: ["Xóa", "Delete"],
   op_review: ["Thao tác duyệt", "Review step"],
@@ -204,10 +227,12 @@ export const LABELS = {
   signout_pending: [
     "Còn {n} thay đổi chưa đồng bộ. Nếu đăng xuất, các thay đổi này sẽ bị xóa khỏi máy. Hãy xuất dữ liệu ra tệp trước.",
     "{n} changes are not synced. Signing out deletes them from this phone. Export them to a file first.",
+    "{n} change is not synced. Signing out deletes it from this phone. Export it to a file first.",
   ],
   signout_confirm_again: [
     "Xác nhận lần cuối: xóa {n} thay đổi chưa đồng bộ và đăng xuất?",
     "Last confirmation: delete {n} unsynced changes and sign out?",
+    "Last confirmation: delete {n} unsynced change and sign out?",
   ],
   signout_anyway: ["Xóa và đăng xuất", "Delete and sign out"],
   signout_plain: ["Đăng xuất khỏi máy này?", "Sign out of this phone?"],
@@ -234,8 +259,10 @@ export function getLang() {
 
 /** Look up a label in the current language. */
 export function t(key, values) {
-  const pair = LABELS[key];
-  const text = pair ? pair[lang === "en" ? 1 : 0] : key;
+  const forms = LABELS[key];
+  // English labels that count may carry a third form for exactly one: "1 record", not "1 records".
+  const one = lang === "en" && values && Number(values.n) === 1 && forms && forms[2];
+  const text = forms ? (one ? forms[2] : forms[lang === "en" ? 1 : 0]) : key;
   return values ? fill(text, values) : text;
 }
 

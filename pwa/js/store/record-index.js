@@ -191,6 +191,11 @@ export class RecordIndex {
     return [...this.conflicts.values()].flat();
   }
 
+  /** Number of records with changes waiting in the outbox: what people count. */
+  pendingRecords() {
+    return this.pending.size;
+  }
+
   /** Number of mutations waiting in the outbox. */
   pendingCount() {
     let n = 0;

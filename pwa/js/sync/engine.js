@@ -12,7 +12,9 @@ import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } fr
  * @property {"idle"|"syncing"|"offline"|"error"|"signed_out"|"update_required"} phase
  * @property {number} pending        mutations in the outbox
  * @property {number|null} lastSyncAt ms
- * @property {string} [message]      the server's (or network's) message after a failure
+ * @property {string} [message]      the server's message after a failure, in the app's language
+ * @property {string} [errorCode]    why the last attempt failed: the server's code, or NETWORK
+ * @property {number} [httpStatus]   the HTTP status of that failure (0: no answer at all)
  * @property {number} [retryAt]      ms when the next automatic attempt is due
  * @property {number[]} inflight     seqs of the request on the wire
  * @property {{sent: number, received: number, bytesUp: number, bytesDown: number}} progress
@@ -125,7 +127,7 @@ export class SyncEngine {
       return;
     }
     const progress = { sent: 0, received: 0, bytesUp: 0, bytesDown: 0 };
-    this.set({ phase: "syncing", progress, message: undefined });
+    this.set({ phase: "syncing", progress, message: undefined, errorCode: undefined, httpStatus: undefined });
     let plain = false;
     let gaps = 0;
     try {
@@ -176,7 +178,12 @@ export class SyncEngine {
 
   fail(error) {
     const action = (error && error.action) || { kind: "retry" };
-    const message = (error && error.message) || String(error);
+    const api = error instanceof ApiError;
+    // A network failure's own text ("Failed to fetch") means nothing to an officer; the views
+    // say what happened from the code instead.
+    const errorCode = api ? error.code : "CLIENT";
+    const httpStatus = api ? error.status : 0;
+    const message = api && error.status > 0 ? error.message : String((error && error.message) || error);
     if (action.kind === "auth") {
       this.blocked = true;
       getSession().then((s) => s && setSession({ ...s, token: null }));
@@ -197,7 +204,7 @@ export class SyncEngine {
     this.failures += 1;
     const delay = backoffDelay(this.failures);
     this.schedule(delay);
-    this.set({ phase: "error", inflight: [], message, retryAt: Date.now() + delay });
+    this.set({ phase: "error", inflight: [], message, errorCode, httpStatus, retryAt: Date.now() + delay });
   }
 }
 

@@ -75,6 +75,7 @@ export function backoffDelay(failures, random = Math.random) {
  *   record: string,              // "<table>:<id>" of the record it changes (for resolve: the conflict's record)
  *   sent?: boolean,              // true once it went out in a request: never collapse it again
  *   at?: number,                 // when it entered the outbox (ms)
+ *   edited?: boolean,            // later edits were folded into it before it was sent
  *   meta?: Record<string, any>,  // local-only facts, never sent (e.g. the value a resolve restores)
  * }} OutboxEntry
  */
@@ -118,7 +119,8 @@ export async function enqueueTo(db, key, change) {
   const existing = (await db.entriesOf(key)).sort((a, b) => a.seq - b.seq);
   const placed = placeChange(existing, change);
   if (placed.kind === "replace") {
-    await db.putOutbox({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: Date.now() });
+    // edited: the outbox screen tells a create edited since from a plain create
+    await db.putOutbox({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: Date.now(), edited: true });
     return placed.entry.seq;
   }
   const seq = await db.nextSeq();

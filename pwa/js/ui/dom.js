@@ -143,7 +143,27 @@ export function statusText(status, pending) {
   if (status.phase === "update_required") return { text: t("update_app"), tone: "error" };
   if (status.phase === "error") return { text: t("sync_error_retry"), tone: "error" };
   if (pending > 0) return { text: t("pending_n", { n: pending }), tone: "pending" };
+  // pending counts records with unsent changes, not the outbox's internal steps
   return { text: t("synced"), tone: "ok" };
+}
+
+/** Why the last sync failed and when the next try is, in the user's language; [] when it did not. */
+export function syncErrorLines(status) {
+  if (status.phase !== "error") return [];
+  let why;
+  if (status.errorCode === "CLIENT") why = t("sync_err_local");
+  else if (!status.httpStatus) why = t("sync_err_network");
+  else if (status.httpStatus >= 500 || !status.message) why = t("sync_err_server");
+  else why = status.message;
+  const lines = [why];
+  if (status.retryAt) lines.push(t("sync_next_try", { at: formatInstant(status.retryAt).slice(-5) }));
+  return lines;
+}
+
+/** "N bản ghi có thay đổi chờ gửi" for the sync card, or "" with nothing waiting. */
+export function pendingText(index) {
+  const n = index.pendingRecords();
+  return n ? t("pending_records_n", { n }) : "";
 }
 
 /** "Lần đồng bộ gần nhất: dd/mm/yyyy hh:mm" or "Chưa đồng bộ lần nào". */

@@ -2,7 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { formatBytes, formatNumber, getLang, t } from "../i18n/labels.js";
-import { h, lastSyncText, recordTitle, replace, reworkFlag, statusText } from "./dom.js";
+import { h, lastSyncText, pendingText, recordTitle, replace, reworkFlag, statusText, syncErrorLines } from "./dom.js";
 
 /** @param {import("../app.js").Ctx} ctx */
 export function render(ctx) {
@@ -10,8 +10,7 @@ export function render(ctx) {
   const node = h("section", { class: "screen screen-home" });
 
   function draw() {
-    const pending = index.pendingCount();
-    const status = statusText(engine.status, pending);
+    const status = statusText(engine.status, index.pendingRecords());
     const p = engine.status.progress;
     const returned = index.returned();
     const conflicts = index.openConflicts();
@@ -21,7 +20,10 @@ export function render(ctx) {
       h("p", { class: "unit-name", text: ctx.user.unit.name }),
       h("div", { class: `card sync-card tone-${status.tone}`, "data-testid": "sync-card" },
         h("p", { class: "sync-state", "data-testid": "sync-state", text: status.text }),
-        engine.status.phase === "error" && engine.status.message ? h("p", { class: "small", text: engine.status.message }) : "",
+        syncErrorLines(engine.status).map((line) => h("p", { class: "small", "data-testid": "sync-error", text: line })),
+        // Offline or failing, the state line does not say how much is waiting: this line does.
+        status.tone !== "pending" && pendingText(index)
+          ? h("p", { class: "small", "data-testid": "pending-records", text: pendingText(index) }) : "",
         h("p", { class: "small", "data-testid": "last-sync", text: lastSyncText(engine.status.lastSyncAt) }),
         engine.status.phase === "syncing" && p
           ? h("p", { class: "small", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) })

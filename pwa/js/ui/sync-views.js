@@ -5,7 +5,9 @@ import { formatBytes, formatInstant, getLang, t } from "../i18n/labels.js";
 import { dismissError, resolveConflict, storeServerCopy } from "../store/records.js";
 import { fetchRecord } from "../sync/http.js";
 import { exportUnsynced } from "./account.js";
-import { confirmDialog, displayValue, h, lastSyncText, recordTitle, replace, statusText, syncBadge } from "./dom.js";
+import {
+  confirmDialog, displayValue, h, lastSyncText, pendingText, recordTitle, replace, statusText, syncBadge, syncErrorLines,
+} from "./dom.js";
 
 // "Chờ đồng bộ": every queued change with its state, refused changes with the server's message,
 // sync now, export.
@@ -14,8 +16,12 @@ import { confirmDialog, displayValue, h, lastSyncText, recordTitle, replace, sta
 export function renderOutbox(ctx) {
   const node = h("section", { class: "screen screen-outbox" });
 
-  function opLabel(entry) {
-    if (entry.op === "put") return t(entry.base === 0 ? "op_create" : "op_put");
+  function opLabel(entry, first) {
+    // Only the first put of a record new on this phone creates it; later ones edit it.
+    if (entry.op === "put") {
+      if (entry.base !== 0 || !first) return t("op_put");
+      return t(entry.edited ? "op_create_edited" : "op_create");
+    }
     if (entry.op === "review") return `${t("op_review")}: ${t(entry.data.action === "cancel" ? "cancel_record" : entry.data.action)}`;
     return t(`op_${entry.op}`);
   }
@@ -23,14 +29,17 @@ export function renderOutbox(ctx) {
   function draw() {
     const { index, engine } = ctx;
     const groups = [...index.pending.entries()].sort((a, b) => a[1][0].seq - b[1][0].seq);
-    const status = statusText(engine.status, index.pendingCount());
+    const status = statusText(engine.status, index.pendingRecords());
     const errors = index.errors();
     const p = engine.status.progress;
     replace(node,
       h("h2", { class: "screen-title", text: t("outbox_title") }),
       h("div", { class: `card sync-card tone-${status.tone}` },
         h("p", { class: "sync-state", "data-testid": "outbox-state", text: status.text }),
-        engine.status.phase === "error" && engine.status.message ? h("p", { class: "small", text: engine.status.message }) : "",
+        syncErrorLines(engine.status).map((line) => h("p", { class: "small", "data-testid": "sync-error", text: line })),
+        // Offline or failing, the state line does not say how much is waiting: this line does.
+        status.tone !== "pending" && pendingText(index)
+          ? h("p", { class: "small", "data-testid": "pending-records", text: pendingText(index) }) : "",
         h("p", { class: "small", text: lastSyncText(engine.status.lastSyncAt) }),
         p && (p.sent || p.received) ? h("p", { class: "small", "data-testid": "progress", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) }) : "",
         h("button", { type: "button", class: "btn btn-primary btn-block", "data-action": "sync-now", onclick: () => ctx.syncNow() }, t("sync_now"))),
@@ -43,7 +52,7 @@ export function renderOutbox(ctx) {
           return h("li", { class: "outbox-item", "data-record": key },
             h("a", { class: "record-row", href: rec ? `#/${table}/${id}` : "#/outbox" },
               h("span", { class: "row-title", text: rec ? recordTitle(table, rec) : key }),
-              h("span", { class: "row-sub", text: entries.map((e) => `#${e.seq} ${opLabel(e)}`).join(" · ") }),
+              h("span", { class: "row-sub", text: entries.map((e, i) => `#${e.seq} ${opLabel(e, i === 0 && !rec?.version)}`).join(" · ") }),
               h("span", { class: "row-badges" }, syncBadge(state),
                 h("span", { class: "small", text: formatInstant(entries[entries.length - 1].at) }))));
         })),
