@@ -56,4 +56,25 @@ def test_returned_record_is_flagged_with_the_comment(new_phone, server):
     officer.wait_for_selector(".history-list li")
     assert officer.locator(".history-list li").count() >= 3
     assert officer.locator('[data-action="submit"]').count() == 1
+
+    # The reason stays in sight while the officer reworks the record.
+    officer.evaluate(f"() => {{ location.hash = '#/models/{record_id}/edit'; }}")
+    officer.wait_for_selector(".screen-form [data-testid=review-comment]")
+    in_form = officer.inner_text(".screen-form [data-testid=review-comment]")
+    assert "lý do trả lại" in in_form.lower() and "Bổ sung số hộ tham gia" in in_form
+    officer.click('.screen-form [data-action="back"]')
+
+    # Sent again, the comment is history, not the current decision.
+    officer.evaluate(f"() => {{ location.hash = '#/models/{record_id}'; }}")
+    officer.click('[data-action="submit"]')
+    officer.click(".dialog .btn-primary")
+    officer.wait_for_selector('.screen-detail [data-review="CHO_DUYET"]')
+    sync_now(officer)
+    officer.wait_for_selector('[data-testid=review-comment][data-round="earlier"]')
+    assert "ý kiến lần duyệt trước" in officer.inner_text("[data-testid=review-comment]").lower()
+
+    # A reviewer is never told to rework records.
+    reviewer.evaluate("() => { location.hash = '#/'; }")
+    reviewer.wait_for_selector(".screen-home")
+    assert reviewer.locator("[data-testid=returned]").count() == 0
     assert officer.errors == [] and reviewer.errors == []

@@ -99,6 +99,7 @@ export const LABELS = {
   reopen: ["Mở lại", "Reopen"],
   return_reason: ["Lý do trả lại", "Reason for returning"],
   leader_comment: ["Ý kiến của lãnh đạo", "Reviewer's comment"],
+  earlier_comment: ["Ý kiến lần duyệt trước (đã gửi duyệt lại)", "Comment from the earlier review (sent again since)"],
   reviewed_by: ["{name} — {at}", "{name} — {at}"],
   history: ["Lịch sử", "History"],
   history_offline: ["Cần kết nối mạng để xem lịch sử", "History needs a connection"],

@@ -147,6 +147,23 @@ export function statusText(status, pending) {
   return { text: t("synced"), tone: "ok" };
 }
 
+/**
+ * The reviewer's comment on a record, as its current state makes it: the reason to rework while
+ * returned, the decision once approved, and only history after the officer sent it again.
+ */
+export function reviewComment(rec) {
+  if (!rec.review_comment) return "";
+  const returned = rec.review_status === "TRA_LAI";
+  // A comment older than the latest submission belongs to an earlier round.
+  const earlier = !returned && rec.submitted_at && rec.reviewed_at && rec.submitted_at > rec.reviewed_at;
+  const label = returned ? "return_reason" : earlier ? "earlier_comment" : "leader_comment";
+  const tone = returned ? " alert-rework" : earlier ? " comment-history" : "";
+  return h("div", { class: `card comment${tone}`, "data-testid": "review-comment", "data-round": earlier ? "earlier" : "current" },
+    h("p", { class: "label", text: t(label) }),
+    h("p", { class: "comment-text", text: rec.review_comment }),
+    h("p", { class: "small", text: t("reviewed_by", { name: rec.reviewed_by_name || "", at: formatInstant(rec.reviewed_at) }) }));
+}
+
 /** Why the last sync failed and when the next try is, in the user's language; [] when it did not. */
 export function syncErrorLines(status) {
   if (status.phase !== "error") return [];

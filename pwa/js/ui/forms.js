@@ -5,7 +5,7 @@ import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
-import { ask, confirmDialog, h, partOfDayOptions, replace } from "./dom.js";
+import { ask, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
 
 /**
  * @typedef {Object} FieldSpec
@@ -266,7 +266,9 @@ export function recordForm(ctx, options) {
       h("button", { type: "button", class: "btn", "data-action": "back", onclick: () => back() }, t("back")),
       saveButton));
 
-  const node = h("section", { class: "screen screen-form" }, h("h2", { class: "screen-title", text: options.title }), form);
+  // Rework happens here: the reviewer's reason stays in sight while the officer edits.
+  const node = h("section", { class: "screen screen-form" }, h("h2", { class: "screen-title", text: options.title }),
+    existing ? reviewComment(existing) : "", form);
 
   if (options.id && !existing) {
     return { node: h("section", { class: "screen" }, h("p", { text: t("not_found") })) };

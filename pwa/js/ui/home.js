@@ -12,7 +12,8 @@ export function render(ctx) {
   function draw() {
     const status = statusText(engine.status, index.pendingRecords());
     const p = engine.status.progress;
-    const returned = index.returned();
+    // Only those who can edit records rework them; reviewers and viewers are not told to.
+    const returned = ctx.canWrite ? index.returned() : [];
     const conflicts = index.openConflicts();
     const errors = index.errors();
     replace(node,

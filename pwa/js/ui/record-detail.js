@@ -6,7 +6,9 @@ import { formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
 import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
-import { confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reworkFlag, syncBadge } from "./dom.js";
+import {
+  confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, reworkFlag, syncBadge,
+} from "./dom.js";
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
 
@@ -33,10 +35,7 @@ export function render(ctx, { table, id }) {
         reviewBadge(rec.review_status), syncBadge(state),
         rec.review_status === "TRA_LAI" ? reworkFlag() : "",
         rec.deleted ? h("span", { class: "badge", text: t("deleted_record") }) : ""),
-      rec.review_comment ? h("div", { class: `card comment${rec.review_status === "TRA_LAI" ? " alert-rework" : ""}`, "data-testid": "review-comment" },
-        h("p", { class: "label", text: rec.review_status === "TRA_LAI" ? t("return_reason") : t("leader_comment") }),
-        h("p", { class: "comment-text", text: rec.review_comment }),
-        h("p", { class: "small", text: t("reviewed_by", { name: rec.reviewed_by_name || "", at: formatInstant(rec.reviewed_at) }) })) : "",
+      reviewComment(rec),
       error ? h("div", { class: "card alert alert-error", role: "alert", "data-testid": "sync-error" },
         h("p", { class: "alert-title", text: t("st_LOI") }),
         h("p", { text: error.message || error.code }),

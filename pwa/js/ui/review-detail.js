@@ -8,7 +8,9 @@ import { STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
-import { confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, syncBadge } from "./dom.js";
+import {
+  confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, syncBadge,
+} from "./dom.js";
 import { subnav } from "./staff-nav.js";
 
 // Shown apart (title, lists) or meaningless to people (ids, coordinates).
@@ -76,9 +78,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
         queued ? h("p", { class: "notice notice-warn", "data-testid": "step-queued", text: t("step_waiting") }) : "",
         rec.review_status === "CHO_DUYET" && d.own ? h("p", { class: "notice notice-warn", "data-testid": "own-record", text: t("own_record") }) : "",
         rec.review_status === "CHO_DUYET" && !d.own ? h("p", { class: "strong", "data-testid": "awaiting", text: d.turn ? t("your_turn") : t("awaiting_level", { unit: unitName(d.awaiting) }) }) : "",
-        rec.review_comment ? h("div", { class: "comment", "data-testid": "review-comment" },
-          h("p", { class: "small", text: `${t("leader_comment")} — ${rec.reviewed_by_name || ""} ${formatInstant(rec.reviewed_at)}` }),
-          h("p", { class: "comment-text", text: rec.review_comment })) : "",
+        reviewComment(rec),
         d.approve || d.return ? h("div", { class: "actions" },
           d.approve ? h("button", { type: "button", class: "btn btn-primary", "data-action": "approve", onclick: () => step(rec, "approve") }, t("approve")) : "",
           d.return ? h("button", { type: "button", class: "btn", "data-action": "return", onclick: () => step(rec, "return") }, t("return")) : "") : ""),
