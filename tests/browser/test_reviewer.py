@@ -462,3 +462,50 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
     go(page, "#/review", ".screen-queue [data-testid=queue-summary]")
     assert page.inner_text("[data-testid=queue-summary]") == "Không có bản ghi nào chờ duyệt"
     assert page.errors == []
+
+
+def test_bulk_review_offline_records_one_decision_each(new_phone, server):
+    """Tick several records in the queue, approve them in one go offline, return others with
+    one reason; after sync each record carries its own audited decision."""
+    officer = server.login("canbo")
+    nam_can = server.units["17000"]
+    made = [
+        create(server, officer, "models", model_body(nam_can, f"Mô hình số {i} bản Huồi Pủng"))
+        for i in range(5)
+    ]
+    page = new_phone()
+    sign_in(page, "lanhdao")
+    staff_cached(page)
+    go(page, "#/review", "[data-testid=bulk-bar]")
+    page.context.set_offline(True)
+    assert page.locator("[data-pick]").count() == 5
+    for record in made[:3]:
+        page.check(f'[data-pick="models:{record["id"]}"]')
+    assert page.inner_text("[data-testid=picked]") == "Đã chọn 3 bản ghi"
+    box = page.locator("[data-pick]").first.bounding_box()
+    label = page.locator(".queue-item .pick").first.bounding_box()
+    assert box is not None and label is not None and label["height"] >= 44 and label["width"] >= 44
+    page.click('[data-action="approve-picked"]')
+    page.click(".dialog .btn-primary")
+    page.wait_for_function("() => document.querySelectorAll('[data-pick]').length === 2")
+    page.click('[data-action="pick-all"]')
+    assert page.inner_text("[data-testid=picked]") == "Đã chọn 2 bản ghi"
+    page.click('[data-action="return-picked"]')
+    page.fill(".dialog textarea", "Bổ sung số liệu kết quả")
+    page.click(".dialog .btn-primary")
+    page.wait_for_function("() => document.querySelectorAll('[data-pick]').length === 0")
+    shot(page, "review-queue-bulk")
+    sync_now(page, lambda: page.context.set_offline(False))
+
+    token = server.login("lanhdao")
+    for record in made[:3]:
+        status, body = server.api("GET", f"/api/v1/models/{record['id']}", token)
+        assert status == 200 and body["review_status"] == "DA_DUYET", body
+    for record in made[3:]:
+        status, body = server.api("GET", f"/api/v1/models/{record['id']}", token)
+        assert body["review_status"] == "TRA_LAI"
+        assert body["review_comment"] == "Bổ sung số liệu kết quả"
+        status, events = server.api("GET", f"/api/v1/models/{record['id']}/history", token)
+        assert status == 200
+        assert [e["action"] for e in events].count("return") == 1
+    assert page.errors == []

@@ -104,6 +104,30 @@ export async function reviewRecord(table, id, action, comment) {
   changed([table, STORE.OUTBOX], [id]);
 }
 
+/**
+ * Take one review step on several records at once, in one local transaction: each record still
+ * gets its own queued decision, which the server audits one by one.
+ * @param {{table: string, id: string}[]} items
+ */
+export async function reviewRecords(items, action, comment) {
+  const tables = [...new Set(items.map((i) => i.table))];
+  const done = [];
+  await withTx([...tables, STORE.OUTBOX, STORE.META], "readwrite", async (tx) => {
+    for (const { table, id } of items) {
+      const store = tx.objectStore(table);
+      const existing = await req(store.get(id));
+      if (!existing) continue;
+      await req(store.put({ ...existing, review_status: STEPS[action].target }));
+      const data = { id, action };
+      if (comment) data.comment = comment;
+      await enqueue(tx, recordKey(table, id), { op: "review", table, base: existing.version || 0, data });
+      done.push(id);
+    }
+  });
+  changed([...tables, STORE.OUTBOX], done);
+  return done.length;
+}
+
 /** Choose how a conflict ends: KEEP_KEPT (the server's value) or RESTORE_LOST (mine). */
 export async function resolveConflict(conflictId, resolution) {
   let recordId = null;

@@ -5,7 +5,8 @@
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
 import { AGE_BUCKETS, ageBucket, ageCounts, decision, isReviewer, queue, recordUnitId, within } from "../lib/review-rules.js";
-import { h, lastSyncText, recordTitle, replace, syncBadge } from "./dom.js";
+import { reviewRecords } from "../store/records.js";
+import { confirmDialog, h, lastSyncText, promptDialog, recordTitle, replace, syncBadge } from "./dom.js";
 import * as detail from "./review-detail.js";
 import { entries, subnav } from "./staff-nav.js";
 
@@ -26,6 +27,9 @@ export function render(ctx, { parts, query }) {
   const filters = {};
   for (const name of ["table", "unit", "field", "type", "age", "mine"]) if (query[name]) filters[name] = query[name];
   let shown = PAGE;
+  // Records ticked for a decision together, by "<table>:<id>".
+  /** @type {Set<string>} */
+  const picked = new Set();
 
   const select = (name, label, options) => {
     const el = /** @type {HTMLSelectElement} */ (h("select", { class: "input filter", "aria-label": t(label), "data-filter": name },
@@ -73,7 +77,18 @@ export function render(ctx, { parts, query }) {
       : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at)];
     const waited = days === null ? "" : days < 1 ? t("waiting_today") : t("waiting_days", { n: formatNumber(Math.floor(days), getLang()) });
     const state = index.stateOf(table, rec);
-    return h("li", null, h("a", { class: "record-row queue-row", href: `#/review/${table}/${rec.id}`, "data-id": rec.id, "data-table": table },
+    const key = `${table}:${rec.id}`;
+    const queued = (index.pending.get(key) || []).some((e) => e.op === "review");
+    const pick = d.approve && d.return && !queued
+      ? /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", class: "check", "data-pick": key,
+        "aria-label": `${t("pick_record")}: ${recordTitle(table, rec)}`, checked: picked.has(key) }))
+      : null;
+    if (pick) pick.addEventListener("change", () => {
+      if (pick.checked) picked.add(key);
+      else picked.delete(key);
+      drawBulk();
+    });
+    return h("li", { class: `queue-item${pick ? " has-pick" : ""}` }, pick ? h("label", { class: "pick" }, pick) : "", h("a", { class: "record-row queue-row", href: `#/review/${table}/${rec.id}`, "data-id": rec.id, "data-table": table },
       h("span", { class: "row-title", text: recordTitle(table, rec) }),
       h("span", { class: "row-sub", text: [...sub, unit && unit.name].filter(Boolean).join(" · ") }),
       h("span", { class: "row-badges" },
@@ -82,6 +97,58 @@ export function render(ctx, { parts, query }) {
         d.own ? h("span", { class: "badge", "data-own": "1", text: t("own_record") }) : "",
         !d.own && !d.turn ? h("span", { class: "badge", "data-awaiting": String(d.awaiting), text: t("awaiting_level", { unit: (unitOf(d.awaiting) || { name: `#${d.awaiting}` }).name }) }) : "",
         state !== "DA_DONG_BO" ? syncBadge(state) : "")));
+  }
+
+  const bulk = h("div", { class: "bulk-bar", "data-testid": "bulk-bar", hidden: true });
+  /** @type {{table: string, rec: any}[]} */
+  let decidable = [];
+
+  function drawBulk() {
+    // Ticks of records that left the queue (decided elsewhere, synced) no longer count.
+    const live = new Set(decidable.map(({ table, rec }) => `${table}:${rec.id}`));
+    for (const key of [...picked]) if (!live.has(key)) picked.delete(key);
+    const n = picked.size;
+    const lang = getLang();
+    bulk.hidden = decidable.length === 0;
+    replace(bulk,
+      h("label", { class: "check-label" },
+        (() => {
+          const all = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", class: "check", "data-action": "pick-all",
+            checked: n > 0 && n === decidable.length }));
+          all.addEventListener("change", () => {
+            picked.clear();
+            if (all.checked) for (const { table, rec } of decidable) picked.add(`${table}:${rec.id}`);
+            draw();
+          });
+          return all;
+        })(),
+        t("pick_all", { n: formatNumber(decidable.length, lang) })),
+      h("p", { class: "small", "aria-live": "polite", "data-testid": "picked", text: t("picked_n", { n: formatNumber(n, lang) }) }),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "btn btn-primary", "data-action": "approve-picked", disabled: n === 0,
+          onclick: () => decide("approve") }, t("approve_n", { n: formatNumber(n, lang) })),
+        h("button", { type: "button", class: "btn", "data-action": "return-picked", disabled: n === 0,
+          onclick: () => decide("return") }, t("return_n", { n: formatNumber(n, lang) }))));
+  }
+
+  async function decide(action) {
+    const items = [...picked].map((key) => {
+      const i = key.indexOf(":");
+      return { table: key.slice(0, i), id: key.slice(i + 1) };
+    });
+    if (!items.length) return;
+    let comment;
+    const n = formatNumber(items.length, getLang());
+    if (action === "return") {
+      comment = await promptDialog({ title: t("return_n", { n }), label: t("return_reason"), required: true, ok: t("return") });
+      if (comment === null) return;
+    } else if (!(await confirmDialog(t("approve_confirm_n", { n }), { ok: t("approve") }))) {
+      return;
+    }
+    const count = await reviewRecords(items, action, comment);
+    picked.clear();
+    ctx.toast(t("review_queued_n", { n: formatNumber(count, getLang()) }));
+    draw();
   }
 
   function draw() {
@@ -99,7 +166,12 @@ export function render(ctx, { parts, query }) {
     const counts = ageCounts(items);
     replace(ages, items.length ? AGE_BUCKETS.filter((b) => counts[b]).map((b) => h("span", { class: `badge age-${b}`, text: `${t(`age_${b}`)}: ${formatNumber(counts[b], lang)}` })) : []);
     source.textContent = t("queue_source", { sync: lastSyncText(ctx.engine.status.lastSyncAt) });
+    decidable = items.filter(({ table: tb, rec }) => {
+      const d = decision(rec, user);
+      return d.approve && d.return && !(index.pending.get(`${tb}:${rec.id}`) || []).some((e) => e.op === "review");
+    });
     replace(list, items.slice(0, shown).map(row));
+    drawBulk();
     const left = items.length - shown;
     more.hidden = left <= 0;
     more.textContent = t("show_more", { n: Math.max(0, left) });
@@ -113,7 +185,7 @@ export function render(ctx, { parts, query }) {
     source,
     h("div", { class: "filters queue-filters" }, Object.values(controls)),
     h("label", { class: "check-label" }, mine, t("filter_mine")),
-    summary, ages, list, more);
+    summary, ages, bulk, list, more);
   const stops = [
     on(EV.INDEX_CHANGED, draw),
     on(EV.SYNC_STATE, () => { source.textContent = t("queue_source", { sync: lastSyncText(ctx.engine.status.lastSyncAt) }); }),
