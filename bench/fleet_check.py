@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 from sqlalchemy import text
@@ -19,6 +20,7 @@ MARKERS = {"models": "collective_name", "meetings": "minutes_no"}
 # Stamps of the server's own bookkeeping: a writer is not sent its own write back (§5.5).
 SERVER_STAMPS = ("created_at", "updated_at", "created_by_id", "updated_by_id")
 REVIEW_ACTIONS = ("submit", "withdraw", "cancel", "approve", "return", "reopen")
+VN_OFFSET = timezone(timedelta(hours=7))
 KINDS = ("lost", "doubled", "diverged", "scope", "history", "unsettled", "server_error")
 
 
@@ -235,8 +237,22 @@ def _later_write(writes: dict, table: str, rid: str, name: str, version: int) ->
     )
 
 
+def _instant(value):
+    """Return a wall-clock time as a naive datetime in Vietnam, or the value as it is."""
+    if not isinstance(value, str) or "T" not in value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(VN_OFFSET).replace(tzinfo=None)
+    return parsed
+
+
 def _kept_as_conflict(kept: dict, rid: str, name: str, value) -> bool:
-    return any(c["lost_value"] == value for c in kept.get((rid, name), ()))
+    # A conflict keeps the value as the server stores it: the same instant, spelled its way.
+    return any(_instant(c["lost_value"]) == _instant(value) for c in kept.get((rid, name), ()))
 
 
 def _killing_delete(logs: list[LoggedMutation], table: str, rid: str, version: int):

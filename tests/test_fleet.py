@@ -18,7 +18,7 @@ from bench.fleet import FleetConfig, run
 pytestmark = pytest.mark.slow
 
 SEED = 20261130
-STEPS = 25
+STEPS = 30
 DEVICES = 8
 
 
