@@ -14,6 +14,7 @@ threads does not, so a failing seed is replayed, and usually fails again, not al
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import sys
 import tempfile
@@ -232,6 +233,8 @@ def run(config: FleetConfig, out=print) -> FleetOutcome:
                 ),
             )
             report = render(summary, failures, trace)
+            if summary["server_error"]:
+                report += "\n\nserver logs:\n" + "\n".join(_errors_logged(tmp))
             out(report, flush=True)
             return FleetOutcome(config, summary, failures, report)
     finally:
@@ -258,7 +261,7 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
     failures += fleet_check.check_doubles(engine, truth)
     failures += fleet_check.check_history(logs, device_ids, truth)
     for name, tag, message in stats.server_errors:
-        failures.append(fleet_check.Failure("server_error", None, name, f"{tag}: {message}"))
+        failures.append(fleet_check.Failure("server_error", None, name, f"{tag}: {message}", tag))
     for event in proxy_log.server_errors:
         ids = [m["data"]["id"] for m in (event.request or {}).get("mutations", [])]
         failures.append(
@@ -267,6 +270,7 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
                 ids[0] if ids else None,
                 "proxy",
                 f"{event.tag} fault={event.fault}: a copy was answered 5xx",
+                event.tag,
             )
         )
     counts = Counter(f.kind for f in failures)
@@ -286,6 +290,16 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
         **{kind: counts.get(kind, 0) for kind in fleet_check.KINDS},
     }
     return failures, summary
+
+
+def _errors_logged(tmp: Path) -> list[str]:
+    """Return the distinct exception lines the servers logged."""
+    seen: dict[str, None] = {}
+    for log in sorted(tmp.glob("gunicorn-*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if re.match(r"^[\w.]+(Error|Exception|Violation)\b", line):
+                seen.setdefault(f"  {log.name}: {line[:300]}")
+    return list(seen)[:10]
 
 
 def render(summary: dict, failures: list, trace: Trace) -> str:
@@ -310,7 +324,10 @@ def render(summary: dict, failures: list, trace: Trace) -> str:
             lines.append(f"\n== {kind}: {len(items)}")
             for failure in items[:EXAMPLES_PER_KIND]:
                 lines.append(f"  {failure}")
-                if failure.record_id:
+                if failure.tag:
+                    for entry in trace.tagged(failure.tag):
+                        lines.append(f"    {entry.render(failure.record_id or '')[:700]}")
+                elif failure.record_id:
                     for entry in trace.touching(failure.record_id, TRACE_LINES):
                         lines.append(f"    {entry.render(failure.record_id)[:700]}")
     return "\n".join(lines)

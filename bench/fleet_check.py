@@ -32,6 +32,7 @@ class Failure:
     record_id: str | None
     where: str
     message: str
+    tag: str | None = None  # the request that failed, for a server error
 
     def __str__(self) -> str:
         about = f" {self.record_id}" if self.record_id else ""

@@ -66,6 +66,12 @@ class Trace:
             if len(self.entries) < TRACE_LIMIT:
                 self.entries.append(entry)
 
+    def tagged(self, tag: str) -> list[TraceEntry]:
+        """Return the entries of one request, by its tag."""
+        needle = f"{tag} "
+        with self.lock:
+            return [e for e in self.entries if needle in e.text]
+
     def touching(self, record_id: str, limit: int) -> list[TraceEntry]:
         """Return the last `limit` entries that touched a record."""
         key = canonical(record_id)
@@ -186,12 +192,14 @@ class FleetClient(SyncClient):
         sent = [(targets[m["seq"]], _describe(m)) for m in mutations]
         fault = self.transport.fault or "pass"
         self.exchanges += 1
-        head = f"sync {self.transport.last_tag} fault={fault} cursor {self.state.cursor}"
+        cursor = self.state.cursor
         try:
             response = super()._exchange(mutations)
         except Exception as exc:
+            head = f"sync {self.transport.last_tag} fault={fault} cursor {cursor}"
             self.trace.add(self.name, f"{head} -> {type(exc).__name__}: {exc}", parts=sent)
             raise
+        head = f"sync {self.transport.last_tag} fault={fault} cursor {cursor}"
         answered = [
             (targets.get(r["seq"], ""), f"answer {_describe_result(r)}")
             for r in response["results"]
