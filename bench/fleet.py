@@ -258,6 +258,7 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
     for username, client in fresh.items():
         failures += fleet_check.check_fresh(username, client, truth)
     failures += fleet_check.check_acknowledged(logs, truth)
+    failures += fleet_check.check_versions(logs)
     failures += fleet_check.check_doubles(engine, truth)
     failures += fleet_check.check_history(logs, device_ids, truth)
     for name, tag, message in stats.server_errors:

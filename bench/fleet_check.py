@@ -322,6 +322,31 @@ def check_acknowledged(logs: list[LoggedMutation], truth: Truth) -> list:
     return failures
 
 
+def check_versions(logs: list[LoggedMutation]) -> list:
+    """Find writes acknowledged with the same version of one record: one overwrote the other."""
+    made = defaultdict(list)
+    for m in logs:
+        ack = m.ack
+        writes = m.op in ("put", "patch", "review", "delete")
+        if writes and ack and ack["status"] == "applied" and ack.get("version") is not None:
+            made[(m.table, canonical(m.record_id), ack["version"])].append(m)
+    failures = []
+    for (_, rid, version), writes in made.items():
+        # A delete of a tombstone is answered with the tombstone's version: not a new write.
+        if len(writes) > 1 and any(w.op != "delete" for w in writes):
+            names = ", ".join(f"{w.key} {w.op} base {w.base}" for w in writes)
+            failures.append(
+                Failure(
+                    "lost",
+                    rid,
+                    "server",
+                    f"{len(writes)} writes all answered applied v{version} ({names}):"
+                    " each was merged without seeing the other",
+                )
+            )
+    return failures
+
+
 # --- nothing twice, history once -------------------------------------------------------------
 
 
