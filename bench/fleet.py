@@ -164,6 +164,7 @@ def _drive(devices: list[DeviceActor], admin: AdminActor, config: FleetConfig, s
             while not done.wait(ADMIN_PAUSE_S):
                 number += 1
                 admin.step(number)
+            admin.finish(number + 1)
         except BaseException as exc:
             errors.append(exc)
 

@@ -428,6 +428,11 @@ class AdminActor:
         )
         return status == 200
 
+    def finish(self, number: int) -> None:
+        """Leave the moving commune under the other province: scopes must follow (§5.4)."""
+        if self.commune_moves % 2 == 0:
+            self.move_commune(number)
+
     def move_commune(self, number: int) -> None:
         """Move the moving commune under the other province, or back."""
         self.commune_moves += 1
