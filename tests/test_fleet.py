@@ -46,6 +46,6 @@ def _config() -> FleetConfig:
         " version (lost)"
     ),
 )
-def test_fleet_on_two_servers_converges_and_loses_or_doubles_nothing(capsys):
+def test_fleet_on_two_servers_converges_and_loses_or_doubles_nothing():
     outcome = run(_config())
     assert outcome.ok, outcome.report
