@@ -19,7 +19,7 @@ from sync.client import SyncHttpError
 from tests.live_server import LIVE_PASSWORD
 
 NETWORK_ERRORS = (OSError, http.client.HTTPException)
-FAULT_WEIGHTS = (3, 3, 2, 1)  # drop, twin, cut, kill
+FAULT_WEIGHTS = (3, 3, 2, 2)  # drop, twin, cut, kill
 MODEL_TEXT_FIELDS = ("name", "locality", "results", "objective", "method")
 MEETING_TEXT_FIELDS = ("title", "location", "content_summary")
 # An odd spelling of a value the server stores in another form (PROTOCOL.md §3.2 ids,
@@ -123,6 +123,7 @@ class DeviceActor:
         self.client = FleetClient(world.url, self.name, trace)
         self.trace = trace
         self.offline = 0
+        self.faults_made = 0
         self.values = 0
         self.faults_on = True
 
@@ -272,6 +273,10 @@ class DeviceActor:
         """Sync once; a seeded share of syncs ask the balancer for a fault; tell if it worked."""
         if with_faults and self.rng.random() < self.options.fault_rate:
             fault = self.rng.choices(FAULTS, weights=FAULT_WEIGHTS)[0]
+            if self.faults_made < len(FAULTS):
+                # Each device's first faults go round every kind: even a short run has them all.
+                fault = FAULTS[(self.index + self.faults_made) % len(FAULTS)]
+            self.faults_made += 1
             self.client.transport.fault = fault
             self.stats.count(fault, "faults")
         batch = self.rng.choice((5, 50))

@@ -18,7 +18,7 @@ from bench.fleet import FleetConfig, run
 pytestmark = pytest.mark.slow
 
 SEED = 20261130
-STEPS = 30
+STEPS = 24
 DEVICES = 8
 
 
