@@ -6,6 +6,7 @@
     python -m bench scale [--models 400000 --meetings 600000]   # long: builds 1M records
     python -m bench dataset --database NAME --models N --meetings N [--seed 1]
     python -m bench pwa                  # the PWA's size and speed budgets in Chromium
+    python -m bench fleet [--minutes N] [--db sqlite|postgres] [--seed S] [--devices D]
     python -m bench down                 # remove what a killed run left behind
 
 Needs root (network namespaces) and a local PostgreSQL (started, with role app, by
@@ -110,6 +111,43 @@ def cmd_pwa(args, argv: list[str]) -> bool:
     return "❌" not in text and "not measured" not in text
 
 
+def cmd_fleet(args) -> bool:
+    """Run a fleet of devices against two servers behind a faulty balancer; write JSON."""
+    import json
+    import time
+
+    from bench import fleet
+
+    config = fleet.FleetConfig(
+        seed=args.seed,
+        steps=args.steps,
+        devices=args.devices,
+        db=args.db,
+        minutes=args.minutes,
+        pg_url=args.pg_url,
+        pg_name=args.database,
+        keep_db=args.keep_db,
+    )
+    config.options.fault_rate = args.fault_rate
+    outcome = fleet.run(config)
+    results = REPO_ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    path = results / f"fleet-{args.db}-seed{args.seed}-{stamp}.json"
+    payload = {
+        "summary": outcome.summary,
+        "failures": [f.__dict__ for f in outcome.failures],
+        "report": outcome.report,
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+    print(f"Wrote {path}", file=sys.stderr)
+    if not outcome.ok and args.shrink and not args.minutes:
+        smallest = fleet.shrink(config)
+        if smallest is not None:
+            print(f"smallest failing run: {smallest.replay()}")
+    return outcome.ok
+
+
 def _emit(text: str, args) -> None:
     print(text, flush=True)
     if not args.no_write:
@@ -154,6 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     p_ds.add_argument("--fresh", action="store_true", help="empty and migrate it first")
     sub.add_parser("pwa", help="the PWA's size and speed budgets in headless Chromium")
     sub.add_parser("down", help="remove links and databases a killed run left behind")
+    p_fleet = sub.add_parser("fleet", help="devices against two servers behind a faulty balancer")
+    p_fleet.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    p_fleet.add_argument("--seed", type=int, default=1)
+    p_fleet.add_argument("--steps", type=int, default=100, help="steps per device")
+    p_fleet.add_argument("--minutes", type=float, help="run this long instead of --steps")
+    p_fleet.add_argument("--devices", type=int, default=8)
+    p_fleet.add_argument("--fault-rate", type=float, default=0.15, help="share of syncs broken")
+    p_fleet.add_argument("--database", default="sotay_bench_fleet", help="PostgreSQL database")
+    p_fleet.add_argument("--shrink", action="store_true", help="look for a smaller failing run")
     args = parser.parse_args(argv)
 
     if args.cmd == "down":
@@ -164,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "pwa":
         return 0 if cmd_pwa(args, argv) else 1
+    if args.cmd == "fleet":
+        if args.db == "postgres":
+            ensure_postgres(args.pg_url)
+        return 0 if cmd_fleet(args) else 1
     if os.geteuid() != 0 and args.cmd in ("all", "scenarios"):
         parser.error("the link scenarios need root (network namespaces, tc, iptables)")
     ensure_postgres(args.pg_url)

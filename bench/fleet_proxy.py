@@ -1,0 +1,253 @@
+"""A load balancer without sticky sessions that can break the requests it forwards.
+
+Every request goes to one of the app servers chosen at random, on a fresh upstream connection.
+The client names a fault for one request in the ``X-Fleet-Fault`` header (removed before
+forwarding), so a seeded driver decides which exchange breaks and how:
+
+- ``drop``: forward, read the whole response (the server has committed), close the client's
+  connection without a byte;
+- ``twin``: send the same request to both servers at once, answer with one response;
+- ``cut``: send the head and half the body, end the upload, close the client's connection;
+- ``kill``: forward, SIGKILL the chosen server's worker a moment later, close the client's
+  connection.
+
+What each server answered, including the answers the client never saw, goes to a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.live_server import PROXY_TIMEOUT_S, STOP_TIMEOUT_S, _decode, _headers, _Reader
+
+FAULT_HEADER = b"x-fleet-fault"
+TAG_HEADER = "x-fleet-tag"
+FAULTS = ("drop", "twin", "cut", "kill")
+# How long after forwarding a push the worker dies: inside a small push's transaction or
+# just after it, both cases the protocol must survive.
+KILL_DELAY_S = (0.0, 0.04)
+
+
+@dataclass
+class Forwarded:
+    """One copy of a request sent to one server, and what it answered."""
+
+    server: int
+    status: int | None = None
+    body: object = None
+    error: str | None = None
+    raw_head: bytes = b""
+    raw: bytes = b""
+
+
+@dataclass
+class ProxyEvent:
+    """One request through the proxy: its tag, its fault and every copy's answer."""
+
+    tag: str
+    path: str
+    fault: str
+    copies: list[Forwarded] = field(default_factory=list)
+    delivered: bool = False
+    request: object = None
+
+
+def _strip_fault(head: bytes) -> tuple[bytes, str, str]:
+    """Remove the fault header from a request head; return the head, the fault and the tag."""
+    lines = head.split(b"\r\n")
+    kept, fault = [], "pass"
+    for line in lines:
+        name = line.split(b":", 1)[0].strip().lower()
+        if name == FAULT_HEADER:
+            fault = line.split(b":", 1)[1].strip().decode()
+        else:
+            kept.append(line)
+    return b"\r\n".join(kept), fault, _headers(head).get(TAG_HEADER, "")
+
+
+class RoutingProxy:
+    """Forward each request to a random server; break the ones the client asks to break."""
+
+    def __init__(
+        self,
+        ports: list[int],
+        *,
+        seed: int,
+        kill_worker: Callable[[int], None],
+        log: Callable[[ProxyEvent], None],
+    ):
+        self.ports = ports
+        self.kill_worker = kill_worker
+        self.log = log
+        self.rng = random.Random(seed)
+        self.rng_lock = threading.Lock()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._sockets: set[socket.socket] = set()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._closing = False
+        self._acceptor = threading.Thread(target=self._accept, name="fleet-proxy", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Return the base URL clients use."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> RoutingProxy:
+        """Start accepting connections."""
+        self._acceptor.start()
+        return self
+
+    def stop(self) -> None:
+        """Close every socket and wait for the proxy's threads."""
+        with self._lock:
+            self._closing = True
+            sockets = list(self._sockets)
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self._acceptor.join(timeout=STOP_TIMEOUT_S)
+        for thread in list(self._threads):
+            thread.join(timeout=STOP_TIMEOUT_S)
+
+    def _pick(self) -> int:
+        with self.rng_lock:
+            return self.rng.randrange(len(self.ports))
+
+    def _delay(self) -> float:
+        with self.rng_lock:
+            return self.rng.uniform(*KILL_DELAY_S)
+
+    def _track(self, sock: socket.socket, add: bool) -> None:
+        with self._lock:
+            if add:
+                self._sockets.add(sock)
+                return
+            self._sockets.discard(sock)
+        sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                if self._closing:
+                    client.close()
+                    return
+                self._sockets.add(client)
+                self._threads = [t for t in self._threads if t.is_alive()]
+                thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
+                self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            client.settimeout(PROXY_TIMEOUT_S)
+            reader = _Reader(client)
+            while True:
+                head = reader.until(b"\r\n\r\n")
+                if head is None:
+                    return
+                body = reader.exactly(int(_headers(head).get("content-length", "0")))
+                if not self._exchange(client, head, body):
+                    return
+        except OSError:
+            return
+        finally:
+            self._track(client, add=False)
+
+    def _exchange(self, client: socket.socket, head: bytes, body: bytes) -> bool:
+        """Handle one request; tell whether the client's connection lives on."""
+        head, fault, tag = _strip_fault(head)
+        event = ProxyEvent(tag=tag, path=head.split(b" ", 2)[1].decode(), fault=fault)
+        with contextlib.suppress(ValueError, OSError, EOFError):
+            event.request = _decode(head, body)
+        try:
+            if fault == "twin":
+                copies = [Forwarded(server) for server in range(len(self.ports))]
+                threads = [
+                    threading.Thread(target=self._forward, args=(c, head, body)) for c in copies
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                event.copies = copies
+                answered = [c for c in copies if c.status is not None]
+                if not answered:
+                    return False
+                with self.rng_lock:
+                    chosen = self.rng.choice(answered)
+                client.sendall(chosen.raw)
+                event.delivered = True
+                return _keeps_alive(chosen.raw_head)
+            copy = Forwarded(self._pick())
+            event.copies = [copy]
+            if fault == "cut":
+                self._forward(copy, head, body[: len(body) // 2], cut=True)
+                return False
+            if fault == "kill":
+                self._forward(copy, head, body, kill_after=self._delay())
+                return False
+            self._forward(copy, head, body)
+            if fault == "drop" or copy.status is None:
+                return False
+            client.sendall(copy.raw)
+            event.delivered = True
+            return _keeps_alive(copy.raw_head)
+        finally:
+            self.log(event)
+
+    def _forward(
+        self,
+        copy: Forwarded,
+        head: bytes,
+        body: bytes,
+        *,
+        cut: bool = False,
+        kill_after: float | None = None,
+    ) -> None:
+        """Send one request to a server on a new connection and read its answer into `copy`."""
+        upstream = None
+        try:
+            upstream = socket.create_connection(
+                ("127.0.0.1", self.ports[copy.server]), timeout=PROXY_TIMEOUT_S
+            )
+            self._track(upstream, add=True)
+            upstream.sendall(head + body)
+            if cut:
+                upstream.shutdown(socket.SHUT_WR)
+            if kill_after is not None:
+                time.sleep(kill_after)
+                self.kill_worker(copy.server)
+            reader = _Reader(upstream)
+            response_head = reader.until(b"\r\n\r\n")
+            if response_head is None:
+                raise ConnectionError("server closed without answering")
+            length = _headers(response_head).get("content-length")
+            response_body = reader.exactly(int(length)) if length else reader.rest()
+            copy.status = int(response_head.split(b" ", 2)[1])
+            copy.raw_head, copy.raw = response_head, response_head + response_body
+            with contextlib.suppress(ValueError, OSError, EOFError):
+                copy.body = _decode(response_head, response_body)
+        except OSError as exc:
+            copy.error = type(exc).__name__
+        finally:
+            if upstream is not None:
+                self._track(upstream, add=False)
+
+
+def _keeps_alive(head: bytes) -> bool:
+    return _headers(head).get("connection", "").lower() != "close"
