@@ -141,7 +141,9 @@ def sync(store: Store, request: SyncRequest) -> dict:
     pushed = push(store, request)
     reset = store.scope_changed()
     cursor = 0 if reset else request.cursor
-    page = store.pull(cursor, request.limit, pushed.show, pushed.echoes)
+    # A reset makes the device drop what it pulled before, its own just-answered writes too:
+    # then nothing it wrote may be left out as an echo.
+    page = store.pull(cursor, request.limit, pushed.show, {} if reset else pushed.echoes)
     return {
         "protocol": request.protocol,
         "last_seq": pushed.last_seq,

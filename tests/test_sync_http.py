@@ -361,6 +361,18 @@ def test_moving_the_user_resets_the_device(client, phone, tree, officer):
     assert phone.record("models", body["id"]) is None
 
 
+def test_reset_in_the_same_exchange_keeps_the_devices_own_write(phone, tree, officer):
+    """§5.4, §5.5: a reset answered with a push must not leave out the record just written."""
+    phone.sync()
+    officer.unit_id = tree["province"].id  # the commune stays in scope
+    db.session.commit()
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    report = phone.sync()
+    assert report.reset is True
+    assert phone.record("models", body["id"]) is not None
+
+
 def test_unknown_table_and_field_are_rejected(phone, tree):
     """§3.2, §10: tables and fields come from an allow-list."""
     phone.state.outbox.append(
