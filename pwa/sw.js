@@ -28,6 +28,7 @@ const SHELL = [
   "/js/ui/dom.js",
   "/js/ui/forms.js",
   "/js/ui/home.js",
+  "/js/ui/keep-data.js",
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",

@@ -14,6 +14,7 @@ import { renderSettings, renderSignIn } from "./ui/account.js";
 import { h, replace, statusText } from "./ui/dom.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import * as home from "./ui/home.js";
+import { askPersistence, startKeepData } from "./ui/keep-data.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
 import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
@@ -206,7 +207,7 @@ async function startData() {
   if (!started) {
     started = true;
     engine.start();
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => false);
+    askPersistence();
   } else {
     engine.unblock();
     engine.request("signin");
@@ -309,6 +310,7 @@ addEventListener("hashchange", onLocation);
 setVersionChangeHandler(() => location.reload());
 
 async function boot() {
+  startKeepData(); // the install offer can come at once: listen before anything else waits
   setLang((await getMeta(META.LANG)) || "vi");
   applyStaticLabels();
   const session = await getSession();

@@ -18,6 +18,8 @@ export const EV = Object.freeze({
   UPDATE_READY: "sotay:update-ready",
   /** The first service worker installed: the app now opens offline */
   OFFLINE_READY: "sotay:offline-ready",
+  /** What the browser lets us keep changed (persistence, quota, install offer): detail {persisted, usage, quota, prompt} */
+  STORAGE_STATE: "sotay:storage-state",
   /** Connectivity as the app sees it changed: detail {online} */
   CONNECTIVITY: "sotay:connectivity",
 });

@@ -482,6 +482,7 @@ def test_bulk_review_offline_records_one_decision_each(new_phone, server):
     for record in made[:3]:
         page.check(f'[data-pick="models:{record["id"]}"]')
     assert page.inner_text("[data-testid=picked]") == "Đã chọn 3 bản ghi"
+    shot(page, "review-queue-bulk")
     box = page.locator("[data-pick]").first.bounding_box()
     label = page.locator(".queue-item .pick").first.bounding_box()
     assert box is not None and label is not None and label["height"] >= 44 and label["width"] >= 44
@@ -494,7 +495,6 @@ def test_bulk_review_offline_records_one_decision_each(new_phone, server):
     page.fill(".dialog textarea", "Bổ sung số liệu kết quả")
     page.click(".dialog .btn-primary")
     page.wait_for_function("() => document.querySelectorAll('[data-pick]').length === 0")
-    shot(page, "review-queue-bulk")
     sync_now(page, lambda: page.context.set_offline(False))
 
     token = server.login("lanhdao")

@@ -221,6 +221,25 @@ export const LABELS = {
     "Trình duyệt có thể xóa dữ liệu khi máy thiếu bộ nhớ — hãy cài ứng dụng lên màn hình chính",
     "The browser may evict data when space is low — install the app to the home screen",
   ],
+  data_at_risk: [
+    "{n} bản ghi chưa đồng bộ (từ {since}) chỉ có trên máy này và chưa được bảo vệ",
+    "{n} unsynced records (since {since}) exist only on this phone and are not protected",
+    "{n} unsynced record (since {since}) exists only on this phone and is not protected",
+  ],
+  storage_nearly_full: [
+    "Bộ nhớ máy gần đầy (còn {free}): hãy đồng bộ và giải phóng bộ nhớ để dữ liệu mới lưu được",
+    "Storage is nearly full ({free} left): sync and free some space so new data can be saved",
+  ],
+  install_app: ["Cài ứng dụng lên màn hình chính", "Install the app on the home screen"],
+  install_how_android: [
+    "Cách cài: mở menu ⋮ của trình duyệt, chọn \"Cài đặt ứng dụng\" hoặc \"Thêm vào màn hình chính\".",
+    "To install: open the browser's ⋮ menu and choose \"Install app\" or \"Add to Home screen\".",
+  ],
+  install_how_ios: [
+    "Cách cài: nhấn nút Chia sẻ của Safari, chọn \"Thêm vào MH chính\".",
+    "To install: tap Safari's Share button and choose \"Add to Home Screen\".",
+  ],
+  persist_again: ["Xin lưu bền vững lại", "Ask to keep data again"],
   account: ["Tài khoản", "Account"],
   app_version: ["Phiên bản ứng dụng", "App version"],
   export_data: ["Xuất dữ liệu chưa đồng bộ", "Export unsynced data"],

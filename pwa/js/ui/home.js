@@ -2,6 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { formatBytes, formatNumber, getLang, t } from "../i18n/labels.js";
+import { keepDataCard } from "./keep-data.js";
 import { h, lastSyncText, pendingText, recordTitle, replace, reworkFlag, statusText, syncErrorLines } from "./dom.js";
 
 /** @param {import("../app.js").Ctx} ctx */
@@ -30,6 +31,7 @@ export function render(ctx) {
           ? h("p", { class: "small", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) })
           : "",
         h("button", { type: "button", class: "btn btn-primary btn-block", "data-action": "sync-now", onclick: () => ctx.syncNow() }, t("sync_now"))),
+      keepDataCard(index),
       returned.length ? h("div", { class: "card alert alert-rework", "data-testid": "returned" },
         h("p", { class: "alert-title" }, reworkFlag(), " ", t("returned_n", { n: returned.length })),
         h("ul", { class: "plain-list" }, returned.slice(0, 5).map(({ table, rec }) =>
@@ -50,6 +52,6 @@ export function render(ctx) {
   }
 
   draw();
-  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.CONNECTIVITY, draw)];
+  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.CONNECTIVITY, draw), on(EV.STORAGE_STATE, draw)];
   return { node, dispose: () => stops.forEach((stop) => stop()) };
 }
