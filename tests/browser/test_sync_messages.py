@@ -66,3 +66,15 @@ def test_english_counts_say_one_record(new_phone):
         " m.t('pending_records_n', {n: 1})]; }"
     )
     assert texts == ["1 record", "2 records", "1 record has changes waiting to be sent"]
+
+
+def test_the_toast_after_saving_leaves_the_title_visible(new_phone):
+    page = new_phone()
+    sign_in(page)
+    page.context.set_offline(True)
+    fill_model(page, "Mô hình tuyến phố văn minh khối Kim Tân")
+    page.wait_for_selector("#toast:not([hidden])")
+    toast = page.locator("#toast").bounding_box()
+    title = page.locator(".screen-detail .screen-title").bounding_box()
+    assert toast is not None and title is not None
+    assert toast["y"] >= title["y"] + title["height"] or toast["y"] + toast["height"] <= title["y"]
