@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from server import enums
 from server.schemas import (
     NOT_A_CANONICAL_UUID,
+    UUID_FORM,
     InputSchema,
     canonical_uuid,
     id_arg,
@@ -44,6 +45,11 @@ class UuidString(fields.UUID):
     """A UUID in its one accepted spelling (lower case, 8-4-4-4-12, not nil), kept as sent."""
 
     default_error_messages = {"invalid_uuid": NOT_A_CANONICAL_UUID}
+
+    def __init__(self, **kwargs):
+        # The OpenAPI document tells clients the one accepted spelling.
+        metadata = {"pattern": f"^{UUID_FORM.pattern}$", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if canonical_uuid(value) is None:
