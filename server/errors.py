@@ -164,6 +164,9 @@ FIELD_MESSAGES_VI = {
     "Not a valid mapping type.": "Phải là đối tượng",
     "Field may not be null.": "Không được để trống",
     "Not a valid UUID.": "Mã định danh (UUID) không hợp lệ",
+    "Must be a UUID in lower case, 8-4-4-4-12 hex digits, and not nil.": (
+        "Mã định danh phải là UUID viết thường dạng 8-4-4-4-12, khác UUID rỗng"
+    ),
     "Invalid input type.": "Kiểu dữ liệu không hợp lệ",
     "Number too large.": "Số quá lớn",
     "String does not match expected pattern.": "Không đúng định dạng",

@@ -1,6 +1,6 @@
 """Building blocks of the input schemas: refuse text a database cannot store, bound ids."""
 
-import uuid
+import re
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
@@ -11,6 +11,11 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 
 UNSTORABLE_TEXT = "Contains a character that cannot be stored."
+
+# Record ids: lower-case hexadecimal in the 8-4-4-4-12 form, never the nil UUID (PROTOCOL.md §4.4).
+UUID_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+NOT_A_CANONICAL_UUID = "Must be a UUID in lower case, 8-4-4-4-12 hex digits, and not nil."
 
 
 def id_field(**kwargs) -> fields.Integer:
@@ -29,12 +34,12 @@ def page_arg() -> fields.Integer:
 
 
 def canonical_uuid(value: object) -> str | None:
-    """Return a UUID in the canonical form ids are stored in, or None if it is not one."""
-    # Anything else names no row, and must not reach the database: PostgreSQL refuses NUL.
-    try:
-        return str(uuid.UUID(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
+    """Return the value if it is a record id in its one accepted spelling, else None."""
+    # One spelling per id: accepting others would let one device hold one record under two
+    # keys. Anything else names no row and must not reach the database (PostgreSQL refuses NUL).
+    if isinstance(value, str) and UUID_FORM.fullmatch(value) and value != NIL_UUID:
+        return value
+    return None
 
 
 def _unstorable(text: str) -> bool:

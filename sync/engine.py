@@ -44,7 +44,16 @@ class Store(Protocol):
     """What the engine needs from the server's storage, for one device."""
 
     def last_seq(self) -> int:
-        """Return the last applied mutation seq of the device."""
+        """Return the last applied mutation seq of the device, holding nothing (idle sync)."""
+
+    def hold_device(self) -> int:
+        """Hold the device against other pushes until commit; return its last seq read then."""
+
+    def stored_results(self, seqs: list[int]) -> dict[int, tuple[dict, bool]]:
+        """Return the results kept for these seqs, each with whether it showed its record."""
+
+    def keep_result(self, result: dict, shows_record: bool) -> None:
+        """Keep a mutation's result with its effects, to answer a retry the same way."""
 
     def begin_push(self, mutations: list[Mutation]) -> None:
         """Prepare to apply these mutations (e.g. load the records they name in one go)."""
@@ -85,18 +94,23 @@ class PushOutcome:
 
 def push(store: Store, request: SyncRequest) -> PushOutcome:
     """Apply a request's mutations in seq order (§4)."""
-    last = store.last_seq()
+    if not request.mutations:
+        # An idle sync takes no lock and writes nothing.
+        return PushOutcome(results=[], last_seq=store.last_seq())
+    # The same batch on two connections at once: the second waits here and then finds it done.
+    last = store.hold_device()
     fresh = [m for m in request.mutations if m.seq > last]
     for expected, mutation in enumerate(fresh, start=last + 1):
         if mutation.seq != expected:
             raise ProtocolError("SEQ_GAP", {"expected_seq": last + 1, "last_seq": last})
-    outcome = PushOutcome(
-        results=[{"seq": m.seq, "status": "duplicate"} for m in request.mutations if m.seq <= last],
-        last_seq=last,
-    )
+    outcome = PushOutcome(results=[], last_seq=last)
+    replayed = [m for m in request.mutations if m.seq <= last]
+    if replayed:
+        _answer_replayed(store, replayed, outcome)
     store.begin_push(fresh)
     for mutation in fresh:
         key = (mutation.table, mutation.record_id)
+        shows_record = False
         try:
             applied = store.apply(mutation)
         except RejectedError as exc:
@@ -107,8 +121,7 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                 "message": exc.message,
                 "details": exc.details,
             }
-            if exc.show_record:
-                outcome.show.append(key)
+            shows_record = exc.show_record
         else:
             if applied.conflicts or applied.code:
                 result = {
@@ -119,7 +132,7 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                 }
                 if applied.code:
                     result["code"] = applied.code
-                outcome.show.append(key)
+                shows_record = True
             else:
                 result = {"seq": mutation.seq, "status": "applied", "version": applied.version}
                 # The device holds exactly this state only if nobody else wrote in between.
@@ -129,11 +142,28 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                     and applied.version == mutation.base + 1
                 ):
                     outcome.echoes[key] = applied.echo_token
+        if shows_record:
+            outcome.show.append(key)
         outcome.results.append(result)
+        store.keep_result(result, shows_record)
         store.set_last_seq(mutation.seq)
         outcome.last_seq = mutation.seq
     store.finish_push()
     return outcome
+
+
+def _answer_replayed(store: Store, replayed: list[Mutation], outcome: PushOutcome) -> None:
+    """Answer mutations applied before with the result they had then (§4.2)."""
+    kept = store.stored_results([m.seq for m in replayed])
+    for mutation in replayed:
+        if mutation.seq not in kept:
+            # Its result is no longer kept (§3.4).
+            outcome.results.append({"seq": mutation.seq, "status": "duplicate"})
+            continue
+        result, shows_record = kept[mutation.seq]
+        outcome.results.append({**result, "seq": mutation.seq, "duplicate": True})
+        if shows_record:
+            outcome.show.append((mutation.table, mutation.record_id))
 
 
 def sync(store: Store, request: SyncRequest) -> dict:

@@ -1,6 +1,5 @@
 """Parse and check sync request envelopes (PROTOCOL.md §3); no I/O."""
 
-import uuid
 from dataclasses import dataclass, field
 
 PROTOCOL_VERSION = 1
@@ -70,14 +69,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _canonical_id(value: str) -> str:
-    # Ids are UUIDs; the same id in capitals or braces must name the same row.
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return value  # not a UUID: the server refuses this one mutation, not the request
 
 
 def _fail(where: str, message: str):
@@ -170,5 +161,4 @@ def _parse_mutation(index: int, raw: object) -> Mutation:
         _fail(f"{where}.base", f"Must be an integer from 0 to {MAX_COUNT}.")
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         _fail(f"{where}.data", "Must be an object with a string id.")
-    data = {**data, "id": _canonical_id(data["id"])}
     return Mutation(seq=seq, op=op, table=table, base=base, data=data)

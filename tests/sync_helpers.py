@@ -5,6 +5,16 @@ import gzip
 from sync.client import MemoryStore, SyncClient, Traffic
 from tests.conftest import TEST_PASSWORD
 
+# Other spellings of a record id, and the nil UUID: none of them names a record (§4.4).
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+SPELLINGS = {
+    "upper case": str.upper,
+    "braced": lambda u: "{" + u + "}",
+    "32 hex digits": lambda u: u.replace("-", ""),
+    "urn": lambda u: "urn:uuid:" + u,
+    "nil": lambda u: NIL_UUID,
+}
+
 
 class FlaskTransport:
     """A Transport that sends requests through app.test_client()."""

@@ -182,7 +182,12 @@ WRONG_TYPES = [
     ("start_date", "2024-02-30", "Ngày không hợp lệ (yyyy-mm-dd)", "Not a valid date."),
     ("metrics", "nhiều", "Phải là danh sách", "Not a valid list."),
     ("topic_tags", {"a": 1}, "Phải là danh sách", "Not a valid list."),
-    ("id", "khong-phai-uuid", "Mã định danh (UUID) không hợp lệ", "Not a valid UUID."),
+    (
+        "id",
+        "khong-phai-uuid",
+        "Mã định danh phải là UUID viết thường dạng 8-4-4-4-12, khác UUID rỗng",
+        "Must be a UUID in lower case, 8-4-4-4-12 hex digits, and not nil.",
+    ),
     ("name", None, "Không được để trống", "Field may not be null."),
     ("geo_lat", "vĩ độ", "Phải là số", "Not a valid number."),
 ]
@@ -636,16 +641,19 @@ def test_create_with_impossible_id_is_422(client, tree, headers, record_id):
     assert "id" in fields_of(response)
 
 
-def test_create_with_existing_id_in_capitals_is_409(client, tree, model, headers):
+def test_create_with_existing_id_in_capitals_is_422(client, tree, model, headers):
+    """PROTOCOL.md §4.4: ids have one spelling; another is refused, never rewritten."""
     body = model_payload(tree["commune"], id=model["id"].upper())
     response = client.post("/api/v1/models", json=body, headers=headers)
-    assert response.status_code == 409
-    assert error(response)["code"] == "DUPLICATE"
+    assert response.status_code == 422
+    assert list(error(response)["details"]["fields"]) == ["id"]
 
 
-def test_record_is_found_by_its_id_in_capitals(client, model, headers):
+def test_id_in_capitals_names_no_record(client, model, headers):
+    """PROTOCOL.md §4.4: a path id in another spelling is not found."""
     response = client.get(f"/api/v1/models/{model['id'].upper()}", headers=headers)
-    assert response.get_json()["id"] == model["id"]
+    assert response.status_code == 404
+    assert error(response)["code"] == "NOT_FOUND"
 
 
 @pytest.mark.parametrize("comment", [None, "", "   "])

@@ -19,6 +19,7 @@ TABLES = {
     "dvk_models",
     "login_failures",
     "meetings",
+    "mutation_results",
     "scope_removals",
     "sync_counter",
     "unit_successors",

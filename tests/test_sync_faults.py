@@ -76,6 +76,7 @@ def live(tmp_path_factory):
             users = [
                 pool.submit(create_user, url, "canbo", "17000", "CAN_BO_NHAP"),
                 pool.submit(create_user, url, "canbo2", "17001", "CAN_BO_NHAP"),
+                pool.submit(create_user, url, "lanhdao", "40", "LANH_DAO_DUYET"),
             ]
             server.start()
             for user in users:
@@ -289,10 +290,57 @@ def test_response_cut_midway_is_retried_as_duplicates(running, devices, tmp_path
     assert exchange.response_json()["last_seq"] == 20  # the server had committed the batch
     report = client.sync()
 
-    assert [r["status"] for r in report.results] == ["duplicate"] * 20
+    # §4.2: the retry learns what the lost answer said.
+    first = exchange.response_json()["results"]
+    assert report.results == [{**r, "duplicate": True} for r in first]
+    assert [r["status"] for r in first] == ["applied"] * 20
     assert_created_once(running, ids)
     assert device_last_seq(running, client.device_id) == 20
     assert_in_step(running, client, running.units["17000"])
+
+
+def test_response_cut_after_commit_is_retried_with_the_first_results(running, devices, tmp_path):
+    """§4.2, §4.6: a refusal and a RECORD_LOCKED conflict whose answer was lost still reach
+    the phone on its retry, with the applied edit's version."""
+    unit = running.units["17000"]
+    officer = devices(tmp_path / "officer.json")
+    reviewer = devices(tmp_path / "reviewer.json", username="lanhdao")
+    locked, edited = new_model(officer, unit), new_model(officer, unit)
+    officer.review("models", locked, "submit")
+    officer.sync()
+    reviewer.sync()
+    reviewer.review("models", locked, "approve")
+    reviewer.sync()
+    officer.sync()
+    refused = new_model(officer, unit, year_registered=1800)
+    officer.edit("models", locked, {"name": "Sửa sau khi duyệt"})
+    officer.edit("models", edited, {"locality": "Bản Huồi Mới"})
+    cut = running.proxy.next_index
+    running.proxy.fault(cut, "cut", 0.5)
+
+    with pytest.raises(NETWORK_ERRORS):
+        officer.sync()
+    first = running.proxy.exchanges[cut].response_json()["results"]
+    assert [(r["status"], r.get("code")) for r in first] == [
+        ("rejected", "VALIDATION_FAILED"),
+        ("conflict", "RECORD_LOCKED"),
+        ("applied", None),
+    ]
+    report = officer.sync()
+
+    assert report.results == [{**r, "duplicate": True} for r in first]
+    assert officer.state.errors[f"models/{refused}"]["code"] == "VALIDATION_FAILED"
+    assert officer.record("models", refused)["year_registered"] == 1800
+    assert officer.record("models", locked)["name"] != "Sửa sau khi duyệt"
+    assert any(c["record_id"] == locked for c in officer.state.conflicts.values())
+    assert server_versions(running, [locked, edited, refused]) == {
+        locked: (3, False),
+        edited: (2, False),
+    }
+    assert audit_actions(running, [locked, edited]) == {
+        locked: ["create", "submit", "approve", "conflict"],
+        edited: ["create", "update"],
+    }
 
 
 def test_client_restarted_after_lost_response_doubles_and_loses_nothing(running, devices, tmp_path):
@@ -319,8 +367,8 @@ def test_client_restarted_after_lost_response_doubles_and_loses_nothing(running,
     finally:
         second.transport.close()
 
-    statuses = {r["seq"]: r["status"] for r in report.results}
-    assert statuses == {**dict.fromkeys(range(3, 15), "duplicate"), 15: "applied"}
+    statuses = {r["seq"]: (r["status"], r.get("duplicate")) for r in report.results}
+    assert statuses == {**dict.fromkeys(range(3, 15), ("applied", True)), 15: ("applied", None)}
     assert_created_once(running, [*created, late])
     assert server_versions(running, [edited, deleted]) == {edited: (2, False), deleted: (2, True)}
     assert audit_actions(running, [edited, deleted]) == {
@@ -359,7 +407,7 @@ def test_client_crashed_before_storing_response_resyncs_without_doubles(running,
     finally:
         second.transport.close()
 
-    assert [r["status"] for r in report.results] == ["duplicate"] * 10
+    assert [(r["status"], r["duplicate"]) for r in report.results] == [("applied", True)] * 10
     assert_created_once(running, ids)
     assert_in_step(running, second, unit)
 

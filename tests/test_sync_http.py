@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import AuditEvent, Conflict, Device, ModelRecord
+from server.models import AuditEvent, Conflict, Device, ModelRecord, MutationResult
+from server.sync_api import store as sync_store
 from tests.conftest import meeting_payload, model_payload
-from tests.sync_helpers import device
+from tests.sync_helpers import SPELLINGS, device
 
 
 def count_models() -> int:
@@ -57,13 +58,15 @@ def test_nothing_to_sync_is_one_small_request(phone):
 
 
 def test_replayed_batch_changes_nothing(phone, tree):
-    """§4.2: a batch whose response was lost is answered 'duplicate' on retry."""
+    """§4.2: a batch whose response was lost is answered on retry with its first results."""
     phone.create("models", model_payload(tree["commune"]))
     phone.transport.drop_next_response = True
     with pytest.raises(ConnectionResetError):
         phone.sync()
     report = phone.sync()
-    assert [r["status"] for r in report.results] == ["duplicate"]
+    assert [(r["status"], r["version"], r["duplicate"]) for r in report.results] == [
+        ("applied", 1, True)
+    ]
     assert count_models() == 1
     creates = db.session.scalar(
         select(func.count(AuditEvent.id)).where(
@@ -535,22 +538,115 @@ def test_nul_in_review_comment_is_rejected(phone, tree):
     assert report.results[1]["code"] == "VALIDATION_FAILED"
 
 
-def test_id_in_capitals_names_the_same_record(phone, tree):
-    """§4.4: ids are compared as UUIDs, whatever their case."""
+@pytest.mark.parametrize("op", ["create", "edit", "delete", "review"])
+@pytest.mark.parametrize("spelling", list(SPELLINGS.values()), ids=list(SPELLINGS))
+def test_other_spellings_of_an_id_are_rejected(phone, tree, op, spelling):
+    """§4.4: an id in any spelling but lower-case 8-4-4-4-12, or nil, is refused one by one."""
     body = model_payload(tree["commune"])
     phone.create("models", body)
     phone.sync()
+    record_id = spelling(body["id"] if op != "create" else model_payload(tree["commune"])["id"])
+    data = {
+        "create": {**model_payload(tree["commune"]), "id": record_id},
+        "edit": {"id": record_id, "name": "Tên mới"},
+        "delete": {"id": record_id},
+        "review": {"id": record_id, "action": "submit"},
+    }[op]
+    wire_op = {"create": "put", "edit": "put"}.get(op, op)
+    base = 0 if op == "create" else 1
     phone.state.outbox.append(
-        {
-            "seq": phone.state.next_seq,
-            "op": "put",
-            "table": "models",
-            "base": 1,
-            "data": {"id": body["id"].upper(), "name": "Tên mới"},
-        }
+        {"seq": phone.state.next_seq, "op": wire_op, "table": "models", "base": base, "data": data}
     )
     phone.state.next_seq += 1
+    phone.create("models", model_payload(tree["commune"]))
     report = phone.sync()
-    assert report.results[0]["status"] == "applied"
-    assert count_models() == 1
-    assert db.session.get(ModelRecord, body["id"]).name == "Tên mới"
+    assert [(r["status"], r.get("code")) for r in report.results] == [
+        ("rejected", "VALIDATION_FAILED"),
+        ("applied", None),
+    ]
+    assert list(report.results[0]["details"]["fields"]) == ["id"]
+    assert count_models() == 2
+    record = db.session.get(ModelRecord, body["id"])
+    assert (record.version, record.name, record.deleted) == (1, body["name"], False)
+
+
+def wire(seq: int, op: str, base: int, data: dict, table: str = "models") -> dict:
+    """Return one mutation as it travels (§3.2)."""
+    return {"seq": seq, "op": op, "table": table, "base": base, "data": data}
+
+
+def push_raw(client, phone, mutations: list[dict], cursor: int) -> dict:
+    """Send one sync request as the phone, outside its client, and return the body."""
+    body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": mutations}
+    response = post_sync(
+        client, {"Authorization": f"Bearer {phone.token}"}, json.dumps(body).encode(), None
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_replayed_batch_gets_each_first_result_and_the_records_to_show(client, phone, desk, tree):
+    """§4.2, §3.4, §4.7: a retry is answered with the first results, marked duplicate.
+
+    A refused put, a RECORD_LOCKED conflict, an applied edit and a refused review: the phone
+    learns each outcome, and the conflict and the refused review bring the server's copy.
+    """
+    locked, edited = model_payload(tree["commune"]), model_payload(tree["commune"])
+    phone.create("models", locked)
+    phone.create("models", edited)
+    phone.review("models", locked["id"], "submit")
+    phone.sync()
+    desk.sync()
+    desk.review("models", locked["id"], "approve")
+    desk.sync()
+    seq = phone.state.next_seq
+    refused = model_payload(tree["commune"], year_registered=1800)
+    batch = [
+        wire(seq, "put", 0, refused),
+        wire(seq + 1, "put", 3, {"id": locked["id"], "name": "Sửa sau khi duyệt"}),
+        wire(seq + 2, "put", 1, {"id": edited["id"], "locality": "Bản Xốp Phe"}),
+        wire(seq + 3, "review", 2, {"id": edited["id"], "action": "approve"}),
+    ]
+    first = push_raw(client, phone, batch, phone.state.cursor)
+    assert [(r["status"], r.get("code")) for r in first["results"]] == [
+        ("rejected", "VALIDATION_FAILED"),
+        ("conflict", "RECORD_LOCKED"),
+        ("applied", None),
+        ("rejected", "FORBIDDEN"),
+    ]
+    events = db.session.scalar(select(func.count(AuditEvent.id)))
+    # From the first answer's cursor only the records the results show come back.
+    again = push_raw(client, phone, batch, first["cursor"])
+
+    assert again["results"] == [{**r, "duplicate": True} for r in first["results"]]
+    assert again["last_seq"] == first["last_seq"] == seq + 3
+    shown = {r["id"]: r for r in again["changes"]["models"]}
+    assert set(shown) == {locked["id"], edited["id"]}
+    assert shown[edited["id"]]["locality"] == "Bản Xốp Phe"
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events
+    assert db.session.scalar(select(func.count(Conflict.id))) == 1
+
+
+def test_results_no_longer_kept_are_answered_duplicate(client, phone, tree, monkeypatch):
+    """§3.4: a seq whose result was pruned (or predates kept results) answers 'duplicate'."""
+    monkeypatch.setattr(sync_store, "KEPT_RESULTS", 2)
+    seq = phone.state.next_seq
+    sent = []
+    for count in (3, 1):
+        for _ in range(count):
+            phone.create("models", model_payload(tree["commune"]))
+        sent += [
+            {k: m[k] for k in ("seq", "op", "table", "base", "data")} for m in phone.state.outbox
+        ]
+        phone.sync()
+    kept = db.session.scalars(select(MutationResult.seq).order_by(MutationResult.seq)).all()
+    assert kept == [seq + 2, seq + 3]
+    replay = sent
+    again = push_raw(client, phone, replay, phone.state.cursor)
+
+    assert [r for r in again["results"] if "duplicate" not in r] == [
+        {"seq": seq, "status": "duplicate"},
+        {"seq": seq + 1, "status": "duplicate"},
+    ]
+    assert [(r["status"], r["version"]) for r in again["results"][2:]] == [("applied", 1)] * 2
+    assert count_models() == 4

@@ -3,7 +3,7 @@
 from server.models.accounts import Device, LoginFailure, User
 from server.models.audit import AuditEvent
 from server.models.records import Meeting, ModelRecord, SyncedRecord
-from server.models.sync_state import Conflict, ScopeRemoval, SyncCounter
+from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
 from server.models.units import Unit, unit_successors
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "LoginFailure",
     "Meeting",
     "ModelRecord",
+    "MutationResult",
     "ScopeRemoval",
     "SyncCounter",
     "SyncedRecord",

@@ -60,3 +60,17 @@ class ScopeRemoval(db.Model):
     from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class MutationResult(db.Model):
+    """The result a device was sent for one mutation, to answer a retry of it the same way."""
+
+    __tablename__ = "mutation_results"
+
+    device_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    result: Mapped[dict] = mapped_column(JSON)
+    # Whether the answer carried the record's server copy (PROTOCOL.md §4.7): a retry must too.
+    shows_record: Mapped[bool] = mapped_column(default=False)

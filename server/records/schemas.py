@@ -5,7 +5,15 @@ from datetime import datetime, timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server import enums
-from server.schemas import InputSchema, id_arg, id_field, page_arg
+from server.schemas import (
+    NOT_A_CANONICAL_UUID,
+    UUID_FORM,
+    InputSchema,
+    canonical_uuid,
+    id_arg,
+    id_field,
+    page_arg,
+)
 
 VN_TZ = timezone(timedelta(hours=7))
 TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
@@ -34,10 +42,19 @@ class LocalDateTime(fields.DateTime):
 
 
 class UuidString(fields.UUID):
-    """A UUID validated on input and kept as its canonical string."""
+    """A UUID in its one accepted spelling (lower case, 8-4-4-4-12, not nil), kept as sent."""
+
+    default_error_messages = {"invalid_uuid": NOT_A_CANONICAL_UUID}
+
+    def __init__(self, **kwargs):
+        # The OpenAPI document tells clients the one accepted spelling.
+        metadata = {"pattern": f"^{UUID_FORM.pattern}$", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return str(super()._deserialize(value, attr, data, **kwargs))
+        if canonical_uuid(value) is None:
+            raise self.make_error("invalid_uuid")
+        return value
 
 
 class MetricIn(Schema):

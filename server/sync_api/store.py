@@ -4,29 +4,32 @@ import hashlib
 from datetime import timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from server import changes
 from server.errors import ApiError, message_for, validation_error
 from server.fastdump import FastDumper
-from server.models import Conflict, Device, ScopeRemoval, Unit
+from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
 from server.models.types import utcnow
 from server.records import conflicts, service
 from server.records.schemas import ReviewIn
 from server.records.tables import TABLES
-from server.schemas import canonical_uuid
+from server.schemas import NOT_A_CANONICAL_UUID, canonical_uuid
 from server.scope import sees_unit
 from server.sync_api.schemas import ConflictOut
 from server.units.schemas import UnitOut
 from sync.engine import Applied, Page, RejectedError
-from sync.messages import Mutation
+from sync.messages import MAX_MUTATIONS, Mutation
 
 # A no-op sync would otherwise write the device row every time; once a minute is enough to
 # show supervisors who is behind, and keeps idle syncs read-only.
 STATUS_RESOLUTION = timedelta(minutes=1)
 REVIEW_STEP = ReviewIn()
 RESOLVE_KEYS = {"id", "resolution"}
+# A device retries only its last unanswered batch, of at most MAX_MUTATIONS: the results of the
+# seqs before it are never asked for again.
+KEPT_RESULTS = MAX_MUTATIONS
 
 
 UNIT_OUT = FastDumper(UnitOut())
@@ -70,6 +73,44 @@ class SqlStore:
         """Return the device's last applied seq."""
         return self.device.last_seq
 
+    def hold_device(self) -> int:
+        """Lock the device's row until commit and return its last applied seq read under it.
+
+        Two copies of one batch on two connections would otherwise both read last_seq before
+        either commits, and both apply it. The auth guard loaded the device earlier, so the
+        row is read again into it. SQLite renders no FOR UPDATE, but every transaction there
+        begins IMMEDIATE (server/__init__.py): this read already holds the write lock.
+        """
+        device = self.session.execute(
+            select(Device)
+            .where(Device.id == self.device.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        return device.last_seq
+
+    def stored_results(self, seqs: list[int]) -> dict[int, tuple[dict, bool]]:
+        """Return the kept results of these seqs of the device."""
+        rows = self.session.execute(
+            select(MutationResult.seq, MutationResult.result, MutationResult.shows_record).where(
+                MutationResult.device_id == self.device.id,
+                MutationResult.seq >= min(seqs),
+                MutationResult.seq <= max(seqs),
+            )
+        )
+        return {row.seq: (row.result, row.shows_record) for row in rows}
+
+    def keep_result(self, result: dict, shows_record: bool) -> None:
+        """Queue a mutation's result; finish_push writes the batch's results at once."""
+        self.results.append(
+            {
+                "device_id": self.device.id,
+                "seq": result["seq"],
+                "result": result,
+                "shows_record": shows_record,
+            }
+        )
+
     def set_last_seq(self, seq: int) -> None:
         """Record the last applied seq with the mutation's effects."""
         self.device.last_seq = seq
@@ -77,6 +118,7 @@ class SqlStore:
     def begin_push(self, mutations: list[Mutation]) -> None:
         """Load every record the batch names in one query per table; defer change stamps."""
         self.pushing = bool(mutations)
+        self.results: list[dict] = []
         changes.defer_stamps(self.session)
         self.echoes: list[_Echo] = []
         self.known: dict[tuple[str, str], object] = {}
@@ -96,6 +138,14 @@ class SqlStore:
         changes.apply_deferred_stamps(self.session)
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
+        if self.results:
+            self.session.execute(insert(MutationResult), self.results)
+            self.session.execute(
+                delete(MutationResult).where(
+                    MutationResult.device_id == self.device.id,
+                    MutationResult.seq <= self.device.last_seq - KEPT_RESULTS,
+                )
+            )
         if self.pushing:
             # Only a push has anything to commit; committing would also expire the loaded
             # device, user and unit, which the pull would then load again.
@@ -353,6 +403,6 @@ def _dump_record(schema, row) -> dict:
 
 
 def _check_id(m: Mutation) -> None:
-    """Refuse a mutation whose id is no UUID before it reaches any query."""
+    """Refuse a mutation whose id is not a UUID in its one spelling before any query (§4.4)."""
     if canonical_uuid(m.record_id) is None:
-        raise ApiError("VALIDATION_FAILED", {"fields": {"id": ["Not a valid UUID."]}})
+        raise ValidationError({"id": [NOT_A_CANONICAL_UUID]})
