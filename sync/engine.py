@@ -61,6 +61,9 @@ class Store(Protocol):
     def scope_changed(self) -> bool:
         """Tell whether the device's scope differs from what it last pulled with."""
 
+    def high(self) -> int:
+        """Return the highest change sequence a pull may return now."""
+
     def pull(
         self,
         cursor: int,
@@ -121,7 +124,9 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                     result["code"] = applied.code
                 outcome.show.append(key)
             else:
-                result = {"seq": mutation.seq, "status": "applied", "version": applied.version}
+                result = {"seq": mutation.seq, "status": "applied"}
+                if applied.version is not None:  # absent when there is no record (§3.4)
+                    result["version"] = applied.version
                 # The device holds exactly this state only if nobody else wrote in between.
                 if (
                     mutation.op == "put"
@@ -139,7 +144,9 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
 def sync(store: Store, request: SyncRequest) -> dict:
     """Run one whole sync exchange and build the response body (§3.3)."""
     pushed = push(store, request)
-    reset = store.scope_changed()
+    # A cursor the server never handed out: the device's data came from another database or
+    # from before a restore, so it starts again like a device whose scope changed (§5.4).
+    reset = store.scope_changed() or request.cursor > store.high()
     cursor = 0 if reset else request.cursor
     page = store.pull(cursor, request.limit, pushed.show, pushed.echoes)
     return {
