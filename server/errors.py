@@ -62,6 +62,12 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Bản ghi đã bị xóa trên máy chủ.",
         "The record was deleted on the server.",
     ),
+    "RECORD_CHANGED": (
+        409,
+        "Bản ghi đã được người khác sửa sau lần bạn tải về, nên chưa bị xóa. Vui lòng xem lại.",
+        "The record was changed by someone else since you loaded it, so it was not deleted. "
+        "Please review it.",
+    ),
     "SEQ_GAP": (
         409,
         "Thứ tự thay đổi gửi lên bị đứt quãng.",
@@ -174,6 +180,9 @@ FIELD_MESSAGES_VI = {
     "Contains a character that cannot be stored.": "Chứa ký tự không lưu được",
     "The unit is outside your scope.": "Đơn vị không thuộc phạm vi của bạn",
     "The unit does not exist.": "Đơn vị không tồn tại",
+    "The record does not exist or is outside your scope.": (
+        "Bản ghi không tồn tại hoặc không thuộc phạm vi của bạn"
+    ),
     "A unit cannot move under itself or its own descendant.": (
         "Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó"
     ),
@@ -230,6 +239,11 @@ def validation_error(err: ValidationError) -> ApiError:
     """Turn a marshmallow error into the catalogue's VALIDATION_FAILED."""
     messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
     return ApiError("VALIDATION_FAILED", {"fields": _translate(messages)})
+
+
+def field_error(code: str, messages: dict) -> ApiError:
+    """Return a catalogue error whose details name the fields at fault, like a validation error."""
+    return ApiError(code, {"fields": _translate(messages)})
 
 
 HTTP_CODES = {

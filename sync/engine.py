@@ -70,6 +70,9 @@ class Store(Protocol):
     def scope_changed(self) -> bool:
         """Tell whether the device's scope differs from what it last pulled with."""
 
+    def high(self) -> int:
+        """Return the highest change sequence a pull may return now."""
+
     def pull(
         self,
         cursor: int,
@@ -134,7 +137,9 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
                     result["code"] = applied.code
                 shows_record = True
             else:
-                result = {"seq": mutation.seq, "status": "applied", "version": applied.version}
+                result = {"seq": mutation.seq, "status": "applied"}
+                if applied.version is not None:  # absent when there is no record (§3.4)
+                    result["version"] = applied.version
                 # The device holds exactly this state only if nobody else wrote in between.
                 if (
                     mutation.op == "put"
@@ -169,7 +174,9 @@ def _answer_replayed(store: Store, replayed: list[Mutation], outcome: PushOutcom
 def sync(store: Store, request: SyncRequest) -> dict:
     """Run one whole sync exchange and build the response body (§3.3)."""
     pushed = push(store, request)
-    reset = store.scope_changed()
+    # A cursor the server never handed out: the device's data came from another database or
+    # from before a restore, so it starts again like a device whose scope changed (§5.4).
+    reset = store.scope_changed() or request.cursor > store.high()
     cursor = 0 if reset else request.cursor
     # A reset makes the device drop what it pulled before, its own just-answered writes too:
     # then nothing it wrote may be left out as an echo.

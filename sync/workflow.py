@@ -7,6 +7,10 @@ DRAFT, SUBMITTED, APPROVED, RETURNED, CANCELLED = "NHAP", "CHO_DUYET", "DA_DUYET
 # Statuses in which the record's own fields may not be edited.
 LOCKED = frozenset({APPROVED, CANCELLED})
 
+# Not a status step: brings a deleted record back, keeping its review status. An officer or a
+# reviewer in scope may take it; on a record that is not deleted it changes nothing.
+RESTORE = "restore"
+
 
 @dataclass(frozen=True)
 class Step:

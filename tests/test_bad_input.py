@@ -349,17 +349,25 @@ def test_meeting_rule_is_named_in_english(client, tree, headers, overrides, fiel
     assert fields_of(response) == {field: [en]}
 
 
+def not_found_fields(response) -> dict:
+    """Return the per-field messages of a NOT_FOUND response (PROTOCOL.md §10)."""
+    assert response.status_code == 404, response.get_json()
+    body = error(response)
+    assert body["code"] == "NOT_FOUND"
+    return body["details"]["fields"]
+
+
 def test_out_of_scope_unit_is_named_in_english(client, tree, headers):
     body = model_payload(tree["foreign_commune"])
     response = client.post(
         "/api/v1/models", json=body, headers={**headers, "Accept-Language": "en"}
     )
-    assert fields_of(response)["owner_unit_id"] == ["The unit is outside your scope."]
+    assert not_found_fields(response)["owner_unit_id"] == ["The unit is outside your scope."]
 
 
 def test_unknown_organizer_unit_is_named(client, tree, headers):
     body = meeting_payload(tree["commune"], organizer_unit_id=987654)
-    fields = fields_of(client.post("/api/v1/meetings", json=body, headers=headers))
+    fields = not_found_fields(client.post("/api/v1/meetings", json=body, headers=headers))
     assert fields == {"organizer_unit_id": ["Đơn vị không tồn tại"]}
 
 

@@ -116,7 +116,7 @@ def test_create(world, client, role, place, table):
     if role not in WRITERS:
         assert response.status_code == 403
     elif not sees(role, place):
-        assert response.status_code == 422
+        assert response.status_code == 404
         assert "owner_unit_id" in response.get_json()["error"]["details"]["fields"]
     else:
         assert response.status_code == 201
@@ -295,7 +295,7 @@ def test_officer_cannot_move_record_out_of_scope(world, client, role, table):
         json={"version": record["version"], "owner_unit_id": world.unit("foreign").id},
         headers=world.headers,
     )
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert "owner_unit_id" in response.get_json()["error"]["details"]["fields"]
 
 

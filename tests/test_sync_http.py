@@ -322,13 +322,11 @@ def test_scope_keeps_foreign_records_out(client, tree, officer, create_user):
 
 
 def test_writes_outside_scope_are_rejected(client, phone, tree):
-    """§10: a record placed in a foreign unit is refused."""
+    """§10: a record placed in a foreign unit is refused NOT_FOUND, the fields named."""
     phone.create("models", model_payload(tree["foreign_commune"]))
     report = phone.sync()
-    assert (report.results[0]["status"], report.results[0]["code"]) == (
-        "rejected",
-        "VALIDATION_FAILED",
-    )
+    assert (report.results[0]["status"], report.results[0]["code"]) == ("rejected", "NOT_FOUND")
+    assert set(report.results[0]["details"]["fields"]) == {"owner_unit_id", "commune_unit_id"}
     assert count_models() == 0
 
 

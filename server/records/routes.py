@@ -99,7 +99,8 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
 
     def review_record(record_id: str):
         data = load(ReviewIn())
-        record = service.visible(db.session, table, record_id, g.user)
+        # A tombstone answers RECORD_DELETED to every step but restore (PROTOCOL.md §7).
+        record = service.visible(db.session, table, record_id, g.user, include_deleted=True)
         service.review(
             db.session,
             table,
@@ -151,7 +152,11 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             "POST",
             f"{base}/<record_id>/review",
             review_record,
-            doc(f"Take a workflow step on a {label[:-1]}", body=ReviewIn, response=out_schema),
+            doc(
+                f"Take a workflow step on a {label[:-1]}, or restore a deleted one",
+                body=ReviewIn,
+                response=out_schema,
+            ),
         ),
         (
             "GET",

@@ -395,7 +395,9 @@ class ReviewIn(InputSchema):
 
     action = fields.String(
         required=True,
-        validate=validate.OneOf(["submit", "withdraw", "approve", "return", "cancel", "reopen"]),
+        validate=validate.OneOf(
+            ["submit", "withdraw", "approve", "return", "cancel", "reopen", "restore"]
+        ),
     )
     version = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
     comment = fields.String(validate=validate.Length(max=TEXT), allow_none=True)

@@ -12,17 +12,22 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import AuditEvent, Conflict, Device, ScopeRemoval, Unit, User
 from server.models.types import utcnow
+from server.records.references import check_references
 from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
 from server.schemas import canonical_uuid
 from server.scope import can_review, can_write, sees_unit
 from server.search import search_text
 from sync.merge import merge_fields
-from sync.workflow import LOCKED, STEPS, SUBMITTED, WorkflowError, approval_target, check_step
-
-# Field messages, in English; server.errors translates them for each caller.
-OUT_OF_SCOPE = "The unit is outside your scope."
-UNKNOWN_UNIT = "The unit does not exist."
+from sync.workflow import (
+    LOCKED,
+    RESTORE,
+    STEPS,
+    SUBMITTED,
+    WorkflowError,
+    approval_target,
+    check_step,
+)
 
 # Fields the client never sets directly.
 KEY_FIELDS = ("id",)
@@ -70,18 +75,6 @@ def _check_writable(session: Session, record, actor: User) -> None:
         raise ApiError("FORBIDDEN")
 
 
-def _check_units(session: Session, table: RecordTable, values: dict, actor: User) -> None:
-    errors = {}
-    for name in table.scoped_unit_fields:
-        if name in values and not sees_unit(actor, session.get(Unit, values[name])):
-            errors[name] = [OUT_OF_SCOPE]
-    for name in table.unit_fields:
-        if name in values and session.get(Unit, values[name]) is None:
-            errors[name] = [UNKNOWN_UNIT]
-    if errors:
-        raise ValidationError(errors)
-
-
 def _validate_whole(table: RecordTable, record, updates: dict) -> None:
     """Validate the record as it would be after the updates, cross-field rules included."""
     schema = table.loader()
@@ -127,7 +120,7 @@ def create(
     if not can_write(actor):
         raise ApiError("FORBIDDEN")
     values = table.loader().load(raw)
-    _check_units(session, table, values, actor)
+    check_references(session, table, values, actor)
     now = utcnow()
     record = table.model(
         **values,
@@ -175,7 +168,7 @@ def update(
     values = table.loader(partial=True).load(raw)
     for key in KEY_FIELDS:
         values.pop(key, None)
-    _check_units(session, table, values, actor)
+    check_references(session, table, values, actor, record)
     reason = "DELETED" if record.deleted else "LOCKED" if record.review_status in LOCKED else None
     if reason and strict:
         raise ApiError("RECORD_DELETED" if record.deleted else "RECORD_LOCKED")
@@ -320,7 +313,12 @@ def delete(
     device: Device | None,
     strict: bool,
 ) -> None:
-    """Soft-delete a record, leaving a tombstone that devices pull."""
+    """Soft-delete a record, leaving a tombstone that devices pull.
+
+    A merged (sync) delete made on an older version than fields others changed since would
+    destroy edits its sender never saw: it is refused and recorded, and the device is shown the
+    record (PROTOCOL.md §4.4).
+    """
     _check_writable(session, record, actor)
     if record.deleted:
         return
@@ -328,6 +326,22 @@ def delete(
         raise ApiError("RECORD_LOCKED")
     if strict and base_version != record.version:
         raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
+    unseen = [] if strict else changed_by_others(record, base_version, device)
+    if unseen:
+        record_event(
+            session,
+            user=actor,
+            device=device,
+            table=table.name,
+            record_id=record.id,
+            action="conflict",
+            before={"deleted": False},
+            after={"deleted": True},
+            comment=f"RECORD_CHANGED: {', '.join(unseen)}",
+            version=record.version,
+            base_version=base_version,
+        )
+        raise KeptAsideError("RECORD_CHANGED", [])
     record.deleted = True
     _bump(record, actor, device)
     changes.stamp(session, [record])
@@ -343,6 +357,41 @@ def delete(
     )
 
 
+def changed_by_others(record, base_version: int, device: Device | None) -> list[str]:
+    """Return the fields changed after base_version by a device other than this one."""
+    writers = record.version_writers or {}
+    me = device.id if device else None
+    return sorted(
+        name
+        for name, version in (record.field_versions or {}).items()
+        if int(version) > base_version and (me is None or writers.get(str(version)) != me)
+    )
+
+
+def restore(session: Session, table: RecordTable, record, *, actor: User, device) -> None:
+    """Bring a deleted record back as a new version that every device in scope pulls."""
+    if not (can_write(actor) or can_review(actor)):
+        raise ApiError("FORBIDDEN")
+    if not record.deleted:
+        return  # restoring twice is harmless: two people restored it at once
+    record.deleted = False
+    _bump(record, actor, device)
+    # A delete made before the restore, by someone who never saw it, must not undo it.
+    record.field_versions = {**(record.field_versions or {}), "deleted": record.version}
+    changes.stamp(session, [record])
+    record_event(
+        session,
+        user=actor,
+        device=device,
+        table=table.name,
+        record_id=record.id,
+        action="restore",
+        before={"deleted": True},
+        after={"deleted": False},
+        version=record.version,
+    )
+
+
 def review(
     session: Session,
     table: RecordTable,
@@ -354,10 +403,15 @@ def review(
     actor: User,
     device: Device | None,
 ) -> None:
-    """Take a workflow step on a record: submit, withdraw, cancel, approve, return, reopen."""
+    """Take a workflow step on a record, or restore a deleted one (PROTOCOL.md §7)."""
     unit = session.get(Unit, record.owner_unit_id)
-    if record.deleted or not sees_unit(actor, unit):
+    if not sees_unit(actor, unit):
         raise ApiError("NOT_FOUND")
+    if action == RESTORE:
+        restore(session, table, record, actor=actor, device=device)
+        return
+    if record.deleted:
+        raise ApiError("RECORD_DELETED")
     try:
         target = check_step(
             action,

@@ -22,9 +22,15 @@ class RecordTable:
     search_fields: tuple[str, ...]
     # Unit references that must lie within the writer's scope.
     scoped_unit_fields: tuple[str, ...]
-    # Unit references that must merely exist.
+    # Unit references that must merely exist: a meeting may name units of other provinces as
+    # its organizer, co-organizers, connection points or attendees' units (DOMAIN.md §2.4).
     unit_fields: tuple[str, ...]
     date_field: str
+    # Lists of unit ids, and lists of objects with a "unit_id", that must exist.
+    unit_list_fields: tuple[str, ...] = ()
+    nested_unit_fields: tuple[str, ...] = ()
+    # References to models, which must exist, be live and lie within the writer's scope.
+    model_fields: tuple[str, ...] = ()
 
     def loader(self, *, partial: bool = False) -> Schema:
         """Return the shared input schema instance (building one deep-copies every field)."""
@@ -55,6 +61,7 @@ MODELS = RecordTable(
     scoped_unit_fields=("owner_unit_id", "commune_unit_id"),
     unit_fields=(),
     date_field="start_date",
+    model_fields=("replicated_from_id",),
 )
 
 MEETINGS = RecordTable(
@@ -66,6 +73,9 @@ MEETINGS = RecordTable(
     scoped_unit_fields=("owner_unit_id",),
     unit_fields=("organizer_unit_id",),
     date_field="start_at",
+    unit_list_fields=("co_organizer_ids",),
+    nested_unit_fields=("sites", "attendees"),
+    model_fields=("linked_model_ids",),
 )
 
 TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}

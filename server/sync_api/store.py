@@ -66,6 +66,7 @@ class SqlStore:
         self.pending = pending
         self.app_version = app_version
         self.current_scope = scope_key(device)
+        self._high: int | None = None
 
     # --- push -------------------------------------------------------------------------------
 
@@ -265,13 +266,20 @@ class SqlStore:
             actor=self.user,
             device=self.device,
         )
-        return Applied(version=conflict.record_version)
+        # The record's version now, after a RESTORE_LOST wrote to it (§6.3).
+        record = service.find(self.session, TABLES[conflict.table_name], conflict.record_id)
+        return Applied(version=record.version if record is not None else None)
 
     # --- pull -------------------------------------------------------------------------------
 
     def scope_changed(self) -> bool:
         """Tell whether the user's unit or roles changed since the device last pulled."""
         return self.device.scope_key not in (None, self.current_scope)
+
+    def high(self) -> int:
+        """Read the committed counter; the pull that follows starts from this value."""
+        self._high = changes.current(self.session)
+        return self._high
 
     def _unit_ids(self):
         if self.user.is_admin:
@@ -286,7 +294,10 @@ class SqlStore:
         echoes: dict[tuple[str, str], object],
     ) -> Page:
         """Return one consistent page of changes after the cursor (§5)."""
-        high = changes.current(self.session)
+        # The counter read by high() just before, if any, saves a second read per sync.
+        high, self._high = self._high, None
+        if high is None:
+            high = changes.current(self.session)
         if cursor >= high and not show:
             # Nothing changed anywhere since the cursor: the commonest sync, answered at once.
             self._record_status(high)
