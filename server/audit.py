@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from server.models import AuditEvent, Device, User
 from server.models.types import utcnow
+from sync.clock import ActionTime
 
 
 def record_event(
@@ -19,10 +20,14 @@ def record_event(
     comment: str | None = None,
     version: int | None = None,
     base_version: int | None = None,
+    when: ActionTime | None = None,
 ) -> AuditEvent:
-    """Append one audit event to the current transaction."""
+    """Append one audit event to the current transaction; `when` the person acted, default now."""
+    now = utcnow()
     event = AuditEvent(
-        at=utcnow(),
+        at=now,
+        acted_at=when.at if when else now,
+        clock_flag=when.flag if when else None,
         user_id=user.id if user else None,
         device_id=device.id if device else None,
         table_name=table,

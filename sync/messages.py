@@ -1,6 +1,9 @@
 """Parse and check sync request envelopes (PROTOCOL.md §3); no I/O."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from sync.clock import parse_at
 
 PROTOCOL_VERSION = 1
 SUPPORTED_PROTOCOLS = (1,)
@@ -11,7 +14,7 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 OPS = ("put", "delete", "review", "resolve")
 REQUEST_KEYS = {"protocol", "schema", "app_version", "cursor", "pending", "limit", "mutations"}
-MUTATION_KEYS = {"seq", "op", "table", "base", "data"}
+MUTATION_KEYS = {"seq", "op", "table", "base", "data", "at"}
 # Cursors and sequence numbers are 64-bit on the server, versions and counts 32-bit: larger
 # numbers cannot be stored or compared there, so they are refused here.
 MAX_SEQ = 2**63 - 1
@@ -36,6 +39,8 @@ class Mutation:
     table: str
     base: int
     data: dict
+    # When the officer acted, by the phone's clock (UTC); None from clients that do not say.
+    at: datetime | None = None
 
     @property
     def record_id(self) -> str:
@@ -161,4 +166,9 @@ def _parse_mutation(index: int, raw: object) -> Mutation:
         _fail(f"{where}.base", f"Must be an integer from 0 to {MAX_COUNT}.")
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         _fail(f"{where}.data", "Must be an object with a string id.")
-    return Mutation(seq=seq, op=op, table=table, base=base, data=data)
+    at = None
+    if raw.get("at") is not None:  # null is absent, as for the request's optional keys
+        at = parse_at(raw["at"])
+        if at is None:
+            _fail(f"{where}.at", "Must be an RFC 3339 date-time with a time zone offset.")
+    return Mutation(seq=seq, op=op, table=table, base=base, data=data, at=at)

@@ -109,3 +109,23 @@ def test_comparison_notices_a_drifted_schema(fresh_app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert [d[0] for d in diff] == ["add_index"]
+
+
+def test_action_times_start_as_the_arrival_times(fresh_app):
+    """0006: events written before phones said when they acted acted when they arrived."""
+    upgrade(revision="0004")
+    db.session.execute(
+        text(
+            "INSERT INTO audit_events (at, table_name, record_id, action) "
+            "VALUES ('2026-11-20 08:24:00+00:00', 'models', 'm1', 'create')"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    row = db.session.execute(text("SELECT at, acted_at, clock_flag FROM audit_events")).one()
+    assert row.acted_at == row.at
+    assert row.clock_flag is None
+    db.session.close()  # SQLite: the migration below needs the write lock
+    downgrade(revision="0004")
+    columns = {c["name"] for c in inspect(db.engine).get_columns("audit_events")}
+    assert not {"acted_at", "clock_flag"} & columns

@@ -17,7 +17,12 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_audit_events_record", "table_name", "record_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # When the server received the change.
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the person acted: the phone's clock for a synced change (offline for days, maybe),
+    # checked and clamped by sync.clock; clock_flag says why it was clamped (sync.clock.FLAGS).
+    acted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    clock_flag: Mapped[str | None] = mapped_column(String(16))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[str | None] = mapped_column(String(36))
     table_name: Mapped[str] = mapped_column(String(32))

@@ -10,6 +10,7 @@ from server.models.types import utcnow
 from server.records import service
 from server.records.tables import TABLES
 from server.scope import can_review, can_write, sees_unit
+from sync.clock import ActionTime
 
 RESOLUTIONS = ("KEEP_KEPT", "RESTORE_LOST")
 
@@ -23,7 +24,13 @@ def visible_conflict(session: Session, conflict_id: str, user: User) -> Conflict
 
 
 def resolve(
-    session: Session, conflict: Conflict, resolution: str, *, actor: User, device: Device | None
+    session: Session,
+    conflict: Conflict,
+    resolution: str,
+    *,
+    actor: User,
+    device: Device | None,
+    when: ActionTime | None = None,
 ) -> Conflict:
     """Close a conflict, writing the lost value back into the record when asked to."""
     if resolution not in RESOLUTIONS:
@@ -46,6 +53,7 @@ def resolve(
             actor=actor,
             device=device,
             strict=True,
+            when=when,
         )
     conflict.resolved_at = utcnow()
     conflict.resolved_by_id = actor.id
@@ -59,5 +67,6 @@ def resolve(
         record_id=conflict.record_id,
         action="resolve",
         after={"conflict_id": conflict.id, "field": conflict.field, "resolution": resolution},
+        when=when,
     )
     return conflict

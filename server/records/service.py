@@ -18,6 +18,7 @@ from server.records.tables import RecordTable, to_wire
 from server.schemas import canonical_uuid
 from server.scope import can_review, can_write, sees_unit
 from server.search import search_text
+from sync.clock import ActionTime
 from sync.merge import merge_fields
 from sync.workflow import (
     LOCKED,
@@ -114,7 +115,13 @@ def _refresh_search(table: RecordTable, record) -> None:
 
 
 def create(
-    session: Session, table: RecordTable, raw: dict, *, actor: User, device: Device | None
+    session: Session,
+    table: RecordTable,
+    raw: dict,
+    *,
+    actor: User,
+    device: Device | None,
+    when: ActionTime | None = None,
 ) -> WriteResult:
     """Create a record from a complete client payload."""
     if not can_write(actor):
@@ -148,6 +155,7 @@ def create(
         after=_snapshot(record, values),
         version=1,
         base_version=0,
+        when=when,
     )
     return WriteResult(record=record, created=True, applied=sorted(values))
 
@@ -162,6 +170,7 @@ def update(
     actor: User,
     device: Device | None,
     strict: bool,
+    when: ActionTime | None = None,
 ) -> WriteResult:
     """Apply an edit of some fields; strict edits need the current version, others merge."""
     _check_writable(session, record, actor)
@@ -176,7 +185,9 @@ def update(
         # Nothing is lost: every value the record refused is kept as a conflict to restore.
         lost = [n for n in values if getattr(record, n) != values[n]]
         conflicts = [
-            _conflict(session, table, record, n, values[n], reason, base_version, actor, device)
+            _conflict(
+                session, table, record, n, values[n], reason, base_version, actor, device, when
+            )
             for n in lost
         ]
         changes.stamp(session, conflicts)
@@ -225,6 +236,7 @@ def update(
             after=_snapshot(record, apply),
             version=record.version,
             base_version=base_version,
+            when=when,
         )
     for item in lost_fields:
         result.conflicts.append(
@@ -238,6 +250,7 @@ def update(
                 base_version,
                 actor,
                 device,
+                when,
             )
         )
     stamped.extend(result.conflicts)
@@ -272,6 +285,7 @@ def _conflict(
     base_version: int,
     actor: User,
     device: Device | None,
+    when: ActionTime | None = None,
 ) -> Conflict:
     conflict = Conflict(
         id=str(uuid.uuid4()),
@@ -299,6 +313,7 @@ def _conflict(
         before={name: conflict.kept_value},
         after={name: conflict.lost_value},
         comment=reason,
+        when=when,
     )
     return conflict
 
@@ -312,6 +327,7 @@ def delete(
     actor: User,
     device: Device | None,
     strict: bool,
+    when: ActionTime | None = None,
 ) -> None:
     """Soft-delete a record, leaving a tombstone that devices pull.
 
@@ -354,6 +370,7 @@ def delete(
         action="delete",
         before={"deleted": False},
         after={"deleted": True},
+        when=when,
     )
 
 
@@ -402,6 +419,7 @@ def review(
     comment: str | None,
     actor: User,
     device: Device | None,
+    when: ActionTime | None = None,
 ) -> None:
     """Take a workflow step on a record, or restore a deleted one (PROTOCOL.md §7)."""
     unit = session.get(Unit, record.owner_unit_id)
@@ -438,7 +456,8 @@ def review(
                 "current_version": record.version,
             },
         ) from exc
-    now = utcnow()
+    # Submitted, approved, returned: as the person did it, not as their phone reported it.
+    now = when.at if when else utcnow()
     before = _snapshot(record, REVIEW_FIELDS)
     record.review_status = _advance_approval(session, record, action, target, actor, now)
     _bump(record, actor, device)
@@ -459,6 +478,7 @@ def review(
         after=_snapshot(record, REVIEW_FIELDS),
         comment=comment,
         version=record.version,
+        when=when,
     )
 
 

@@ -7,7 +7,11 @@ class AuditEventOut(Schema):
     """One step in a record's history."""
 
     id = fields.Integer()
+    # When the server received the change, and when the person made it (the phone's clock,
+    # checked; PROTOCOL.md §3.2); clock_flag names a clock the server did not believe.
     at = fields.DateTime()
+    acted_at = fields.DateTime()
+    clock_flag = fields.String(allow_none=True)
     user_id = fields.Integer(allow_none=True)
     user_name = fields.Function(lambda e: e.user.full_name if e.user else None)
     device_id = fields.String(allow_none=True)

@@ -273,7 +273,7 @@ def backlog(session: Session, plan: RowPlan, now: datetime) -> list[tuple[int, s
     parts = []
     for table, name in ((ModelRecord, "models"), (Meeting, "meetings")):
         submitted = (
-            select(func.max(AuditEvent.at))
+            select(func.max(AuditEvent.acted_at))
             .where(
                 AuditEvent.table_name == name,
                 AuditEvent.record_id == table.id,

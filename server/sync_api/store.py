@@ -17,6 +17,7 @@ from server.records.schemas import ReviewIn
 from server.records.tables import TABLES
 from server.schemas import NOT_A_CANONICAL_UUID, canonical_uuid
 from server.scope import sees_unit
+from server.sync_api.clock import ActionClock
 from server.sync_api.schemas import ConflictOut
 from server.units.schemas import UnitOut
 from sync.engine import Applied, Page, RejectedError
@@ -133,6 +134,7 @@ class SqlStore:
             if ids:
                 for row in self.session.scalars(select(table.model).where(table.model.id.in_(ids))):
                     self.known[(name, row.id)] = row
+        self.clock = ActionClock(self.session, self.device, utcnow(), self.known)
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
@@ -194,9 +196,12 @@ class SqlStore:
         key = (m.table, m.record_id)
         record = self.known.get(key)
         actor, device = self.user, self.device
+        when = self.clock.time_of(m.table, m.record_id, m.at)
         if m.op == "put":
             if record is None:
-                result = service.create(self.session, table, m.data, actor=actor, device=device)
+                result = service.create(
+                    self.session, table, m.data, actor=actor, device=device, when=when
+                )
                 self.known[key] = result.record
             else:
                 data = {k: v for k, v in m.data.items() if k != "id"}
@@ -209,6 +214,7 @@ class SqlStore:
                     actor=actor,
                     device=device,
                     strict=False,
+                    when=when,
                 )
             rec = result.record
             echo = None
@@ -229,6 +235,7 @@ class SqlStore:
                 actor=actor,
                 device=device,
                 strict=False,
+                when=when,
             )
             return Applied(version=record.version)
         # review: the same schema as the JSON API's review route checks the step
@@ -246,6 +253,7 @@ class SqlStore:
             comment=step.get("comment"),
             actor=actor,
             device=device,
+            when=when,
         )
         return Applied(version=record.version)
 
@@ -265,6 +273,7 @@ class SqlStore:
             str(m.data.get("resolution")),
             actor=self.user,
             device=self.device,
+            when=self.clock.time_of(conflict.table_name, conflict.record_id, m.at),
         )
         # The record's version now, after a RESTORE_LOST wrote to it (§6.3).
         record = service.find(self.session, TABLES[conflict.table_name], conflict.record_id)

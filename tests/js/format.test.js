@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {
-  fill, formatBytes, formatDate, formatInstant, formatLocalDateTime, formatNumber,
+  clockFlagText, eventTimeText, fill, formatBytes, formatDate, formatInstant, formatLocalDateTime, formatNumber,
 } from "../../pwa/js/i18n/labels.js";
 import { enumLabel, enumOptions, setLang, t } from "../../pwa/js/i18n/labels.js";
 
@@ -43,4 +43,30 @@ test("labels switch language and fill placeholders", () => {
   setLang("vi");
   assert.deepEqual(enumOptions("model_kind"), [["MO_HINH", "Mô hình"], ["DIEN_HINH", "Điển hình"]]);
   assert.equal(fill("{a}-{b}", { a: 1 }), "1-");
+});
+
+test("history shows when the officer acted, and the arrival only when much later", () => {
+  setLang("vi");
+  const acted = "2026-11-27T08:21:07Z";
+  const local = (iso) => formatInstant(iso);
+  assert.equal(eventTimeText({ at: "2026-11-27T08:24:00Z", acted_at: acted }), local(acted));
+  const sameDay = eventTimeText({ at: "2026-11-27T08:31:00Z", acted_at: acted });
+  assert.equal(sameDay, `ghi lúc ${local(acted)}, nhận lúc ${local("2026-11-27T08:31:00Z").slice(11)}`);
+  const days = eventTimeText({ at: "2026-11-30T08:24:00Z", acted_at: acted });
+  assert.equal(days, `ghi lúc ${local(acted)}, nhận lúc ${local("2026-11-30T08:24:00Z")}`);
+  setLang("en");
+  assert.match(eventTimeText({ at: "2026-11-30T08:24:00Z", acted_at: acted }), /^made .*, received /);
+  setLang("vi");
+  // An older server sends only the arrival.
+  assert.equal(eventTimeText({ at: acted }), local(acted));
+});
+
+test("a flagged clock is explained, an unknown flag too", () => {
+  setLang("vi");
+  assert.equal(clockFlagText(null), "");
+  assert.match(clockFlagText("FUTURE"), /chạy nhanh/);
+  assert.equal(clockFlagText("SOMETHING_NEW"), "Giờ trên máy không đúng; đã điều chỉnh");
+  setLang("en");
+  assert.match(clockFlagText("BEFORE_CREATED"), /before the record was created/);
+  setLang("vi");
 });

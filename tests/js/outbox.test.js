@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {
-  overlayPending, placeChange, renumber, selectBatch, toWireMutation,
+  enqueueTo, overlayPending, placeChange, renumber, selectBatch, toWireMutation,
 } from "../../pwa/js/sync/protocol.js";
 import { BATCH_SIZE, buildRequest, classifyError } from "../../pwa/js/sync/protocol.js";
 import { backoffDelay, CAP_MS } from "../../pwa/js/sync/protocol.js";
@@ -78,7 +78,53 @@ test("renumbering after SEQ_GAP keeps the order from expected_seq", () => {
 
 test("the wire mutation carries only protocol keys", () => {
   const entry = { ...put(1, "a", { name: "A" }), sent: true, at: 5, meta: { x: 1 } };
-  assert.deepEqual(Object.keys(toWireMutation(entry)).sort(), ["base", "data", "op", "seq", "table"]);
+  assert.deepEqual(Object.keys(toWireMutation(entry)).sort(), ["at", "base", "data", "op", "seq", "table"]);
+});
+
+test("the wire mutation says when the user saved it, as RFC 3339 in UTC (§3.2)", () => {
+  const saved = Date.UTC(2026, 10, 27, 8, 21, 7, 123);
+  assert.equal(toWireMutation(put(1, "a", {}, { at: saved })).at, "2026-11-27T08:21:07.123Z");
+});
+
+test("an entry without a usable time goes without at: the server takes the arrival", () => {
+  assert.equal("at" in toWireMutation(put(1, "a", {})), false);
+  assert.equal("at" in toWireMutation(put(1, "a", {}, { at: Number.NaN })), false);
+});
+
+/** An in-memory outbox for enqueueTo. */
+function memoryOutbox(entries = []) {
+  const outbox = new Map(entries.map((e) => [e.seq, e]));
+  let next = Math.max(0, ...outbox.keys()) + 1;
+  return {
+    outbox,
+    entriesOf: async (k) => [...outbox.values()].filter((e) => e.record === k),
+    putOutbox: async (e) => outbox.set(e.seq, e),
+    nextSeq: async () => next,
+    setNextSeq: async (seq) => { next = seq; },
+  };
+}
+
+test("each outbox entry carries the time its change was saved", async () => {
+  const db = memoryOutbox();
+  await enqueueTo(db, "models:a", { op: "put", table: "models", base: 0, data: { id: "a" } }, 1000);
+  await db.putOutbox({ ...db.outbox.get(1), sent: true });
+  await enqueueTo(db, "models:a", { op: "review", table: "models", base: 1, data: { id: "a", action: "submit" } }, 2000);
+  assert.deepEqual([...db.outbox.values()].map((e) => [e.seq, e.at]), [[1, 1000], [2, 2000]]);
+});
+
+test("an entry merged from several edits carries the last edit's time", async () => {
+  const db = memoryOutbox();
+  await enqueueTo(db, "models:a", { op: "put", table: "models", base: 0, data: { id: "a", name: "A" } }, 1000);
+  await enqueueTo(db, "models:a", { op: "put", table: "models", base: 0, data: { id: "a", name: "B" } }, 5000);
+  const [entry] = db.outbox.values();
+  assert.equal(db.outbox.size, 1);
+  assert.equal(entry.at, 5000);
+  assert.equal(toWireMutation(entry).at, new Date(5000).toISOString());
+});
+
+test("the request carries each mutation's time", () => {
+  const body = buildRequest({ cursor: 0, batch: [put(1, "a", {}, { at: 0 })], outboxSize: 1, appVersion: "x" });
+  assert.equal(body.mutations[0].at, "1970-01-01T00:00:00.000Z");
 });
 
 test("overlay: puts in order, deletes, restored conflict values", () => {

@@ -125,7 +125,7 @@ def _submitted(record, *, days: int, column: bool = True, event: bool = True) ->
     )
     events = (AuditEvent.record_id == record.id, AuditEvent.action == "submit")
     if event:
-        db.session.execute(update(AuditEvent).where(*events).values(at=at))
+        db.session.execute(update(AuditEvent).where(*events).values(at=at, acted_at=at))
     else:
         db.session.execute(AuditEvent.__table__.delete().where(*events))
 

@@ -104,6 +104,24 @@ export const LABELS = {
   history: ["Lịch sử", "History"],
   history_offline: ["Cần kết nối mạng để xem lịch sử", "History needs a connection"],
   history_empty: ["Chưa có lịch sử trên máy chủ", "No history on the server yet"],
+  acted_received: ["ghi lúc {acted}, nhận lúc {received}", "made {acted}, received {received}"],
+  clock_flag: ["Giờ trên máy không đúng; đã điều chỉnh", "The device's clock was wrong; adjusted"],
+  clock_FUTURE: [
+    "Giờ trên máy chạy nhanh; lấy giờ máy chủ nhận",
+    "The device's clock was ahead; the time received is shown",
+  ],
+  clock_TOO_OLD: [
+    "Giờ trên máy bị sai; lấy giờ máy chủ nhận",
+    "The device's clock was wrong; the time received is shown",
+  ],
+  clock_BEFORE_CREATED: [
+    "Giờ trên máy sớm hơn lúc tạo bản ghi; đã điều chỉnh",
+    "The device's clock was before the record was created; adjusted",
+  ],
+  clock_OUT_OF_ORDER: [
+    "Giờ trên máy sớm hơn thao tác trước đó; đã điều chỉnh",
+    "The device's clock was before its previous change; adjusted",
+  ],
   not_found: ["Không tìm thấy bản ghi trên máy", "Record not found on this phone"],
   required_legend: ["(*) Trường bắt buộc", "(*) Required field"],
   required: ["Trường bắt buộc (*)", "Required field (*)"],
@@ -341,6 +359,28 @@ export function formatInstant(instant) {
     `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}`
   );
+}
+
+// History shows when a change was made and, if the server got it later than this (a device that
+// was offline), when it arrived too. Closer than this the two read as the same moment.
+export const ARRIVAL_SHOWN_AFTER_MS = 5 * 60 * 1000;
+
+/** An audit event's time as history shows it: when the person acted (`acted_at`; older servers
+ * send only `at`) and, when much later, when the server received it ("ghi lúc…, nhận lúc…"). */
+export function eventTimeText(event) {
+  const acted = event.acted_at || event.at;
+  const late = new Date(event.at).getTime() - new Date(acted).getTime();
+  if (!(late > ARRIVAL_SHOWN_AFTER_MS)) return formatInstant(acted);
+  const [made, received] = [formatInstant(acted), formatInstant(event.at)];
+  // The same day needs only the hour: "ghi lúc 27/11/2026 15:21, nhận lúc 15:24".
+  const sameDay = made.slice(0, 10) === received.slice(0, 10);
+  return t("acted_received", { acted: made, received: sameDay ? received.slice(11) : received });
+}
+
+/** What a clock the server did not believe means (sync/clock.py FLAGS); "" when trusted. */
+export function clockFlagText(flag) {
+  if (!flag) return "";
+  return LABELS[`clock_${flag}`] ? t(`clock_${flag}`) : t("clock_flag");
 }
 
 /** Show a byte count as "1,5 MB" (Vietnamese decimal comma). */

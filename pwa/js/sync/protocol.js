@@ -70,11 +70,13 @@ export function backoffDelay(failures, random = Math.random) {
  * @property {string} table       "models", "meetings" or "conflicts"
  * @property {number} base        record version the change was made on; 0 for a new record
  * @property {Record<string, any>} data  always holds "id"
+ * @property {string} [at]        when the user acted, by this device's clock (RFC 3339, §3.2)
  *
- * @typedef {Mutation & {
+ * @typedef {Omit<Mutation, "at"> & {
  *   record: string,              // "<table>:<id>" of the record it changes (for resolve: the conflict's record)
  *   sent?: boolean,              // true once it went out in a request: never collapse it again
- *   at?: number,                 // when it entered the outbox (ms)
+ *   at?: number,                 // when the user saved it (ms); an entry merged from several
+ *                                // edits carries the last edit's time. Sent as the wire's `at`.
  *   edited?: boolean,            // later edits were folded into it before it was sent
  *   meta?: Record<string, any>,  // local-only facts, never sent (e.g. the value a resolve restores)
  * }} OutboxEntry
@@ -114,18 +116,20 @@ export function placeChange(existing, change) {
  *   nextSeq: () => Promise<number>, setNextSeq: (seq: number) => Promise<any>}} db
  * @param {string} key  the record's key
  * @param {{op: Op, table: string, base: number, data: Record<string, any>, meta?: any}} change
+ * @param {number} [now]  when the user saved it (ms)
  */
-export async function enqueueTo(db, key, change) {
+export async function enqueueTo(db, key, change, now = Date.now()) {
   const existing = (await db.entriesOf(key)).sort((a, b) => a.seq - b.seq);
   const placed = placeChange(existing, change);
   if (placed.kind === "replace") {
-    // edited: the outbox screen tells a create edited since from a plain create
-    await db.putOutbox({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: Date.now(), edited: true });
+    // The merged entry says the server's record is as of the last edit: that edit's time;
+    // edited: the outbox screen tells a create edited since from a plain create.
+    await db.putOutbox({ ...placed.entry, meta: change.meta ?? placed.entry.meta, at: now, edited: true });
     return placed.entry.seq;
   }
   const seq = await db.nextSeq();
   await db.setNextSeq(seq + 1);
-  await db.putOutbox({ ...change, seq, record: key, at: Date.now() });
+  await db.putOutbox({ ...change, seq, record: key, at: now });
   return seq;
 }
 
@@ -142,9 +146,13 @@ export function selectBatch(outbox, max) {
   return batch;
 }
 
-/** Only the keys the protocol allows (§3.2). @returns {Mutation} */
+/** Only the keys the protocol allows (§3.2), with when the user acted. @returns {Mutation} */
 export function toWireMutation(entry) {
-  return { seq: entry.seq, op: entry.op, table: entry.table, base: entry.base, data: entry.data };
+  const wire = { seq: entry.seq, op: entry.op, table: entry.table, base: entry.base, data: entry.data };
+  const at = typeof entry.at === "number" ? new Date(entry.at) : null;
+  // An entry without a usable time goes without: the server then takes the arrival.
+  if (at && !Number.isNaN(at.getTime())) return { ...wire, at: at.toISOString() };
+  return wire;
 }
 
 /** After 409 SEQ_GAP: seqs from expectedSeq on, same order (§4.5). */

@@ -1,7 +1,9 @@
 // DOM from data without parsing HTML (createElement, textContent, attributes), modal dialogs
 // on <dialog>, and how records, badges and sync states read on screen.
 
-import { enumLabel, formatDate, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
+import {
+  clockFlagText, enumLabel, formatDate, formatInstant, formatLocalDateTime, formatNumber, getLang, t,
+} from "../i18n/labels.js";
 
 const PROPS = new Set(["value", "checked", "selected", "disabled", "hidden", "open", "indeterminate"]);
 
@@ -232,4 +234,10 @@ export function displayValue(name, value, ctx = {}) {
 /** The title of a record of either table. */
 export function recordTitle(table, rec) {
   return (table === "models" ? rec.name : rec.title) || "—";
+}
+
+/** A history event's clock warning, or "" when the device's clock was believed. */
+export function clockFlag(event) {
+  const text = clockFlagText(event.clock_flag);
+  return text ? h("span", { class: "small clock-flag", "data-clock-flag": event.clock_flag, text: `⚠ ${text}` }) : "";
 }

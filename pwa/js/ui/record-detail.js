@@ -2,12 +2,13 @@
 // buttons (queued offline like every change), and the server's history when online.
 
 import { EV, on } from "../events.js";
-import { formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
+import { eventTimeText, formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
 import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import {
-  confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, reworkFlag, syncBadge,
+  clockFlag, confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, reworkFlag,
+  syncBadge,
 } from "./dom.js";
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
@@ -90,7 +91,8 @@ export function render(ctx, { table, id }) {
     try {
       const events = await fetchHistory(ctx.session.token, table, id);
       replace(historyBox, events.length ? h("ol", { class: "plain-list history-list" }, events.map((e) => h("li", null,
-        h("span", { class: "strong", text: `${formatInstant(e.at)} — ${e.user_name || ""}` }),
+        h("span", { class: "strong", "data-testid": "event-time", text: `${eventTimeText(e)} — ${e.user_name || ""}` }),
+        clockFlag(e),
         h("span", { class: "small", text: [historyAction(e.action), e.comment].filter(Boolean).join(": ") }),
         changedFields(e)))) : h("p", { class: "small", text: t("history_empty") }));
     } catch (err) {

@@ -3,13 +3,13 @@
 // like every change) and, when online, the history of versions field by field.
 
 import { EV, on } from "../events.js";
-import { enumLabel, formatInstant, formatNumber, getLang, LABEL_KEYS, t } from "../i18n/labels.js";
+import { enumLabel, eventTimeText, formatInstant, formatNumber, getLang, LABEL_KEYS, t } from "../i18n/labels.js";
 import { STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import {
-  confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, syncBadge,
+  clockFlag, confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, syncBadge,
 } from "./dom.js";
 import { subnav } from "./staff-nav.js";
 
@@ -154,7 +154,8 @@ export function render(ctx, { table, id, back = "#/review" }) {
     const changes = diffEvent(e);
     return h("li", { class: "history-item", "data-action": e.action },
       h("p", { class: "strong", text: `${actionLabel(e.action)} — ${e.user_name || ""}` }),
-      h("p", { class: "small", text: [formatInstant(e.at), e.version ? t("version_n", { n: e.version }) : ""].filter(Boolean).join(" · ") }),
+      h("p", { class: "small", "data-testid": "event-time", text: [eventTimeText(e), e.version ? t("version_n", { n: e.version }) : ""].filter(Boolean).join(" · ") }),
+      clockFlag(e),
       e.comment ? h("p", { class: "comment-text", "data-testid": "history-comment", text: e.comment }) : "",
       e.action === "create"
         ? h("details", null, h("summary", { text: t("history_initial", { n: changes.length }) }),
