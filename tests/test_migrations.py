@@ -129,3 +129,20 @@ def test_action_times_start_as_the_arrival_times(fresh_app):
     downgrade(revision="0004")
     columns = {c["name"] for c in inspect(db.engine).get_columns("audit_events")}
     assert not {"acted_at", "clock_flag"} & columns
+
+
+def test_search_text_is_rebuilt_as_words(fresh_app):
+    """0010: stored search text becomes words, so search matches word beginnings."""
+    upgrade(revision="0006")
+    db.session.execute(
+        text(
+            "INSERT INTO units (code, name, level, valid_from, aliases, path, search_text,"
+            " change_seq, depth, approves_records, is_border, is_dbkk) VALUES ('X1', 'Xã (Mông) Đồn-Phục',"
+            " 'XA', '2025-07-01', '[\"Bản-Cũ\"]', '/1/', 'xa (mong) don-phuc x1 ban-cu', 0,"
+            " 0, false, false, false)"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    stored = db.session.execute(text("SELECT search_text FROM units")).scalar_one()
+    assert stored == "xa mong don phuc x1 ban cu"
