@@ -85,8 +85,8 @@ def test_reports_group_by_managing_unit_or_commune_on_a_phone(new_phone, provinc
     )
     assert page.locator("[data-control=boundaries] option").all_inner_texts() == [
         "Theo kỳ báo cáo",
-        "Cũ (trước 01/07/2025)",
-        "Mới (từ 01/07/2025)",
+        "Cũ",
+        "Mới (từ 7/2025)",
     ]
     assert (
         page.inner_text(".report-field:has([data-control=by]) .field-label") == "Tính mô hình theo"
@@ -162,4 +162,47 @@ def test_reports_group_by_managing_unit_or_commune_on_a_phone(new_phone, provinc
         [0, "region", "Bản ghi chờ duyệt"],
         [0, "region", "Thiết bị và đồng bộ"],
     ]
+    assert page.errors == []
+
+
+LEGACY_TOWN = """
+import json
+from datetime import date
+from server.extensions import db
+from server.units.service import create_unit
+from wsgi import app
+
+with app.app_context():
+    town = create_unit(db.session, actor=None, device=None, data={
+        "code": "H414", "name": "Thị xã Thái Hòa", "level": "HUYEN", "parent_id": %d,
+        "valid_to": date(2025, 6, 30), "successor_ids": [%d, %d]})
+    db.session.commit()
+    print(json.dumps(town.id))
+"""
+
+
+def test_an_ended_unit_on_new_boundaries_names_its_successors(new_phone, server):
+    units = server.units
+    town = int(
+        server.python(LEGACY_TOWN % (units["40"], units["17000"], units["17001"])).split()[-1]
+    )
+    page = new_phone()
+    sign_in(page, "lanhdao")
+    go(page, f"#/reports?code=r1&period=NAM_2026&unit={town}&boundaries=new", ".screen-reports")
+    page.wait_for_selector("[data-testid=unit-ended]")
+    text = page.inner_text("[data-testid=unit-ended]")
+    assert text.startswith("Đơn vị này đã kết thúc ngày 30/06/2025 — xem các đơn vị kế thừa:")
+    successors = page.locator("[data-testid=unit-ended] [data-successor]")
+    assert successors.all_inner_texts() == ["Xã Nậm Cắn", "Xã Mường Xén"]
+    page.evaluate("() => { document.querySelector('.report-head').scrollIntoView(); }")
+    shot(page, "report-ended-unit", full_page=None)
+    successors.first.click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=report-table]')"
+        " && document.querySelector('.report-head').textContent.includes('Xã Nậm Cắn')"
+    )
+    assert page.input_value("[data-control=unit]") == str(units["17000"])
+    assert page.locator("[data-testid=unit-ended]").count() == 0
+    town_option = page.locator(f'[data-control=unit] option[value="{town}"]')
+    assert town_option.inner_text() == "· Thị xã Thái Hòa (cũ)"
     assert page.errors == []

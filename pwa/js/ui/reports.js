@@ -193,16 +193,17 @@ function applyZeros(root, show) {
   note.hidden = show || !n;
 }
 
-/** Why a table has no rows: an ended unit on new boundaries names its successors. */
-function emptyReport(data, { unit, reload }) {
+/**
+ * Why a table is empty (or all zeros): an ended unit on new boundaries, whose records count for
+ * its successors, names them; null for any other unit.
+ */
+function endedUnit(data, { unit, reload }) {
   const info = data.unit || {};
-  if (!info.valid_to || data.boundaries !== "new") {
-    return h("p", { class: "card notice", "data-testid": "report-empty", text: t("no_data") });
-  }
+  if (!info.valid_to || data.boundaries !== "new") return null;
   const successors = info.successors || [];
   // Only a successor the unit picker offers (within the viewer's scope) is a link.
   const known = new Set([...unit.options].map((o) => Number(o.value)));
-  return h("div", { class: "card notice notice-warn", "data-testid": "report-empty" },
+  return h("div", { class: "card notice notice-warn", "data-testid": "unit-ended" },
     h("p", { text: t("unit_ended", { date: formatDate(info.valid_to) }) + (successors.length ? ` — ${t("see_successors")}` : "") }),
     successors.length ? h("ul", { class: "plain-list" }, successors.map((s) => h("li", null, known.has(s.id)
       ? h("button", { type: "button", class: "btn", "data-successor": s.id, onclick: () => {
@@ -235,6 +236,7 @@ function drawReport(data, goTo, options) {
         class: cellClass(columns[i].key), "data-key": columns[i].key, text: i === 0 && !text ? "" : text,
       })))) : ""));
   const zeroNote = h("p", { class: "small", "data-testid": "zero-rows", hidden: true });
+  const ended = endedUnit(data, options);
   const parts = [
     h("header", { class: "report-head" },
       h("p", { class: "report-title", text: data.title || "" }),
@@ -243,7 +245,8 @@ function drawReport(data, goTo, options) {
       h("p", { class: "small", text: t("as_of", { date: formatDate(data.as_of) }) }),
       data.grouped_by ? h("p", { class: "report-basis", "data-testid": "grouped-by", "data-by": data.grouped_by, text: t(`grouped_${data.grouped_by}`) }) : "",
       data.scope_line ? h("p", { class: "small", text: data.scope_line }) : ""),
-    rows.length ? tableEl : emptyReport(data, options),
+    ended || "",
+    rows.length ? tableEl : ended ? "" : h("p", { class: "card notice", "data-testid": "report-empty", text: t("no_data") }),
     zeroNote,
     missing ? h("p", { class: "small", "data-testid": "no-previous", text: `— ${t("no_previous")}` }) : "",
     (data.notes || []).length ? h("ul", { class: "plain-list small" }, data.notes.map((note) => h("li", { text: note }))) : "",
