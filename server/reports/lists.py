@@ -13,7 +13,7 @@ from server.reports.service import (
     page_window,
     plan_for,
 )
-from server.reports.tables import Column, Report
+from server.reports.tables import GROUPED_NOTE, Column, Report
 
 R3_COLUMNS = [
     Column("stt", "STT", "stt", 5),
@@ -66,7 +66,7 @@ def _results(model) -> str:
 
 def model_list(session: Session, args: ReportArgs) -> Report:
     """Build R3, "Danh sách mô hình, điển hình", one page of it or, for an export, all of it."""
-    plan = plan_for(session, args)
+    plan = plan_for(session, args, by=args.by)
     limit, offset = page_window(args)
     count, found = queries.model_list(
         session,
@@ -77,6 +77,8 @@ def model_list(session: Session, args: ReportArgs) -> Report:
         limit=limit,
         offset=offset,
         max_total=EXPORT_LIMIT if args.export else None,
+        by=args.by,
+        scope=args.scope,
     )
     check_size(args, count)
     report = new_report(
@@ -85,6 +87,7 @@ def model_list(session: Session, args: ReportArgs) -> Report:
         "Danh sách mô hình, điển hình “Dân vận khéo”",
         R3_COLUMNS,
         counted_by=queries.counted_by(args.period),
+        grouped_by=args.by,
         total_rows=count,
         page=args.page,
         per_page=limit,
@@ -109,7 +112,8 @@ def model_list(session: Session, args: ReportArgs) -> Report:
                 "review_status": model.review_status,
             }
         )
-    report.notes = [
+    report.notes += [
+        GROUPED_NOTE[args.by],
         "Cột “Cấp công nhận” và “Hình thức khen thưởng” để trống: hệ thống chưa quản lý dữ "
         "liệu công nhận, khen thưởng.",
     ]
@@ -173,7 +177,7 @@ def meeting_list(session: Session, args: ReportArgs) -> Report:
                 "review_status": meeting.review_status,
             }
         )
-    report.notes = ["Hội nghị, hoạt động được tính theo ngày bắt đầu."]
+    report.notes += ["Hội nghị, hoạt động được tính theo ngày bắt đầu."]
     if any(row["count_is_approx"] for row in report.rows):
         report.notes.append("Một số cuộc có số đại biểu ước tính (“khoảng”, “gần”).")
     return report

@@ -87,11 +87,37 @@ def meeting_in(period: Period):
     )
 
 
+def grouped_on(by: str):
+    """Return the model column whose unit decides a model's row: its owner or its commune."""
+    return ModelRecord.commune_unit_id if by == "commune" else ModelRecord.owner_unit_id
+
+
+def owner_in_scope(by: str, scope: str | None) -> list:
+    """Return the condition that the caller may see a model, when rows follow its commune.
+
+    Grouped by owner, the plan holds only units in the caller's scope, so the join is the
+    scope; grouped by commune, the plan holds every commune of the reported subtree and the
+    model must still be owned inside the caller's subtree (docs/REPORTS.md).
+    """
+    if by != "commune" or scope is None:
+        return []
+    owners = select(Unit.id).where(Unit.path.startswith(scope, autoescape=True))
+    return [ModelRecord.owner_unit_id.in_(owners)]
+
+
 def _count(*conditions):
     return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
 
 
-def model_summary(session: Session, plan: RowPlan, period: Period, records: str) -> list[dict]:
+def model_summary(
+    session: Session,
+    plan: RowPlan,
+    period: Period,
+    records: str,
+    *,
+    by: str = "owner",
+    scope: str | None = None,
+) -> list[dict]:
     """Count models by row for R1: subjects, fields, statuses, and the same period before."""
     if not plan.sources:
         return []
@@ -112,11 +138,12 @@ def model_summary(session: Session, plan: RowPlan, period: Period, records: str)
     query = (
         select(rm.c.row_id, rm.c.moved_from, *(c.label(k) for k, c in counts.items()))
         .select_from(model)
-        .join(rm, rm.c.unit_id == model.owner_unit_id)
+        .join(rm, rm.c.unit_id == grouped_on(by))
         .where(
             model.deleted.is_(False),
             review_filter(model.review_status, records),
             or_(now, before),
+            *owner_in_scope(by, scope),
         )
         .group_by(rm.c.row_id, rm.c.moved_from)
     )
@@ -153,6 +180,8 @@ def model_list(
     limit: int,
     offset: int,
     max_total: int | None = None,
+    by: str = "owner",
+    scope: str | None = None,
 ) -> tuple[int, list]:
     """Return how many models R3 lists and one slice of them (none past max_total)."""
     if not plan.sources:
@@ -163,10 +192,11 @@ def model_list(
         model.deleted.is_(False),
         review_filter(model.review_status, records),
         model_in(period, counted_by(period)),
+        *owner_in_scope(by, scope),
     ]
     if field:
         conditions.append(model.field == field)
-    base = select(model).join(rm, rm.c.unit_id == model.owner_unit_id).where(*conditions)
+    base = select(model).join(rm, rm.c.unit_id == grouped_on(by)).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     if max_total is not None and total > max_total:
         return total, []

@@ -24,6 +24,7 @@ from server.reports.schemas import (
     DashboardQuery,
     MeetingListQuery,
     ModelListQuery,
+    ModelSummaryQuery,
     PeriodChoicesOut,
     R1Out,
     R3Out,
@@ -74,6 +75,7 @@ def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
         page=data.get("page", 1),
         per_page=data.get("per_page", 50),
         export=fmt != "json",
+        by=data.get("by", "owner"),
     )
     return args, fmt
 
@@ -111,7 +113,7 @@ REPORTS = [
         "/r1",
         "report_r1",
         summaries.model_summary,
-        ReportQuery,
+        ModelSummaryQuery,
         R1Out,
         "R1: models and exemplars by unit and field",
     ),

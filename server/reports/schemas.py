@@ -11,6 +11,8 @@ from server.schemas import InputSchema, id_arg, page_arg
 
 FORMATS = ("json", "xlsx", "csv", "html")
 RECORDS = ("approved", "all")
+# R1 and R3 count a model for its managing unit (owner) or its commune; owner by default.
+GROUPINGS = ("owner", "commune")
 DATES = validate.Range(min=date(periods.MIN_YEAR, 1, 1), max=date(periods.MAX_YEAR, 12, 31))
 
 # Messages are English here and translated in one place (server.errors) for each caller.
@@ -61,9 +63,25 @@ class ReportQuery(InputSchema):
         return data
 
 
-class ModelListQuery(ReportQuery):
-    """R3's arguments: a report's, a field filter and a page."""
+def by_arg() -> fields.String:
+    """Return the argument that says which unit a model counts for in R1 and R3."""
+    return fields.String(
+        load_default="owner",
+        validate=validate.OneOf(GROUPINGS),
+        metadata={"description": "owner: the managing unit (default); commune: where it is done"},
+    )
 
+
+class ModelSummaryQuery(ReportQuery):
+    """R1's arguments: a report's, and whether models count by owner or by commune."""
+
+    by = by_arg()
+
+
+class ModelListQuery(ReportQuery):
+    """R3's arguments: a report's, owner or commune, a field filter and a page."""
+
+    by = by_arg()
     field = fields.String(validate=validate.OneOf(list(enums.FIELD)))
     page = page_arg()
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
@@ -94,12 +112,24 @@ class DashboardQuery(ReportQuery):
 # --- output -----------------------------------------------------------------------------------
 
 
+class ReportSuccessorOut(Schema):
+    """A unit that took over an abolished one."""
+
+    id = fields.Integer()
+    name = fields.String()
+
+
 class ReportUnitOut(Schema):
-    """The unit a report is about."""
+    """The unit a report is about; an abolished one says when it ended and who took over."""
 
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
+    valid_to = fields.Date(allow_none=True)
+    successors = fields.Method("_successors")
+
+    def _successors(self, unit) -> list[dict]:
+        return [{"id": s.id, "name": s.name} for s in sorted(unit.successors, key=lambda s: s.id)]
 
 
 class ReportPeriodOut(Schema):
@@ -168,7 +198,8 @@ class R1RowOut(ReportRowOut):
     cong_nhan = fields.Integer(allow_none=True)
     khen_thuong = fields.Integer(allow_none=True)
     previous = fields.Integer()
-    tang_giam = fields.Integer()
+    # None when the same period before had nothing to compare with.
+    tang_giam = fields.Integer(allow_none=True)
     ghi_chu = fields.String()
 
 
@@ -177,6 +208,7 @@ class R1Out(ReportOut):
 
     previous_period = fields.Nested(ReportPeriodOut)
     counted_by = fields.String()
+    grouped_by = fields.String()
     rows = fields.List(fields.Nested(R1RowOut))
     totals = fields.Nested(R1RowOut)
 
@@ -213,6 +245,7 @@ class R3Out(ReportListOut):
     """R3, the detailed list of models and exemplars."""
 
     counted_by = fields.String()
+    grouped_by = fields.String()
     rows = fields.List(fields.Nested(R3RowOut))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.errors import ApiError
 from server.models import Unit
-from server.reports.periods import Period
+from server.reports.periods import Period, vn_date
 from server.reports.rollup import Row, RowPlan, build_plan, default_boundaries
 from server.reports.tables import Column, Report
 
@@ -33,6 +33,8 @@ class ReportArgs:
     page: int = 1
     per_page: int = 50
     export: bool = False
+    # Which unit a model counts for in R1 and R3: its managing unit or its commune.
+    by: str = "owner"
 
     @property
     def resolved_boundaries(self) -> str:
@@ -40,15 +42,17 @@ class ReportArgs:
         return self.boundaries or default_boundaries(self.period)
 
 
-def plan_for(session: Session, args: ReportArgs) -> RowPlan:
-    """Plan the rows of a report."""
+def plan_for(session: Session, args: ReportArgs, *, by: str = "owner") -> RowPlan:
+    """Plan the rows of a report; rows by commune map every commune, scope applies to owners."""
     return build_plan(
         session,
         args.unit,
         boundaries=args.resolved_boundaries,
         period=args.period,
         today=args.today,
-        scope=args.scope,
+        # A model's commune may lie outside the caller's subtree while its owner lies inside:
+        # queries.owner_in_scope keeps the scope on the owner instead.
+        scope=None if by == "commune" else args.scope,
     )
 
 
@@ -77,6 +81,18 @@ def check_size(args: ReportArgs, count: int) -> None:
         raise ApiError("REPORT_TOO_LARGE", {"rows": count, "limit": EXPORT_LIMIT})
 
 
+def ended_note(unit: Unit, boundaries: str) -> list[str]:
+    """Return the note that explains an abolished unit's empty report on new boundaries."""
+    if unit.valid_to is None or boundaries != "new":
+        return []
+    note = f"Đơn vị này đã kết thúc ngày {vn_date(unit.valid_to)}"
+    successors = sorted(unit.successors, key=lambda s: s.id)
+    if successors:
+        names = ", ".join(s.name for s in successors)
+        return [f"{note} — theo địa giới hành chính mới, số liệu tính cho đơn vị kế thừa: {names}."]
+    return [f"{note}."]
+
+
 def new_report(args: ReportArgs, code: str, title: str, columns: list[Column], **kw) -> Report:
     """Start a report with the header every report carries."""
     return Report(
@@ -90,5 +106,6 @@ def new_report(args: ReportArgs, code: str, title: str, columns: list[Column], *
         generated_at=args.now,
         columns=columns,
         rows=[],
+        notes=ended_note(args.unit, args.resolved_boundaries),
         **kw,
     )

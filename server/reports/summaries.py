@@ -9,7 +9,7 @@ from server.reports import queries
 from server.reports.formats import vn_day
 from server.reports.rollup import moved_notes
 from server.reports.service import ReportArgs, new_report, plan_for, row_name, shown_rows
-from server.reports.tables import TOTAL_LABEL, Column, Report
+from server.reports.tables import GROUPED_NOTE, TOTAL_LABEL, Column, Report
 
 HEAD = [Column("stt", "STT", "stt", 5), Column("unit_name", "Đơn vị", "text", 34)]
 NOTE = Column("ghi_chu", "Ghi chú", "text", 40)
@@ -30,7 +30,12 @@ R1_COLUMNS = [
     NOTE,
 ]
 R1_SUMMED = ("total", "tap_the", "ca_nhan", *queries.FIELD_KEYS.values())
-R1_SUMMED += ("xay_dung_moi", "duy_tri", "nhan_rong", "tam_dung", "previous", "tang_giam")
+R1_SUMMED += ("xay_dung_moi", "duy_tri", "nhan_rong", "tam_dung", "previous")
+# R1's unit column names what its rows count by, so even a bare CSV says it.
+R1_UNIT_HEADING = {
+    "owner": "Đơn vị (tính theo đơn vị quản lý)",
+    "commune": "Đơn vị (tính theo địa bàn thực hiện)",
+}
 
 # R4's pivot columns (DOMAIN.md §4); every other meeting type counts as "Khác".
 PIVOT = {
@@ -89,12 +94,29 @@ def _counted_by_note(report: Report) -> str:
     )
 
 
+def _r1_columns(by: str) -> list[Column]:
+    unit = HEAD[1]
+    heading = Column(unit.key, R1_UNIT_HEADING[by], unit.kind, unit.width)
+    return [heading if column is unit else column for column in R1_COLUMNS]
+
+
+def _change(total: int, previous: int) -> int | None:
+    """Return the change on the same period before; None when that period had nothing."""
+    # A row with nothing the year before has no baseline: "+3" would read as growth.
+    if previous == 0 and total:
+        return None
+    return total - previous
+
+
 def model_summary(session: Session, args: ReportArgs) -> Report:
     """Build R1, "Tổng hợp mô hình, điển hình Dân vận khéo"."""
-    plan = plan_for(session, args)
+    plan = plan_for(session, args, by=args.by)
     counts: dict[int, Counter] = defaultdict(Counter)
     moved: Counter = Counter()
-    for part in queries.model_summary(session, plan, args.period, args.records):
+    parts = queries.model_summary(
+        session, plan, args.period, args.records, by=args.by, scope=args.scope
+    )
+    for part in parts:
         row_id, origin = part.pop("row_id"), part.pop("moved_from")
         counts[row_id].update(part)
         if origin:
@@ -104,15 +126,16 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         args,
         "R1",
         "Tổng hợp mô hình, điển hình “Dân vận khéo”",
-        R1_COLUMNS,
+        _r1_columns(args.by),
         previous_period=args.period.previous(),
         counted_by=queries.counted_by(args.period),
+        grouped_by=args.by,
     )
     shown = shown_rows(plan, counts)
     for row in shown:
         count = counts[row.id]
         values = {key: count[key] for key in R1_SUMMED}
-        values["tang_giam"] = count["total"] - count["previous"]
+        values["tang_giam"] = _change(count["total"], count["previous"])
         remarks = [*row.notes, *notes.get(row.id, [])]
         if count["tam_dung"]:
             remarks.append(f"{count['tam_dung']} mô hình tạm dừng")
@@ -130,14 +153,16 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         )
     _number_rows(report.rows)
     report.totals = _totals(report.rows, R1_SUMMED) | dict.fromkeys(UNRECOGNISED)
-    report.notes = [
+    report.totals["tang_giam"] = _change(report.totals["total"], report.totals["previous"])
+    report.notes += [
+        GROUPED_NOTE[args.by],
         _counted_by_note(report),
         "Xây dựng mới trong kỳ: mô hình đăng ký xây dựng hoặc đang xây dựng; Duy trì: đang duy "
         "trì; Nhân rộng: đã nhân rộng. Mô hình tạm dừng chỉ tính vào tổng số (xem Ghi chú).",
         "Cột “Được công nhận” và “Được biểu dương, khen thưởng” để trống: hệ thống chưa quản lý "
         "dữ liệu công nhận, khen thưởng.",
         f"Tăng/giảm so với cùng kỳ: so với {report.previous_period.label[0].lower()}"
-        f"{report.previous_period.label[1:]}.",
+        f"{report.previous_period.label[1:]}; để trống khi cùng kỳ không có số liệu để so sánh.",
     ]
     return report
 
@@ -175,7 +200,7 @@ def meeting_summary(session: Session, args: ReportArgs) -> Report:
     _number_rows(report.rows)
     report.totals = _totals(report.rows, R4_SUMMED)
     others = [label for code, (label, _) in enums.MEETING_TYPE.items() if code not in PIVOT]
-    report.notes = [
+    report.notes += [
         "Hội nghị, hoạt động được tính theo ngày bắt đầu.",
         f"Khác gồm: {', '.join(others)}.",
         "Tổng lượt người tham dự: tổng số đại biểu thực tế của các cuộc; cuộc chưa nhập số đại "
@@ -227,7 +252,7 @@ def sync_status(session: Session, args: ReportArgs) -> Report:
     report.totals["lan_dong_bo_gan_nhat"] = max(syncs, default=None)
     report.totals["phien_ban"] = _versions(sum(versions.values(), Counter()))
     report.totals.pop("ghi_chu")
-    report.notes = [
+    report.notes += [
         "Bản ghi chờ đồng bộ: số thay đổi còn trên thiết bị, do thiết bị báo ở lần đồng bộ gần "
         "nhất; chỉ tính thiết bị chưa bị thu hồi.",
         f"Chờ duyệt, Trả lại, Đã duyệt: mô hình, điển hình và hội nghị của kỳ báo cáo. "

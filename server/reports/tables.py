@@ -15,6 +15,17 @@ BOUNDARIES_LABEL = {
     "new": "Theo địa giới hành chính mới (từ 01/07/2025)",
     "old": "Theo địa giới hành chính cũ",
 }
+GROUPED_LABEL = {
+    "owner": "Tính theo đơn vị quản lý",
+    "commune": "Tính theo địa bàn thực hiện",
+}
+GROUPED_NOTE = {
+    "owner": "Tính theo đơn vị quản lý: mỗi mô hình, điển hình được tính cho đơn vị quản lý "
+    "(trường “Đơn vị quản lý” của biểu mẫu), dù thực hiện ở địa bàn nào.",
+    "commune": "Tính theo địa bàn thực hiện: mỗi mô hình, điển hình được tính cho xã, phường "
+    "nơi thực hiện (trường “Địa bàn thực hiện”); chỉ tính mô hình thuộc phạm vi quản lý của "
+    "người lập báo cáo.",
+}
 TOTAL_LABEL = "Tổng cộng"
 
 
@@ -46,6 +57,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     previous_period: Period | None = None
     counted_by: str | None = None
+    # R1 and R3: whether a model counts for its managing unit (owner) or its commune.
+    grouped_by: str | None = None
     total_rows: int = 0
     page: int = 1
     per_page: int = 0
@@ -53,7 +66,10 @@ class Report:
     @property
     def scope_line(self) -> str:
         """Return the line under the header that says what the numbers include."""
-        return f"{RECORDS_LABEL[self.records]}. {BOUNDARIES_LABEL[self.boundaries]}."
+        line = f"{RECORDS_LABEL[self.records]}. {BOUNDARIES_LABEL[self.boundaries]}."
+        if self.grouped_by:
+            line += f" {GROUPED_LABEL[self.grouped_by]}."
+        return line
 
     def filename(self, extension: str) -> str:
         """Return an ASCII file name for a download of this report."""

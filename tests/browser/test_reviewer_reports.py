@@ -134,7 +134,7 @@ def test_reports_show_download_and_print(new_phone, seeded):
     table = page.locator("[data-testid=report-table]")
     assert table.get_attribute("data-code") == "R1"
     heads = table.locator("thead th").all_inner_texts()
-    assert heads[:3] == ["STT", "Đơn vị", "Tổng số mô hình, điển hình"]
+    assert heads[:3] == ["STT", "Đơn vị (tính theo đơn vị quản lý)", "Tổng số mô hình, điển hình"]
     totals = table.locator("tfoot td").all_inner_texts()
     assert "Tổng cộng" in totals and totals[heads.index("Tổng số mô hình, điển hình")] == "9"
     assert "Kinh tế" in heads and totals[heads.index("Kinh tế")] == "4"

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { cellText, currentYear, dashboardQuery, periodChoices, periodLabel, reportQuery } from "../../pwa/js/lib/report-args.js";
+import { allZero, cellText, currentYear, dashboardQuery, periodChoices, periodLabel, reportQuery } from "../../pwa/js/lib/report-args.js";
 
 test("period choices match the server's: phases, then years with their halves, newest first", () => {
   const choices = periodChoices(new Date(2026, 2, 1));
@@ -29,6 +29,9 @@ test("a report's query: period or dates, records (not for R7), filters of its ow
   assert.equal(reportQuery({ ...base, period: "dates", from: "2024-03-01", to: "2024-05-31" }), "unit_id=40&date_from=2024-03-01&date_to=2024-05-31&records=approved");
   assert.equal(reportQuery({ ...base, code: "r3", field: "QP_AN", type: "SO_KET", page: 2 }), "unit_id=40&period=NAM_2024&records=approved&field=QP_AN&page=2&per_page=50");
   assert.equal(reportQuery({ ...base, code: "r4/list", field: "QP_AN", type: "SO_KET" }, "html"), "unit_id=40&period=NAM_2024&records=approved&type=SO_KET&format=html");
+  assert.equal(reportQuery({ ...base, by: "commune" }), "unit_id=40&period=NAM_2024&records=approved&by=commune");
+  assert.equal(reportQuery({ ...base, code: "r3", by: "owner" }), "unit_id=40&period=NAM_2024&records=approved&by=owner&page=1&per_page=50");
+  assert.equal(reportQuery({ ...base, code: "r4", by: "commune" }), "unit_id=40&period=NAM_2024&records=approved");
   assert.equal(dashboardQuery({ unit: 40, period: "NAM_2025", approved: false }), "unit_id=40&period=NAM_2025&records=all");
 });
 
@@ -42,4 +45,12 @@ test("report cells read the Vietnamese way", () => {
   assert.equal(cellText("text", "Xã Nậm Cắn"), "Xã Nậm Cắn");
   assert.equal(cellText("int", null), "");
   assert.equal(cellText("int", 1554, "en"), "1,554");
+});
+
+test("a summary row is all zero when every count is zero or blank", () => {
+  const columns = [{ key: "stt", kind: "stt" }, { key: "unit_name", kind: "text" }, { key: "total", kind: "int" }, { key: "tang_giam", kind: "signed" }];
+  assert.equal(allZero(columns, { stt: 1, unit_name: "Xã Nậm Cắn", total: 0, tang_giam: 0 }), true);
+  assert.equal(allZero(columns, { stt: 2, unit_name: "Xã Mường Xén", total: 0, tang_giam: null }), true);
+  assert.equal(allZero(columns, { stt: 3, unit_name: "Xã Long Sơn", total: 0, tang_giam: -2 }), false);
+  assert.equal(allZero(columns, { stt: 4, unit_name: "Phường Hòa Hiếu", total: 1, tang_giam: null }), false);
 });

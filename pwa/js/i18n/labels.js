@@ -153,6 +153,7 @@ export const LABELS = {
   f_person_birth_year: ["Năm sinh", "Year of birth"],
   f_commune_unit_id: ["Địa bàn thực hiện", "Commune"],
   f_owner_unit_id: ["Đơn vị quản lý", "Managing unit"],
+  unit_old: ["(cũ)", "(former)"],
   f_locality: ["Thôn/xóm/bản", "Village/hamlet"],
   f_lead_org: ["Đơn vị chủ trì", "Lead organization"],
   f_start_date: ["Thời gian bắt đầu", "Start date"],

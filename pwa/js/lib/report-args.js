@@ -39,13 +39,16 @@ export function periodLabel(code) {
 
 export const REPORTS = ["r1", "r3", "r4", "r4/list", "r7"];
 const LISTS = ["r3", "r4/list"];
+// The reports that count models either by managing unit or by commune (`by`).
+export const GROUPED = ["r1", "r3"];
 // Rows per page of a list report: a page of a province's models stays a few tens of KB.
 export const PER_PAGE = 50;
 
 /**
  * A report's query string.
  * @param {{code: string, period: string, from?: string, to?: string, unit?: string,
- *   approved: boolean, boundaries?: string, field?: string, type?: string, page?: number}} s
+ *   approved: boolean, boundaries?: string, by?: string, field?: string, type?: string,
+ *   page?: number}} s
  * @param {"json"|"xlsx"|"csv"|"html"} format
  */
 export function reportQuery(s, format = "json") {
@@ -58,6 +61,7 @@ export function reportQuery(s, format = "json") {
   // R7 counts every review status: its query has no records filter.
   if (s.code !== "r7") params.set("records", s.approved ? "approved" : "all");
   if (s.boundaries) params.set("boundaries", s.boundaries);
+  if (GROUPED.includes(s.code) && s.by) params.set("by", s.by);
   if (s.code === "r3" && s.field) params.set("field", s.field);
   if (s.code === "r4/list" && s.type) params.set("type", s.type);
   if (LISTS.includes(s.code) && format === "json") {
@@ -75,6 +79,15 @@ export function dashboardQuery({ unit, period, approved }) {
   if (period) params.set("period", period);
   params.set("records", approved ? "approved" : "all");
   return params.toString();
+}
+
+/**
+ * Tell whether a summary row reports nothing: every count is zero (or blank).
+ * @param {{key: string, kind: string}[]} columns
+ * @param {Record<string, any>} row
+ */
+export function allZero(columns, row) {
+  return columns.filter((c) => c.kind === "int" || c.kind === "signed").every((c) => !row[c.key]);
 }
 
 /** A report cell as text by its column's kind: numbers the Vietnamese way, dates dd/mm/yyyy. */

@@ -95,7 +95,7 @@ function draw(data) {
       }) : h("p", { class: "label", text: t("models_by_field") }),
       table("table-models", [t("col_unit"), ...FIELDS.map((f) => enumLabel("field", f)), t("col_total")],
         models.by_row.map((r) => [nameOf(r.unit_id), ...FIELDS.map((f) => n(r.by_field[f])), n(r.total)]),
-        [t("grand_total"), ...FIELDS.map((f) => n((models.by_field || {})[f])), n(models.total)])),
+        [t("grand_total"), ...FIELDS.map((f) => n((models.by_field || {})[f])), n(models.total)], t("models_by_field"))),
     h("section", { class: "card dash-section" },
       types.length ? barChart({
         title: t("meetings_by_type"), testid: "chart-meetings", keys: ["n"], keyLabel: () => t("col_total"),
@@ -103,18 +103,18 @@ function draw(data) {
       }) : h("p", { class: "label", text: t("meetings_by_type") }),
       table("table-meetings", [t("col_unit"), ...types.map((k) => enumLabel("meeting_type", k)), t("col_total"), t("col_attendance")],
         meetings.by_row.map((r) => [nameOf(r.unit_id), ...types.map((k) => n(r.by_type[k])), n(r.total), n(r.attendance)]),
-        [t("grand_total"), ...types.map((k) => n(meetings.by_type[k])), n(meetings.total), n(meetings.attendance)]),
+        [t("grand_total"), ...types.map((k) => n(meetings.by_type[k])), n(meetings.total), n(meetings.attendance)], t("meetings_by_type")),
       meetingRows.length || types.length ? "" : h("p", { class: "small", text: t("no_data") })),
     h("section", { class: "card dash-section" },
       h("p", { class: "label", text: t("backlog_title") }),
       table("table-backlog", [t("col_unit"), ...AGE_BUCKETS.map((b) => t(`age_${b}`)), t("col_total")],
         backlog.by_row.filter((r) => r.total > 0).map((r) => [nameOf(r.unit_id), ...AGE_BUCKETS.map((b) => n((r.ages || {})[b])), n(r.total)]),
-        [t("grand_total"), ...AGE_BUCKETS.map((b) => n((backlog.ages || {})[b])), n(backlog.total)])),
+        [t("grand_total"), ...AGE_BUCKETS.map((b) => n((backlog.ages || {})[b])), n(backlog.total)], t("backlog_title"))),
     h("section", { class: "card dash-section" },
       h("p", { class: "label", text: t("devices_title") }),
       table("table-devices", [t("col_unit"), t("col_devices"), t("col_pending"), t("col_last_sync"), t("col_versions")],
         devices.by_row.filter((r) => r.devices > 0).map((r) => [nameOf(r.unit_id), n(r.devices), n(r.pending), formatInstant(r.last_sync_at), versions(r.app_versions)]),
-        [t("grand_total"), n(devices.devices), n(devices.pending), formatInstant(devices.last_sync_at), versions(devices.app_versions)])),
+        [t("grand_total"), n(devices.devices), n(devices.pending), formatInstant(devices.last_sync_at), versions(devices.app_versions)], t("devices_title"))),
   ];
 }
 
@@ -127,9 +127,13 @@ function count(value, label, testid) {
     h("span", { class: "count-n", text: value }), h("span", { class: "count-label", text: label }));
 }
 
-/** A table that scrolls sideways on a phone; numbers right-aligned. */
-export function table(testid, head, rows, total) {
-  return h("div", { class: "table-wrap" }, h("table", { class: "data-table", "data-testid": testid },
+/**
+ * A table that scrolls sideways on a phone; numbers right-aligned. The scrolling box takes the
+ * keyboard focus (so arrow keys scroll it) and is named for a screen reader by `label`.
+ */
+export function table(testid, head, rows, total, label = "") {
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label || head[0] },
+    h("table", { class: "data-table", "data-testid": testid },
     h("thead", null, h("tr", null, head.map((text, i) => h("th", { scope: "col", class: i ? null : "col-name", text })))),
     h("tbody", null, rows.map((cells) => h("tr", null, cells.map((text, i) => (i ? h("td", { class: "num", text }) : h("th", { scope: "row", text })))))),
     total ? h("tfoot", null, h("tr", null, total.map((text, i) => (i ? h("td", { class: "num", text }) : h("th", { scope: "row", text }))))) : ""));

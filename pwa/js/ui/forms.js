@@ -371,6 +371,21 @@ async function duplicateOk(ctx, record, existing) {
   return answer === true;
 }
 
+/**
+ * The units a user may write a record for, as options: their own unit first, then the units
+ * under it that the phone holds, indented by depth; an ended unit says "(cũ)". Reports count
+ * a model for this managing unit (owner_unit_id) unless asked to count by commune.
+ */
+export function ownerOptions(ctx) {
+  const own = ctx.user.unit;
+  const depth = (u) => String(u.path || "").split("/").length;
+  const under = ctx.index.units.filter((u) => u.id !== own.id && own.path && String(u.path || "").startsWith(own.path));
+  return [own, ...under].map((u) => {
+    const indent = "· ".repeat(Math.max(0, depth(u) - depth(own)));
+    return [u.id, `${indent}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}`];
+  });
+}
+
 // Create or edit a model/exemplar (DOMAIN.md §2.3).
 
 export function renderModelForm(ctx, params) {
@@ -402,6 +417,7 @@ export function renderModelForm(ctx, params) {
     { name: "person_gender", kind: "select", enumName: "gender", showIf: (v) => v.subject_type === "CA_NHAN" },
     { name: "person_ethnicity", kind: "text", max: 64, showIf: (v) => v.subject_type === "CA_NHAN" },
     { name: "person_birth_year", kind: "int", showIf: (v) => v.subject_type === "CA_NHAN" },
+    { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
     { name: "commune_unit_id", kind: "select", required: true, numeric: true, options: communes },
     { name: "locality", kind: "text", required: true },
     { name: "lead_org", kind: "text" },
@@ -476,6 +492,7 @@ export function renderMeetingForm(ctx, params) {
     { name: "title", kind: "textarea", required: true, max: 500 },
     { name: "format", kind: "select", enumName: "meeting_format", required: true },
     { name: "organizer_unit_id", kind: "select", required: true, numeric: true, options: units },
+    { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
     { name: "start_at", kind: "datetime", required: true },
     { name: "end_at", kind: "datetime" },
     { name: "part_of_day", kind: "select", options: partOfDayOptions, label: "f_part_of_day" },

@@ -1,19 +1,26 @@
 // "Báo cáo": choose a report (R1, R3, R4, R7), a period, a unit, approved records only or all,
-// old or new administrative boundaries; see its table (the server's JSON) and export it as
-// Excel or CSV or print it. Files are fetched with the bearer token and saved through a Blob
+// old or new administrative boundaries, models by managing unit or by commune (R1, R3); see
+// its table (the server's JSON: unit column frozen, all-zero rows hidden on request) and export
+// it as Excel or CSV or print it. Files are fetched with the bearer token and saved through a Blob
 // link; "In" opens the server's print page the same way, or prints the table shown here.
 
 import { enumOptions, formatDate, formatNumber, getLang, t } from "../i18n/labels.js";
-import { cellText, reportQuery, REPORTS } from "../lib/report-args.js";
+import { allZero, cellText, GROUPED, reportQuery, REPORTS } from "../lib/report-args.js";
 import { ApiError, request } from "../sync/http.js";
 import { h, replace } from "./dom.js";
 import { periodSelect, subnav, unitSelect } from "./staff-nav.js";
+
+// Phones see a long list of communes, most of them empty: hide all-zero rows unless asked.
+const NARROW = "(max-width: 600px)";
+// The column a reader follows across a wide table, frozen at the left edge when it scrolls.
+const STICKY = new Set(["unit_name", "ten"]);
 
 export function render(ctx, { query }) {
   const state = {
     code: REPORTS.includes(query.code) ? query.code : "r1", period: query.period || "", from: query.from || "", to: query.to || "",
     unit: query.unit || "", approved: query.approved !== "0", boundaries: query.boundaries || "", field: query.field || "",
-    type: query.type || "", page: Number(query.page) || 1,
+    type: query.type || "", page: Number(query.page) || 1, by: query.by === "commune" ? "commune" : "owner",
+    zeros: query.zeros ? query.zeros === "1" : !window.matchMedia(NARROW).matches,
   };
   const choose = (name, options, label) => {
     const el = /** @type {HTMLSelectElement} */ (h("select", { class: "input", "data-control": name, "aria-label": t(label) },
@@ -27,7 +34,13 @@ export function render(ctx, { query }) {
   const to = /** @type {HTMLInputElement} */ (h("input", { type: "date", class: "input", "data-control": "to", "aria-label": t("date_to"), value: state.to }));
   const dates = h("div", { class: "filters" }, h("label", { class: "field" }, t("date_from"), from), h("label", { class: "field" }, t("date_to"), to));
   const unit = unitSelect(ctx, state.unit);
-  const boundaries = choose("boundaries", [["", t("boundaries_auto")], ["new", t("boundaries_new")], ["old", t("boundaries_old")]], "boundaries");
+  const boundaries = choose("boundaries", [["", t("boundaries_auto")], ["old", t("boundaries_old_short")], ["new", t("boundaries_new_short")]], "boundaries");
+  const by = choose("by", [["owner", t("by_owner")], ["commune", t("by_commune")]], "grouped_by");
+  const labelled = (label, control) => h("label", { class: "field report-field" }, h("span", { class: "field-label", text: t(label) }), control);
+  const boundariesField = labelled("boundaries", boundaries);
+  const byField = labelled("grouped_by", by);
+  const hideZeros = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", class: "check", "data-control": "hide-zeros", checked: !state.zeros }));
+  const hideZerosLabel = h("label", { class: "check-label" }, hideZeros, t("hide_zero_rows"));
   const field = choose("field", [["", `${t("filter_field")}: ${t("all")}`], ...enumOptions("field")], "filter_field");
   const type = choose("type", [["", `${t("filter_type")}: ${t("all")}`], ...enumOptions("meeting_type")], "filter_type");
   const approved = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", class: "check", "data-control": "approved", checked: state.approved }));
@@ -42,15 +55,17 @@ export function render(ctx, { query }) {
     Object.assign(state, {
       code: code.value, period: period.value, from: from.value, to: to.value, unit: unit.value,
       approved: approved.checked, boundaries: boundaries.value, field: field.value, type: type.value,
+      by: by.value, zeros: !hideZeros.checked,
     });
     dates.hidden = state.period !== "dates";
+    byField.hidden = !GROUPED.includes(state.code);
     field.hidden = state.code !== "r3";
     type.hidden = state.code !== "r4/list";
     approvedLabel.hidden = state.code === "r7";
   }
 
   function remember() {
-    const keep = { ...state, approved: state.approved ? "1" : "0", page: String(state.page) };
+    const keep = { ...state, approved: state.approved ? "1" : "0", zeros: state.zeros ? "1" : "0", page: String(state.page) };
     const params = new URLSearchParams(Object.entries(keep).filter(([, v]) => v !== ""));
     history.replaceState(null, "", `#/reports?${params}`);
   }
@@ -79,7 +94,7 @@ export function render(ctx, { query }) {
     replace(out, h("p", { class: "small", text: t("loading") }));
     try {
       const { data } = await request(`/api/v1/reports/${state.code}?${reportQuery(state)}`, { token: ctx.session.token });
-      replace(out, ...drawReport(data, show));
+      replace(out, ...drawReport(data, show, { unit, reload: () => show(1), showZeros: () => !hideZeros.checked }));
     } catch (err) {
       replace(out);
       fail(err);
@@ -140,16 +155,23 @@ export function render(ctx, { query }) {
     }
   }
 
-  for (const el of [code, period, unit, boundaries, field, type, approved, from, to]) el.addEventListener("change", () => {
+  for (const el of [code, period, unit, boundaries, by, field, type, approved, from, to, hideZeros]) el.addEventListener("change", () => {
     read();
     remember();
+  });
+  // Hiding zero rows needs no new request: the rows are there, marked.
+  hideZeros.addEventListener("change", () => applyZeros(out, !hideZeros.checked));
+  // A new grouping changes the numbers: show them at once if a report is on screen.
+  by.addEventListener("change", () => {
+    if (out.querySelector("[data-testid=report-table]")) show(1);
   });
   read();
   const node = h("section", { class: "screen screen-wide screen-reports" },
     subnav(ctx, "reports"),
     h("h2", { class: "screen-title", text: t("reports_tab") }),
-    h("div", { class: "filters report-controls" }, code, period, unit, boundaries, field, type),
-    dates, approvedLabel,
+    h("div", { class: "filters report-controls" }, code, period, unit, field, type),
+    h("div", { class: "filters report-controls" }, boundariesField, byField),
+    dates, approvedLabel, hideZerosLabel,
     h("div", { class: "actions report-actions" },
       button("show_report", "show", () => show(1), true),
       button("export_xlsx", "xlsx", () => download("xlsx")),
@@ -160,32 +182,80 @@ export function render(ctx, { query }) {
   return { node };
 }
 
+/** Show or hide the rows whose counts are all zero, and say how many are hidden. */
+function applyZeros(root, show) {
+  const table = root.querySelector("[data-testid=report-table]");
+  const note = root.querySelector("[data-testid=zero-rows]");
+  if (!table || !note) return;
+  table.classList.toggle("hide-zero", !show);
+  const n = table.querySelectorAll("tbody tr[data-zero]").length;
+  note.textContent = !show && n ? t("zero_rows_hidden", { n }) : "";
+  note.hidden = show || !n;
+}
+
+/**
+ * Why a table is empty (or all zeros): an ended unit on new boundaries, whose records count for
+ * its successors, names them; null for any other unit.
+ */
+function endedUnit(data, { unit, reload }) {
+  const info = data.unit || {};
+  if (!info.valid_to || data.boundaries !== "new") return null;
+  const successors = info.successors || [];
+  // Only a successor the unit picker offers (within the viewer's scope) is a link.
+  const known = new Set([...unit.options].map((o) => Number(o.value)));
+  return h("div", { class: "card notice notice-warn", "data-testid": "unit-ended" },
+    h("p", { text: t("unit_ended", { date: formatDate(info.valid_to) }) + (successors.length ? ` — ${t("see_successors")}` : "") }),
+    successors.length ? h("ul", { class: "plain-list" }, successors.map((s) => h("li", null, known.has(s.id)
+      ? h("button", { type: "button", class: "btn", "data-successor": s.id, onclick: () => {
+        unit.value = String(s.id);
+        reload();
+      } }, s.name)
+      : h("span", { text: s.name })))) : "");
+}
+
 /** The report as the paper form reads: header, table with its total row, notes, pages. */
-function drawReport(data, goTo) {
+function drawReport(data, goTo, options) {
   const columns = data.columns || [];
   const lang = getLang();
-  const cells = (row) => columns.map((c) => cellText(c.kind, row[c.key], lang));
+  const noPrevious = (key, value) => key === "tang_giam" && (value === null || value === undefined);
+  const cells = (row) => columns.map((c) => (noPrevious(c.key, row[c.key]) ? "—" : cellText(c.kind, row[c.key], lang)));
   const pages = data.per_page ? Math.max(1, Math.ceil((data.total || 0) / data.per_page)) : 1;
   const numeric = new Set(columns.filter((c) => ["int", "signed", "stt"].includes(c.kind)).map((c) => c.key));
-  const tableEl = h("div", { class: "table-wrap" }, h("table", { class: "data-table report-table", "data-testid": "report-table", "data-code": data.code },
-    h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", class: `col-${c.kind}`, text: c.label })))),
-    h("tbody", null, (data.rows || []).map((row) => h("tr", { "data-id": row.id || row.unit_id || null },
-      cells(row).map((text, i) => h("td", { class: numeric.has(columns[i].key) ? "num" : "", "data-key": columns[i].key, text }))))),
-    data.totals ? h("tfoot", null, h("tr", null, cells(data.totals).map((text, i) => h("td", {
-      class: numeric.has(columns[i].key) ? "num" : "", "data-key": columns[i].key, text: i === 0 && !text ? "" : text,
-    })))) : ""));
-  return [
+  const cellClass = (key) => [numeric.has(key) ? "num" : "", STICKY.has(key) ? "col-sticky" : ""].filter(Boolean).join(" ") || null;
+  const summary = Boolean(data.totals);
+  const rows = data.rows || [];
+  const missing = rows.some((row) => noPrevious("tang_giam", row.tang_giam) && "tang_giam" in row)
+    || (data.totals && "tang_giam" in data.totals && data.totals.tang_giam === null);
+  const tableEl = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": data.title || t("report") },
+    h("table", { class: "data-table report-table", "data-testid": "report-table", "data-code": data.code },
+      h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col", class: [`col-${c.kind}`, STICKY.has(c.key) ? "col-sticky" : ""].join(" ").trim(), "data-key": c.key, text: c.label })))),
+      h("tbody", null, rows.map((row) => h("tr", { "data-id": row.id || row.unit_id || null, "data-zero": summary && allZero(columns, row) ? "" : null },
+        cells(row).map((text, i) => h("td", { class: cellClass(columns[i].key), "data-key": columns[i].key, text,
+          title: text === "—" ? t("no_previous") : null }))))),
+      data.totals ? h("tfoot", null, h("tr", null, cells(data.totals).map((text, i) => h("td", {
+        class: cellClass(columns[i].key), "data-key": columns[i].key, text: i === 0 && !text ? "" : text,
+      })))) : ""));
+  const zeroNote = h("p", { class: "small", "data-testid": "zero-rows", hidden: true });
+  const ended = endedUnit(data, options);
+  const parts = [
     h("header", { class: "report-head" },
       h("p", { class: "report-title", text: data.title || "" }),
       h("p", { class: "small", text: t("report_unit", { unit: (data.unit && data.unit.name) || "" }) }),
       h("p", { class: "small", text: t("report_period", { period: (data.period && data.period.label) || "" }) }),
       h("p", { class: "small", text: t("as_of", { date: formatDate(data.as_of) }) }),
+      data.grouped_by ? h("p", { class: "report-basis", "data-testid": "grouped-by", "data-by": data.grouped_by, text: t(`grouped_${data.grouped_by}`) }) : "",
       data.scope_line ? h("p", { class: "small", text: data.scope_line }) : ""),
-    tableEl,
+    ended || "",
+    rows.length ? tableEl : ended ? "" : h("p", { class: "card notice", "data-testid": "report-empty", text: t("no_data") }),
+    zeroNote,
+    missing ? h("p", { class: "small", "data-testid": "no-previous", text: `— ${t("no_previous")}` }) : "",
     (data.notes || []).length ? h("ul", { class: "plain-list small" }, data.notes.map((note) => h("li", { text: note }))) : "",
     data.per_page ? h("div", { class: "pager" },
       h("button", { type: "button", class: "btn btn-small", disabled: data.page <= 1, onclick: () => goTo(data.page - 1) }, t("prev_page")),
       h("span", { class: "small", "data-testid": "page", text: t("page_of", { page: data.page, pages, n: formatNumber(data.total || 0, lang) }) }),
       h("button", { type: "button", class: "btn btn-small", disabled: data.page >= pages, onclick: () => goTo(data.page + 1) }, t("next_page"))) : "",
   ];
+  // Applied before the table reaches the page, so no all-zero row flashes on a phone.
+  applyZeros(h("div", null, tableEl, zeroNote), options.showZeros());
+  return parts;
 }

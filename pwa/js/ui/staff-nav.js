@@ -91,7 +91,8 @@ export function unitSelect(ctx, value) {
   const depth = (u) => (u.path || "").split("/").length;
   const units = [own, ...ctx.index.units.filter((u) => u.id !== own.id && within(u, own))];
   const select = /** @type {HTMLSelectElement} */ (h("select", { class: "input", "data-control": "unit", "aria-label": t("filter_unit") },
-    units.map((u) => h("option", { value: String(u.id), text: `${"· ".repeat(Math.max(0, depth(u) - depth(own)))}${u.name}` }))));
+    units.map((u) => h("option", { value: String(u.id),
+      text: `${"· ".repeat(Math.max(0, depth(u) - depth(own)))}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}` }))));
   select.value = String(value || own.id);
   return select;
 }
