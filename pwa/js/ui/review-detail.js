@@ -8,7 +8,7 @@ import { STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
-import { confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, syncBadge } from "./dom.js";
+import { confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, syncBadge } from "./dom.js";
 import { subnav } from "./staff-nav.js";
 
 // Shown apart (title, lists) or meaningless to people (ids, coordinates).
@@ -61,7 +61,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
     replace(node,
       subnav(ctx, "review"),
       h("a", { class: "back-link", href: back, "data-action": "back" }, `← ${t("review_queue")}`),
-      h("h2", { class: "screen-title detail-title", text: recordTitle(table, rec) }),
+      h("h2", { class: "screen-title detail-title", dir: "auto", text: recordTitle(table, rec) }),
       h("div", { class: "row-badges" }, reviewBadge(rec.review_status), syncBadge(index.stateOf(table, rec)),
         h("span", { class: "small", text: t("version_n", { n: rec.version || 0 }) })),
       h("div", { class: "card decision", "data-testid": "decision" },
@@ -78,7 +78,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
         rec.review_status === "CHO_DUYET" && !d.own ? h("p", { class: "strong", "data-testid": "awaiting", text: d.turn ? t("your_turn") : t("awaiting_level", { unit: unitName(d.awaiting) }) }) : "",
         rec.review_comment ? h("div", { class: "comment", "data-testid": "review-comment" },
           h("p", { class: "small", text: `${t("leader_comment")} — ${rec.reviewed_by_name || ""} ${formatInstant(rec.reviewed_at)}` }),
-          h("p", { class: "comment-text", text: rec.review_comment })) : "",
+          h("p", { class: "comment-text", dir: "auto", text: rec.review_comment })) : "",
         d.approve || d.return ? h("div", { class: "actions" },
           d.approve ? h("button", { type: "button", class: "btn btn-primary", "data-action": "approve", onclick: () => step(rec, "approve") }, t("approve")) : "",
           d.return ? h("button", { type: "button", class: "btn", "data-action": "return", onclick: () => step(rec, "return") }, t("return")) : "") : ""),
@@ -88,16 +88,16 @@ export function render(ctx, { table, id, back = "#/review" }) {
       h("h3", { class: "section-title", text: t("all_fields") }),
       h("dl", { class: "fields", "data-testid": "all-fields" }, fields.flatMap((f) => [
         h("dt", { text: fieldLabel(f) }),
-        h("dd", { class: blank(rec[f]) ? "muted" : "", "data-field": f, text: show(f, rec[f]) }),
+        h("dd", { class: blank(rec[f]) ? "muted" : "", "data-field": f, dir: "auto", text: show(f, rec[f]) }),
       ])),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
-        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { text: displayValue("metrics", [m]) })))) : "",
+        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
       table === "meetings" && (rec.attendees || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: `${t("f_attendees")} (${rec.attendees.length})` }),
         h("ul", { class: "plain-list attendees" }, rec.attendees.map((a) => h("li", null,
-          h("span", { class: "strong", text: a.full_name || "—" }),
-          h("span", { class: "small", text: [a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance)].filter(Boolean).join(" · ") }))))) : "",
+          h("span", { class: "strong", dir: "auto", text: a.full_name || "—" }),
+          h("span", { class: "small" }, joined([a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance)])))))) : "",
       h("h3", { class: "section-title", text: t("history") }),
       historyBox);
     if (rec.version !== historyVersion) loadHistory(rec.version);
@@ -155,7 +155,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
     return h("li", { class: "history-item", "data-action": e.action },
       h("p", { class: "strong", text: `${actionLabel(e.action)} — ${e.user_name || ""}` }),
       h("p", { class: "small", text: [formatInstant(e.at), e.version ? t("version_n", { n: e.version }) : ""].filter(Boolean).join(" · ") }),
-      e.comment ? h("p", { class: "comment-text", "data-testid": "history-comment", text: e.comment }) : "",
+      e.comment ? h("p", { class: "comment-text", "data-testid": "history-comment", dir: "auto", text: e.comment }) : "",
       e.action === "create"
         ? h("details", null, h("summary", { text: t("history_initial", { n: changes.length }) }),
           h("dl", { class: "diff-initial" }, changes.flatMap((c) => [h("dt", { text: fieldLabel(c.field) }), h("dd", { text: show(c.field, c.after) })])))
