@@ -1009,7 +1009,7 @@ def test_huge_number_in_an_edit_is_malformed_json(client, model, headers):
     assert error(response)["code"] == "MALFORMED_JSON"
 
 
-# --- Paths of the app's own files ---------------------------------------------------------------
+# --- Odd paths: the app's own files and API ids --------------------------------------------------
 
 ODD_PATHS = {
     "nul": "/a%00b",
@@ -1021,11 +1021,15 @@ ODD_PATHS = {
     "surrogate": "/js/%ed%a0%80.js",
     "dot dot": "/js/../../server/config.py",
     "dot file": "/.git/config",
+    "invalid utf-8 record id": "/api/v1/models/%ff%fe",
+    "nul record id": "/api/v1/meetings/%00",
+    "long record id": "/api/v1/models/" + "a" * 5000,
+    "invalid utf-8 unit id": "/api/v1/units/%c3",
 }
 
 
 @pytest.mark.parametrize("path", ODD_PATHS.values(), ids=ODD_PATHS.keys())
-def test_odd_static_path_is_404(client, path):
-    response = client.get(path)
+def test_odd_path_is_404(client, headers, path):
+    response = client.get(path, headers=headers)
     assert response.status_code == 404
     assert error(response)["code"] == "NOT_FOUND"
