@@ -33,8 +33,9 @@ def read_body() -> bytes:
 
 
 NOT_AN_OBJECT = "Expected a JSON object."
-# The deepest body the API reads is a sync mutation's attendee: five levels. Deeper bodies
-# would only make every recursive walk of them (validation, error messages) risk the stack.
+# The deepest body the API reads nests six containers (sync request, mutations, mutation, data,
+# attendees, attendee). Deeper ones would only put every recursive walk of them (validation,
+# error messages) at risk of running out of stack.
 MAX_DEPTH = 32
 TOO_DEEP = "nested too deeply"
 
