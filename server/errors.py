@@ -178,6 +178,9 @@ FIELD_MESSAGES_VI = {
     "String does not match expected pattern.": "Không đúng định dạng",
     "Expected a JSON object.": "Phải là một đối tượng JSON",
     "Contains a character that cannot be stored.": "Chứa ký tự không lưu được",
+    "Contains an invisible control character.": (
+        "Chứa ký tự điều khiển ẩn; hãy xóa đoạn đó và gõ lại"
+    ),
     "The unit is outside your scope.": "Đơn vị không thuộc phạm vi của bạn",
     "The unit does not exist.": "Đơn vị không tồn tại",
     "The record does not exist or is outside your scope.": (

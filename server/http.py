@@ -33,6 +33,34 @@ def read_body() -> bytes:
 
 
 NOT_AN_OBJECT = "Expected a JSON object."
+# The deepest body the API reads nests six containers (sync request, mutations, mutation, data,
+# attendees, attendee). Deeper ones would only put every recursive walk of them (validation,
+# error messages) at risk of running out of stack.
+MAX_DEPTH = 32
+TOO_DEEP = "nested too deeply"
+
+
+def _integer(text: str) -> int:
+    # int() refuses more than sys.get_int_max_str_digits() (4,300) digits with a ValueError.
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ApiError("MALFORMED_JSON", {"reason": "a number has too many digits"}) from exc
+
+
+def _depth_within(value: object, limit: int) -> bool:
+    # Level by level, without recursion: the check must not itself run out of stack.
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(limit):
+        level = [
+            item
+            for node in level
+            for item in (node.values() if isinstance(node, dict) else node)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return True
+    return False
 
 
 def json_body() -> object:
@@ -41,11 +69,14 @@ def json_body() -> object:
     if not body:
         raise ApiError("MALFORMED_JSON", {"reason": "empty body"})
     try:
-        return json.loads(body)
+        data = json.loads(body, parse_int=_integer)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError("MALFORMED_JSON", {"reason": str(exc)}) from exc
     except RecursionError as exc:  # thousands of nested brackets
-        raise ApiError("MALFORMED_JSON", {"reason": "nested too deeply"}) from exc
+        raise ApiError("MALFORMED_JSON", {"reason": TOO_DEEP}) from exc
+    if not _depth_within(data, MAX_DEPTH):
+        raise ApiError("MALFORMED_JSON", {"reason": TOO_DEEP, "max_depth": MAX_DEPTH})
+    return data
 
 
 def load(schema: Schema, data: object | None = None, **kwargs) -> dict:

@@ -81,8 +81,12 @@ def _load(path: Path) -> tuple[bytes, bytes, str]:
 def _serve(relative: str) -> Response:
     # PWA_DIR in the config serves another copy of the app (tests deploy a new version that way).
     root = Path(current_app.config.get("PWA_DIR") or PWA_DIR).resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file() or path.name.startswith("."):
+    try:
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file() or path.name.startswith("."):
+            abort(404)
+    except (ValueError, OSError):
+        # A NUL, a name too long for the file system, a surrogate it cannot encode: no such file.
         abort(404)
     raw, packed, etag = _load(path)
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -797,3 +797,258 @@ def test_random_ids_are_fresh(client, tree, headers):
     del body["id"]
     response = client.post("/api/v1/models", json=body, headers=headers)
     assert uuid.UUID(response.get_json()["id"]).version == 4
+
+
+# --- Control and direction characters (issue 13) -----------------------------------------------
+
+CONTROL = "Chứa ký tự điều khiển ẩn; hãy xóa đoạn đó và gõ lại"
+
+# (field, value, path of the error in details.fields)
+REFUSED_IN_MODELS = [
+    ("name", "Mô hình\x07 chuông", ["name"]),
+    ("locality", "Bản\x0bdọc", ["locality"]),
+    ("locality", "Bản\tHuồi", ["locality"]),  # one-line text holds no tab or line break
+    ("person_name", "Vi\nVăn", ["person_name"]),
+    ("person_position", "Trưởng\x85bản", ["person_position"]),  # C1: NEXT LINE
+    ("collective_name", "Chi hội\x7f", ["collective_name"]),
+    ("name", "cod.exe\u202efdp", ["name"]),  # RIGHT-TO-LEFT OVERRIDE
+    ("locality", "Bản \u2067Huồi\u2069", ["locality"]),  # isolates
+    ("lead_org", "\u202aHội\u202c", ["lead_org"]),  # embedding
+    ("objective", "Mục tiêu\x07", ["objective"]),  # multi-line text refuses other controls
+    ("objective", "Mục tiêu \u202e", ["objective"]),
+    ("notes", "Ghi chú\x1b[31m", ["notes"]),
+    ("metrics", [{"metric": "Số hộ\x0c", "value": 1}], ["metrics", "0", "metric"]),
+]
+REFUSED_IN_MEETINGS = [
+    ("title", "Hội nghị\x0b dọc", ["title"]),
+    ("location", "Hội trường\x00", ["location"]),
+    ("content_summary", "Nội dung\x08", ["content_summary"]),
+    (
+        "attendees",
+        [{"full_name": "Vi Văn\u202eSơn", "role": "CHU_TRI"}],
+        ["attendees", "0", "full_name"],
+    ),
+    (
+        "sites",
+        [{"name": "Điểm cầu\x1f"}],
+        ["sites", "0", "name"],
+    ),
+]
+
+
+def error_at(fields: dict, path: list[str]):
+    """Return the messages at a path of nested field errors."""
+    for key in path:
+        fields = fields[key]
+    return fields
+
+
+@pytest.mark.parametrize(("field", "value", "path"), REFUSED_IN_MODELS)
+def test_model_control_character_is_refused_naming_the_field(
+    client, tree, headers, field, value, path
+):
+    before = row_counts()
+    body = json.dumps(model_payload(tree["commune"], **{field: value}))
+    response = client.post(
+        "/api/v1/models", data=body, content_type="application/json", headers=headers
+    )
+    assert error_at(fields_of(response), path)[0] in (CONTROL, "Chứa ký tự không lưu được")
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("field", "value", "path"), REFUSED_IN_MEETINGS)
+def test_meeting_control_character_is_refused_naming_the_field(
+    client, tree, headers, field, value, path
+):
+    body = json.dumps(meeting_payload(tree["commune"], **{field: value}))
+    response = client.post(
+        "/api/v1/meetings", data=body, content_type="application/json", headers=headers
+    )
+    assert error_at(fields_of(response), path)[0] in (CONTROL, "Chứa ký tự không lưu được")
+
+
+def test_control_character_message_in_english(client, tree, headers):
+    body = model_payload(tree["commune"], name="a\x07b")
+    response = client.post(
+        "/api/v1/models", json=body, headers={**headers, "Accept-Language": "en"}
+    )
+    assert fields_of(response) == {"name": ["Contains an invisible control character."]}
+
+
+def test_multi_line_text_keeps_tabs_and_line_breaks(client, tree, headers):
+    text = "Dòng 1\r\nDòng 2\n\tthụt lề \u200eđánh dấu"
+    body = model_payload(tree["commune"], name=text, objective=text, results=text, notes=text)
+    response = client.post("/api/v1/models", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["objective"] == text
+
+
+def test_edit_with_control_character_is_refused(client, model, headers):
+    response = client.patch(
+        f"/api/v1/models/{model['id']}", json={"version": 1, "name": "x\x07"}, headers=headers
+    )
+    assert fields_of(response) == {"name": [CONTROL]}
+
+
+def test_edit_of_a_record_stored_with_a_control_character_is_accepted(client, model, headers):
+    """Text stored before the rule does not block an edit of another field."""
+    record = db.session.get(ModelRecord, model["id"])
+    record.name = "Mô hình\x07 cũ"
+    record.locality = "Bản\nmới"
+    db.session.commit()
+    response = client.patch(
+        f"/api/v1/models/{model['id']}", json={"version": 1, "notes": "Sửa"}, headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def test_review_comment_with_control_character_is_refused(client, model, headers):
+    response = client.post(
+        f"/api/v1/models/{model['id']}/review",
+        json={"action": "submit", "version": 1, "comment": "Gửi\x07"},
+        headers=headers,
+    )
+    assert fields_of(response) == {"comment": [CONTROL]}
+
+
+def test_review_comment_in_a_sync_review_is_refused_the_same_way(client, tree, officer, model):
+    """PROTOCOL.md §4: a review mutation is checked by the review route's own schema."""
+    from tests.sync_helpers import device
+
+    phone = device(client, officer.username)
+    response = client.post(
+        "/api/v1/sync",
+        json={
+            "protocol": 1,
+            "schema": 1,
+            "cursor": 0,
+            "mutations": [
+                {
+                    "seq": 1,
+                    "op": "review",
+                    "table": "models",
+                    "base": 1,
+                    "data": {"id": model["id"], "action": "submit", "comment": "Gửi\u202e"},
+                }
+            ],
+        },
+        headers={"Authorization": f"Bearer {phone.token}"},
+    )
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()["results"][0]
+    assert result["status"] == "rejected"
+    assert result["code"] == "VALIDATION_FAILED"
+    assert result["details"]["fields"] == {"comment": [CONTROL]}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": "X1", "name": "Bản\x07", "level": "THON", "parent_id": 1},
+        {"code": "X\u202e1", "name": "Bản", "level": "THON", "parent_id": 1},
+        {"code": "X1", "name": "Bản", "level": "THON", "parent_id": 1, "aliases": ["a\x0b"]},
+    ],
+    ids=["name", "code", "alias"],
+)
+def test_unit_control_character_is_refused(client, tree, admin_headers, body):
+    body = {**body, "parent_id": tree["commune"].id}
+    response = client.post("/api/v1/units", json=body, headers=admin_headers)
+    assert [CONTROL] in fields_of(response).values() or "aliases" in fields_of(response)
+
+
+def test_device_name_with_control_character_is_refused(client, officer):
+    response = client.post(
+        "/api/v1/auth/login",
+        json={"username": "canbo", "password": "x", "device_name": "Máy\u202e"},
+    )
+    assert fields_of(response) == {"device_name": [CONTROL]}
+
+
+# --- Numbers too long to read, nesting too deep ----------------------------------------------
+
+LONG = "9" * 5000
+
+
+def sync_body(**overrides) -> str:
+    """Return a sync request as text, some values replaced by raw JSON text."""
+    fields = {"protocol": "1", "schema": "1", "cursor": "0", **overrides}
+    return "{" + ",".join(f'"{k}":{v}' for k, v in fields.items()) + "}"
+
+
+def mutation(**overrides) -> str:
+    """Return a mutation as JSON text, some values replaced by raw JSON text."""
+    fields = {
+        "seq": "1",
+        "op": '"delete"',
+        "table": '"models"',
+        "base": "1",
+        "data": f'{{"id": "{UNKNOWN_ID}"}}',
+        **overrides,
+    }
+    return "{" + ",".join(f'"{k}":{v}' for k, v in fields.items()) + "}"
+
+
+HUGE_BODIES = {
+    "sync cursor": ("/api/v1/sync", sync_body(cursor=LONG)),
+    "sync negative cursor": ("/api/v1/sync", sync_body(cursor="-" + LONG)),
+    "sync limit": ("/api/v1/sync", sync_body(limit=LONG)),
+    "sync pending": ("/api/v1/sync", sync_body(pending=LONG)),
+    "sync seq": ("/api/v1/sync", sync_body(mutations=f"[{mutation(seq=LONG)}]")),
+    "sync base": ("/api/v1/sync", sync_body(mutations=f"[{mutation(base=LONG)}]")),
+    "sync data": (
+        "/api/v1/sync",
+        sync_body(mutations="[" + mutation(data='{"x":' + LONG + "}") + "]"),
+    ),
+    "model year": ("/api/v1/models", '{"year_registered": ' + LONG + "}"),
+    "model float": ("/api/v1/models", '{"geo_lat": 1e999999}'),
+    "model long float": ("/api/v1/models", '{"geo_lat": 0.' + LONG + "e-99999}"),
+    "login": ("/api/v1/auth/login", '{"username": ' + LONG + "}"),
+    "sync deep": ("/api/v1/sync", sync_body(mutations="[" * 500 + "]" * 500)),
+    "model deep": ("/api/v1/models", '{"name": ' + "[" * 500 + "]" * 500 + "}"),
+    "model deep objects": ("/api/v1/models", '{"a":' * 900 + "1" + "}" * 900),
+}
+
+
+@pytest.mark.parametrize("case", HUGE_BODIES.values(), ids=HUGE_BODIES.keys())
+def test_huge_number_or_deep_nesting_is_a_coded_4xx(client, headers, case):
+    url, body = case
+    response = client.post(url, data=body, content_type="application/json", headers=headers)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+    assert error(response)["code"] in ("MALFORMED_JSON", "VALIDATION_FAILED")
+
+
+def test_huge_number_in_an_edit_is_malformed_json(client, model, headers):
+    response = client.patch(
+        f"/api/v1/models/{model['id']}",
+        data='{"version": ' + LONG + "}",
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert error(response)["code"] == "MALFORMED_JSON"
+
+
+# --- Odd paths: the app's own files and API ids --------------------------------------------------
+
+ODD_PATHS = {
+    "nul": "/a%00b",
+    "nul in a folder": "/js/%00.js",
+    "long name": "/js/" + "a" * 5000 + ".js",
+    "long path": "/" + "a/" * 3000 + "x",
+    "invalid utf-8": "/js/%ff%fe.js",
+    "cut utf-8": "/js/%c3",
+    "surrogate": "/js/%ed%a0%80.js",
+    "dot dot": "/js/../../server/config.py",
+    "dot file": "/.git/config",
+    "invalid utf-8 record id": "/api/v1/models/%ff%fe",
+    "nul record id": "/api/v1/meetings/%00",
+    "long record id": "/api/v1/models/" + "a" * 5000,
+    "invalid utf-8 unit id": "/api/v1/units/%c3",
+}
+
+
+@pytest.mark.parametrize("path", ODD_PATHS.values(), ids=ODD_PATHS.keys())
+def test_odd_path_is_404(client, headers, path):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 404
+    assert error(response)["code"] == "NOT_FOUND"

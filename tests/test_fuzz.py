@@ -20,7 +20,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
-# Strings that have broken servers before: NUL, lone surrogates, huge numbers as text, SQL.
+# Strings that have broken servers before: NUL, lone surrogates, huge numbers as text, SQL,
+# control and direction characters.
 NASTY = [
     "\x00",
     "\ud800",
@@ -34,6 +35,9 @@ NASTY = [
     "9999-12-31T23:59:59-12:00",
     "0001-01-01T00:00:00+14:00",
     "2024-02-30",
+    "chuông\x07",  # control and direction characters once broke every XLSX export
+    "dọc\x0b",
+    "\u202eexe.fdp",
 ]
 SCALARS = (
     st.none()

@@ -9,6 +9,7 @@ from server.schemas import (
     NOT_A_CANONICAL_UUID,
     UUID_FORM,
     InputSchema,
+    Text,
     canonical_uuid,
     id_arg,
     id_field,
@@ -101,7 +102,7 @@ class RecordIn(InputSchema):
 
     id = UuidString(required=True)
     owner_unit_id = id_field(required=True)
-    notes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    notes = Text(validate=validate.Length(max=TEXT), allow_none=True)
 
 
 def _blank(value) -> bool:
@@ -113,7 +114,8 @@ class ModelIn(RecordIn):
 
     kind = fields.String(required=True, validate=one_of(enums.MODEL_KIND))
     subject_type = fields.String(required=True, validate=one_of(enums.SUBJECT_TYPE))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    # The app offers a text area for long names and titles: a line break may be in them.
+    name = Text(required=True, validate=validate.Length(min=1, max=500))
     field = fields.String(required=True, validate=one_of(enums.FIELD))
     collective_name = fields.String(validate=validate.Length(max=500), allow_none=True)
     person_name = fields.String(validate=validate.Length(max=255), allow_none=True)
@@ -132,9 +134,9 @@ class ModelIn(RecordIn):
     year_registered = fields.Integer(
         strict=True, required=True, validate=validate.Range(2000, 2100)
     )
-    objective = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
-    method = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
-    results = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    objective = Text(required=True, validate=validate.Length(min=1, max=TEXT))
+    method = Text(required=True, validate=validate.Length(min=1, max=TEXT))
+    results = Text(validate=validate.Length(max=TEXT), allow_none=True)
     metrics = fields.List(fields.Nested(MetricIn), validate=validate.Length(max=50))
     topic_tags = fields.List(
         fields.String(validate=one_of(enums.TOPIC_TAG)), validate=validate.Length(max=20)
@@ -161,7 +163,7 @@ class MeetingIn(RecordIn):
     """A meeting or activity as a client sends it (DOMAIN.md §2.4)."""
 
     type = fields.String(required=True, validate=one_of(enums.MEETING_TYPE))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    title = Text(required=True, validate=validate.Length(min=1, max=500))
     format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
     organizer_unit_id = id_field(required=True)
     co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50))
@@ -185,13 +187,13 @@ class MeetingIn(RecordIn):
         fields.String(validate=one_of(enums.AUDIENCE)), validate=validate.Length(max=20)
     )
     report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
-    agenda = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
-    content_summary = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
+    agenda = Text(validate=validate.Length(max=TEXT), allow_none=True)
+    content_summary = Text(required=True, validate=validate.Length(min=1, max=TEXT))
     speeches_count = fields.Integer(
         strict=True, validate=validate.Range(0, 100_000), allow_none=True
     )
-    conclusion = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
-    outcomes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    conclusion = Text(validate=validate.Length(max=TEXT), allow_none=True)
+    outcomes = Text(validate=validate.Length(max=TEXT), allow_none=True)
     linked_model_ids = fields.List(UuidString(), validate=validate.Length(max=100))
     minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
     attendees = fields.List(fields.Nested(AttendeeIn), validate=validate.Length(max=2000))
@@ -400,4 +402,4 @@ class ReviewIn(InputSchema):
         ),
     )
     version = fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
-    comment = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
+    comment = Text(validate=validate.Length(max=TEXT), allow_none=True)

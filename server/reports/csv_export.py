@@ -10,13 +10,21 @@ Numbers are plain digits and dates dd/mm/yyyy, both of which vi-VN Excel parses 
 import csv
 from io import StringIO
 
-from server.reports.formats import vn_datetime, vn_day
+from server.reports.formats import export_text, vn_datetime, vn_day
 from server.reports.tables import Column, Report
 
 BOM = "\ufeff"
 SEPARATOR = ";"
-# Text a spreadsheet would run as a formula gets a leading apostrophe, as Excel itself does.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would run as a formula gets a leading apostrophe, as Excel itself does;
+# spreadsheets skip blanks before the sign, and OWASP adds cells opening with a tab or CR.
+FORMULA_STARTS = ("=", "+", "-", "@")
+BLANKS = " \t\r\n"
+
+
+def _neutral(text: str) -> str:
+    if text.startswith(("\t", "\r")) or text.lstrip(BLANKS).startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _cell(column: Column, value) -> str:
@@ -26,8 +34,8 @@ def _cell(column: Column, value) -> str:
         return vn_day(value)
     if column.kind == "datetime":
         return vn_datetime(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return _neutral(export_text(value))
     return str(value)
 
 

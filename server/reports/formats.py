@@ -1,8 +1,20 @@
 """Write numbers, dates and times the Vietnamese way (1.554; 14,76; dd/mm/yyyy)."""
 
+import re
 from datetime import UTC, date, datetime
 
 from server.records.schemas import VN_TZ
+
+# What no export keeps of stored text: controls Excel cannot hold in a cell and no reader wants,
+# and direction overrides that would show a name reversed. Tab and line breaks stay; a vertical
+# tab or form feed (Word's manual line and page breaks) becomes a line break.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\x0b\x0c]")
+
+
+def export_text(text: str) -> str:
+    """Return stored text fit for a spreadsheet or a printed page."""
+    return _UNPRINTABLE.sub("", _BREAKS.sub("\n", text))
 
 
 def vn_number(value: float | int | None, *, signed: bool = False) -> str:

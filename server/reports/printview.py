@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import render_template, url_for
 
-from server.reports.formats import vn_datetime, vn_day, vn_number
+from server.reports.formats import export_text, vn_datetime, vn_day, vn_number
 from server.reports.tables import Column, Report
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "print.css"
@@ -21,7 +21,7 @@ def _text(column: Column, value) -> str:
         return vn_day(value)
     if column.kind == "datetime":
         return vn_datetime(value)
-    return str(value)
+    return export_text(str(value))
 
 
 def _cells(report: Report, row: dict) -> list[dict]:
@@ -39,8 +39,11 @@ def render_print(report: Report) -> str:
         as_of=vn_day(report.as_of),
         rows=[_cells(report, row) for row in report.rows],
         totals=_cells(report, report.totals) if report.totals is not None else None,
-        # Absolute, so the page also finds its stylesheet when the PWA opens it as a blob: URL.
-        stylesheet=url_for("reports.print_css", _external=True),
+        unit_name=export_text(report.unit.name),
+        notes=[export_text(note) for note in report.notes],
+        # Never from the Host header, which the caller chooses; the PWA, opening the page as a
+        # blob: URL, makes this absolute with its own origin.
+        stylesheet=url_for("reports.print_css"),
     )
 
 

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from server.reports.formats import local_time, vn_day
+from server.reports.formats import export_text, local_time, vn_day
 from server.reports.tables import Column, Report
 
 NUMBER_FORMATS = {
@@ -38,7 +38,7 @@ def _font(**kwargs) -> Font:
 
 
 def _merged_line(ws: Worksheet, row: int, text: str, width: int, **font) -> None:
-    ws.cell(row=row, column=1, value=text).font = _font(**font)
+    ws.cell(row=row, column=1, value=export_text(text)).font = _font(**font)
     ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
@@ -48,6 +48,10 @@ def _value(column: Column, value):
         return None
     if column.kind == "datetime":
         return local_time(value)
+    if isinstance(value, str):
+        # openpyxl refuses most control characters outright: one stored in a name made every
+        # export including it fail.
+        return export_text(value)
     return value
 
 
@@ -96,7 +100,8 @@ def write_xlsx(report: Report) -> bytes:
     _add_cell_styles(wb)
     width = len(report.columns)
 
-    ws.cell(row=1, column=1, value=f"Đơn vị báo cáo: {report.unit.name}").font = _font(bold=True)
+    issuer = export_text(f"Đơn vị báo cáo: {report.unit.name}")
+    ws.cell(row=1, column=1, value=issuer).font = _font(bold=True)
     _merged_line(ws, 2, report.title.upper(), width, bold=True, size=14)
     _merged_line(ws, 3, f"Kỳ báo cáo: {report.period.label}", width, bold=True)
     _merged_line(ws, 4, f"Tính đến ngày: {vn_day(report.as_of)}", width, italic=True)
@@ -122,7 +127,8 @@ def write_xlsx(report: Report) -> bytes:
 
     row += 1
     for note in report.notes:
-        ws.cell(row=row, column=1, value=f"Ghi chú: {note}").font = _font(italic=True, size=11)
+        note_cell = ws.cell(row=row, column=1, value=export_text(f"Ghi chú: {note}"))
+        note_cell.font = _font(italic=True, size=11)
         row += 1
 
     row += 1

@@ -166,6 +166,9 @@ def test_reports_show_download_and_print(new_phone, seeded):
     printed = popup.value
     printed.wait_for_selector("table")
     assert "Tổng cộng" in printed.inner_text("table")
+    # The page links its stylesheet by path; the app makes it absolute for the blob: page.
+    printed.wait_for_load_state("load")
+    assert printed.evaluate("() => getComputedStyle(document.body).marginTop") == "24px"  # 1.5rem
     printed.close()
 
     page.select_option("[data-control=code]", "r3")

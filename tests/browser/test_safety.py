@@ -83,3 +83,39 @@ def test_markup_in_every_text_field_stays_text(new_phone, server):
     page.evaluate(f"() => {{ location.hash = '#/models/{model_id}'; }}")
     page.wait_for_selector(".screen-detail")
     _no_markup_ran(page)
+
+
+def test_direction_controls_are_dropped_and_record_text_is_isolated(new_phone, server):
+    """Issue 13: a right-to-left override must not reverse what the screen shows."""
+    page = new_phone()
+    sign_in(page)
+    page.evaluate("() => { location.hash = '#/models/new'; }")
+    page.wait_for_selector(".screen-form")
+    field(page, "field").select_option("KINH_TE")
+    field(page, "start_date").fill("2024-03-01")
+    values = {
+        "name": "Nuôi ong\u202e cod.exe\u000blấy mật",
+        "locality": "Bản\tHuồi\u0007 Pủng\u2066",
+        "objective": "Mục tiêu\r\n\tthụt lề\u202a",
+        "method": "Cách làm",
+        "collective_name": "Tổ hợp tác",
+    }
+    for name, value in values.items():
+        field(page, name).fill(value)
+    model_id = save_form(page, "models")
+    assert page.text_content(".detail-title") == "Nuôi ong cod.exe\nlấy mật"
+    assert page.get_attribute(".detail-title", "dir") == "auto"
+    assert page.locator("dd[dir=auto]").count() >= 5
+    _no_markup_ran(page)
+
+    sync_now(page)  # the server takes what the form saved: nothing in it is refused
+    status, stored = server.api("GET", f"/api/v1/models/{model_id}", server.login("canbo"))
+    assert status == 200
+    assert stored["locality"] == "Bản Huồi Pủng"
+    assert stored["objective"] == "Mục tiêu\n\tthụt lề"  # a text area ends lines with LF
+
+    page.evaluate("() => { location.hash = '#/models'; }")
+    row = page.locator(f'.record-list a.record-row[data-id="{model_id}"]')
+    row.wait_for()
+    assert row.locator(".row-title").get_attribute("dir") == "auto"
+    assert row.locator(".row-sub bdi").all_inner_texts()[1] == "Bản Huồi Pủng"

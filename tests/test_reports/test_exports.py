@@ -172,7 +172,7 @@ def test_print_page_is_vietnamese(page):
     html = page.get_data(as_text=True)
     assert page.mimetype == "text/html"
     assert '<html lang="vi">' in html
-    assert "Đơn vị báo cáo: <strong>Tỉnh Nghệ An</strong>" in html
+    assert 'Đơn vị báo cáo: <strong dir="auto">Tỉnh Nghệ An</strong>' in html
     assert "Kỳ báo cáo: Năm 2024" in html
     assert f"Tính đến ngày: {vn_today():%d/%m/%Y}" in html
     assert ">1.554<" in html  # Vietnamese thousands
@@ -183,7 +183,7 @@ def test_print_page_has_no_inline_script_or_style(page):
     html = page.get_data(as_text=True)
     assert "<script" not in html
     assert "style=" not in html and "<style" not in html
-    assert re.search(r'<link rel="stylesheet" href="http://localhost/reports/print.css">', html)
+    assert '<link rel="stylesheet" href="/reports/print.css">' in html
     csp = page.headers["Content-Security-Policy"]
     assert "style-src 'self'" in csp and "unsafe-inline" not in csp
 
@@ -218,3 +218,129 @@ def test_an_export_too_large_is_refused(client, headers, data, monkeypatch):
     error = response.get_json()["error"]
     assert error["code"] == "REPORT_TOO_LARGE"
     assert error["details"] == {"rows": 2, "limit": 1}
+
+
+# --- Text stored before input was checked (issue 13) ---------------------------------------------
+
+WEIRD = {
+    "bell": "Mô hình\x07 chuông",
+    "vertical tab": "Hội nghị\x0b dọc",
+    "override": "Nuôi ong \u202eaxelsx.exe",
+    "escape": "\x1b[31mĐỏ\x1b[0m",
+    "c1": "Trưởng\x85bản\x9b",
+    "isolate": "\u2067Bản\u2069 Huồi",
+}
+REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture
+def weird(nghe_an, add_model, add_meeting):
+    """Store records and a unit whose text has control and direction characters, unchecked."""
+    from server.extensions import db
+
+    commune = nghe_an["commune"]
+    for text in WEIRD.values():
+        model = add_model(commune, start_date="2024-02-03")
+        model.name = model.locality = model.method = model.results = text
+        meeting = add_meeting(commune)
+        meeting.title = meeting.location = meeting.outcomes = text
+        meeting.attendees = [{"full_name": text, "role": "CHU_TRI", "attendance": "CO_MAT"}]
+    commune.name = "Xã\x07 Nậm\u202e Cắn"
+    db.session.commit()
+    return nghe_an
+
+
+@pytest.fixture
+def admin_headers(admin, auth_headers):
+    """Return the administrator's headers (the country's reports)."""
+    return auth_headers(admin)
+
+
+EXPORTS = [
+    (route, level, fmt)
+    for route in ("r1", "r3", "r4", "r4/list", "r7")
+    for level in ("commune", "province", "root")
+    for fmt in ("xlsx", "csv", "html")
+]
+
+
+@pytest.mark.parametrize(("route", "level", "fmt"), EXPORTS)
+def test_every_export_of_weird_text_opens(client, admin_headers, weird, route, level, fmt):
+    response = download(
+        client, admin_headers, route, fmt, unit_id=weird[level].id, period="NAM_2024"
+    )
+    if fmt == "xlsx":
+        texts = [c.value for row in workbook(response).iter_rows() for c in row]
+        texts = [t for t in texts if isinstance(t, str)]
+    else:
+        texts = [response.get_data(as_text=True)]
+    assert not [t for t in texts if REMOVED.search(t)]
+    joined = "\n".join(texts)
+    if route in ("r3", "r4/list"):
+        assert "Mô hình chuông" in joined or "Hội nghị\n dọc" in joined or "Hội nghị dọc" in joined
+
+
+def test_xlsx_replaces_a_vertical_tab_with_a_line_break(client, headers, weird):
+    response = download(
+        client, headers, "r4/list", "xlsx", unit_id=weird["province"].id, period="NAM_2024"
+    )
+    texts = {c.value for row in workbook(response).iter_rows() for c in row}
+    assert "Hội nghị\n dọc" in texts
+    assert "Nuôi ong axelsx.exe" in texts
+    assert "Trưởngbản" in texts
+
+
+FORMULAS = [
+    " =1+1",
+    "\n=cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r\n+1",
+    "  @SUM(A1)",
+    "-2+3",
+    "\tchữ",
+    "\rchữ",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_neutralises_formulas_behind_blanks(client, headers, nghe_an, add_model, text):
+    from server.extensions import db
+
+    model = add_model(nghe_an["commune"], start_date="2024-02-03")
+    model.name = text
+    db.session.commit()
+    response = download(
+        client, headers, "r3", "csv", unit_id=nghe_an["province"].id, period="NAM_2024"
+    )
+    assert read_csv(response)[1][1] == "'" + text
+
+
+def test_csv_leaves_plain_text_alone(client, headers, nghe_an, add_model):
+    add_model(nghe_an["commune"], name="Nuôi ong - lấy mật", start_date="2024-02-03")
+    response = download(
+        client, headers, "r3", "csv", unit_id=nghe_an["province"].id, period="NAM_2024"
+    )
+    assert read_csv(response)[1][1] == "Nuôi ong - lấy mật"
+
+
+def test_print_page_isolates_record_text(client, headers, weird):
+    response = download(
+        client, headers, "r3", "html", unit_id=weird["province"].id, period="NAM_2024"
+    )
+    html = response.get_data(as_text=True)
+    assert "\u202e" not in html
+    cells = re.findall(r"<td class=\"text\"[^>]*>", html)
+    assert cells
+    assert all('dir="auto"' in cell for cell in cells)
+    assert '<strong dir="auto">' in html  # the unit's name in the header
+
+
+def test_print_page_stylesheet_ignores_the_host_header(client, headers, data):
+    response = client.get(
+        "/api/v1/reports/r4",
+        query_string={"format": "html", "unit_id": data["province"].id, "period": "NAM_2024"},
+        headers={**headers, "Host": "evil.example"},
+    )
+    html = response.get_data(as_text=True)
+    assert "evil.example" not in html
+    assert '<link rel="stylesheet" href="/reports/print.css">' in html

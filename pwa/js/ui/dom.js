@@ -36,6 +36,28 @@ export function append(parent, children) {
   return parent;
 }
 
+// What the server refuses in text (server/schemas.py): control characters, and direction
+// embeddings, overrides and isolates. Pasted text brings them (Word's line break is U+000B).
+const REFUSED = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Typed or pasted text as the server accepts it: the refused characters dropped, a vertical tab
+ * or form feed made a line break, and in a one-line field every tab and line break a space.
+ */
+export function cleanText(text, multiline) {
+  const kept = text.replace(/[\u000b\u000c]/g, "\n").replace(REFUSED, "");
+  return multiline ? kept : kept.replace(/[\t\r\n]+/g, " ");
+}
+
+/**
+ * Parts of a line joined by a separator, each part isolated in a <bdi>: a direction control in
+ * one person's text (U+202E reverses what follows it) cannot reorder its neighbours on screen.
+ * Elements holding a single user text get dir="auto" instead, which isolates them the same way.
+ */
+export function joined(parts, separator = " · ") {
+  return parts.filter(Boolean).flatMap((part, i) => [i ? separator : "", h("bdi", null, String(part))]);
+}
+
 /** Remove every child of a node. @param {Node} node */
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
@@ -162,7 +184,7 @@ export function reviewComment(rec) {
   const tone = returned ? " alert-rework" : earlier ? " comment-history" : "";
   return h("div", { class: `card comment${tone}`, "data-testid": "review-comment", "data-round": earlier ? "earlier" : "current" },
     h("p", { class: "label", text: t(label) }),
-    h("p", { class: "comment-text", text: rec.review_comment }),
+    h("p", { class: "comment-text", dir: "auto", text: rec.review_comment }),
     h("p", { class: "small", text: t("reviewed_by", { name: rec.reviewed_by_name || "", at: formatInstant(rec.reviewed_at) }) }));
 }
 

@@ -5,7 +5,7 @@ import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
-import { ask, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
+import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
 
 /**
  * @typedef {Object} FieldSpec
@@ -169,7 +169,8 @@ function readControl(spec, control) {
     if (raw === "") return null;
     return spec.numeric ? Number(raw) : raw;
   }
-  return raw.trim() === "" ? null : raw;
+  const text = cleanText(raw, spec.kind === "textarea");
+  return text.trim() === "" ? null : text;
 }
 
 function writeControl(spec, control, value) {

@@ -35,7 +35,7 @@ export function render(ctx) {
       returned.length ? h("div", { class: "card alert alert-rework", "data-testid": "returned" },
         h("p", { class: "alert-title" }, reworkFlag(), " ", t("returned_n", { n: returned.length })),
         h("ul", { class: "plain-list" }, returned.slice(0, 5).map(({ table, rec }) =>
-          h("li", null, h("a", { href: `#/${table}/${rec.id}`, text: recordTitle(table, rec) }))))) : "",
+          h("li", null, h("a", { href: `#/${table}/${rec.id}`, dir: "auto", text: recordTitle(table, rec) }))))) : "",
       conflicts.length ? h("a", { class: "card alert alert-conflict", href: "#/conflicts", "data-testid": "conflicts-alert" },
         t("conflicts_n", { n: conflicts.length })) : "",
       errors.length ? h("a", { class: "card alert alert-error", href: "#/outbox" }, t("errors_n", { n: errors.length })) : "",

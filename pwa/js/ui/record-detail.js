@@ -2,13 +2,13 @@
 // buttons (queued offline like every change), and the server's history when online.
 
 import { EV, on } from "../events.js";
-import { eventTimeText, formatInstant, LABEL_KEYS, t } from "../i18n/labels.js";
+import { eventTimeText, LABEL_KEYS, t } from "../i18n/labels.js";
 import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import {
-  clockFlag, confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, reworkFlag,
-  syncBadge,
+  clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
+  reworkFlag, syncBadge,
 } from "./dom.js";
 
 const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
@@ -31,7 +31,7 @@ export function render(ctx, { table, id }) {
     const fields = WIRE_FIELDS[table].filter((f) => !HIDDEN.has(f) && rec[f] !== undefined && rec[f] !== null
       && rec[f] !== "" && !(Array.isArray(rec[f]) && !rec[f].length));
     replace(node,
-      h("h2", { class: "screen-title detail-title", text: recordTitle(table, rec) }),
+      h("h2", { class: "screen-title detail-title", dir: "auto", text: recordTitle(table, rec) }),
       h("div", { class: "row-badges" },
         reviewBadge(rec.review_status), syncBadge(state),
         rec.review_status === "TRA_LAI" ? reworkFlag() : "",
@@ -48,16 +48,16 @@ export function render(ctx, { table, id }) {
           onclick: () => step(rec, action) }, t(action === "cancel" ? "cancel_record" : action)))),
       h("dl", { class: "fields" }, fields.flatMap((f) => [
         h("dt", { text: t(`f_${f}`) }),
-        h("dd", { text: displayValue(f, rec[f], { unit }) }),
+        h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit }) }),
       ])),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
-        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { text: displayValue("metrics", [m]) })))) : "",
+        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
       table === "meetings" && (rec.attendees || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: `${t("f_attendees")} (${rec.attendees.length})` }),
         h("ul", { class: "plain-list attendees" }, rec.attendees.map((a) => h("li", null,
-          h("span", { class: "strong", text: a.full_name || "—" }),
-          h("span", { class: "small", text: [a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance), a.absent_reason].filter(Boolean).join(" · ") }))))) : "",
+          h("span", { class: "strong", dir: "auto", text: a.full_name || "—" }),
+          h("span", { class: "small" }, joined([a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance), a.absent_reason])))))) : "",
       h("div", { class: "card" },
         h("button", { type: "button", class: "btn btn-block", "data-action": "history", onclick: loadHistory }, t("history")),
         historyBox),
@@ -93,7 +93,7 @@ export function render(ctx, { table, id }) {
       replace(historyBox, events.length ? h("ol", { class: "plain-list history-list" }, events.map((e) => h("li", null,
         h("span", { class: "strong", "data-testid": "event-time", text: `${eventTimeText(e)} — ${e.user_name || ""}` }),
         clockFlag(e),
-        h("span", { class: "small", text: [historyAction(e.action), e.comment].filter(Boolean).join(": ") }),
+        h("span", { class: "small" }, joined([historyAction(e.action), e.comment], ": ")),
         changedFields(e)))) : h("p", { class: "small", text: t("history_empty") }));
     } catch (err) {
       replace(historyBox, h("p", { class: "small", text: /** @type {Error} */ (err).message || t("network_error") }));

@@ -2,7 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatDate, formatLocalDateTime, t } from "../i18n/labels.js";
-import { h, recordTitle, replace, reviewBadge, reworkFlag, syncBadge } from "./dom.js";
+import { h, joined, recordTitle, replace, reviewBadge, reworkFlag, syncBadge } from "./dom.js";
 
 // Rows rendered per step: enough to fill two screens; the rest waits for "Xem thêm", so a list
 // of 10,000 records costs what 50 cost.
@@ -50,8 +50,8 @@ export function render(ctx, { table, query }) {
       ? [enumLabel("field", rec.field), rec.locality, (index.unit(rec.commune_unit_id) || {}).name]
       : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at), rec.location];
     return h("li", null, h("a", { class: `record-row${rec.review_status === "TRA_LAI" ? " is-returned" : ""}`, href: `#/${table}/${rec.id}`, "data-id": rec.id },
-      h("span", { class: "row-title", text: recordTitle(table, rec) }),
-      h("span", { class: "row-sub", text: sub.filter(Boolean).join(" · ") }),
+      h("span", { class: "row-title", dir: "auto", text: recordTitle(table, rec) }),
+      h("span", { class: "row-sub" }, joined(sub)),
       h("span", { class: "row-badges" },
         rec.review_status === "TRA_LAI" ? reworkFlag() : reviewBadge(rec.review_status),
         state !== "DA_DONG_BO" ? syncBadge(state) : "",

@@ -139,7 +139,10 @@ export function render(ctx, { query }) {
     if (!ready()) return;
     try {
       const { blob } = await fetchFile("html");
-      const url = URL.createObjectURL(new Blob([blob], { type: "text/html" }));
+      // The page links its stylesheet from the site's root; a blob: page has no root to resolve
+      // it against, so the link is made absolute with this app's own origin.
+      const html = (await blob.text()).replace('href="/', `href="${location.origin}/`);
+      const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
       const win = window.open(url, "_blank");
       if (win) {
         win.addEventListener("load", () => win.print());

@@ -9,7 +9,8 @@ import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import {
-  clockFlag, confirmDialog, displayValue, h, promptDialog, recordTitle, replace, reviewBadge, reviewComment, syncBadge,
+  clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
+  syncBadge,
 } from "./dom.js";
 import { subnav } from "./staff-nav.js";
 
@@ -63,7 +64,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
     replace(node,
       subnav(ctx, "review"),
       h("a", { class: "back-link", href: back, "data-action": "back" }, `← ${t("review_queue")}`),
-      h("h2", { class: "screen-title detail-title", text: recordTitle(table, rec) }),
+      h("h2", { class: "screen-title detail-title", dir: "auto", text: recordTitle(table, rec) }),
       h("div", { class: "row-badges" }, reviewBadge(rec.review_status), syncBadge(index.stateOf(table, rec)),
         h("span", { class: "small", text: t("version_n", { n: rec.version || 0 }) })),
       h("div", { class: "card decision", "data-testid": "decision" },
@@ -88,16 +89,16 @@ export function render(ctx, { table, id, back = "#/review" }) {
       h("h3", { class: "section-title", text: t("all_fields") }),
       h("dl", { class: "fields", "data-testid": "all-fields" }, fields.flatMap((f) => [
         h("dt", { text: fieldLabel(f) }),
-        h("dd", { class: blank(rec[f]) ? "muted" : "", "data-field": f, text: show(f, rec[f]) }),
+        h("dd", { class: blank(rec[f]) ? "muted" : "", "data-field": f, dir: "auto", text: show(f, rec[f]) }),
       ])),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
-        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { text: displayValue("metrics", [m]) })))) : "",
+        h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
       table === "meetings" && (rec.attendees || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: `${t("f_attendees")} (${rec.attendees.length})` }),
         h("ul", { class: "plain-list attendees" }, rec.attendees.map((a) => h("li", null,
-          h("span", { class: "strong", text: a.full_name || "—" }),
-          h("span", { class: "small", text: [a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance)].filter(Boolean).join(" · ") }))))) : "",
+          h("span", { class: "strong", dir: "auto", text: a.full_name || "—" }),
+          h("span", { class: "small" }, joined([a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance)])))))) : "",
       h("h3", { class: "section-title", text: t("history") }),
       historyBox);
     if (rec.version !== historyVersion) loadHistory(rec.version);
@@ -156,7 +157,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
       h("p", { class: "strong", text: `${actionLabel(e.action)} — ${e.user_name || ""}` }),
       h("p", { class: "small", "data-testid": "event-time", text: [eventTimeText(e), e.version ? t("version_n", { n: e.version }) : ""].filter(Boolean).join(" · ") }),
       clockFlag(e),
-      e.comment ? h("p", { class: "comment-text", "data-testid": "history-comment", text: e.comment }) : "",
+      e.comment ? h("p", { class: "comment-text", "data-testid": "history-comment", dir: "auto", text: e.comment }) : "",
       e.action === "create"
         ? h("details", null, h("summary", { text: t("history_initial", { n: changes.length }) }),
           h("dl", { class: "diff-initial" }, changes.flatMap((c) => [h("dt", { text: fieldLabel(c.field) }), h("dd", { text: show(c.field, c.after) })])))

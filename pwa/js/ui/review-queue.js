@@ -6,7 +6,7 @@ import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
 import { AGE_BUCKETS, ageBucket, ageCounts, decision, isReviewer, queue, recordUnitId, within } from "../lib/review-rules.js";
 import { reviewRecords } from "../store/records.js";
-import { confirmDialog, h, lastSyncText, promptDialog, recordTitle, replace, syncBadge } from "./dom.js";
+import { confirmDialog, h, joined, lastSyncText, promptDialog, recordTitle, replace, syncBadge } from "./dom.js";
 import * as detail from "./review-detail.js";
 import { entries, subnav } from "./staff-nav.js";
 
@@ -89,8 +89,8 @@ export function render(ctx, { parts, query }) {
       drawBulk();
     });
     return h("li", { class: `queue-item${pick ? " has-pick" : ""}` }, pick ? h("label", { class: "pick" }, pick) : "", h("a", { class: "record-row queue-row", href: `#/review/${table}/${rec.id}`, "data-id": rec.id, "data-table": table },
-      h("span", { class: "row-title", text: recordTitle(table, rec) }),
-      h("span", { class: "row-sub", text: [...sub, unit && unit.name].filter(Boolean).join(" · ") }),
+      h("span", { class: "row-title", dir: "auto", text: recordTitle(table, rec) }),
+      h("span", { class: "row-sub" }, joined([...sub, unit && unit.name])),
       h("span", { class: "row-badges" },
         waited ? h("span", { class: `badge age-${ageBucket(days)}`, "data-age": ageBucket(days), text: waited }) : "",
         h("span", { class: "small", text: t("submitted_at", { at: formatInstant(rec.submitted_at || rec.updated_at) }) }),
