@@ -198,3 +198,50 @@ def test_same_batch_on_parallel_connections_is_applied_once(live):
     finally:
         a.transport.close()
         b.transport.close()
+
+
+def test_different_devices_writing_one_record_at_once_merge_in_turn(live):
+    """§6.1: six phones edit six fields of one record on the same version, all at once."""
+    fields = ["locality", "lead_org", "objective", "method", "results", "collective_name"]
+    phones = [phone(live, f"Máy {i}") for i in range(len(fields))]
+    try:
+        record = model_payload(types.SimpleNamespace(id=live.unit))
+        phones[0].create("models", record)
+        phones[0].sync()
+        for p in phones[1:]:
+            p.sync()
+        barrier = threading.Barrier(len(phones))
+
+        def edit(index: int) -> dict:
+            p = phones[index]
+            p.edit("models", record["id"], {fields[index]: f"Giá trị của máy {index}"})
+            body = {
+                "protocol": 1,
+                "schema": 1,
+                "cursor": p.state.cursor,
+                "mutations": [
+                    {k: m[k] for k in ("seq", "op", "table", "base", "data")}
+                    for m in p.state.outbox
+                ],
+            }
+            barrier.wait(timeout=REQUEST_TIMEOUT_S)
+            (answer,) = post_at_once(live.server.port, p.token, body, 1)
+            return answer
+
+        with ThreadPoolExecutor(max_workers=len(phones)) as pool:
+            answers = list(pool.map(edit, range(len(phones))))
+        assert [status for status, _ in answers] == [200] * len(phones), answers
+        versions = sorted(answer["results"][0]["version"] for _, answer in answers)
+        # Each write saw the one before it: no two acknowledged with the same version.
+        assert versions == list(range(2, 2 + len(phones))), versions
+        with live.db.connect() as conn:
+            row = conn.execute(
+                text(f"SELECT version, {', '.join(fields)} FROM dvk_models WHERE id = :r"),
+                {"r": record["id"]},
+            ).one()
+        assert row.version == 1 + len(phones)
+        for index, name in enumerate(fields):
+            assert getattr(row, name) == f"Giá trị của máy {index}"
+    finally:
+        for p in phones:
+            p.transport.close()

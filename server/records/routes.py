@@ -68,7 +68,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
 
     def update_record(record_id: str):
         version, body = _split_version(json_body())
-        record = service.visible(db.session, table, record_id, g.user)
+        record = service.visible(db.session, table, record_id, g.user, for_update=True)
         service.update(
             db.session,
             table,
@@ -84,7 +84,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
 
     def delete_record(record_id: str):
         version, _ = _split_version(json_body())
-        record = service.visible(db.session, table, record_id, g.user)
+        record = service.visible(db.session, table, record_id, g.user, for_update=True)
         service.delete(
             db.session,
             table,
@@ -100,7 +100,9 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
     def review_record(record_id: str):
         data = load(ReviewIn())
         # A tombstone answers RECORD_DELETED to every step but restore (PROTOCOL.md §7).
-        record = service.visible(db.session, table, record_id, g.user, include_deleted=True)
+        record = service.visible(
+            db.session, table, record_id, g.user, include_deleted=True, for_update=True
+        )
         service.review(
             db.session,
             table,

@@ -44,10 +44,23 @@ class WriteResult:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def find(session: Session, table: RecordTable, record_id: str):
-    """Load a record by id, deleted or not; None for an id no record can have."""
+def find(session: Session, table: RecordTable, record_id: str, *, for_update: bool = False):
+    """Load a record by id, deleted or not; None for an id no record can have.
+
+    for_update holds the row until commit (PostgreSQL; SQLite serialises writers anyway), so
+    two writers of one record merge in turn instead of both over the same version.
+    """
     key = canonical_uuid(record_id)
-    return session.get(table.model, key) if key else None
+    if not key:
+        return None
+    if not for_update:
+        return session.get(table.model, key)
+    return session.execute(
+        select(table.model)
+        .where(table.model.id == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 def visible(
@@ -57,9 +70,10 @@ def visible(
     user: User,
     *,
     include_deleted: bool = False,
+    for_update: bool = False,
 ):
     """Load a record the user may see, or raise NOT_FOUND."""
-    record = find(session, table, record_id)
+    record = find(session, table, record_id, for_update=for_update)
     if record is None or (record.deleted and not include_deleted):
         raise ApiError("NOT_FOUND")
     if not sees_unit(user, session.get(Unit, record.owner_unit_id)):

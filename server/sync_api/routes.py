@@ -10,8 +10,7 @@ from server.auth.guard import auth_required
 from server.errors import ApiError
 from server.extensions import db
 from server.http import json_body
-from server.sync_api.store import SqlStore
-from sync.engine import sync
+from server.sync_api.service import exchange
 from sync.messages import ProtocolError, parse_request
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -28,14 +27,8 @@ def sync_endpoint():
         sync_request = parse_request(json_body())
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
-    store = SqlStore(
-        db.session,
-        g.device,
-        pending=sync_request.pending or 0,
-        app_version=sync_request.app_version,
-    )
     try:
-        body = sync(store, sync_request)
+        body = exchange(db.session, g.device, sync_request)
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

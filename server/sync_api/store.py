@@ -124,15 +124,31 @@ class SqlStore:
         changes.defer_stamps(self.session)
         self.echoes: list[_Echo] = []
         self.known: dict[tuple[str, str], object] = {}
+        # Only well-formed ids reach SQL; the others are refused one by one in _apply.
+        named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
+        resolved = {m.record_id for m in named if m.op == "resolve"}
+        under_conflicts = (
+            self.session.execute(
+                select(Conflict.table_name, Conflict.record_id).where(Conflict.id.in_(resolved))
+            ).all()
+            if resolved
+            else []
+        )
         for name, table in TABLES.items():
-            # Only well-formed ids reach SQL; the others are refused one by one in _apply.
-            ids = {
-                m.record_id
-                for m in mutations
-                if m.table == name and canonical_uuid(m.record_id) == m.record_id
-            }
+            ids = {m.record_id for m in named if m.table == name}
+            ids |= {record_id for kind, record_id in under_conflicts if kind == name}
             if ids:
-                for row in self.session.scalars(select(table.model).where(table.model.id.in_(ids))):
+                # Every record the batch writes is held until commit, in id order so that two
+                # pushes never wait on each other crosswise: concurrent writers of one record
+                # (two phones, an admin's move) merge in turn, never over the same version.
+                query = (
+                    select(table.model)
+                    .where(table.model.id.in_(ids))
+                    .order_by(table.model.id)
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
+                )
+                for row in self.session.scalars(query):
                     self.known[(name, row.id)] = row
         self.clock = ActionClock(self.session, self.device, utcnow(), self.known)
 
@@ -266,7 +282,7 @@ class SqlStore:
             raise ApiError(
                 "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
             )
-        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user)
+        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user, for_update=True)
         conflicts.resolve(
             self.session,
             conflict,

@@ -1,0 +1,31 @@
+"""Run one sync exchange against the database, retrying what PostgreSQL ends on its own."""
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from server.models import Device
+from server.sync_api.store import SqlStore
+from sync.engine import sync
+from sync.messages import SyncRequest
+
+# PostgreSQL ends one of two transactions that wait on each other's rows (deadlock, 40P01) or
+# that cannot be serialised (40001); run again from the start, the exchange then succeeds.
+RETRYABLE_STATES = frozenset({"40P01", "40001"})
+# Each retry re-reads everything; a third collision in a row is better reported than looped on.
+ATTEMPTS = 3
+
+
+def exchange(session: Session, device: Device, request: SyncRequest) -> dict:
+    """Push and pull for a device in one transaction; return the response body."""
+    attempt = 1
+    while True:
+        store = SqlStore(
+            session, device, pending=request.pending or 0, app_version=request.app_version
+        )
+        try:
+            return sync(store, request)
+        except DBAPIError as exc:
+            session.rollback()
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_STATES or attempt >= ATTEMPTS:
+                raise
+            attempt += 1
