@@ -1,18 +1,24 @@
 """Wire schemas for models and meetings: input and output declared separately, by hand."""
 
-from datetime import datetime, timedelta, timezone
+import re
+from datetime import timedelta, timezone
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 
 from server import enums
+from server.records import rules
 from server.schemas import InputSchema, id_arg, id_field, page_arg
 
 VN_TZ = timezone(timedelta(hours=7))
 TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
 PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
+# Meeting times: local wall-clock time to the minute, as the PWA's datetime-local inputs give.
+TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
+# Accepted on input too: seconds (dropped) and an offset (converted to UTC+7, then dropped).
+INPUT_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 
 # Messages are English here and translated in one place (server.errors) for each caller.
-REQUIRED = "Missing data for required field."
+REQUIRED = rules.REQUIRED
 
 
 def one_of(enum: dict) -> validate.OneOf:
@@ -21,16 +27,24 @@ def one_of(enum: dict) -> validate.OneOf:
 
 
 class LocalDateTime(fields.DateTime):
-    """A wall-clock time in Vietnam; an offset, if sent, is converted to UTC+7 and dropped."""
+    """A wall-clock time in Vietnam, to the minute (PROTOCOL.md §5.5).
+
+    An offset, if sent, is converted to UTC+7 and dropped; seconds are dropped. The stored
+    value is therefore the one every client receives back as `YYYY-MM-DDTHH:MM`.
+    """
+
+    PATTERN = INPUT_TIME_PATTERN
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is not None:
             try:
                 parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
             except OverflowError as exc:  # e.g. 9999-12-31T23:59-12:00 is past year 9999 here
                 raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from exc
-        return parsed
+        return parsed.replace(second=0, microsecond=0)
 
 
 class UuidString(fields.UUID):
@@ -62,13 +76,11 @@ class AttendeeIn(Schema):
     ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
     phone = fields.String(validate=validate.Length(max=32), allow_none=True)
 
+    RULES = rules.ATTENDEE_RULES
+
     @validates_schema
-    def _named_when_it_matters(self, data, **kwargs):
-        if (
-            data.get("role") in ("CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY")
-            and not (data.get("full_name") or "").strip()
-        ):
-            raise ValidationError(REQUIRED, "full_name")
+    def _rules(self, data, **kwargs):
+        rules.check(self.RULES, data)
 
 
 class SiteIn(Schema):
@@ -85,10 +97,6 @@ class RecordIn(InputSchema):
     id = UuidString(required=True)
     owner_unit_id = id_field(required=True)
     notes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class ModelIn(RecordIn):
@@ -127,17 +135,13 @@ class ModelIn(RecordIn):
     geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
     geo_accuracy = fields.Float(validate=validate.Range(0, 1e6), allow_none=True, allow_nan=False)
 
+    RULES = rules.MODEL_RULES
+
     @validates_schema
-    def _subject(self, data, partial=None, **kwargs):
-        if partial:
-            return
-        for key in ("name", "locality", "objective", "method"):
-            if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED, key)
-        if data.get("subject_type") == "TAP_THE" and _blank(data.get("collective_name")):
-            raise ValidationError(REQUIRED, "collective_name")
-        if data.get("subject_type") == "CA_NHAN" and _blank(data.get("person_name")):
-            raise ValidationError(REQUIRED, "person_name")
+    def _rules(self, data, partial=None, **kwargs):
+        # An edit is checked whole, once merged into the record (service._validate_whole).
+        if not partial:
+            rules.check(self.RULES, data)
 
 
 class MeetingIn(RecordIn):
@@ -179,23 +183,13 @@ class MeetingIn(RecordIn):
     minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
     attendees = fields.List(fields.Nested(AttendeeIn), validate=validate.Length(max=2000))
 
+    RULES = rules.MEETING_RULES
+
     @validates_schema
-    def _meeting_rules(self, data, partial=None, **kwargs):
-        if partial:
-            return
-        for key in ("title", "location", "content_summary"):
-            if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED, key)
-        start, end = data.get("start_at"), data.get("end_at")
-        if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
-            raise ValidationError("The end must be after the start.", "end_at")
-        if data.get("type") in ("SO_KET", "TONG_KET") and not data.get("report_period"):
-            raise ValidationError(REQUIRED, "report_period")
-        if data.get("format") == "TRUC_TUYEN" and not data.get("sites"):
-            raise ValidationError("At least one connection point is needed.", "sites")
-        chairs = [a for a in data.get("attendees") or [] if a["role"] in enums.CHAIR_ROLES]
-        if not chairs:
-            raise ValidationError("At least one chair is needed.", "attendees")
+    def _rules(self, data, partial=None, **kwargs):
+        # An edit is checked whole, once merged into the record (service._validate_whole).
+        if not partial:
+            rules.check(self.RULES, data)
 
 
 class RecordOut(Schema):
@@ -282,7 +276,9 @@ class SiteOut(Schema):
 
 
 class NaiveDateTime(fields.DateTime):
-    """A wall-clock datetime written without an offset."""
+    """A wall-clock datetime written to the minute, without an offset."""
+
+    PATTERN = TIME_PATTERN
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.replace(tzinfo=None).isoformat(timespec="minutes")
