@@ -27,7 +27,12 @@ def enum_labels():
 
 
 @bp.get("/schema")
-@doc("JSON Schema of every record type: fields, limits, enums and cross-field rules", auth=False)
+@doc(
+    "JSON Schema (draft 2020-12) of every record type: fields, limits, enums, cross-field rules",
+    auth=False,
+    response={"type": "object", "description": "A JSON Schema document with `tables` and `$defs`"},
+    mimetype="application/schema+json",
+)
 def record_schema():
     # Public like the enums: nothing in it is secret, and a client may check input signed out.
     tag = jsonschema.etag()

@@ -45,6 +45,8 @@ OUTPUTS: dict[str, type[Schema]] = {
     "AttendeeOut": AttendeeOut,
     "SiteOut": SiteOut,
 }
+# List items are stored as their input schema loaded them.
+ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
 TABLES = {"models": ("ModelIn", "ModelOut"), "meetings": ("MeetingIn", "MeetingOut")}
@@ -200,9 +202,22 @@ def edit_schema(cls: type[Schema], ref: str, *, key: str) -> dict:
     }
 
 
-def output_schema(cls: type[Schema], ref: str) -> dict:
-    """Return the JSON Schema of an output shape: the server always sends every field."""
+def output_schema(cls: type[Schema], ref: str, stored_as: type[Schema] | None = None) -> dict:
+    """Return the JSON Schema of an output shape.
+
+    A record always carries every field; an item of a list (a metric, a site, an attendee) is
+    stored as it was loaded, so it carries the fields its input requires or fills, and the
+    others only when sent.
+    """
     schema = cls()
+    if stored_as is None:
+        required = [field.data_key or name for name, field in schema.fields.items()]
+    else:
+        required = [
+            name
+            for name, field in stored_as().fields.items()
+            if field.required or field.load_default is not missing
+        ]
     return {
         "type": "object",
         "properties": {
@@ -210,14 +225,14 @@ def output_schema(cls: type[Schema], ref: str) -> dict:
             for name, field in schema.fields.items()
             if not field.load_only
         },
-        "required": [field.data_key or name for name, field in schema.fields.items()],
+        "required": required,
     }
 
 
 def definitions(ref: str) -> dict:
     """Return every record shape by name, nested shapes referenced through `ref`."""
     out = {name: input_schema(cls, ref) for name, cls in INPUTS.items()}
-    out.update({name: output_schema(cls, ref) for name, cls in OUTPUTS.items()})
+    out.update({name: output_schema(cls, ref, ITEMS.get(cls)) for name, cls in OUTPUTS.items()})
     out["ModelEdit"] = edit_schema(ModelIn, ref, key="id")
     out["MeetingEdit"] = edit_schema(MeetingIn, ref, key="id")
     out["ModelPatch"] = edit_schema(ModelIn, ref, key="version")

@@ -1621,8 +1621,7 @@ export const RECORD_SCHEMA = {
    },
    "required": [
     "metric",
-    "value",
-    "unit"
+    "value"
    ]
   },
   "AttendeeOut": {
@@ -1684,16 +1683,8 @@ export const RECORD_SCHEMA = {
     }
    },
    "required": [
-    "full_name",
-    "position",
-    "org_name",
-    "unit_id",
     "role",
-    "attendance",
-    "absent_reason",
-    "gender",
-    "ethnicity",
-    "phone"
+    "attendance"
    ]
   },
   "SiteOut": {
@@ -1716,9 +1707,7 @@ export const RECORD_SCHEMA = {
     }
    },
    "required": [
-    "name",
-    "unit_id",
-    "chair"
+    "name"
    ]
   },
   "ModelEdit": {
