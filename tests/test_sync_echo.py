@@ -1,9 +1,12 @@
 """The writer holds what the server stored (PROTOCOL.md §5.5): normalised values come back."""
 
 import uuid
+from datetime import datetime
 
 import pytest
 
+from server.extensions import db
+from server.models import Meeting
 from server.records.jsonschema import document
 
 MEETING_FIELDS = list(document()["$defs"]["MeetingIn"]["properties"])
@@ -112,6 +115,8 @@ def test_create_with_an_offset_and_omitted_defaults_gets_the_stored_record(sync_
     assert echo["end_at"] == "2026-09-25T10:45"
     assert echo["attendees"][0]["attendance"] == "CO_MAT"
     assert echo["count_is_approx"] is False and echo["sites"] == [] and echo["audience"] == []
+    stored = db.session.get(Meeting, sent["id"])
+    assert stored.start_at == datetime(2026, 9, 25, 10, 30)  # what is returned is what is kept
     other = sync_as("Điện thoại B")()
     [pulled] = other["changes"]["meetings"]
     assert _wire(pulled) == _wire(echo)

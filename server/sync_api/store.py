@@ -54,7 +54,7 @@ class _Echo:
     def check(self) -> None:
         """Compare the stored record with what the device sent; call after the flush."""
         stored = TABLES[self.table].dumper().dump(self.record)
-        names = TABLES[self.table].input_schema().fields if self.whole else self.sent
+        names = TABLES[self.table].loader().fields if self.whole else self.sent
         if any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id"):
             self.resend = True
             self.valid = False
