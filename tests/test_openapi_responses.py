@@ -161,9 +161,17 @@ def _put(table: str, data: dict, base: int = 0) -> dict:
 
 def test_sync_exchanges_answer_as_documented(call, client, officer, admin, login, tree):
     """Sync: applied, echoed, rejected, duplicate, conflict, tombstone, removal, SEQ_GAP."""
+    hamlet = {
+        "code": "BAN-01",
+        "name": "Bản Huồi Pủng",
+        "level": "THON",
+        "parent_id": tree["commune"].id,
+    }
+    made = call("post", "/api/v1/units", "/api/v1/units", login("quantri"), hamlet)
+    assert made.status_code == 201, made.get_json()
     a = Phone(call, login("canbo", "A"))
     b = Phone(call, login("canbo", "B"))
-    a.sync()
+    assert a.sync()["changes"]["units"]
     model = model_payload(tree["commune"])
     meeting = meeting_payload(tree["commune"], start_at="2026-09-25T08:30:45+05:00")
     first = a.sync(
@@ -232,3 +240,21 @@ def test_record_schema_route_is_documented(call):
     response = call("get", "/api/v1/schema", "/api/v1/schema", {})
     assert response.status_code == 200
     Draft202012Validator.check_schema(response.get_json())
+
+
+def test_every_component_is_valid_json_schema(contract):
+    for schema in contract.spec["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_patch_bodies_are_partial_and_need_the_version(contract):
+    """A PATCH names only the fields it changes, with the version it is based on."""
+    for path, shape in [
+        ("/api/v1/models/{record_id}", "Model"),
+        ("/api/v1/meetings/{record_id}", "Meeting"),
+    ]:
+        body = contract.spec["paths"][path]["patch"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": f"#/components/schemas/{shape}Patch"}
+        contract.request("patch", path, {"version": 3, "notes": "Ghi chú"})
+        with pytest.raises(AssertionError):
+            contract.request("patch", path, {"notes": "Ghi chú"})
