@@ -168,3 +168,28 @@ def test_edit_to_the_same_minute_still_corrects_the_writer(sync_as, tree):
     assert answer["results"][0] == {"seq": 2, "status": "applied", "version": 1}
     [echo] = answer["changes"]["meetings"]
     assert echo["start_at"] == "2026-09-25T08:30"
+
+
+def test_create_with_the_published_defaults_is_not_echoed(sync_as, tree):
+    """§3.5, §5.5: a client that fills the schema's defaults holds the stored record already."""
+    doc = document()["$defs"]
+    send = sync_as("Điện thoại A")
+    cursor = send()["cursor"]
+    full = _full_meeting(tree["commune"].id)
+    given = {
+        k: v
+        for k, v in full.items()
+        if v is not None and "default" not in doc["MeetingIn"]["properties"][k]
+    }
+    given["attendees"] = [{"full_name": "Vi Văn Sơn", "role": "CHU_TRI"}]
+    filled = {k: p["default"] for k, p in doc["MeetingIn"]["properties"].items() if "default" in p}
+    filled.update(given)
+    filled["attendees"] = [
+        {
+            "attendance": doc["AttendeeIn"]["properties"]["attendance"]["default"],
+            **given["attendees"][0],
+        }
+    ]
+    answer = send(_put(filled), cursor=cursor)
+    assert answer["results"][0]["status"] == "applied"
+    assert "meetings" not in answer["changes"]

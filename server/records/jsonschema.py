@@ -119,8 +119,9 @@ def field_schema(field: fields.Field, ref: str) -> dict:
         return {}
     if "$ref" not in out:
         _validators(field, out)
-    if field.load_default is not missing and not callable(field.load_default):
-        out["default"] = field.load_default
+    if field.load_default is not missing:
+        default = field.load_default
+        out["default"] = default() if callable(default) else default
     if field.allow_none:
         out = _with_null(out)
     return out
@@ -189,7 +190,11 @@ def edit_schema(cls: type[Schema], ref: str, *, key: str) -> dict:
     The cross-field rules (x-rules of the create) apply to the record as it is after the edit.
     """
     schema = cls()
-    properties = _properties(schema, ref)
+    # Defaults fill a create only; a field left out of an edit stays as it is.
+    properties = {
+        name: {k: v for k, v in prop.items() if k != "default"}
+        for name, prop in _properties(schema, ref).items()
+    }
     if key == "version":
         properties["version"] = {"type": "integer", "minimum": 0}
     return {
@@ -206,18 +211,15 @@ def output_schema(cls: type[Schema], ref: str, stored_as: type[Schema] | None = 
     """Return the JSON Schema of an output shape.
 
     A record always carries every field; an item of a list (a metric, a site, an attendee) is
-    stored as it was loaded, so it carries the fields its input requires or fills, and the
-    others only when sent.
+    stored as it was loaded, so it carries the fields its input requires, and the others only
+    when sent or filled by a create.
     """
     schema = cls()
     if stored_as is None:
         required = [field.data_key or name for name, field in schema.fields.items()]
     else:
-        required = [
-            name
-            for name, field in stored_as().fields.items()
-            if field.required or field.load_default is not missing
-        ]
+        # Defaults are filled on a create only: an edit stores the items as sent.
+        required = [name for name, field in stored_as().fields.items() if field.required]
     return {
         "type": "object",
         "properties": {

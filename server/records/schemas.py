@@ -100,7 +100,11 @@ class RecordIn(InputSchema):
 
 
 class ModelIn(RecordIn):
-    """A model or exemplar as a client sends it (DOMAIN.md §2.3)."""
+    """A model or exemplar as a client sends it (DOMAIN.md §2.3).
+
+    A field left out of a create takes its `load_default`, published as the JSON Schema
+    `default`, so a client can send, and keep, the record exactly as it will be stored.
+    """
 
     kind = fields.String(required=True, validate=one_of(enums.MODEL_KIND))
     subject_type = fields.String(required=True, validate=one_of(enums.SUBJECT_TYPE))
@@ -126,9 +130,13 @@ class ModelIn(RecordIn):
     objective = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
     method = fields.String(required=True, validate=validate.Length(min=1, max=TEXT))
     results = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
-    metrics = fields.List(fields.Nested(MetricIn), validate=validate.Length(max=50))
+    metrics = fields.List(
+        fields.Nested(MetricIn), validate=validate.Length(max=50), load_default=list
+    )
     topic_tags = fields.List(
-        fields.String(validate=one_of(enums.TOPIC_TAG)), validate=validate.Length(max=20)
+        fields.String(validate=one_of(enums.TOPIC_TAG)),
+        validate=validate.Length(max=20),
+        load_default=list,
     )
     replicated_from_id = UuidString(allow_none=True)
     geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
@@ -151,7 +159,7 @@ class MeetingIn(RecordIn):
     title = fields.String(required=True, validate=validate.Length(min=1, max=500))
     format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
     organizer_unit_id = id_field(required=True)
-    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50))
+    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50), load_default=list)
     start_at = LocalDateTime(required=True)
     end_at = LocalDateTime(allow_none=True)
     part_of_day = fields.String(
@@ -160,16 +168,18 @@ class MeetingIn(RecordIn):
     location = fields.String(required=True, validate=validate.Length(min=1, max=500))
     geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
-    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200))
+    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200), load_default=list)
     planned_count = fields.Integer(
         strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
     )
     actual_count = fields.Integer(
         strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
     )
-    count_is_approx = fields.Boolean()
+    count_is_approx = fields.Boolean(load_default=False)
     audience = fields.List(
-        fields.String(validate=one_of(enums.AUDIENCE)), validate=validate.Length(max=20)
+        fields.String(validate=one_of(enums.AUDIENCE)),
+        validate=validate.Length(max=20),
+        load_default=list,
     )
     report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
     agenda = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
@@ -179,9 +189,13 @@ class MeetingIn(RecordIn):
     )
     conclusion = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
     outcomes = fields.String(validate=validate.Length(max=TEXT), allow_none=True)
-    linked_model_ids = fields.List(UuidString(), validate=validate.Length(max=100))
+    linked_model_ids = fields.List(
+        UuidString(), validate=validate.Length(max=100), load_default=list
+    )
     minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
-    attendees = fields.List(fields.Nested(AttendeeIn), validate=validate.Length(max=2000))
+    attendees = fields.List(
+        fields.Nested(AttendeeIn), validate=validate.Length(max=2000), load_default=list
+    )
 
     RULES = rules.MEETING_RULES
 

@@ -44,6 +44,29 @@ export function toWire(table, record) {
   return out;
 }
 
+/** Fill what a shape's published defaults say the server would fill, in items too. */
+function fill(shape, data) {
+  const out = { ...data };
+  for (const [key, prop] of Object.entries(shape.properties)) {
+    if (out[key] === undefined && prop.default !== undefined) {
+      out[key] = Array.isArray(prop.default) ? [...prop.default] : prop.default;
+    }
+    const items = prop.items && refOf(prop.items);
+    if (items && Array.isArray(out[key])) {
+      out[key] = out[key].map((item) => (item && typeof item === "object" ? fill(items, item) : item));
+    }
+  }
+  return out;
+}
+
+/**
+ * A create as the server will store it: fields left out take their published defaults, so the
+ * phone holds the stored record and the server need not send it back (PROTOCOL.md §5.5).
+ */
+export function withDefaults(table, record) {
+  return fill(CREATE[table], record);
+}
+
 const blank = (v) => v === null || v === undefined || (typeof v === "string" && !v.trim())
   || (Array.isArray(v) && v.length === 0);
 const isInt = (v) => typeof v === "number" && Number.isInteger(v);

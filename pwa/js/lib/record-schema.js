@@ -303,7 +303,8 @@ export const RECORD_SCHEMA = {
      "items": {
       "$ref": "#/$defs/MetricIn"
      },
-     "maxItems": 50
+     "maxItems": 50,
+     "default": []
     },
     "topic_tags": {
      "type": "array",
@@ -323,7 +324,8 @@ export const RECORD_SCHEMA = {
        "QCDC"
       ]
      },
-     "maxItems": 20
+     "maxItems": 20,
+     "default": []
     },
     "replicated_from_id": {
      "type": [
@@ -566,7 +568,8 @@ export const RECORD_SCHEMA = {
       "minimum": 1,
       "maximum": 2147483647
      },
-     "maxItems": 50
+     "maxItems": 50,
+     "default": []
     },
     "start_at": {
      "type": "string",
@@ -620,7 +623,8 @@ export const RECORD_SCHEMA = {
      "items": {
       "$ref": "#/$defs/SiteIn"
      },
-     "maxItems": 200
+     "maxItems": 200,
+     "default": []
     },
     "planned_count": {
      "type": [
@@ -639,7 +643,8 @@ export const RECORD_SCHEMA = {
      "maximum": 1000000
     },
     "count_is_approx": {
-     "type": "boolean"
+     "type": "boolean",
+     "default": false
     },
     "audience": {
      "type": "array",
@@ -656,7 +661,8 @@ export const RECORD_SCHEMA = {
        "LLVT"
       ]
      },
-     "maxItems": 20
+     "maxItems": 20,
+     "default": []
     },
     "report_period": {
      "type": [
@@ -711,7 +717,8 @@ export const RECORD_SCHEMA = {
       "type": "string",
       "format": "uuid"
      },
-     "maxItems": 100
+     "maxItems": 100,
+     "default": []
     },
     "minutes_no": {
      "type": [
@@ -725,7 +732,8 @@ export const RECORD_SCHEMA = {
      "items": {
       "$ref": "#/$defs/AttendeeIn"
      },
-     "maxItems": 2000
+     "maxItems": 2000,
+     "default": []
     }
    },
    "required": [
@@ -1683,8 +1691,7 @@ export const RECORD_SCHEMA = {
     }
    },
    "required": [
-    "role",
-    "attendance"
+    "role"
    ]
   },
   "SiteOut": {
