@@ -14,8 +14,9 @@ TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep b
 PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
 # Meeting times: local wall-clock time to the minute, as the PWA's datetime-local inputs give.
 TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
-# Accepted on input too: seconds (dropped) and an offset (converted to UTC+7, then dropped).
-INPUT_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
+# Accepted on input too, so that an RFC 3339 date-time is: seconds and their fraction (dropped)
+# and an offset (converted to UTC+7, then dropped).
+INPUT_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 
 # Messages are English here and translated in one place (server.errors) for each caller.
 REQUIRED = rules.REQUIRED
@@ -27,7 +28,7 @@ def one_of(enum: dict) -> validate.OneOf:
 
 
 class LocalDateTime(fields.DateTime):
-    """A wall-clock time in Vietnam, to the minute (PROTOCOL.md §5.5).
+    """A wall-clock time in Vietnam, to the minute (PROTOCOL.md §3.5).
 
     An offset, if sent, is converted to UTC+7 and dropped; seconds are dropped. The stored
     value is therefore the one every client receives back as `YYYY-MM-DDTHH:MM`.

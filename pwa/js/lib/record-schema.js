@@ -573,7 +573,7 @@ export const RECORD_SCHEMA = {
     },
     "start_at": {
      "type": "string",
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "end_at": {
@@ -581,7 +581,7 @@ export const RECORD_SCHEMA = {
       "string",
       "null"
      ],
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "part_of_day": {
@@ -1999,7 +1999,7 @@ export const RECORD_SCHEMA = {
     },
     "start_at": {
      "type": "string",
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "end_at": {
@@ -2007,7 +2007,7 @@ export const RECORD_SCHEMA = {
       "string",
       "null"
      ],
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "part_of_day": {
@@ -2449,7 +2449,7 @@ export const RECORD_SCHEMA = {
     },
     "start_at": {
      "type": "string",
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "end_at": {
@@ -2457,7 +2457,7 @@ export const RECORD_SCHEMA = {
       "string",
       "null"
      ],
-     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
      "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
     },
     "part_of_day": {
