@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { setLang } from "../../pwa/js/i18n/labels.js";
+import { LABELS, setLang } from "../../pwa/js/i18n/labels.js";
+import { RECORD_SCHEMA } from "../../pwa/js/lib/record-schema.js";
 import {
   parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS, withDefaults,
 } from "../../pwa/js/lib/record-rules.js";
@@ -94,4 +95,11 @@ test("a create carries the defaults the server would fill, so it needs no echo (
   assert.equal(kept.count_is_approx, true);
   assert.deepEqual(kept.audience, ["DTTS"]);
   assert.deepEqual(withDefaults("models", cases.model_base).topic_tags, cases.model_base.topic_tags);
+});
+
+test("every published rule's message has a label in both languages", () => {
+  const shapes = Object.values(RECORD_SCHEMA.$defs);
+  const keys = shapes.flatMap((shape) => (shape["x-rules"] || []).map((rule) => rule.message_key));
+  assert.ok(keys.length > 5);
+  for (const key of keys) assert.equal(LABELS[key]?.length, 2, key);
 });
