@@ -1,4 +1,4 @@
-.PHONY: help run test lint test-js test-sqlite test-pg
+.PHONY: help run test lint test-js test-sqlite test-pg schema
 # Extra pytest arguments for the test targets, e.g. make test-sqlite ARGS="-k search".
 ARGS ?=
 
@@ -16,3 +16,5 @@ test-sqlite:  ## pytest on SQLite, browser tests included
 	bash scripts/test.sh sqlite $(ARGS)
 test-pg:  ## pytest on PostgreSQL (installs and starts it if needed)
 	bash scripts/test.sh pg $(ARGS)
+schema:  ## regenerate pwa/js/lib/record-schema.js from the server's record schemas and rules
+	.venv/bin/python -m server.records.export_schema

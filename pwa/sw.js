@@ -18,6 +18,7 @@ const SHELL = [
   "/js/i18n/labels.js",
   "/js/lib/fold.js",
   "/js/lib/record-rules.js",
+  "/js/lib/record-schema.js",
   "/js/store/db.js",
   "/js/store/record-index.js",
   "/js/store/records.js",

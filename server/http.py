@@ -19,17 +19,24 @@ def read_body() -> bytes:
     if encoding != "gzip":
         raise ApiError("UNSUPPORTED_MEDIA_TYPE", {"content_encoding": encoding})
     limit = current_app.config["MAX_INFLATED_LENGTH"]
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    rest = raw
     try:
-        # Inflate at most limit+1 bytes: a compression bomb is refused without being expanded.
-        out = inflater.decompress(raw, limit + 1)
-        if len(out) > limit or inflater.unconsumed_tail:
-            raise ApiError("PAYLOAD_TOO_LARGE", {"max_inflated_bytes": limit})
-        if not inflater.eof:
-            raise ApiError("MALFORMED_BODY", {"reason": "truncated gzip stream"})
+        # A gzip file may hold several members, one after another (RFC 1952 §2.2); the body is
+        # all of them. Bytes after a member that are not a whole member are a broken body.
+        while True:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            # Inflate at most limit+1 bytes: a compression bomb is refused without being expanded.
+            out += inflater.decompress(rest, limit + 1 - len(out))
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise ApiError("PAYLOAD_TOO_LARGE", {"max_inflated_bytes": limit})
+            if not inflater.eof:
+                raise ApiError("MALFORMED_BODY", {"reason": "truncated gzip stream"})
+            rest = inflater.unused_data
+            if not rest:
+                return bytes(out)
     except (zlib.error, gzip.BadGzipFile) as exc:
         raise ApiError("MALFORMED_BODY", {"reason": "invalid gzip stream"}) from exc
-    return out
 
 
 NOT_AN_OBJECT = "Expected a JSON object."

@@ -8,6 +8,7 @@ PUBLIC = {
     ("post", "/api/v1/auth/login"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/enums"),
+    ("get", "/api/v1/schema"),
 }
 
 

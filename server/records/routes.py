@@ -42,6 +42,8 @@ def _split_version(body: object) -> tuple[int, dict]:
 
 def _register(table: RecordTable, in_schema, out_schema, query_schema, page_schema, label):
     base = f"/{table.name}"
+    # The OpenAPI components of the record shapes are their JSON Schema, rules included.
+    shape = "Model" if table.name == "models" else "Meeting"
 
     def list_records():
         args = load_args(query_schema())
@@ -125,23 +127,33 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             "GET",
             base,
             list_records,
-            doc(f"List {label} in scope", query=query_schema, response=page_schema),
+            doc(f"List {label} in scope", query=query_schema, response=f"{shape}Page"),
         ),
         (
             "POST",
             base,
             create_record,
-            doc(f"Create a {label[:-1]}", body=in_schema, response=out_schema, status=201),
+            doc(
+                f"Create a {label[:-1]}",
+                body=f"{shape}In",
+                response=f"{shape}Out",
+                status=201,
+            ),
         ),
-        ("GET", f"{base}/<record_id>", get_record, doc(f"One {label[:-1]}", response=out_schema)),
+        (
+            "GET",
+            f"{base}/<record_id>",
+            get_record,
+            doc(f"One {label[:-1]}", response=f"{shape}Out"),
+        ),
         (
             "PATCH",
             f"{base}/<record_id>",
             update_record,
             doc(
-                f"Edit fields of a {label[:-1]}; 'version' must be the current version",
-                body=in_schema,
-                response=out_schema,
+                f"Edit some fields of a {label[:-1]}; 'version' must be the current version",
+                body=f"{shape}Patch",
+                response=f"{shape}Out",
             ),
         ),
         (
@@ -157,7 +169,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             doc(
                 f"Take a workflow step on a {label[:-1]}, or restore a deleted one",
                 body=ReviewIn,
-                response=out_schema,
+                response=f"{shape}Out",
             ),
         ),
         (

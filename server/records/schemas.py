@@ -1,10 +1,12 @@
 """Wire schemas for models and meetings: input and output declared separately, by hand."""
 
-from datetime import datetime, timedelta, timezone
+import re
+from datetime import timedelta, timezone
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 
 from server import enums
+from server.records import rules
 from server.schemas import (
     NOT_A_CANONICAL_UUID,
     UUID_FORM,
@@ -19,9 +21,14 @@ from server.schemas import (
 VN_TZ = timezone(timedelta(hours=7))
 TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
 PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
+# Meeting times: local wall-clock time to the minute, as the PWA's datetime-local inputs give.
+TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
+# Accepted on input too, so that an RFC 3339 date-time is: seconds and their fraction (dropped)
+# and an offset (converted to UTC+7, then dropped).
+INPUT_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
 
 # Messages are English here and translated in one place (server.errors) for each caller.
-REQUIRED = "Missing data for required field."
+REQUIRED = rules.REQUIRED
 
 
 def one_of(enum: dict) -> validate.OneOf:
@@ -30,16 +37,24 @@ def one_of(enum: dict) -> validate.OneOf:
 
 
 class LocalDateTime(fields.DateTime):
-    """A wall-clock time in Vietnam; an offset, if sent, is converted to UTC+7 and dropped."""
+    """A wall-clock time in Vietnam, to the minute (PROTOCOL.md §3.5).
+
+    An offset, if sent, is converted to UTC+7 and dropped; seconds are dropped. The stored
+    value is therefore the one every client receives back as `YYYY-MM-DDTHH:MM`.
+    """
+
+    PATTERN = INPUT_TIME_PATTERN
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(self.PATTERN, value):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is not None:
             try:
                 parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
             except OverflowError as exc:  # e.g. 9999-12-31T23:59-12:00 is past year 9999 here
                 raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from exc
-        return parsed
+        return parsed.replace(second=0, microsecond=0)
 
 
 class UuidString(fields.UUID):
@@ -80,13 +95,11 @@ class AttendeeIn(Schema):
     ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
     phone = fields.String(validate=validate.Length(max=32), allow_none=True)
 
+    RULES = rules.ATTENDEE_RULES
+
     @validates_schema
-    def _named_when_it_matters(self, data, **kwargs):
-        if (
-            data.get("role") in ("CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY")
-            and not (data.get("full_name") or "").strip()
-        ):
-            raise ValidationError(REQUIRED, "full_name")
+    def _rules(self, data, **kwargs):
+        rules.check(self.RULES, data)
 
 
 class SiteIn(Schema):
@@ -105,12 +118,12 @@ class RecordIn(InputSchema):
     notes = Text(validate=validate.Length(max=TEXT), allow_none=True)
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 class ModelIn(RecordIn):
-    """A model or exemplar as a client sends it (DOMAIN.md §2.3)."""
+    """A model or exemplar as a client sends it (DOMAIN.md §2.3).
+
+    A field left out of a create takes its `load_default`, published as the JSON Schema
+    `default`, so a client can send, and keep, the record exactly as it will be stored.
+    """
 
     kind = fields.String(required=True, validate=one_of(enums.MODEL_KIND))
     subject_type = fields.String(required=True, validate=one_of(enums.SUBJECT_TYPE))
@@ -137,26 +150,26 @@ class ModelIn(RecordIn):
     objective = Text(required=True, validate=validate.Length(min=1, max=TEXT))
     method = Text(required=True, validate=validate.Length(min=1, max=TEXT))
     results = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    metrics = fields.List(fields.Nested(MetricIn), validate=validate.Length(max=50))
+    metrics = fields.List(
+        fields.Nested(MetricIn), validate=validate.Length(max=50), load_default=list
+    )
     topic_tags = fields.List(
-        fields.String(validate=one_of(enums.TOPIC_TAG)), validate=validate.Length(max=20)
+        fields.String(validate=one_of(enums.TOPIC_TAG)),
+        validate=validate.Length(max=20),
+        load_default=list,
     )
     replicated_from_id = UuidString(allow_none=True)
     geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
     geo_accuracy = fields.Float(validate=validate.Range(0, 1e6), allow_none=True, allow_nan=False)
 
+    RULES = rules.MODEL_RULES
+
     @validates_schema
-    def _subject(self, data, partial=None, **kwargs):
-        if partial:
-            return
-        for key in ("name", "locality", "objective", "method"):
-            if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED, key)
-        if data.get("subject_type") == "TAP_THE" and _blank(data.get("collective_name")):
-            raise ValidationError(REQUIRED, "collective_name")
-        if data.get("subject_type") == "CA_NHAN" and _blank(data.get("person_name")):
-            raise ValidationError(REQUIRED, "person_name")
+    def _rules(self, data, partial=None, **kwargs):
+        # An edit is checked whole, once merged into the record (service._validate_whole).
+        if not partial:
+            rules.check(self.RULES, data)
 
 
 class MeetingIn(RecordIn):
@@ -166,7 +179,7 @@ class MeetingIn(RecordIn):
     title = Text(required=True, validate=validate.Length(min=1, max=500))
     format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
     organizer_unit_id = id_field(required=True)
-    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50))
+    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50), load_default=list)
     start_at = LocalDateTime(required=True)
     end_at = LocalDateTime(allow_none=True)
     part_of_day = fields.String(
@@ -175,16 +188,18 @@ class MeetingIn(RecordIn):
     location = fields.String(required=True, validate=validate.Length(min=1, max=500))
     geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
-    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200))
+    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200), load_default=list)
     planned_count = fields.Integer(
         strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
     )
     actual_count = fields.Integer(
         strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
     )
-    count_is_approx = fields.Boolean()
+    count_is_approx = fields.Boolean(load_default=False)
     audience = fields.List(
-        fields.String(validate=one_of(enums.AUDIENCE)), validate=validate.Length(max=20)
+        fields.String(validate=one_of(enums.AUDIENCE)),
+        validate=validate.Length(max=20),
+        load_default=list,
     )
     report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
     agenda = Text(validate=validate.Length(max=TEXT), allow_none=True)
@@ -194,27 +209,21 @@ class MeetingIn(RecordIn):
     )
     conclusion = Text(validate=validate.Length(max=TEXT), allow_none=True)
     outcomes = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    linked_model_ids = fields.List(UuidString(), validate=validate.Length(max=100))
+    linked_model_ids = fields.List(
+        UuidString(), validate=validate.Length(max=100), load_default=list
+    )
     minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
-    attendees = fields.List(fields.Nested(AttendeeIn), validate=validate.Length(max=2000))
+    attendees = fields.List(
+        fields.Nested(AttendeeIn), validate=validate.Length(max=2000), load_default=list
+    )
+
+    RULES = rules.MEETING_RULES
 
     @validates_schema
-    def _meeting_rules(self, data, partial=None, **kwargs):
-        if partial:
-            return
-        for key in ("title", "location", "content_summary"):
-            if key in data and _blank(data[key]):
-                raise ValidationError(REQUIRED, key)
-        start, end = data.get("start_at"), data.get("end_at")
-        if isinstance(start, datetime) and isinstance(end, datetime) and end <= start:
-            raise ValidationError("The end must be after the start.", "end_at")
-        if data.get("type") in ("SO_KET", "TONG_KET") and not data.get("report_period"):
-            raise ValidationError(REQUIRED, "report_period")
-        if data.get("format") == "TRUC_TUYEN" and not data.get("sites"):
-            raise ValidationError("At least one connection point is needed.", "sites")
-        chairs = [a for a in data.get("attendees") or [] if a["role"] in enums.CHAIR_ROLES]
-        if not chairs:
-            raise ValidationError("At least one chair is needed.", "attendees")
+    def _rules(self, data, partial=None, **kwargs):
+        # An edit is checked whole, once merged into the record (service._validate_whole).
+        if not partial:
+            rules.check(self.RULES, data)
 
 
 class RecordOut(Schema):
@@ -301,7 +310,9 @@ class SiteOut(Schema):
 
 
 class NaiveDateTime(fields.DateTime):
-    """A wall-clock datetime written without an offset."""
+    """A wall-clock datetime written to the minute, without an offset."""
+
+    PATTERN = TIME_PATTERN
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.replace(tzinfo=None).isoformat(timespec="minutes")

@@ -84,7 +84,8 @@ TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}
 def to_wire(value):
     """Turn a stored value into its JSON form, for audit events and conflict records."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        # Meeting times are wall-clock minutes on the wire (PROTOCOL.md §3.5); keep that form.
+        return value.isoformat(timespec="minutes") if value.tzinfo is None else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -20,7 +20,11 @@ GZIP_MIN_BYTES = 512
 
 
 @bp.post("/sync")
-@doc("Push mutations and pull changes in one round trip (see sync/PROTOCOL.md)")
+@doc(
+    "Push mutations and pull changes in one round trip (see sync/PROTOCOL.md)",
+    body="SyncRequest",
+    response="SyncResponse",
+)
 @auth_required()
 def sync_endpoint():
     try:

@@ -40,12 +40,41 @@ CONFLICT_OUT = FastDumper(ConflictOut())
 class _Echo:
     """A record this push wrote, and the change_seq it ended with once the batch was stamped."""
 
-    def __init__(self, record):
+    def __init__(self, table: str, record, sent: dict, *, whole: bool):
+        self.table = table
         self.record = record
+        self.record_id = record.id
+        # What the device holds of the record: the fields it sent (all of them for a create).
+        self.sent = sent
+        self.whole = whole
         self.seq: int | None = None
         # A later mutation of the same record in the batch changes it beyond what the device
         # wrote: then it must be sent after all.
         self.valid = True
+        # The server stored something other than what was sent (normalised values, defaults):
+        # the device must receive the stored record in this response (§5.5).
+        self.resend = False
+
+    def check(self) -> None:
+        """Compare the stored record with what the device sent; call after the flush."""
+        stored = TABLES[self.table].dumper().dump(self.record)
+        names = TABLES[self.table].loader().fields if self.whole else self.sent
+        if any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id"):
+            self.resend = True
+            self.valid = False
+
+
+def same_value(sent, stored) -> bool:
+    """Tell whether a value a device sent is the one stored, as JSON (absent is null)."""
+    if isinstance(sent, dict) and isinstance(stored, dict):
+        return all(same_value(sent.get(k), stored.get(k)) for k in sent.keys() | stored.keys())
+    if isinstance(sent, list) and isinstance(stored, list):
+        return len(sent) == len(stored) and all(map(same_value, sent, stored))
+    if isinstance(sent, bool) or isinstance(stored, bool):
+        return sent is stored
+    if isinstance(sent, int | float) and isinstance(stored, int | float):
+        return sent == stored  # JSON does not tell 120 from 120.0
+    return type(sent) is type(stored) and sent == stored
 
 
 def scope_key(device: Device) -> str:
@@ -155,6 +184,10 @@ class SqlStore:
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
         changes.apply_deferred_stamps(self.session)
+        if self.echoes:
+            self.session.flush()  # fills the column defaults the comparison must see
+            for echo in self.echoes:
+                echo.check()
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
         if self.results:
@@ -233,12 +266,13 @@ class SqlStore:
                     when=when,
                 )
             rec = result.record
-            echo = None
-            if result.applied:
-                echo = _Echo(rec)
-                self.echoes.append(echo)
+            echo = _Echo(m.table, rec, m.data, whole=result.created)
+            self.echoes.append(echo)
             return Applied(
-                version=rec.version, conflicts=[c.id for c in result.conflicts], echo_token=echo
+                version=rec.version,
+                conflicts=[c.id for c in result.conflicts],
+                # Only a write the device made can be skipped in its pull.
+                echo_token=echo if result.applied else None,
             )
         if m.op == "delete":
             if record is None:
@@ -319,6 +353,8 @@ class SqlStore:
         echoes: dict[tuple[str, str], object],
     ) -> Page:
         """Return one consistent page of changes after the cursor (§5)."""
+        # Records stored otherwise than their writer sent them come back whatever the page (§5.5).
+        show = [*show, *((e.table, e.record_id) for e in getattr(self, "echoes", ()) if e.resend)]
         # The counter read by high() just before, if any, saves a second read per sync.
         high, self._high = self._high, None
         if high is None:

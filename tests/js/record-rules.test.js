@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { setLang } from "../../pwa/js/i18n/labels.js";
+import { LABELS, setLang } from "../../pwa/js/i18n/labels.js";
+import { RECORD_SCHEMA } from "../../pwa/js/lib/record-schema.js";
 import {
-  parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS,
+  parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS, withDefaults,
 } from "../../pwa/js/lib/record-rules.js";
 import { availableSteps, canEdit } from "../../pwa/js/lib/record-rules.js";
 import { ownFixture } from "./fixtures.js";
@@ -80,4 +81,25 @@ test("only the level whose turn it is may approve; any level may return", () => 
   assert.deepEqual(availableSteps(waiting, office), ["approve", "return"]);
   assert.deepEqual(availableSteps(waiting, province), ["return"]);
   assert.deepEqual(availableSteps(waiting, admin), ["withdraw", "approve", "return"]);
+});
+
+test("a create carries the defaults the server would fill, so it needs no echo (§5.5)", () => {
+  const meeting = { ...cases.meeting_base, attendees: [{ full_name: "A", role: "CHU_TRI" }] };
+  const filled = withDefaults("meetings", meeting);
+  assert.deepEqual(filled.co_organizer_ids, []);
+  assert.deepEqual(filled.linked_model_ids, []);
+  assert.equal(filled.count_is_approx, false);
+  assert.equal(filled.attendees[0].attendance, "CO_MAT");
+  assert.equal(meeting.attendees[0].attendance, undefined);
+  const kept = withDefaults("meetings", { ...meeting, count_is_approx: true, audience: ["DTTS"] });
+  assert.equal(kept.count_is_approx, true);
+  assert.deepEqual(kept.audience, ["DTTS"]);
+  assert.deepEqual(withDefaults("models", cases.model_base).topic_tags, cases.model_base.topic_tags);
+});
+
+test("every published rule's message has a label in both languages", () => {
+  const shapes = Object.values(RECORD_SCHEMA.$defs);
+  const keys = shapes.flatMap((shape) => (shape["x-rules"] || []).map((rule) => rule.message_key));
+  assert.ok(keys.length > 5);
+  for (const key of keys) assert.equal(LABELS[key]?.length, 2, key);
 });

@@ -1,39 +1,30 @@
-// The server's ModelIn/MeetingIn rules (server/records/schemas.py), so what the phone accepts
-// the server accepts; and the review workflow. Pure.
+// The server's record rules, read from the generated copy of its schema (record-schema.js, from
+// server/records/schemas.py and rules.py), so what the phone accepts the server accepts; and
+// the review workflow. Pure.
 
-import { ENUMS } from "../i18n/enums.js";
 import { t } from "../i18n/labels.js";
+import { RECORD_SCHEMA } from "./record-schema.js";
 
-export const TEXT = 20000;
-const PERIOD_PATTERN = /^GD_\d{4}_\d{4}$/;
+const DEFS = RECORD_SCHEMA.$defs;
+const CREATE = { models: DEFS.ModelIn, meetings: DEFS.MeetingIn };
 const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const LOCAL_DT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/** Longest free text the server keeps in one field. */
+export const TEXT = DEFS.ModelIn.properties.objective.maxLength;
 
 /** Fields a client may send for each table (anything else the server rejects). */
 export const WIRE_FIELDS = {
-  models: [
-    "id", "owner_unit_id", "notes", "kind", "subject_type", "name", "field", "collective_name",
-    "person_name", "person_position", "person_gender", "person_ethnicity", "person_birth_year",
-    "commune_unit_id", "locality", "lead_org", "start_date", "status", "period",
-    "year_registered", "objective", "method", "results", "metrics", "topic_tags",
-    "replicated_from_id", "geo_lat", "geo_lon", "geo_accuracy",
-  ],
-  meetings: [
-    "id", "owner_unit_id", "notes", "type", "title", "format", "organizer_unit_id",
-    "co_organizer_ids", "start_at", "end_at", "part_of_day", "location", "geo_lat", "geo_lon",
-    "sites", "planned_count", "actual_count", "count_is_approx", "audience", "report_period",
-    "agenda", "content_summary", "speeches_count", "conclusion", "outcomes", "linked_model_ids",
-    "minutes_no", "attendees",
-  ],
+  models: Object.keys(DEFS.ModelIn.properties),
+  meetings: Object.keys(DEFS.MeetingIn.properties),
 };
 
-const ATTENDEE_FIELDS = [
-  "full_name", "position", "org_name", "unit_id", "role", "attendance", "absent_reason",
-  "gender", "ethnicity", "phone",
-];
-const NAMED_ROLES = ["CHU_TRI", "DONG_CHU_TRI", "BAO_CAO_VIEN", "THU_KY"];
-export const CHAIR_ROLES = ["CHU_TRI", "DONG_CHU_TRI"];
+const ATTENDEE_FIELDS = Object.keys(DEFS.AttendeeIn.properties);
+
+/** Roles that make an attendee a chair: a meeting needs one. */
+export const CHAIR_ROLES = RECORD_SCHEMA.tables.meetings.rules
+  .find((rule) => rule.kind === "contains" && rule.field === "attendees").item.in;
 
 /** Keep only the fields the server accepts for a table. */
 export function toWire(table, record) {
@@ -53,7 +44,31 @@ export function toWire(table, record) {
   return out;
 }
 
-const blank = (v) => v === null || v === undefined || (typeof v === "string" && !v.trim());
+/** Fill what a shape's published defaults say the server would fill, in items too. */
+function fill(shape, data) {
+  const out = { ...data };
+  for (const [key, prop] of Object.entries(shape.properties)) {
+    if (out[key] === undefined && prop.default !== undefined) {
+      out[key] = Array.isArray(prop.default) ? [...prop.default] : prop.default;
+    }
+    const items = prop.items && refOf(prop.items);
+    if (items && Array.isArray(out[key])) {
+      out[key] = out[key].map((item) => (item && typeof item === "object" ? fill(items, item) : item));
+    }
+  }
+  return out;
+}
+
+/**
+ * A create as the server will store it: fields left out take their published defaults, so the
+ * phone holds the stored record and the server need not send it back (PROTOCOL.md §5.5).
+ */
+export function withDefaults(table, record) {
+  return fill(CREATE[table], record);
+}
+
+const blank = (v) => v === null || v === undefined || (typeof v === "string" && !v.trim())
+  || (Array.isArray(v) && v.length === 0);
 const isInt = (v) => typeof v === "number" && Number.isInteger(v);
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 
@@ -71,157 +86,115 @@ class Errors {
   }
 }
 
-function checkString(errors, data, key, { required = false, max = 255, min = 0 } = {}) {
-  const value = data[key];
-  if (blank(value)) {
-    if (required || (min > 0 && value !== undefined && value !== null)) {
-      errors.add(key, t("required"));
+/** The named shape a property refers to, if it is one (possibly nullable). */
+function refOf(prop) {
+  const ref = prop.$ref || (prop.anyOf || []).map((p) => p.$ref).find(Boolean);
+  return ref ? DEFS[ref.split("/").pop()] : null;
+}
+
+const typesOf = (prop) => [].concat(prop.type ?? []);
+
+/** A meeting time as UTC+7 wall-clock minutes, the way the server stores it. */
+function wallClock(text) {
+  if (!OFFSET.test(text)) return text.slice(0, 16);
+  return new Date(new Date(text).getTime() + 7 * 3600e3).toISOString().slice(0, 16);
+}
+
+/** Check one value against its property schema; errors go under key. */
+function checkValue(e, key, value, prop) {
+  const shape = refOf(prop);
+  if (value === null) {
+    if (!typesOf(prop).includes("null") && !(prop.anyOf || []).some((p) => p.type === "null")) {
+      e.add(key, t("bad_number"));
     }
     return;
   }
-  if (typeof value !== "string") errors.add(key, t("bad_number"));
-  else if (value.length > max) errors.add(key, t("too_long", { max }));
-}
-
-function checkEnum(errors, data, key, enumName, required = false) {
-  const value = data[key];
-  if (value === null || value === undefined || value === "") {
-    if (required) errors.add(key, t("required"));
+  if (shape) {
+    if (value && typeof value === "object" && !Array.isArray(value)) checkObject(e, `${key}.`, value, shape);
+    else e.add(key, t("bad_number"));
     return;
   }
-  if (!(value in ENUMS[enumName])) errors.add(key, t("bad_number"));
-}
-
-function checkInt(errors, data, key, lo, hi, required = false) {
-  const value = data[key];
-  if (value === null || value === undefined || value === "") {
-    if (required) errors.add(key, t("required"));
-    return;
+  const types = typesOf(prop);
+  if (types.includes("array")) {
+    if (!Array.isArray(value)) return e.add(key, t("bad_number"));
+    if (value.length > (prop.maxItems ?? Infinity)) return e.add(key, t("out_of_range"));
+    const itemShape = refOf(prop.items);
+    value.forEach((item, i) => {
+      // A bad code in a list of codes is the list's error, as the form shows it.
+      if (itemShape) checkValue(e, `${key}.${i}`, item, prop.items);
+      else checkValue(e, key, item, prop.items);
+    });
+  } else if (types.includes("string")) {
+    if (typeof value !== "string") return e.add(key, t("bad_number"));
+    if (prop.minLength && !value.trim()) return e.add(key, t("required"));
+    if (prop.enum && !prop.enum.includes(value)) return e.add(key, t("bad_number"));
+    if (prop.pattern && !new RegExp(prop.pattern).test(value)) return e.add(key, t("bad_number"));
+    if (prop.format === "date" && !DATE_PATTERN.test(value)) return e.add(key, t("bad_number"));
+    if (prop.format === "uuid" && !UUID_PATTERN.test(value)) return e.add(key, t("bad_number"));
+    if (value.length > (prop.maxLength ?? Infinity)) e.add(key, t("too_long", { max: prop.maxLength }));
+  } else if (types.includes("integer") || types.includes("number")) {
+    if (types.includes("integer") ? !isInt(value) : !isNum(value)) return e.add(key, t("bad_number"));
+    if (value < (prop.minimum ?? -Infinity) || value > (prop.maximum ?? Infinity)) {
+      e.add(key, t("out_of_range"));
+    }
+  } else if (types.includes("boolean") && typeof value !== "boolean") {
+    e.add(key, t("bad_number"));
   }
-  if (!isInt(value)) errors.add(key, t("bad_number"));
-  else if (value < lo || value > hi) errors.add(key, t("out_of_range"));
 }
 
-function checkFloat(errors, data, key, lo, hi) {
-  const value = data[key];
-  if (value === null || value === undefined) return;
-  if (!isNum(value)) errors.add(key, t("bad_number"));
-  else if (value < lo || value > hi) errors.add(key, t("out_of_range"));
+/** Tell whether data breaks a published cross-field rule (see server/records/rules.py). */
+function broken(rule, data) {
+  const value = data[rule.field];
+  switch (rule.kind) {
+    case "not_blank":
+      return value !== undefined && blank(value);
+    case "required_if":
+      return rule.when.in.includes(data[rule.when.field]) && blank(value);
+    case "after": {
+      const start = data[rule.other];
+      return typeof value === "string" && typeof start === "string" && !blank(value)
+        && !blank(start) && wallClock(value) <= wallClock(start);
+    }
+    case "contains":
+      return !(Array.isArray(value) && value.some((item) => item && rule.item.in.includes(item[rule.item.field])));
+    default:
+      return false;
+  }
 }
 
-function checkCommon(errors, data) {
-  if (!UUID_PATTERN.test(String(data.id || ""))) errors.add("id", t("required"));
-  checkInt(errors, data, "owner_unit_id", -Infinity, Infinity, true);
-  checkString(errors, data, "notes", { max: TEXT });
+/** Check an object against a published shape: rules, required fields, each field. */
+function checkObject(e, prefix, data, shape) {
+  const rules = shape["x-rules"] || [];
+  // A field that must not be blank has its own message (e.g. the model's name), kept first.
+  /** @type {Record<string, string>} */
+  const blankKey = {};
+  for (const rule of rules) if (rule.kind === "not_blank") blankKey[rule.field] = rule.message_key;
+  for (const rule of rules) {
+    if (rule.kind === "not_blank" && broken(rule, data)) e.add(prefix + rule.field, t(rule.message_key));
+  }
+  for (const key of shape.required || []) {
+    if (blank(data[key]) && !Array.isArray(data[key])) e.add(prefix + key, t(blankKey[key] || "required"));
+  }
+  for (const [key, prop] of Object.entries(shape.properties)) {
+    if (data[key] !== undefined) checkValue(e, prefix + key, data[key], prop);
+  }
+  for (const rule of rules) {
+    if (rule.kind !== "not_blank" && broken(rule, data)) e.add(prefix + rule.field, t(rule.message_key));
+  }
+}
+
+/** Validate a complete record of a table as the server does. Returns {field: message}. */
+export function validateRecord(table, record) {
+  const e = new Errors();
+  checkObject(e, "", record, CREATE[table]);
+  return e.map;
 }
 
 /** Validate a complete model as ModelIn does. Returns {field: message}; empty when valid. */
-export function validateModel(m) {
-  const e = new Errors();
-  if (blank(m.name)) e.add("name", t("need_model_name"));
-  checkCommon(e, m);
-  checkEnum(e, m, "kind", "model_kind", true);
-  checkEnum(e, m, "subject_type", "subject_type", true);
-  checkString(e, m, "name", { required: true, max: 500 });
-  checkEnum(e, m, "field", "field", true);
-  checkString(e, m, "collective_name", { max: 500 });
-  checkString(e, m, "person_name");
-  checkString(e, m, "person_position");
-  checkEnum(e, m, "person_gender", "gender");
-  checkString(e, m, "person_ethnicity", { max: 64 });
-  checkInt(e, m, "person_birth_year", 1900, 2100);
-  checkInt(e, m, "commune_unit_id", -Infinity, Infinity, true);
-  checkString(e, m, "locality", { required: true });
-  checkString(e, m, "lead_org");
-  if (blank(m.start_date)) e.add("start_date", t("required"));
-  else if (!DATE_PATTERN.test(m.start_date)) e.add("start_date", t("bad_number"));
-  checkEnum(e, m, "status", "model_status", true);
-  if (blank(m.period)) e.add("period", t("required"));
-  else if (!PERIOD_PATTERN.test(m.period)) e.add("period", t("bad_number"));
-  checkInt(e, m, "year_registered", 2000, 2100, true);
-  checkString(e, m, "objective", { required: true, max: TEXT });
-  checkString(e, m, "method", { required: true, max: TEXT });
-  checkString(e, m, "results", { max: TEXT });
-  const metrics = m.metrics || [];
-  if (metrics.length > 50) e.add("metrics", t("out_of_range"));
-  metrics.forEach((metric, i) => {
-    if (blank(metric.metric)) e.add(`metrics.${i}.metric`, t("required"));
-    else if (metric.metric.length > 200) e.add(`metrics.${i}.metric`, t("too_long", { max: 200 }));
-    if (!isNum(metric.value)) e.add(`metrics.${i}.value`, t("bad_number"));
-    if (!blank(metric.unit) && metric.unit.length > 50) {
-      e.add(`metrics.${i}.unit`, t("too_long", { max: 50 }));
-    }
-  });
-  const tags = m.topic_tags || [];
-  if (tags.length > 20 || tags.some((tag) => !(tag in ENUMS.topic_tag))) {
-    e.add("topic_tags", t("bad_number"));
-  }
-  checkFloat(e, m, "geo_lat", -90, 90);
-  checkFloat(e, m, "geo_lon", -180, 180);
-  checkFloat(e, m, "geo_accuracy", 0, 1e6);
-  if (m.subject_type === "TAP_THE" && blank(m.collective_name)) {
-    e.add("collective_name", t("required"));
-  }
-  if (m.subject_type === "CA_NHAN" && blank(m.person_name)) e.add("person_name", t("required"));
-  return e.map;
-}
+export const validateModel = (m) => validateRecord("models", m);
 
 /** Validate a complete meeting as MeetingIn does. Returns {field: message}; empty when valid. */
-export function validateMeeting(m) {
-  const e = new Errors();
-  checkCommon(e, m);
-  checkEnum(e, m, "type", "meeting_type", true);
-  checkString(e, m, "title", { required: true, max: 500 });
-  checkEnum(e, m, "format", "meeting_format", true);
-  checkInt(e, m, "organizer_unit_id", -Infinity, Infinity, true);
-  if (blank(m.start_at)) e.add("start_at", t("required"));
-  else if (!LOCAL_DT_PATTERN.test(m.start_at)) e.add("start_at", t("bad_number"));
-  if (!blank(m.end_at)) {
-    if (!LOCAL_DT_PATTERN.test(m.end_at)) e.add("end_at", t("bad_number"));
-    else if (!blank(m.start_at) && m.end_at <= m.start_at) e.add("end_at", t("end_after_start"));
-  }
-  checkString(e, m, "location", { required: true, max: 500 });
-  checkInt(e, m, "planned_count", 0, 1000000);
-  checkInt(e, m, "actual_count", 0, 1000000);
-  checkInt(e, m, "speeches_count", 0, 100000);
-  checkEnum(e, m, "report_period", "report_period");
-  if (["SO_KET", "TONG_KET"].includes(m.type) && blank(m.report_period)) {
-    e.add("report_period", t("required"));
-  }
-  checkString(e, m, "agenda", { max: TEXT });
-  checkString(e, m, "content_summary", { required: true, max: TEXT });
-  checkString(e, m, "conclusion", { max: TEXT });
-  checkString(e, m, "outcomes", { max: TEXT });
-  checkString(e, m, "minutes_no", { max: 64 });
-  const audience = m.audience || [];
-  if (audience.length > 20 || audience.some((a) => !(a in ENUMS.audience))) {
-    e.add("audience", t("bad_number"));
-  }
-  const sites = m.sites || [];
-  sites.forEach((site, i) => {
-    checkString(e, { [`sites.${i}.name`]: site.name }, `sites.${i}.name`, { required: true });
-  });
-  if (m.format === "TRUC_TUYEN" && sites.length === 0) e.add("sites", t("need_site"));
-  const attendees = m.attendees || [];
-  if (attendees.length > 2000) e.add("attendees", t("out_of_range"));
-  attendees.forEach((a, i) => {
-    const p = `attendees.${i}.`;
-    checkEnum(e, { [`${p}role`]: a.role }, `${p}role`, "attendee_role", true);
-    checkEnum(e, { [`${p}attendance`]: a.attendance }, `${p}attendance`, "attendance");
-    for (const [key, max] of [["full_name", 255], ["position", 255], ["org_name", 255],
-      ["absent_reason", 500], ["ethnicity", 64], ["phone", 32]]) {
-      checkString(e, { [p + key]: a[key] }, p + key, { max });
-    }
-    if (NAMED_ROLES.includes(a.role) && blank(a.full_name)) e.add(`${p}full_name`, t("required"));
-  });
-  if (!attendees.some((a) => CHAIR_ROLES.includes(a.role))) e.add("attendees", t("need_chair"));
-  return e.map;
-}
-
-/** Validate a record of either table. */
-export function validateRecord(table, record) {
-  return table === "models" ? validateModel(record) : validateMeeting(record);
-}
+export const validateMeeting = (m) => validateRecord("meetings", m);
 
 /**
  * Read a number typed the Vietnamese way ("1.554", "14,76") or the English way ("14.76").

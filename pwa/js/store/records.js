@@ -2,7 +2,7 @@
 // transaction) and the storage half of a sync. Emits DATA_CHANGED; never touches the DOM.
 
 import { emit, EV } from "../events.js";
-import { STEPS, toWire } from "../lib/record-rules.js";
+import { STEPS, toWire, withDefaults } from "../lib/record-rules.js";
 import { applyResponseTo, enqueueTo, mergePulled, recordKey, renumber, selectBatch } from "../sync/protocol.js";
 import { ALL_STORES, META, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 
@@ -44,7 +44,8 @@ export async function saveRecord(table, values) {
     let data;
     let base;
     if (!existing || !existing.version || (rejected && rejected.base === 0)) {
-      data = wire; // a create: every field (also when the server refused our create)
+      // A create: every field, defaults filled (also when the server refused our create).
+      data = withDefaults(table, wire);
       base = 0;
     } else {
       data = { id: wire.id };
@@ -62,7 +63,7 @@ export async function saveRecord(table, values) {
       version: 0,
       deleted: false,
       ...(existing || {}),
-      ...wire,
+      ...(base === 0 ? data : wire),
       updated_at_local: Date.now(),
     };
     if (Object.keys(meta).length) record._local = meta;

@@ -1,0 +1,208 @@
+"""JSON Schema of the sync messages (PROTOCOL.md §3) for the OpenAPI document.
+
+The limits come from sync.messages, the record shapes from the record schema, so nothing here
+restates a rule the server checks elsewhere.
+"""
+
+from server.records.schemas import ReviewIn
+from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SEQ, OPS
+
+REF = "#/components/schemas/"
+RECORD_TABLES = {"models": ("ModelIn", "ModelEdit"), "meetings": ("MeetingIn", "MeetingEdit")}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+def _when(condition: dict, then: dict) -> dict:
+    return {"if": {"properties": condition, "required": list(condition)}, "then": then}
+
+
+def _data(properties: dict, required: list[str]) -> dict:
+    return {
+        "properties": {
+            "data": {
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": False,
+            }
+        }
+    }
+
+
+ID = {"type": "string", "minLength": 1}
+ACTIONS = list(ReviewIn().fields["action"].validate.choices)
+
+MUTATION = {
+    "type": "object",
+    "description": "One outbox entry (§3.2). The envelope is checked for the whole request "
+    "(422 VALIDATION_FAILED); `data` is checked per mutation, and a mismatch is a `rejected` "
+    "result, not a refused request. `put` data is a create (every required field) for a record "
+    "the server lacks, else an edit (only changed fields).",
+    "properties": {
+        "seq": {"type": "integer", "minimum": 1, "maximum": MAX_SEQ},
+        "op": {"type": "string", "enum": list(OPS)},
+        "table": {"type": "string", "minLength": 1},
+        "base": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_COUNT,
+            "default": 0,
+            "description": "put: the version the device last received of the record (0 for a "
+            "create), even while earlier mutations of it are unanswered; delete: the version "
+            "the device saw; review: the version decided on; resolve: ignored, send 0 (§3.2).",
+        },
+        "data": {"type": "object", "properties": {"id": ID}, "required": ["id"]},
+    },
+    "required": ["seq", "op", "table", "data"],
+    "additionalProperties": False,
+    "allOf": [
+        *(
+            _when(
+                {"op": {"const": "put"}, "table": {"const": table}},
+                {"properties": {"data": {"anyOf": [_ref(create), _ref(edit)]}}},
+            )
+            for table, (create, edit) in RECORD_TABLES.items()
+        ),
+        _when({"op": {"const": "delete"}}, _data({"id": ID}, ["id"])),
+        _when(
+            {"op": {"const": "review"}},
+            _data(
+                {
+                    "id": ID,
+                    "action": {"type": "string", "enum": ACTIONS},
+                    "comment": {"type": ["string", "null"]},
+                },
+                ["id", "action"],
+            ),
+        ),
+        _when(
+            {"op": {"const": "resolve"}},
+            {
+                "properties": {"table": {"const": "conflicts"}},
+                **_data(
+                    {"id": ID, "resolution": {"enum": ["KEEP_KEPT", "RESTORE_LOST"]}},
+                    ["id", "resolution"],
+                ),
+            },
+        ),
+    ],
+}
+
+SYNC_REQUEST = {
+    "type": "object",
+    "description": "PROTOCOL.md §3.1. The body may be gzip-compressed (Content-Encoding: gzip).",
+    "properties": {
+        "protocol": {"type": "integer", "enum": [1]},
+        "schema": {"type": "integer", "minimum": 1},
+        "app_version": {"type": ["string", "null"], "maxLength": 64},
+        "cursor": {"type": "integer", "minimum": 0, "maximum": MAX_SEQ},
+        "pending": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT},
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1000},
+        "mutations": {"type": "array", "items": _ref("Mutation"), "maxItems": MAX_MUTATIONS},
+    },
+    "required": ["protocol", "schema", "cursor", "mutations"],
+    "additionalProperties": False,
+}
+
+
+def _result(status: str, properties: dict, required: list[str]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "seq": {"type": "integer", "minimum": 1},
+            "status": {"const": status},
+            **properties,
+        },
+        "required": ["seq", "status", *required],
+    }
+
+
+RESULT = {
+    "description": "The outcome of one mutation (§3.4).",
+    "oneOf": [
+        _result(
+            "applied",
+            {"version": {"type": ["integer", "null"], "minimum": 0}},
+            ["version"],
+        ),
+        _result("duplicate", {}, []),
+        _result(
+            "conflict",
+            {
+                "version": {"type": "integer", "minimum": 0},
+                "conflicts": {"type": "array", "items": {"type": "string"}},
+                "code": {"type": "string", "enum": ["RECORD_LOCKED", "RECORD_DELETED"]},
+            },
+            ["version", "conflicts"],
+        ),
+        _result(
+            "rejected",
+            {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+            ["code", "message", "details"],
+        ),
+    ],
+}
+
+TOMBSTONE = {
+    "type": "object",
+    "description": "A deleted record (§3.3).",
+    "properties": {
+        "id": {"type": "string"},
+        "version": {"type": "integer"},
+        "deleted": {"const": True},
+    },
+    "required": ["id", "version", "deleted"],
+}
+
+CHANGES = {
+    "type": "object",
+    "description": "What changed after the cursor (§3.3); a key with nothing to say is left out.",
+    "properties": {
+        "units": {"type": "array", "items": _ref("UnitOut")},
+        "models": {"type": "array", "items": {"anyOf": [_ref("ModelOut"), _ref("Tombstone")]}},
+        "meetings": {
+            "type": "array",
+            "items": {"anyOf": [_ref("MeetingOut"), _ref("Tombstone")]},
+        },
+        "conflicts": {"type": "array", "items": _ref("ConflictOut")},
+        "removed": {
+            "type": "object",
+            "properties": {
+                table: {"type": "array", "items": {"type": "string"}} for table in RECORD_TABLES
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+SYNC_RESPONSE = {
+    "type": "object",
+    "description": "PROTOCOL.md §3.3.",
+    "properties": {
+        "protocol": {"type": "integer"},
+        "last_seq": {"type": "integer", "minimum": 0},
+        "results": {"type": "array", "items": _ref("Result")},
+        "cursor": {"type": "integer", "minimum": 0},
+        "more": {"type": "boolean"},
+        "reset": {"type": "boolean"},
+        "changes": _ref("Changes"),
+    },
+    "required": ["protocol", "last_seq", "results", "cursor", "more", "reset", "changes"],
+}
+
+SCHEMAS = {
+    "SyncRequest": SYNC_REQUEST,
+    "Mutation": MUTATION,
+    "SyncResponse": SYNC_RESPONSE,
+    "Result": RESULT,
+    "Changes": CHANGES,
+    "Tombstone": TOMBSTONE,
+}
