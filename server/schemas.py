@@ -39,6 +39,7 @@ def stored_text() -> Iterator[None]:
     finally:
         _stored_text.reset(token)
 
+
 # Record ids: lower-case hexadecimal in the 8-4-4-4-12 form, never the nil UUID (PROTOCOL.md §4.4).
 UUID_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 NIL_UUID = "00000000-0000-0000-0000-000000000000"

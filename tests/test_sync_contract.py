@@ -31,7 +31,7 @@ def test_edit_after_an_unanswered_edit_keeps_the_last_received_base(send, tree):
     send([first])  # its answer is lost: the device still knows version 1
     answer = send([first, _put(3, {"id": model["id"], "name": "Tên thứ ba"}, 1)])
     assert answer["results"] == [
-        {"seq": 2, "status": "duplicate"},
+        {"seq": 2, "status": "applied", "version": 2, "duplicate": True},
         {"seq": 3, "status": "applied", "version": 3},
     ]
     assert "conflicts" not in answer["changes"]
