@@ -11,6 +11,7 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import Device, Unit, User
 from server.search import search_text
+from server.units.moves import carry_subtree
 
 # Field messages, in English; server.errors translates them for each caller.
 CYCLE = "A unit cannot move under itself or its own descendant."
@@ -96,7 +97,10 @@ def update_unit(
         if parent_id and parent is None:
             raise ValidationError({"parent_id": [UNKNOWN_UNIT]})
         if parent_id != unit.parent_id:
+            old_parent = unit.parent
             moved = place(session, unit, parent)
+            # Every device's view of the subtree changes with its paths (PROTOCOL.md §5.4).
+            carry_subtree(session, unit, old_parent)
     if "successor_ids" in data:
         unit.successors = _load_units(session, data.pop("successor_ids") or [])
     for key, value in data.items():
