@@ -48,15 +48,22 @@ def place(session: Session, unit: Unit, parent: Unit | None) -> list[Unit]:
     old_path = unit.path
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     unit.depth = (parent.depth + 1) if parent else 0
-    moved = [unit]
-    if old_path and old_path != unit.path:
-        for child in session.scalars(
+    return [unit, *rewrite_descendants(session, unit, old_path)]
+
+
+def rewrite_descendants(session: Session, unit: Unit, old_path: str | None) -> list[Unit]:
+    """Give the descendants of a unit whose path changed their new paths; return them."""
+    if not old_path or old_path == unit.path:
+        return []
+    children = list(
+        session.scalars(
             select(Unit).where(Unit.path.startswith(old_path, autoescape=True), Unit.id != unit.id)
-        ):
-            child.path = unit.path + child.path[len(old_path) :]
-            child.depth = child.path.count("/") - 2
-            moved.append(child)
-    return moved
+        )
+    )
+    for child in children:
+        child.path = unit.path + child.path[len(old_path) :]
+        child.depth = child.path.count("/") - 2
+    return children
 
 
 def create_unit(session: Session, *, actor: User | None, device: Device | None, data: dict) -> Unit:
