@@ -362,6 +362,8 @@ class SyncClient:
                     self.state.records[table].pop(record_id, None)
         for conflict_id in removed.get("conflicts", []):
             self.state.conflicts.pop(conflict_id, None)
+        for unit_id in removed.get("units", []):
+            self.state.units.pop(str(unit_id), None)
         for conflict in changes.get("conflicts", []):
             self.state.conflicts[conflict["id"]] = conflict
         for table in RECORD_TABLES:

@@ -6,10 +6,18 @@ PROTOCOL.md §5.4 through the real client and the Flask test client.
 import pytest
 from sqlalchemy import event
 
+from server import changes
 from server.extensions import db
 from server.models import AuditEvent, ModelRecord, Unit
 from tests.conftest import meeting_payload, model_payload
 from tests.sync_helpers import device
+
+
+@pytest.fixture(autouse=True)
+def units_stamped(tree):
+    """Stamp the tree's units as the unit service does, so that devices pull them."""
+    changes.stamp(db.session, list(db.session.scalars(db.select(Unit))))
+    db.session.commit()
 
 
 @pytest.fixture
@@ -203,10 +211,12 @@ def test_commune_moved_to_another_province_changes_every_scope(
     assert conflict_id in desk.state.conflicts
     move_unit(client, admin_headers, tree["commune"], tree["foreign"])
 
+    assert str(tree["commune"].id) in desk.state.units
     desk.sync()
     assert desk.record("models", model_id) is None
     assert desk.record("meetings", meeting_id) is None
     assert conflict_id not in desk.state.conflicts
+    assert str(tree["commune"].id) not in desk.state.units
 
     foreign_desk.sync()
     assert foreign_desk.record("models", model_id)["review_status"] == "CHO_DUYET"
@@ -241,6 +251,7 @@ def test_ward_moved_in_brings_its_records(
     assert str(tree["foreign_commune"].id) in desk.state.units
     foreign_desk.sync()
     assert foreign_desk.record("models", body["id"]) is None
+    assert str(tree["foreign_commune"].id) not in foreign_desk.state.units
 
 
 def test_unit_moved_away_and_back_keeps_its_records(

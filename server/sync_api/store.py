@@ -4,7 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import String, and_, cast, exists, or_, select
 from sqlalchemy.orm import Session
 
 from server import changes
@@ -290,6 +290,7 @@ class SqlStore:
         removal = ScopeRemoval
         kinds = [(name, table.model) for name, table in TABLES.items()]
         kinds.append(("conflicts", Conflict))
+        path = self.user.unit.path
         seen_now = or_(
             *(
                 and_(
@@ -297,14 +298,21 @@ class SqlStore:
                     exists().where(model.id == removal.record_id, model.owner_unit_id.in_(scoped)),
                 )
                 for name, model in kinds
-            )
+            ),
+            and_(
+                removal.table_name == "units",
+                exists().where(
+                    cast(Unit.id, String) == removal.record_id,
+                    Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path)),
+                ),
+            ),
         )
         return (
             select(removal)
             .where(
                 removal.change_seq > cursor,
                 removal.change_seq <= high,
-                removal.from_path.startswith(self.user.unit.path, autoescape=True),
+                removal.from_path.startswith(path, autoescape=True),
                 ~seen_now,
             )
             .order_by(removal.change_seq)
@@ -315,9 +323,8 @@ class SqlStore:
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
         if not self.user.is_admin:
             path = self.user.unit.path
-            ancestors = [int(p) for p in path.strip("/").split("/") if p]
             query = query.where(
-                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(ancestors)
+                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
             )
         return query.order_by(Unit.change_seq)
 
@@ -328,6 +335,7 @@ class SqlStore:
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         for _, kind, row in rows:
             if kind == "units":
+                seen.add(("units", str(row.id)))
                 out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
                 seen.add(("conflicts", row.id))
@@ -350,7 +358,7 @@ class SqlStore:
                 out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
         # A page never removes what it sends, so a device may apply the two in either order.
         for kind, ids in removed.items():
-            kept = [i for i in ids if (kind, i) not in seen]
+            kept = [int(i) if kind == "units" else i for i in ids if (kind, i) not in seen]
             if kept:
                 out.setdefault("removed", {})[kind] = kept
         return out
@@ -373,6 +381,11 @@ class SqlStore:
                 device.app_version = self.app_version
             device.last_sync_at = now
         self.session.commit()
+
+
+def _ancestors(path: str) -> list[int]:
+    """Return the ids on a unit path: the unit and the units above it."""
+    return [int(p) for p in path.strip("/").split("/") if p]
 
 
 def _dump_record(schema, row) -> dict:

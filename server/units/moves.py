@@ -1,6 +1,6 @@
 """Carry the synced rows of a moved subtree to the devices that see them now, set-based."""
 
-from sqlalchemy import and_, func, insert, literal, select, true, update
+from sqlalchemy import String, and_, cast, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from server import changes
@@ -23,7 +23,7 @@ def _synced_tables() -> list[tuple[str, object, object]]:
 
 
 def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None:
-    """Restamp the records and conflicts under a unit that moved, and remove them above it.
+    """Restamp the records and conflicts under a unit that moved; remove them and the units above.
 
     Devices that see the subtree now pull every row again (fresh change_seq); devices of the
     old parent and the units above it get a scope removal per row (PROTOCOL.md §5.4). A
@@ -46,10 +46,25 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
         for _, table, _ in kinds
     ]
     per_row = 1 if old_parent is None else 2  # a stamp, and a removal for the old scope
-    total = sum(counts) * per_row
+    # The units themselves are restamped by the caller; the old scope gets their removals.
+    units = (
+        0
+        if old_parent is None
+        else session.scalar(select(func.count()).select_from(subtree.subquery()))
+    )
+    total = sum(counts) * per_row + units
     if not total:
         return
     first = changes.allocate(session, total) - total + 1
+    target = unit.parent_id if unit.parent_id is not None else unit.id
+    if units:
+        numbered = (
+            select(Unit.id, func.row_number().over(order_by=Unit.id).label("n"))
+            .where(Unit.path.startswith(unit.path, autoescape=True))
+            .subquery()
+        )
+        _remove(session, "units", numbered, cast(numbered.c.id, String), first, old_parent, target)
+        first += units
     for (name, table, _), count in zip(kinds, counts, strict=True):
         if not count:
             continue
@@ -60,29 +75,7 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
             .subquery()
         )
         if old_parent is not None:
-            target = unit.parent_id if unit.parent_id is not None else unit.id
-            session.execute(
-                insert(ScopeRemoval.__table__).from_select(
-                    [
-                        "change_seq",
-                        "table_name",
-                        "record_id",
-                        "from_unit_id",
-                        "to_unit_id",
-                        "from_path",
-                        "note",
-                    ],
-                    select(
-                        numbered.c.n + (first - 1),
-                        literal(name),
-                        numbered.c.id,
-                        literal(old_parent.id),
-                        literal(target),
-                        literal(old_parent.path),
-                        literal(NOTE),
-                    ),
-                )
-            )
+            _remove(session, name, numbered, numbered.c.id, first, old_parent, target)
             first += count
         session.execute(
             update(table)
@@ -99,3 +92,29 @@ def _mark(session: Session, kinds, subtree) -> None:
             .where(and_(table.c.owner_unit_id.in_(subtree), condition, table.c.change_seq != MARK))
             .values(change_seq=MARK)
         )
+
+
+def _remove(session: Session, name: str, numbered, row_id, first: int, old_parent: Unit, target):
+    """Write a scope removal from the old parent for each numbered row, stamped in order."""
+    session.execute(
+        insert(ScopeRemoval.__table__).from_select(
+            [
+                "change_seq",
+                "table_name",
+                "record_id",
+                "from_unit_id",
+                "to_unit_id",
+                "from_path",
+                "note",
+            ],
+            select(
+                numbered.c.n + (first - 1),
+                literal(name),
+                row_id,
+                literal(old_parent.id),
+                literal(target),
+                literal(old_parent.path),
+                literal(NOTE),
+            ),
+        )
+    )

@@ -82,11 +82,12 @@ test("applyResponseTo removes first, then stores the page's changes (§5.4)", as
   assert.equal(state.tables.models.get("a").version, 3);
 });
 
-test("applyResponseTo drops the conflicts in removed.conflicts (§5.4)", async () => {
-  const state = mapState({ conflicts: [{ id: "c1" }, { id: "c2" }] });
+test("applyResponseTo drops the conflicts and units in removed (§5.4)", async () => {
+  const state = mapState({ conflicts: [{ id: "c1" }, { id: "c2" }], units: [{ id: 4 }, { id: 5 }] });
   await applyResponseTo(state, {
     last_seq: 0, results: [], cursor: 9, more: false, reset: false,
-    changes: { removed: { conflicts: ["c1"] } },
+    changes: { removed: { conflicts: ["c1"], units: [5] } },
   });
   assert.deepEqual([...state.tables.conflicts.keys()], ["c2"]);
+  assert.deepEqual([...state.tables.units.keys()], [4]);
 });

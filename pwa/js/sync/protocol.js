@@ -374,6 +374,10 @@ export async function applyResponseTo(db, response) {
     await db.drop("conflicts", id);
     touched.add("conflicts");
   }
+  for (const id of removed.units || []) {
+    await db.drop("units", id);
+    touched.add("units");
+  }
   let received = 0;
   for (const unit of changes.units || []) {
     await db.put("units", unit);
