@@ -23,7 +23,7 @@ def _synced_tables() -> list[tuple[str, object, object]]:
 
 
 def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None:
-    """Restamp the records and conflicts under a unit that moved; remove them and the units above.
+    """Restamp the rows under a unit that moved; remove them from the scopes above its old parent.
 
     Devices that see the subtree now pull every row again (fresh change_seq); devices of the
     old parent and the units above it get a scope removal per row (PROTOCOL.md §5.4). A
