@@ -33,6 +33,15 @@ def allocate(session: Session, count: int) -> int:
     return last
 
 
+def hold(session: Session) -> None:
+    """Take the counter's lock until commit without using a number.
+
+    While it is held no other transaction can commit a stamp, so the rows this transaction
+    reads afterwards are every stamped row there will be below the numbers it allocates next.
+    """
+    session.execute(update(SyncCounter).where(SyncCounter.id == 1).values(value=SyncCounter.value))
+
+
 DEFERRED = "deferred_stamps"
 
 

@@ -354,15 +354,22 @@ class SyncClient:
         changes = response.get("changes") or {}
         for unit in changes.get("units", []):
             self.state.units[str(unit["id"])] = unit
+        # What left the scope goes first, then the changes (§5.4).
+        removed = changes.get("removed") or {}
+        for table in RECORD_TABLES:
+            for record_id in removed.get(table, []):
+                if not self._pending_for(table, record_id):
+                    self.state.records[table].pop(record_id, None)
+        for conflict_id in removed.get("conflicts", []):
+            self.state.conflicts.pop(conflict_id, None)
+        for unit_id in removed.get("units", []):
+            self.state.units.pop(str(unit_id), None)
         for conflict in changes.get("conflicts", []):
             self.state.conflicts[conflict["id"]] = conflict
         for table in RECORD_TABLES:
             for record in changes.get(table, []):
                 self._store_pulled(table, record)
                 report.pulled += 1
-            for record_id in (changes.get("removed") or {}).get(table, []):
-                if not self._pending_for(table, record_id):
-                    self.state.records[table].pop(record_id, None)
         self.state.cursor = response["cursor"]
         self.store.save(self.state)  # changes and cursor together (§5.3)
 

@@ -11,6 +11,10 @@ from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.extensions import db
+from server.models import Conflict, Unit, User
+from server.records import service
+from server.records.tables import TABLES as RECORD_TABLES
+from tests.conftest import model_payload
 
 TABLES = {
     "audit_events",
@@ -133,7 +137,7 @@ def test_action_times_start_as_the_arrival_times(fresh_app):
 
 def test_search_text_is_rebuilt_as_words(fresh_app):
     """0010: stored search text becomes words, so search matches word beginnings."""
-    upgrade(revision="0006")
+    upgrade(revision="0008")
     db.session.execute(
         text(
             "INSERT INTO units (code, name, level, valid_from, aliases, path, search_text,"
@@ -146,3 +150,62 @@ def test_search_text_is_rebuilt_as_words(fresh_app):
     upgrade()
     stored = db.session.execute(text("SELECT search_text FROM units")).scalar_one()
     assert stored == "xa mong don phuc x1 ban cu"
+
+
+def test_upgrade_moves_conflicts_left_behind_by_moved_records(fresh_app):
+    """0008: a conflict of a record moved earlier reaches the new owner and leaves the old."""
+    upgrade(revision="0006")
+    session = db.session
+    root = Unit(code="TW", name="Trung ương", level="TRUNG_UONG", path="/1/", depth=0, id=1)
+    old = Unit(code="A", name="Xã A", level="XA", parent_id=1, path="/1/2/", depth=1, id=2)
+    new = Unit(code="B", name="Xã B", level="XA", parent_id=1, path="/1/3/", depth=1, id=3)
+    session.add_all([root, old, new])
+    session.flush()
+    user = User(username="qt", full_name="Qt", unit_id=1, roles=["QUAN_TRI"], password_hash="x")
+    session.add(user)
+    session.flush()
+    record = service.create(
+        session, RECORD_TABLES["models"], model_payload(old), actor=user, device=None
+    )
+    conflict = Conflict(
+        id=str(uuid.uuid4()),
+        table_name="models",
+        record_id=record.record.id,
+        owner_unit_id=old.id,
+        field="results",
+        kept_value="a",
+        lost_value="b",
+        reason="SAME_FIELD",
+        base_version=1,
+        record_version=1,
+        change_seq=1,
+    )
+    session.add(conflict)
+    session.flush()
+    record.record.owner_unit_id = new.id  # moved the way it was before 0008
+    session.commit()
+    session.execute(
+        text(
+            "INSERT INTO scope_removals (change_seq, table_name, record_id, from_unit_id,"
+            " to_unit_id) VALUES (2, 'models', :id, 2, 3)"
+        ),
+        {"id": record.record.id},
+    )
+    session.execute(text("UPDATE sync_counter SET value = 2"))
+    session.commit()
+    record_id, conflict_id = record.record.id, conflict.id
+    session.remove()
+
+    upgrade()
+    rows = db.session.execute(
+        text("SELECT table_name, record_id, from_path, change_seq FROM scope_removals ORDER BY id")
+    ).all()
+    assert rows == [
+        ("models", record_id, "/1/2/", 2),
+        ("conflicts", conflict_id, "/1/2/", 3),
+    ]
+    moved = db.session.execute(
+        text("SELECT owner_unit_id, change_seq FROM conflicts WHERE id = :id"), {"id": conflict_id}
+    ).one()
+    assert tuple(moved) == (3, 4)
+    assert db.session.execute(text("SELECT value FROM sync_counter")).scalar() == 4

@@ -5,6 +5,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import AuditEvent, Unit
+from server.units.service import create_unit, update_unit
+from tests.conftest import model_payload
+from tests.sync_helpers import device
 
 
 def count(**filters) -> int:
@@ -86,3 +89,40 @@ def test_import_keeps_a_renamed_units_old_name(imported, runner):
     db.session.refresh(unit)
     assert unit.name == official
     assert "Tên cũ" in unit.aliases
+
+
+def test_import_moving_a_commune_back_carries_its_records(imported, runner, client, create_user):
+    """PROTOCOL.md §5.4: a re-import that re-parents a commune changes every device's scope."""
+    commune = db.session.scalar(select(Unit).where(Unit.level == "XA").order_by(Unit.code))
+    home = commune.parent
+    away = db.session.scalar(
+        select(Unit).where(Unit.level == "TINH", Unit.id != home.id).order_by(Unit.code)
+    )
+    update_unit(db.session, commune, actor=None, device=None, data={"parent_id": away.id})
+    hamlet = create_unit(
+        db.session,
+        actor=None,
+        device=None,
+        data={"code": "THON-1", "name": "Thôn Một", "level": "THON", "parent_id": commune.id},
+    )
+    create_user("canbo.xa", commune, ["CAN_BO_NHAP"])
+    create_user("lanhdao.nha", home, ["LANH_DAO_DUYET"])
+    create_user("lanhdao.xa", away, ["LANH_DAO_DUYET"])
+    phone = device(client, "canbo.xa")
+    body = model_payload(commune)
+    phone.create("models", body)
+    assert phone.sync().results[0]["status"] == "applied"
+    home_desk, away_desk = device(client, "lanhdao.nha"), device(client, "lanhdao.xa")
+    home_desk.sync()
+    away_desk.sync()
+    assert away_desk.record("models", body["id"]) is not None
+
+    result = runner.invoke(args=["units", "import"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert commune.parent_id == home.id
+    assert hamlet.path == f"{commune.path}{hamlet.id}/"
+    away_desk.sync()
+    assert away_desk.record("models", body["id"]) is None
+    home_desk.sync()
+    assert home_desk.record("models", body["id"]) is not None

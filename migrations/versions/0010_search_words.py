@@ -1,7 +1,7 @@
 """rebuild search columns as words: search matches word beginnings
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-30 10:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 from server.search import search_text
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -48,7 +48,7 @@ class Conflict(db.Model):
 
 
 class ScopeRemoval(db.Model):
-    """A record that left a unit's subtree: devices that saw it there must drop it."""
+    """A synced row that left a unit's subtree: devices that saw it there must drop it."""
 
     __tablename__ = "scope_removals"
     __table_args__ = (Index("ix_scope_removals_seq", "change_seq"),)
@@ -59,6 +59,9 @@ class ScopeRemoval(db.Model):
     record_id: Mapped[str] = mapped_column(String(36))
     from_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The path of the unit it left, as it was then: the devices of that unit and of the units
+    # above it then are the ones that held the record, wherever those units are now.
+    from_path: Mapped[str] = mapped_column(String(512))
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from server import changes
 from server.audit import record_event
 from server.errors import ApiError
-from server.models import AuditEvent, Conflict, Device, ScopeRemoval, Unit, User
+from server.models import AuditEvent, Conflict, Device, Unit, User
 from server.models.types import utcnow
+from server.records import moves
 from server.records.references import check_references
 from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
@@ -270,14 +271,7 @@ def update(
         )
     stamped.extend(result.conflicts)
     if "owner_unit_id" in apply and old_owner != record.owner_unit_id:
-        removal = ScopeRemoval(
-            table_name=table.name,
-            record_id=record.id,
-            from_unit_id=old_owner,
-            to_unit_id=record.owner_unit_id,
-        )
-        session.add(removal)
-        stamped.append(removal)
+        stamped.extend(moves.owner_changed(session, table.name, record, old_owner))
     changes.stamp(session, stamped)
     return result
 

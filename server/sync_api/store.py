@@ -4,7 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, and_, cast, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from server import changes
@@ -388,20 +388,11 @@ class SqlStore:
             (u.change_seq, "units", u)
             for u in self.session.scalars(self._unit_query(cursor, high).limit(limit + 1))
         )
-        if scoped is not None:
+        if scoped is not None and cursor > 0:
+            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
             rows.extend(
                 (r.change_seq, "removed", r)
-                for r in self.session.scalars(
-                    select(ScopeRemoval)
-                    .where(
-                        ScopeRemoval.change_seq > cursor,
-                        ScopeRemoval.change_seq <= high,
-                        ScopeRemoval.from_unit_id.in_(scoped),
-                        ScopeRemoval.to_unit_id.not_in(scoped),
-                    )
-                    .order_by(ScopeRemoval.change_seq)
-                    .limit(limit + 1)
-                )
+                for r in self.session.scalars(self._removal_query(cursor, high, scoped, limit))
             )
         rows.sort(key=lambda row: row[0])
         more = len(rows) > limit
@@ -411,27 +402,68 @@ class SqlStore:
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
 
+    def _removal_query(self, cursor: int, high: int, scoped, limit: int):
+        """Select the rows that left the device's scope and are outside it now (§5.4).
+
+        A removal concerns the devices of the unit the row left and of the units above it
+        then (its path then); a row back in scope since is never removed, whatever happened
+        in between, so a device never drops what it may see.
+        """
+        removal = ScopeRemoval
+        kinds = [(name, table.model) for name, table in TABLES.items()]
+        kinds.append(("conflicts", Conflict))
+        path = self.user.unit.path
+        seen_now = or_(
+            *(
+                and_(
+                    removal.table_name == name,
+                    exists().where(model.id == removal.record_id, model.owner_unit_id.in_(scoped)),
+                )
+                for name, model in kinds
+            ),
+            and_(
+                removal.table_name == "units",
+                exists().where(
+                    cast(Unit.id, String) == removal.record_id,
+                    Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path)),
+                ),
+            ),
+        )
+        return (
+            select(removal)
+            .where(
+                removal.change_seq > cursor,
+                removal.change_seq <= high,
+                removal.from_path.startswith(path, autoescape=True),
+                ~seen_now,
+            )
+            .order_by(removal.change_seq)
+            .limit(limit + 1)
+        )
+
     def _unit_query(self, cursor: int, high: int):
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
         if not self.user.is_admin:
             path = self.user.unit.path
-            ancestors = [int(p) for p in path.strip("/").split("/") if p]
             query = query.where(
-                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(ancestors)
+                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
             )
         return query.order_by(Unit.change_seq)
 
     def _render(self, rows, show, echoes) -> dict:
         out: dict = {}
         seen: set[tuple[str, str]] = set()
+        removed: dict[str, dict[str, None]] = {}
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         for _, kind, row in rows:
             if kind == "units":
+                seen.add(("units", str(row.id)))
                 out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
+                seen.add(("conflicts", row.id))
                 out.setdefault("conflicts", []).append(CONFLICT_OUT.dump(row))
             elif kind == "removed":
-                out.setdefault("removed", {}).setdefault(row.table_name, []).append(row.record_id)
+                removed.setdefault(row.table_name, {})[row.record_id] = None
             else:
                 key = (kind, row.id)
                 seen.add(key)
@@ -446,6 +478,11 @@ class SqlStore:
             if row is not None and sees_unit(self.user, self.session.get(Unit, row.owner_unit_id)):
                 seen.add((kind, record_id))
                 out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
+        # A page never removes what it sends, so a device may apply the two in either order.
+        for kind, ids in removed.items():
+            kept = [int(i) if kind == "units" else i for i in ids if (kind, i) not in seen]
+            if kept:
+                out.setdefault("removed", {})[kind] = kept
         return out
 
     def _record_status(self, cursor: int) -> None:
@@ -466,6 +503,11 @@ class SqlStore:
                 device.app_version = self.app_version
             device.last_sync_at = now
         self.session.commit()
+
+
+def _ancestors(path: str) -> list[int]:
+    """Return the ids on a unit path: the unit and the units above it."""
+    return [int(p) for p in path.strip("/").split("/") if p]
 
 
 def _dump_record(schema, row) -> dict:

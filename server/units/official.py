@@ -10,7 +10,8 @@ from vietnam_provinces import __data_version__ as DATA_VERSION  # noqa: N812
 from server import changes
 from server.audit import record_event
 from server.models import Unit
-from server.units.service import REFORM_DATE, ensure_root, refresh_search
+from server.units.moves import carry_subtree
+from server.units.service import REFORM_DATE, ensure_root, refresh_search, rewrite_descendants
 
 PROVINCE_KIND = {
     VietNamDivisionType.TINH: "TINH",
@@ -53,6 +54,8 @@ def import_official_units(session: Session) -> ImportResult:
         u.code: u for u in session.scalars(select(Unit).where(Unit.admin_code.is_not(None)))
     }
     touched: list[Unit] = []
+    # Existing units the official data puts under another parent: unit, old parent, old path.
+    moved: list[tuple[Unit, Unit | None, str]] = []
 
     def upsert(code: str, admin_code: str, name: str, level: str, kind: str, parent: Unit) -> Unit:
         unit = existing.get(code)
@@ -75,6 +78,8 @@ def import_official_units(session: Session) -> ImportResult:
                 unit.aliases = [*(unit.aliases or []), unit.name]  # keep the former name
             for key, value in wanted.items():
                 setattr(unit, key, value)
+            if unit.parent_id != parent.id:
+                moved.append((unit, unit.parent, unit.path))
             unit.parent = parent
             result.updated += 1
             touched.append(unit)
@@ -110,6 +115,10 @@ def import_official_units(session: Session) -> ImportResult:
         unit.depth = parent.depth + 1
         refresh_search(unit)
     # Provinces come first in touched, so their paths are set before their communes'.
+    for unit, old_parent, old_path in moved:
+        touched.extend(rewrite_descendants(session, unit, old_path))
+        # Devices above the old and the new parent see the move (PROTOCOL.md §5.4).
+        carry_subtree(session, unit, old_parent)
     if touched:
         changes.stamp(session, touched)
         record_event(

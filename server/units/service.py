@@ -11,6 +11,7 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import Device, Unit, User
 from server.search import search_text
+from server.units.moves import carry_subtree
 
 # Field messages, in English; server.errors translates them for each caller.
 CYCLE = "A unit cannot move under itself or its own descendant."
@@ -47,15 +48,22 @@ def place(session: Session, unit: Unit, parent: Unit | None) -> list[Unit]:
     old_path = unit.path
     unit.path = (parent.path if parent else "/") + f"{unit.id}/"
     unit.depth = (parent.depth + 1) if parent else 0
-    moved = [unit]
-    if old_path and old_path != unit.path:
-        for child in session.scalars(
+    return [unit, *rewrite_descendants(session, unit, old_path)]
+
+
+def rewrite_descendants(session: Session, unit: Unit, old_path: str | None) -> list[Unit]:
+    """Give the descendants of a unit whose path changed their new paths; return them."""
+    if not old_path or old_path == unit.path:
+        return []
+    children = list(
+        session.scalars(
             select(Unit).where(Unit.path.startswith(old_path, autoescape=True), Unit.id != unit.id)
-        ):
-            child.path = unit.path + child.path[len(old_path) :]
-            child.depth = child.path.count("/") - 2
-            moved.append(child)
-    return moved
+        )
+    )
+    for child in children:
+        child.path = unit.path + child.path[len(old_path) :]
+        child.depth = child.path.count("/") - 2
+    return children
 
 
 def create_unit(session: Session, *, actor: User | None, device: Device | None, data: dict) -> Unit:
@@ -96,7 +104,10 @@ def update_unit(
         if parent_id and parent is None:
             raise ValidationError({"parent_id": [UNKNOWN_UNIT]})
         if parent_id != unit.parent_id:
+            old_parent = unit.parent
             moved = place(session, unit, parent)
+            # Every device's view of the subtree changes with its paths (PROTOCOL.md §5.4).
+            carry_subtree(session, unit, old_parent)
     if "successor_ids" in data:
         unit.successors = _load_units(session, data.pop("successor_ids") or [])
     for key, value in data.items():

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { applyOutcome, mergePulled, planResults, syncState } from "../../pwa/js/sync/protocol.js";
+import { applyOutcome, applyResponseTo, mergePulled, planResults, syncState } from "../../pwa/js/sync/protocol.js";
 import { ownFixture } from "./fixtures.js";
 
 for (const c of ownFixture("results.json").cases) {
@@ -52,4 +52,42 @@ test("syncState follows outbox, errors and conflicts", () => {
   assert.equal(syncState({ _local: { error: { code: "X" } } }, [], 1), "LOI");
   assert.equal(syncState({}, [], 1), "XUNG_DOT");
   assert.equal(syncState({}, [], 0), "DA_DONG_BO");
+});
+
+/** A LocalState over Maps holding the given rows. */
+function mapState(rows) {
+  const tables = { models: new Map(), meetings: new Map(), units: new Map(), conflicts: new Map() };
+  for (const [table, list] of Object.entries(rows)) for (const r of list) tables[table].set(r.id, r);
+  return {
+    tables,
+    outbox: async () => [],
+    putOutbox: async () => {},
+    dropOutbox: async () => {},
+    get: async (table, id) => tables[table].get(id),
+    all: async (table) => [...tables[table].values()],
+    put: async (table, value) => tables[table].set(value.id, value),
+    drop: async (table, id) => tables[table].delete(id),
+    clear: async (table) => tables[table].clear(),
+    setCursor: async () => {},
+  };
+}
+
+test("applyResponseTo removes first, then stores the page's changes (§5.4)", async () => {
+  const state = mapState({ models: [{ id: "a", version: 1 }, { id: "b", version: 1 }] });
+  await applyResponseTo(state, {
+    last_seq: 0, results: [], cursor: 9, more: false, reset: false,
+    changes: { models: [{ id: "a", version: 3 }], removed: { models: ["a", "b"] } },
+  });
+  assert.deepEqual([...state.tables.models.keys()], ["a"]);
+  assert.equal(state.tables.models.get("a").version, 3);
+});
+
+test("applyResponseTo drops the conflicts and units in removed (§5.4)", async () => {
+  const state = mapState({ conflicts: [{ id: "c1" }, { id: "c2" }], units: [{ id: 4 }, { id: 5 }] });
+  await applyResponseTo(state, {
+    last_seq: 0, results: [], cursor: 9, more: false, reset: false,
+    changes: { removed: { conflicts: ["c1"], units: [5] } },
+  });
+  assert.deepEqual([...state.tables.conflicts.keys()], ["c2"]);
+  assert.deepEqual([...state.tables.units.keys()], [4]);
 });

@@ -371,7 +371,23 @@ export async function applyResponseTo(db, response) {
     await db.clear("units");
     await db.clear("conflicts");
   }
-  // 4. Pulled changes under pending values (§5.6).
+  // 4. What left the scope goes first, then the pulled changes under pending values (§5.4,
+  // §5.6); the server never removes what the same page sends.
+  const removed = changes.removed || {};
+  for (const table of RECORDS) {
+    for (const id of removed[table] || []) {
+      if (!pending.has(recordKey(table, id))) await db.drop(table, id);
+      touched.add(table);
+    }
+  }
+  for (const id of removed.conflicts || []) {
+    await db.drop("conflicts", id);
+    touched.add("conflicts");
+  }
+  for (const id of removed.units || []) {
+    await db.drop("units", id);
+    touched.add("units");
+  }
   let received = 0;
   for (const unit of changes.units || []) {
     await db.put("units", unit);
@@ -385,10 +401,6 @@ export async function applyResponseTo(db, response) {
       const merged = mergePulled(local, incoming, pending.get(recordKey(table, incoming.id)) || []);
       if (merged) await db.put(table, merged);
       else if (local) await db.drop(table, incoming.id);
-      touched.add(table);
-    }
-    for (const id of (changes.removed && changes.removed[table]) || []) {
-      if (!pending.has(recordKey(table, id))) await db.drop(table, id);
       touched.add(table);
     }
   }
