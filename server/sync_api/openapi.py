@@ -55,6 +55,12 @@ MUTATION = {
             "the device saw; review: the version decided on; resolve: ignored, send 0 (§3.2).",
         },
         "data": {"type": "object", "properties": {"id": ID}, "required": ["id"]},
+        "at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When the user made the change, by the device's clock: RFC 3339 with "
+            "seconds and an offset (§3.2). Left out or null: when it arrived.",
+        },
     },
     "required": ["seq", "op", "table", "data"],
     "additionalProperties": False,
@@ -109,6 +115,9 @@ SYNC_REQUEST = {
 
 
 def _result(status: str, properties: dict, required: list[str]) -> dict:
+    if status != "duplicate":
+        # The first result of a seq sent again, exactly as it was answered then (§3.4).
+        properties = {**properties, "duplicate": {"const": True}}
     return {
         "type": "object",
         "properties": {
@@ -123,18 +132,18 @@ def _result(status: str, properties: dict, required: list[str]) -> dict:
 RESULT = {
     "description": "The outcome of one mutation (§3.4).",
     "oneOf": [
-        _result(
-            "applied",
-            {"version": {"type": ["integer", "null"], "minimum": 0}},
-            ["version"],
-        ),
+        # version is absent when there is no record: a delete of an id never created (§4.4)
+        _result("applied", {"version": {"type": "integer", "minimum": 0}}, []),
         _result("duplicate", {}, []),
         _result(
             "conflict",
             {
                 "version": {"type": "integer", "minimum": 0},
                 "conflicts": {"type": "array", "items": {"type": "string"}},
-                "code": {"type": "string", "enum": ["RECORD_LOCKED", "RECORD_DELETED"]},
+                "code": {
+                    "type": "string",
+                    "enum": ["RECORD_LOCKED", "RECORD_DELETED", "RECORD_CHANGED"],
+                },
             },
             ["version", "conflicts"],
         ),
@@ -174,8 +183,14 @@ CHANGES = {
         "conflicts": {"type": "array", "items": _ref("ConflictOut")},
         "removed": {
             "type": "object",
+            "description": "Ids of rows that left the device's scope (§5.4); a client MUST "
+            "ignore a key it does not know.",
             "properties": {
-                table: {"type": "array", "items": {"type": "string"}} for table in RECORD_TABLES
+                **{
+                    table: {"type": "array", "items": {"type": "string"}}
+                    for table in (*RECORD_TABLES, "conflicts")
+                },
+                "units": {"type": "array", "items": {"type": "integer"}},
             },
             "additionalProperties": False,
         },
