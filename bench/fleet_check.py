@@ -407,8 +407,14 @@ def expected_events(logs: list[LoggedMutation], device_ids: dict) -> tuple[Count
             elif maybe:
                 high[key] += 1
                 high[(device, rid, "conflict")] += len(m.data)
-        elif m.op == "delete" and (status == "applied" or maybe):
-            high[(device, rid, "delete")] += 1
+        elif m.op == "delete":
+            if status == "applied" or maybe:
+                high[(device, rid, "delete")] += 1
+            # A stale delete refused as RECORD_CHANGED is audited as one conflict event (§4.4).
+            if status == "conflict":
+                low[(device, rid, "conflict")] += 1
+            if status == "conflict" or maybe:
+                high[(device, rid, "conflict")] += 1
         elif m.op == "review":
             key = (device, rid, m.data["action"])
             if status == "applied":

@@ -225,7 +225,8 @@ class SyncClient:
 
     def create(self, table: str, data: dict) -> dict:
         """Create a record locally and queue it."""
-        record = {**data, "version": 0, "review_status": "NHAP", "deleted": False}
+        # What the server starts every record with (§3.2): a draft awaiting no one.
+        record = {**data, "version": 0, "review_status": "NHAP", "approvals": [], "deleted": False}
         self.state.records[table][data["id"]] = record
         self._enqueue("put", table, 0, dict(data))
         return record
