@@ -248,7 +248,8 @@ def _instant(value):
         return value
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(VN_OFFSET).replace(tzinfo=None)
-    return parsed
+    # Meeting times are kept to the minute in Vietnam's wall clock (PROTOCOL.md §3.5).
+    return parsed.replace(second=0, microsecond=0)
 
 
 def _kept_as_conflict(kept: dict, rid: str, name: str, value) -> bool:
@@ -289,7 +290,7 @@ def check_acknowledged(logs: list[LoggedMutation], truth: Truth) -> list:
             if _later_write(writes, m.table, rid, name, version):
                 continue
             if record is not None:
-                if not holds(record.get(name), value):
+                if not holds(_instant(record.get(name)), _instant(value)):
                     failures.append(
                         Failure(
                             "lost",

@@ -191,6 +191,33 @@ def test_same_field_keeps_the_losing_value(client, phone, desk, tree):
         assert conflict.id in d.state.conflicts
 
 
+@pytest.mark.parametrize("resolution", ["KEEP_KEPT", "RESTORE_LOST"])
+def test_resolve_after_a_step_in_one_batch_keeps_the_step(client, phone, tree, resolution):
+    """§4.2, §6.3: a resolve never undoes what earlier mutations of its batch did."""
+    body = model_payload(tree["commune"])
+    phone.create("models", body)
+    phone.sync()
+    other = device(client, "canbo", name="Máy thứ hai")
+    other.sync()
+    phone.edit("models", body["id"], {"name": "Giá trị thắng"})
+    other.edit("models", body["id"], {"name": "Giá trị thua"})
+    phone.sync()
+    other.sync()
+    (conflict_id,) = other.state.conflicts
+    other.review("models", body["id"], "submit")
+    other.resolve(conflict_id, resolution)
+    report = other.sync()
+    submitted, resolved = report.results
+    assert submitted["status"] == "applied"
+    record = db.session.get(ModelRecord, body["id"])
+    db.session.refresh(record)
+    assert record.review_status == "CHO_DUYET"
+    expected = submitted["version"] + (1 if resolution == "RESTORE_LOST" else 0)
+    assert record.version == expected == resolved["version"]
+    if resolution == "RESTORE_LOST":
+        assert record.name == "Giá trị thua"
+
+
 def test_restoring_the_lost_value(client, phone, tree):
     """§6.3: RESTORE_LOST writes the lost value back and closes the conflict."""
     body = model_payload(tree["commune"])

@@ -324,3 +324,18 @@ def test_unit_move_is_set_based(client, tree, officer, admin_headers, desk):
     assert len(writes) < 20, writes
     desk.sync()
     assert desk.state.records["models"] == {}
+
+
+def test_a_deletion_not_yet_pulled_leaves_with_the_moved_commune(
+    client, tree, commune_work, desk, admin_headers
+):
+    """§5.4: a device still holding a record deleted since must drop it when its unit leaves."""
+    phone, model_id, _, _ = commune_work
+    desk.sync()
+    assert desk.record("models", model_id) is not None
+    phone.review("models", model_id, "withdraw")
+    phone.delete("models", model_id)
+    assert [r["status"] for r in phone.sync().results] == ["applied", "applied"]
+    move_unit(client, admin_headers, tree["commune"], tree["foreign"])
+    desk.sync()
+    assert desk.record("models", model_id) is None

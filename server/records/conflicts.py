@@ -1,6 +1,5 @@
 """Resolve conflict records: keep the value on the record, or restore the one that lost."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import changes
@@ -16,20 +15,9 @@ from sync.clock import ActionTime
 RESOLUTIONS = ("KEEP_KEPT", "RESTORE_LOST")
 
 
-def visible_conflict(
-    session: Session, conflict_id: str, user: User, *, for_update: bool = False
-) -> Conflict:
+def visible_conflict(session: Session, conflict_id: str, user: User) -> Conflict:
     """Load a conflict of a record in the user's scope, or raise NOT_FOUND."""
-    if for_update:
-        # Two devices resolving one conflict at once must not both restore its value.
-        conflict = session.execute(
-            select(Conflict)
-            .where(Conflict.id == conflict_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    else:
-        conflict = session.get(Conflict, conflict_id)
+    conflict = session.get(Conflict, conflict_id)
     if conflict is None or not sees_unit(user, session.get(Unit, conflict.owner_unit_id)):
         raise ApiError("NOT_FOUND")
     return conflict
@@ -52,7 +40,9 @@ def resolve(
     if conflict.resolved_at is not None:
         return conflict  # resolving twice is harmless: a retried delivery
     table = TABLES[conflict.table_name]
-    record = service.find(session, table, conflict.record_id, for_update=True)
+    # The caller holds the record and the conflict (a push locks them first): reloading them
+    # here would drop what earlier mutations of the same batch did to them.
+    record = service.find(session, table, conflict.record_id)
     if resolution == "RESTORE_LOST":
         if record is None or record.deleted:
             raise ApiError("RECORD_DELETED")

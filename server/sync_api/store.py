@@ -179,6 +179,16 @@ class SqlStore:
                 )
                 for row in self.session.scalars(query):
                     self.known[(name, row.id)] = row
+        if resolved:
+            # Then the conflicts to resolve, after their records as every writer does, so that
+            # two devices resolving one conflict do it in turn.
+            self.session.execute(
+                select(Conflict)
+                .where(Conflict.id.in_(resolved))
+                .order_by(Conflict.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).all()
         self.clock = ActionClock(self.session, self.device, utcnow(), self.known)
 
     def finish_push(self) -> None:
@@ -316,7 +326,7 @@ class SqlStore:
             raise ApiError(
                 "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
             )
-        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user, for_update=True)
+        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user)
         conflicts.resolve(
             self.session,
             conflict,

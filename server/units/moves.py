@@ -14,12 +14,12 @@ NOTE = "unit moved"
 
 def _synced_tables() -> list[tuple[str, object, object]]:
     """Return (name, table, condition) of every row kind a device holds per owner unit."""
-    # A tombstone is on no device, so neither the new scope nor the old one needs it again.
-    kinds = [
-        (n, t.model.__table__, t.model.__table__.c.deleted.is_(False)) for n, t in TABLES.items()
+    # Tombstones too: a device that has not pulled a deletion yet still holds the record live,
+    # and once the subtree has left its scope the tombstone itself can no longer reach it.
+    return [
+        *((n, t.model.__table__, true()) for n, t in TABLES.items()),
+        ("conflicts", Conflict.__table__, true()),
     ]
-    kinds.append(("conflicts", Conflict.__table__, true()))
-    return kinds
 
 
 def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None:
