@@ -5,6 +5,9 @@ from typing import Protocol
 
 from sync.messages import Mutation, ProtocolError, SyncRequest
 
+# A record as the engine names it: (table, id).
+Key = tuple[str, str]
+
 
 class RejectedError(Exception):
     """A mutation refused whole; the queue still advances past it (§4.3)."""
@@ -49,11 +52,11 @@ class Store(Protocol):
     def hold_device(self) -> int:
         """Hold the device against other pushes until commit; return its last seq read then."""
 
-    def stored_results(self, seqs: list[int]) -> dict[int, tuple[dict, bool]]:
-        """Return the results kept for these seqs, each with whether it showed its record."""
+    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, Key | None]]:
+        """Return the results kept for seqs first..last, each with the record it showed."""
 
-    def keep_result(self, result: dict, shows_record: bool) -> None:
-        """Keep a mutation's result with its effects, to answer a retry the same way."""
+    def keep_result(self, result: dict, shows: Key | None) -> None:
+        """Keep a mutation's result and the record it showed, to answer a retry the same way."""
 
     def begin_push(self, mutations: list[Mutation]) -> None:
         """Prepare to apply these mutations (e.g. load the records they name in one go)."""
@@ -109,7 +112,7 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
     outcome = PushOutcome(results=[], last_seq=last)
     replayed = [m for m in request.mutations if m.seq <= last]
     if replayed:
-        _answer_replayed(store, replayed, outcome)
+        _answer_replayed(store, replayed[0].seq, last if not fresh else replayed[-1].seq, outcome)
     store.begin_push(fresh)
     for mutation in fresh:
         key = (mutation.table, mutation.record_id)
@@ -150,25 +153,30 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
         if shows_record:
             outcome.show.append(key)
         outcome.results.append(result)
-        store.keep_result(result, shows_record)
+        store.keep_result(result, key if shows_record else None)
         store.set_last_seq(mutation.seq)
         outcome.last_seq = mutation.seq
     store.finish_push()
     return outcome
 
 
-def _answer_replayed(store: Store, replayed: list[Mutation], outcome: PushOutcome) -> None:
-    """Answer mutations applied before with the result they had then (§4.2)."""
-    kept = store.stored_results([m.seq for m in replayed])
-    for mutation in replayed:
-        if mutation.seq not in kept:
+def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) -> None:
+    """Answer seqs first..last, applied before, with the results they had then (§4.2).
+
+    last is the device's last applied seq when the request sends nothing new: a device that
+    lost an answer may resend a smaller batch, and the seqs after it, which it will drop
+    from its outbox (§4.6), must reach it with their outcomes too.
+    """
+    kept = store.stored_results(first, last)
+    for seq in range(first, last + 1):
+        if seq not in kept:
             # Its result is no longer kept (§3.4).
-            outcome.results.append({"seq": mutation.seq, "status": "duplicate"})
+            outcome.results.append({"seq": seq, "status": "duplicate"})
             continue
-        result, shows_record = kept[mutation.seq]
-        outcome.results.append({**result, "seq": mutation.seq, "duplicate": True})
-        if shows_record:
-            outcome.show.append((mutation.table, mutation.record_id))
+        result, shows = kept[seq]
+        outcome.results.append({**result, "seq": seq, "duplicate": True})
+        if shows is not None:
+            outcome.show.append(shows)
 
 
 def sync(store: Store, request: SyncRequest) -> dict:

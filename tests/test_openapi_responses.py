@@ -189,7 +189,8 @@ def test_sync_exchanges_answer_as_documented(call, client, officer, admin, login
     assert [r["status"] for r in first["results"]] == ["applied", "applied", "rejected", "rejected"]
     assert first["changes"]["meetings"][0]["start_at"] == "2026-09-25T10:30"
     again = a.sync(_put("models", model), seqs=[1])
-    assert again["results"] == [{**first["results"][0], "duplicate": True}]
+    # Resending seq 1 alone also brings the kept outcomes of seqs 2-4 (§4.2).
+    assert again["results"] == [{**r, "duplicate": True} for r in first["results"]]
     b.sync()
     assert b.sync(_put("models", {"id": model["id"], "name": "Tên của B"}, base=1))["results"]
     clash = a.sync(_put("models", {"id": model["id"], "name": "Tên của A"}, base=1))

@@ -652,6 +652,32 @@ def test_replayed_batch_gets_each_first_result_and_the_records_to_show(client, p
     assert db.session.scalar(select(func.count(Conflict.id))) == 1
 
 
+def test_a_smaller_retry_learns_the_outcomes_of_the_rest(client, phone, desk, tree):
+    """§4.2, §4.6: resending part of a batch whose answer was lost still brings every outcome.
+
+    The device drops every seq up to last_seq from its outbox: the seqs it did not resend must
+    reach it with their results, and a conflict's record with them, or its values diverge.
+    """
+    locked = model_payload(tree["commune"])
+    phone.create("models", locked)
+    phone.review("models", locked["id"], "submit")
+    phone.sync()
+    desk.sync()
+    desk.review("models", locked["id"], "approve")
+    desk.sync()
+    seq = phone.state.next_seq
+    batch = [
+        wire(seq, "put", 0, model_payload(tree["commune"])),
+        wire(seq + 1, "put", 3, {"id": locked["id"], "name": "Sửa sau khi duyệt"}),
+        wire(seq + 2, "put", 0, model_payload(tree["commune"], year_registered=1800)),
+    ]
+    first = push_raw(client, phone, batch, phone.state.cursor)
+    again = push_raw(client, phone, batch[:1], first["cursor"])
+
+    assert again["results"] == [{**r, "duplicate": True} for r in first["results"]]
+    assert [m["id"] for m in again["changes"]["models"]] == [locked["id"]]
+
+
 def test_results_no_longer_kept_are_answered_duplicate(client, phone, tree, monkeypatch):
     """§3.4: a seq whose result was pruned (or predates kept results) answers 'duplicate'."""
     monkeypatch.setattr(sync_store, "KEPT_RESULTS", 2)

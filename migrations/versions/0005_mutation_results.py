@@ -20,7 +20,8 @@ def upgrade():
     sa.Column('device_id', sa.String(length=36), nullable=False),
     sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('result', sa.JSON(), nullable=False),
-    sa.Column('shows_record', sa.Boolean(), nullable=False),
+    sa.Column('show_table', sa.String(length=32), nullable=True),
+    sa.Column('show_id', sa.String(length=36), nullable=True),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_mutation_results_device_id_devices'),
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('device_id', 'seq', name=op.f('pk_mutation_results'))

@@ -75,5 +75,6 @@ class MutationResult(db.Model):
     )
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     result: Mapped[dict] = mapped_column(JSON)
-    # Whether the answer carried the record's server copy (PROTOCOL.md §4.7): a retry must too.
-    shows_record: Mapped[bool] = mapped_column(default=False)
+    # The record whose server copy the answer carried (PROTOCOL.md §4.7): a retry carries it too.
+    show_table: Mapped[str | None] = mapped_column(String(32))
+    show_id: Mapped[str | None] = mapped_column(String(36))

@@ -120,25 +120,34 @@ class SqlStore:
         ).scalar_one()
         return device.last_seq
 
-    def stored_results(self, seqs: list[int]) -> dict[int, tuple[dict, bool]]:
-        """Return the kept results of these seqs of the device."""
+    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, tuple | None]]:
+        """Return the kept results of seqs first..last of the device, with what they showed."""
         rows = self.session.execute(
-            select(MutationResult.seq, MutationResult.result, MutationResult.shows_record).where(
+            select(
+                MutationResult.seq,
+                MutationResult.result,
+                MutationResult.show_table,
+                MutationResult.show_id,
+            ).where(
                 MutationResult.device_id == self.device.id,
-                MutationResult.seq >= min(seqs),
-                MutationResult.seq <= max(seqs),
+                MutationResult.seq >= first,
+                MutationResult.seq <= last,
             )
         )
-        return {row.seq: (row.result, row.shows_record) for row in rows}
+        return {
+            row.seq: (row.result, (row.show_table, row.show_id) if row.show_table else None)
+            for row in rows
+        }
 
-    def keep_result(self, result: dict, shows_record: bool) -> None:
+    def keep_result(self, result: dict, shows: tuple | None) -> None:
         """Queue a mutation's result; finish_push writes the batch's results at once."""
         self.results.append(
             {
                 "device_id": self.device.id,
                 "seq": result["seq"],
                 "result": result,
-                "shows_record": shows_record,
+                "show_table": shows[0] if shows else None,
+                "show_id": shows[1] if shows else None,
             }
         )
 
