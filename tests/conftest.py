@@ -269,6 +269,26 @@ def admin(tree, create_user):
     return create_user("quantri", tree["root"], ["QUAN_TRI"], full_name="Quản Trị Viên")
 
 
+@pytest.fixture
+def phone(client, officer):
+    """Return the commune officer's phone (the Python sync client), synced once."""
+    from tests.sync_helpers import device  # it imports this module
+
+    d = device(client, "canbo", name="Điện thoại Nậm Cắn")
+    d.sync()
+    return d
+
+
+@pytest.fixture
+def desk(client, reviewer):
+    """Return the province reviewer's computer, synced once."""
+    from tests.sync_helpers import device  # it imports this module
+
+    d = device(client, "lanhdao", name="Máy tính tỉnh")
+    d.sync()
+    return d
+
+
 def model_payload(owner: Unit, commune: Unit | None = None, **overrides) -> dict:
     """Return a complete, valid model payload as a phone would send it."""
     body = {

@@ -8,7 +8,6 @@ import pytest
 from server.extensions import db
 from server.models import Meeting, ModelRecord
 from tests.conftest import meeting_payload, model_payload
-from tests.sync_helpers import device
 
 MISSING_UNIT = 987654
 
@@ -17,14 +16,6 @@ MISSING_UNIT = 987654
 def headers(login, officer):
     """Return the commune officer's headers, English messages."""
     return {**login("canbo"), "Accept-Language": "en"}
-
-
-@pytest.fixture
-def phone(client, officer):
-    """Return the officer's phone, synced once."""
-    d = device(client, "canbo", name="Điện thoại Nậm Cắn")
-    d.sync()
-    return d
 
 
 def not_found_fields(response) -> dict:

@@ -11,25 +11,9 @@ from tests.sync_helpers import device
 
 
 @pytest.fixture
-def phone(client, officer):
-    """Return the officer's phone, synced once."""
-    d = device(client, "canbo", name="Điện thoại Nậm Cắn")
-    d.sync()
-    return d
-
-
-@pytest.fixture
 def other(client, officer):
     """Return a second phone of the same officer, synced once."""
     d = device(client, "canbo", name="Máy thứ hai")
-    d.sync()
-    return d
-
-
-@pytest.fixture
-def desk(client, reviewer):
-    """Return the reviewer's computer, synced once."""
-    d = device(client, "lanhdao", name="Máy tính tỉnh")
     d.sync()
     return d
 

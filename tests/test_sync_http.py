@@ -18,22 +18,6 @@ def count_models() -> int:
     return db.session.scalar(select(func.count(ModelRecord.id)))
 
 
-@pytest.fixture
-def phone(client, officer):
-    """Return the officer's phone, synced once."""
-    d = device(client, "canbo", name="Điện thoại Nậm Cắn")
-    d.sync()
-    return d
-
-
-@pytest.fixture
-def desk(client, reviewer):
-    """Return the reviewer's computer, synced once."""
-    d = device(client, "lanhdao", name="Máy tính tỉnh")
-    d.sync()
-    return d
-
-
 def test_small_two_way_sync_is_one_request(client, phone, desk, tree):
     """§1: one change up and one change down in a single request."""
     other = device(client, "canbo", name="Máy thứ hai")

@@ -39,14 +39,6 @@ def foreign_desk(client, tree, create_user):
 
 
 @pytest.fixture
-def desk(client, reviewer):
-    """Return the province reviewer's computer, synced once."""
-    d = device(client, "lanhdao", name="Máy tính tỉnh")
-    d.sync()
-    return d
-
-
-@pytest.fixture
 def admin_headers(admin, login):
     """Return the headers of a signed-in administrator."""
     return login("quantri", "Máy quản trị")
