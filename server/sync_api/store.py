@@ -141,6 +141,8 @@ class SqlStore:
 
     def keep_result(self, result: dict, shows: tuple | None) -> None:
         """Queue a mutation's result; finish_push writes the batch's results at once."""
+        if shows and canonical_uuid(shows[1]) != shows[1]:
+            shows = None  # a malformed id names no record to show, and may not fit the column
         self.results.append(
             {
                 "device_id": self.device.id,
