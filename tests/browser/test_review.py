@@ -62,11 +62,12 @@ def test_returned_record_is_flagged_with_the_comment(new_phone, server):
     officer.wait_for_selector(".screen-form [data-testid=review-comment]")
     in_form = officer.inner_text(".screen-form [data-testid=review-comment]")
     assert "lý do trả lại" in in_form.lower() and "Bổ sung số hộ tham gia" in in_form
+    # Back (history.back()) returns to the record; setting the hash meanwhile would race it.
     officer.click('.screen-form [data-action="back"]')
+    officer.wait_for_selector('.screen-detail [data-action="submit"]')
 
     # Sent again, the comment is history, not the current decision.
-    officer.evaluate(f"() => {{ location.hash = '#/models/{record_id}'; }}")
-    officer.click('[data-action="submit"]')
+    officer.click('.screen-detail [data-action="submit"]')
     officer.click(".dialog .btn-primary")
     officer.wait_for_selector('.screen-detail [data-review="CHO_DUYET"]')
     sync_now(officer)
