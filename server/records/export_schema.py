@@ -4,6 +4,8 @@ import json
 import sys
 from pathlib import Path
 
+import click
+
 from server.records import jsonschema
 
 TARGET = Path(__file__).resolve().parents[2] / "pwa" / "js" / "lib" / "record-schema.js"
@@ -25,7 +27,7 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         current = TARGET.read_text("utf-8") if TARGET.exists() else ""
         if current != text:
-            print(f"{TARGET} is stale: run python -m server.records.export_schema", file=sys.stderr)
+            click.echo(f"{TARGET} is stale: run python -m server.records.export_schema", err=True)
             return 1
         return 0
     TARGET.write_text(text, "utf-8")

@@ -97,6 +97,9 @@ class SqlStore:
         self.app_version = app_version
         self.current_scope = scope_key(device)
         self._high: int | None = None
+        # What a push wrote and answered; an idle sync leaves them empty.
+        self.results: list[dict] = []
+        self.echoes: list[_Echo] = []
 
     # --- push -------------------------------------------------------------------------------
 
@@ -160,9 +163,7 @@ class SqlStore:
     def begin_push(self, mutations: list[Mutation]) -> None:
         """Load every record the batch names in one query per table; defer change stamps."""
         self.pushing = bool(mutations)
-        self.results: list[dict] = []
         changes.defer_stamps(self.session)
-        self.echoes: list[_Echo] = []
         self.known: dict[tuple[str, str], object] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
@@ -375,7 +376,7 @@ class SqlStore:
     ) -> Page:
         """Return one consistent page of changes after the cursor (§5)."""
         # Records stored otherwise than their writer sent them come back whatever the page (§5.5).
-        show = [*show, *((e.table, e.record_id) for e in getattr(self, "echoes", ()) if e.resend)]
+        show = [*show, *((e.table, e.record_id) for e in self.echoes if e.resend)]
         # The counter read by high() just before, if any, saves a second read per sync.
         high, self._high = self._high, None
         if high is None:
