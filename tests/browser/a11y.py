@@ -125,10 +125,17 @@ def small_targets(page) -> list[str]:
     return page.evaluate(TARGETS_JS, TARGET)
 
 
+def sideways(page) -> int:
+    """How far the page scrolls sideways (WCAG 1.4.10 reflow: 0 at 360 px)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
 def audit(page, screen: str, *, phone: bool = True) -> list[str]:
     """Every accessibility problem on the current screen, each line prefixed with its name."""
     page.wait_for_selector("#toast", state="hidden", timeout=6000)
     problems = blocking_violations(page) + aaa_contrast(page)
     if phone:
         problems += ["target < 44 px: " + line for line in small_targets(page)]
+        if (extra := sideways(page)) > 0:
+            problems.append(f"the page scrolls sideways by {extra} px")
     return [f"[{screen}] {line}" for line in problems]

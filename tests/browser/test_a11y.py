@@ -4,8 +4,8 @@ reach AAA contrast. Each failure names the screen, the rule, the element and the
 
 import pytest
 
-from tests.browser.a11y import AXE_VERSION, audit
-from tests.browser.conftest import field, fill_meeting, fill_model, sign_in
+from tests.browser.a11y import AXE_VERSION, audit, small_targets
+from tests.browser.conftest import PHONE, field, fill_meeting, fill_model, sign_in
 from tests.browser.test_conflicts import _edit, _sync, _two_phones_with
 from tests.browser.test_reviewer import create, go, model_body, staff_cached, step
 from tests.browser.test_reviewer_reports import seeded  # noqa: F401  (fixture)
@@ -17,6 +17,28 @@ DESKTOP = {"width": 1280, "height": 800}
 
 def report(problems: list[str]) -> str:
     return f"axe-core {AXE_VERSION}: {len(problems)} problem(s)\n" + "\n".join(problems)
+
+
+CHECKER_PAGE = """<!doctype html><html lang="vi"><body>
+<p>Xem <a href="#a" id="inline">hướng dẫn</a> trước khi nhập.</p>
+<a href="#b" id="alone" style="display:inline-block">Quay lại</a>
+<button id="tiny" style="height:30px">Bỏ</button>
+<button id="big" style="min-height:44px;min-width:44px">Lưu</button>
+<label style="display:flex;min-height:44px"><input type="checkbox" id="wrapped"> Đã duyệt</label>
+<input type="checkbox" id="bare" style="width:22px;height:22px">
+<details><summary id="summary" style="min-height:20px">Chi tiết</summary></details>
+<button id="gone" hidden>Ẩn</button>
+</body></html>"""
+
+
+def test_the_target_check_exempts_only_links_in_running_text(browser):
+    """The check flags small standalone targets and lets a 22 px box borrow its label's size."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(CHECKER_PAGE)
+    flagged = {line.split(" ")[0] for line in small_targets(page)}
+    context.close()
+    assert flagged == {"a#alone", "button#tiny", "input#bare", "summary#summary"}
 
 
 def test_sign_in_page_on_a_phone_and_a_desktop(new_phone, server):
