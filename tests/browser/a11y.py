@@ -120,6 +120,20 @@ def aaa_contrast(page) -> list[str]:
     return [line for violation in results["violations"] for line in describe(violation)]
 
 
+def scroll_regions(page) -> tuple[int, list[str]]:
+    """How many scrolling regions axe checked for keyboard access, and which fail."""
+    results = axe_run(
+        page,
+        None,
+        {
+            "runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]},
+            "resultTypes": ["passes", "violations"],
+        },
+    )
+    checked = sum(len(rule["nodes"]) for rule in results["passes"])
+    return checked, [line for violation in results["violations"] for line in describe(violation)]
+
+
 def small_targets(page) -> list[str]:
     """Visible interactive elements whose hit area is under 44×44 CSS px."""
     return page.evaluate(TARGETS_JS, TARGET)
