@@ -181,6 +181,9 @@ def input_schema(cls: type[Schema], ref: str) -> dict:
         out["allOf"] = checks
     if own:
         out["x-rules"] = [r.describe() for r in own]
+    if plausible := getattr(cls, "PLAUSIBLE", ()):
+        # Bounds relative to today are published as such: a client computes them when it checks.
+        out["x-plausible"] = [p.describe() for p in plausible]
     return out
 
 
@@ -257,6 +260,7 @@ def document() -> dict:
                 "edit": {"$ref": ref + create.replace("In", "Edit")},
                 "output": {"$ref": ref + output},
                 "rules": [r.describe() for r in INPUTS[create].RULES],
+                "plausible": [p.describe() for p in INPUTS[create].PLAUSIBLE],
             }
             for table, (create, output) in TABLES.items()
         },
