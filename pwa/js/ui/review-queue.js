@@ -5,12 +5,12 @@
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
 import { AGE_BUCKETS, ageBucket, ageCounts, decision, isReviewer, queue, recordUnitId, within } from "../lib/review-rules.js";
+import { RECORD_TABLES } from "../store/db.js";
 import { reviewRecords } from "../store/records.js";
 import { confirmDialog, h, joined, lastSyncText, promptDialog, recordTitle, replace, syncBadge } from "./dom.js";
 import * as detail from "./review-detail.js";
 import { entries, subnav } from "./staff-nav.js";
 
-const TABLES = ["models", "meetings"];
 // Rows drawn at once; the rest behind "Xem thêm", as in the record lists.
 const PAGE = 50;
 
@@ -18,7 +18,7 @@ const PAGE = 50;
 export let queueHash = "#/review";
 
 export function render(ctx, { parts, query }) {
-  if (TABLES.includes(parts[1]) && parts[2]) return detail.render(ctx, { table: parts[1], id: parts[2], back: queueHash });
+  if (RECORD_TABLES.includes(parts[1]) && parts[2]) return detail.render(ctx, { table: parts[1], id: parts[2], back: queueHash });
   if (!isReviewer(ctx.user)) return { node: h("section", { class: "screen" }, subnav(ctx, "review"), h("p", { class: "empty", text: t("reviewers_only") })) };
 
   const { index, user } = ctx;
