@@ -259,8 +259,8 @@ def document() -> dict:
                 "create": {"$ref": ref + create},
                 "edit": {"$ref": ref + create.replace("In", "Edit")},
                 "output": {"$ref": ref + output},
-                "rules": [r.describe() for r in INPUTS[create].RULES],
-                "plausible": [p.describe() for p in INPUTS[create].PLAUSIBLE],
+                "rules": [r.describe() for r in getattr(INPUTS[create], "RULES", ())],
+                "plausible": [p.describe() for p in getattr(INPUTS[create], "PLAUSIBLE", ())],
             }
             for table, (create, output) in TABLES.items()
         },

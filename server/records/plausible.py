@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any, TypeGuard
 
 VN_TZ = timezone(timedelta(hours=7))
 PERIOD_YEARS = re.compile(r"^GD_(\d{4})_(\d{4})$")
@@ -135,7 +136,7 @@ class Plausible:
                 params = {"max": show(date(year, 12, 31))}
         elif self.kind == "at_most_times":
             planned = data.get(self.other)
-            limit = planned * self.factor if _is_int(planned) and planned >= 1 else None
+            limit = planned * (self.factor or 1) if _is_int(planned) and planned >= 1 else None
             if limit is not None and _is_int(value) and value > limit:
                 params = {"min": 0, "max": limit, "factor": self.factor}
         else:
@@ -143,9 +144,10 @@ class Plausible:
         return {self.field: params} if params else {}
 
     def _range(self, value: object, today: date) -> dict | None:
-        low = self.low.resolve(today) if self.low else None
-        high = self.high.resolve(today) if self.high else None
-        probe: int | float | date | None
+        # Bounds and value are alike: both numbers, or both days.
+        low: Any = self.low.resolve(today) if self.low else None
+        high: Any = self.high.resolve(today) if self.high else None
+        probe: Any
         if isinstance(low or high, date):
             probe = _day(value)
         else:
@@ -182,11 +184,11 @@ def show(value: object) -> str:
     return str(value)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -1,7 +1,8 @@
-"""Wire schemas for models and meetings: input and output declared separately, by hand."""
+"""Wire schemas for models and meetings: input and output apart, record fields from the registry."""
 
 import re
 from datetime import timedelta, timezone
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -133,9 +134,15 @@ def _validators(f: F) -> list[validate.Validator]:
     return out
 
 
+def _item(f: F) -> F:
+    if f.items is None:
+        raise ValueError(f"list field {f.name} declares neither items nor shape")
+    return f.items
+
+
 def input_field(f: F) -> fields.Field:
     """Return the marshmallow input field a registry field declares."""
-    kw: dict = {}
+    kw: dict[str, Any] = {}
     if f.required:
         kw["required"] = True
     if f.nullable:
@@ -147,18 +154,20 @@ def input_field(f: F) -> fields.Field:
     if checks := _validators(f):
         kw["validate"] = checks
     if f.type == "list":
-        inner = fields.Nested(SHAPES[f.shape][0]) if f.shape else input_field(f.items)
+        inner = fields.Nested(SHAPES[f.shape][0]) if f.shape else input_field(_item(f))
         return fields.List(inner, **kw)
-    if f.type in ("int", "float"):
-        kw["strict" if f.type == "int" else "allow_nan"] = f.type == "int"
+    if f.type == "int":
+        kw["strict"] = True  # 1.5 and "1" are not integers on the wire
+    elif f.type == "float":
+        kw["allow_nan"] = False
     return INPUT_TYPES[f.type](**kw)
 
 
 def output_field(f: F) -> fields.Field:
     """Return the marshmallow output field a registry field declares."""
-    kw = {"allow_none": True} if f.nullable else {}
+    kw: dict[str, Any] = {"allow_none": True} if f.nullable else {}
     if f.type == "list":
-        inner = fields.Nested(SHAPES[f.shape][1]) if f.shape else output_field(f.items)
+        inner = fields.Nested(SHAPES[f.shape][1]) if f.shape else output_field(_item(f))
         return fields.List(inner, **kw)
     return OUTPUT_TYPES[f.type](**kw)
 
@@ -178,8 +187,8 @@ INPUT_TYPES: dict[str, type[fields.Field]] = {
 SHAPES: dict[str, tuple[type[Schema], type[Schema]]] = {}
 
 
-class RecordIn(InputSchema):
-    """Fields every record input shares."""
+class RecordRules(InputSchema):
+    """Check a record's cross-field rules and plausible values once its fields are loaded."""
 
     RULES: tuple[rules.Rule, ...] = ()
     PLAUSIBLE: tuple[plausible.Plausible, ...] = ()
@@ -275,7 +284,9 @@ SHAPES.update(
 )
 
 # Record fields come from the registry; server-owned fields (RecordOut) are declared above.
-RecordIn = _input_schema(RecordIn, "RecordIn", COMMON, __doc__=RecordIn.__doc__)
+RecordIn = _input_schema(
+    RecordRules, "RecordIn", COMMON, __doc__="Fields every record input shares."
+)
 
 
 def _record_schemas(kind: RecordType) -> tuple[type[Schema], type[Schema]]:

@@ -189,7 +189,11 @@ function checkObject(e, prefix, data, shape) {
 const PERIOD_YEARS = /^GD_(\d{4})_(\d{4})$/;
 const DAY = /^\d{4}-\d{2}-\d{2}/;
 
-/** Today's date in Vietnam (UTC+7), YYYY-MM-DD, against which relative bounds are taken. */
+/**
+ * Today's date in Vietnam (UTC+7), YYYY-MM-DD, against which relative bounds are taken.
+ * @param {number} [now] milliseconds since the epoch
+ * @returns {string}
+ */
 export function todayInVietnam(now = Date.now()) {
   return new Date(now + 7 * 3600e3).toISOString().slice(0, 10);
 }
@@ -259,7 +263,11 @@ function breaches(rule, data, today) {
   return out;
 }
 
-/** A plausibility message in the current language, worded as the server words it. */
+/**
+ * A plausibility message in the current language, worded as the server words it.
+ * @param {string} code @param {Record<string, any>} params
+ * @returns {string}
+ */
 export function plausibleMessage(code, params) {
   const [vi, en] = RECORD_REGISTRY.messages[code];
   return (getLang() === "en" ? en : vi).replace(/\{(\w+)\}/g, (_, k) => String(params[k]));

@@ -44,7 +44,7 @@ export function render(ctx, { parts, query }) {
   const scopeUnits = index.units.filter((u) => u.id !== user.unit.id && within(u, user.unit));
   const depth0 = (user.unit.path || "").split("/").length;
   const controls = {
-    table: select("table", "filter_table", [["models", t("count_models")], ["meetings", t("count_meetings")]]),
+    table: select("table", "filter_table", RECORD_TABLES.map((name) => [name, t(`count_${name}`)])),
     unit: select("unit", "filter_unit", scopeUnits.map((u) => [u.id, `${"· ".repeat(Math.max(0, (u.path || "").split("/").length - depth0 - 1))}${u.name}`])),
     field: select("field", "filter_field", enumOptions("field")),
     type: select("type", "filter_type", enumOptions("meeting_type")),
