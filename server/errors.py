@@ -3,6 +3,7 @@
 import logging
 import re
 import sqlite3
+from collections.abc import Iterator
 
 from flask import Flask, current_app, jsonify, request
 from marshmallow import ValidationError
@@ -10,6 +11,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from server.extensions import db
+from server.records.plausible import MESSAGES as PLAUSIBLE_MESSAGES
+from server.records.plausible import CodedMessage
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,9 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Lỗi máy chủ. Vui lòng thử lại sau.",
         "Server error. Please try again later.",
     ),
+    # Field-level codes of implausible values, inside VALIDATION_FAILED (details.codes); the
+    # message states the range, its bounds filled in when the record is checked.
+    **{code: (422, vi, en) for code, (vi, en) in PLAUSIBLE_MESSAGES.items()},
 }
 
 
@@ -210,12 +216,14 @@ _RANGE_BETWEEN = re.compile(
 
 
 def _translate(messages):
-    if wants_english():
-        return messages
+    if isinstance(messages, CodedMessage):
+        return str(messages) if wants_english() else messages.vietnamese()
     if isinstance(messages, dict):
         return {k: _translate(v) for k, v in messages.items()}
     if isinstance(messages, list):
         return [_translate(m) for m in messages]
+    if wants_english():
+        return messages
     if isinstance(messages, str):
         if messages in FIELD_MESSAGES_VI:
             return FIELD_MESSAGES_VI[messages]
@@ -241,7 +249,21 @@ def _translate(messages):
 def validation_error(err: ValidationError) -> ApiError:
     """Turn a marshmallow error into the catalogue's VALIDATION_FAILED."""
     messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-    return ApiError("VALIDATION_FAILED", {"fields": _translate(messages)})
+    details: dict = {"fields": _translate(messages)}
+    if codes := dict(_codes(messages, "")):
+        details["codes"] = codes
+    return ApiError("VALIDATION_FAILED", details)
+
+
+def _codes(messages, path: str) -> Iterator[tuple[str, str]]:
+    """Yield (dotted field path, code) for each coded message, e.g. ("metrics.0.value", ...)."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _codes(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(messages, list):
+        for message in messages:
+            if isinstance(message, CodedMessage):
+                yield path, message.code
 
 
 def field_error(code: str, messages: dict) -> ApiError:

@@ -311,6 +311,11 @@ def model_payload(owner: Unit, commune: Unit | None = None, **overrides) -> dict
         "metrics": [{"metric": "Số hộ tham gia", "value": 120, "unit": "hộ"}],
         "topic_tags": ["MOI_TRUONG"],
     }
+    year = overrides.get("year_registered")
+    if isinstance(year, int) and 2001 <= year <= 2100 and "period" not in overrides:
+        # The period holds the year registered (server/records/plausible.py): five-year phases.
+        first = year - (year - 2001) % 5
+        body["period"] = f"GD_{first}_{first + 4}"
     body.update(overrides)
     return body
 

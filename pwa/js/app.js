@@ -4,7 +4,7 @@
 import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
 import { WRITER_ROLES } from "./lib/record-rules.js";
-import { clearAll, getMeta, getSession, META, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
+import { clearAll, getMeta, getSession, META, RECORD_TABLES, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
 import { index } from "./store/record-index.js";
 import { storeUnits } from "./store/records.js";
 import { engine } from "./sync/engine.js";
@@ -157,7 +157,6 @@ async function route() {
     return;
   }
   const [first, second, third] = parts;
-  const tables = { models: "models", meetings: "meetings" };
   let screen;
   let tab = first || "home";
   if (!first) screen = home.render(ctx);
@@ -170,8 +169,8 @@ async function route() {
     screen = await ctx.routes[first](parts, query);
     if (mine !== turn) return screen.dispose && screen.dispose();
     tab = "staff";
-  } else if (tables[first]) {
-    const table = tables[first];
+  } else if (RECORD_TABLES.includes(first)) {
+    const table = first;
     const renderForm = table === "models" ? renderModelForm : renderMeetingForm;
     if (!second) screen = recordList.render(ctx, { table, query });
     else if (second === "new") screen = renderForm(ctx, { route: routeKey, query });

@@ -181,6 +181,9 @@ def input_schema(cls: type[Schema], ref: str) -> dict:
         out["allOf"] = checks
     if own:
         out["x-rules"] = [r.describe() for r in own]
+    if plausible := getattr(cls, "PLAUSIBLE", ()):
+        # Bounds relative to today are published as such: a client computes them when it checks.
+        out["x-plausible"] = [p.describe() for p in plausible]
     return out
 
 
@@ -256,7 +259,8 @@ def document() -> dict:
                 "create": {"$ref": ref + create},
                 "edit": {"$ref": ref + create.replace("In", "Edit")},
                 "output": {"$ref": ref + output},
-                "rules": [r.describe() for r in INPUTS[create].RULES],
+                "rules": [r.describe() for r in getattr(INPUTS[create], "RULES", ())],
+                "plausible": [p.describe() for p in getattr(INPUTS[create], "PLAUSIBLE", ())],
             }
             for table, (create, output) in TABLES.items()
         },

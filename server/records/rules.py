@@ -158,11 +158,16 @@ ATTENDEE_RULES: tuple[Rule, ...] = (
 )
 
 
-def check(rules: tuple[Rule, ...], data: dict) -> None:
-    """Raise a ValidationError naming every field whose rule the loaded data breaks."""
+def broken(rules: tuple[Rule, ...], data: dict) -> dict[str, list[str]]:
+    """Return {field: [message]} for every field whose rule the loaded data breaks."""
     errors: dict[str, list[str]] = {}
     for rule in rules:
         if rule.field not in errors and rule.broken_by(data):
             errors[rule.field] = [rule.message]
-    if errors:
+    return errors
+
+
+def check(rules: tuple[Rule, ...], data: dict) -> None:
+    """Raise a ValidationError naming every field whose rule the loaded data breaks."""
+    if errors := broken(rules, data):
         raise ValidationError(errors)

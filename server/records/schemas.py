@@ -1,12 +1,23 @@
-"""Wire schemas for models and meetings: input and output declared separately, by hand."""
+"""Wire schemas for models and meetings: input and output apart, record fields from the registry."""
 
 import re
 from datetime import timedelta, timezone
+from typing import Any
 
-from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server import enums
-from server.records import rules
+from server.records import plausible, rules
+from server.records.registry import (
+    COMMON,
+    MEETINGS,
+    MODELS,
+    NO_DEFAULT,
+    PERIOD_PATTERN,
+    TEXT,
+    F,
+    RecordType,
+)
 from server.schemas import (
     NOT_A_CANONICAL_UUID,
     UUID_FORM,
@@ -19,8 +30,6 @@ from server.schemas import (
 )
 
 VN_TZ = timezone(timedelta(hours=7))
-TEXT = 20_000  # long enough for minutes-style summaries, short enough to keep batches small
-PERIOD_PATTERN = r"^GD_\d{4}_\d{4}$"  # periods are an open list (DOMAIN.md §6)
 # Meeting times: local wall-clock time to the minute, as the PWA's datetime-local inputs give.
 TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"
 # Accepted on input too, so that an RFC 3339 date-time is: seconds and their fraction (dropped)
@@ -110,120 +119,95 @@ class SiteIn(Schema):
     chair = fields.String(validate=validate.Length(max=255), allow_none=True)
 
 
-class RecordIn(InputSchema):
-    """Fields every record input shares."""
-
-    id = UuidString(required=True)
-    owner_unit_id = id_field(required=True)
-    notes = Text(validate=validate.Length(max=TEXT), allow_none=True)
-
-
-class ModelIn(RecordIn):
-    """A model or exemplar as a client sends it (DOMAIN.md §2.3).
-
-    A field left out of a create takes its `load_default`, published as the JSON Schema
-    `default`, so a client can send, and keep, the record exactly as it will be stored.
-    """
-
-    kind = fields.String(required=True, validate=one_of(enums.MODEL_KIND))
-    subject_type = fields.String(required=True, validate=one_of(enums.SUBJECT_TYPE))
-    # The app offers a text area for long names and titles: a line break may be in them.
-    name = Text(required=True, validate=validate.Length(min=1, max=500))
-    field = fields.String(required=True, validate=one_of(enums.FIELD))
-    collective_name = fields.String(validate=validate.Length(max=500), allow_none=True)
-    person_name = fields.String(validate=validate.Length(max=255), allow_none=True)
-    person_position = fields.String(validate=validate.Length(max=255), allow_none=True)
-    person_gender = fields.String(validate=one_of(enums.GENDER), allow_none=True)
-    person_ethnicity = fields.String(validate=validate.Length(max=64), allow_none=True)
-    person_birth_year = fields.Integer(
-        strict=True, validate=validate.Range(1900, 2100), allow_none=True
-    )
-    commune_unit_id = id_field(required=True)
-    locality = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    lead_org = fields.String(validate=validate.Length(max=255), allow_none=True)
-    start_date = fields.Date(required=True)
-    status = fields.String(required=True, validate=one_of(enums.MODEL_STATUS))
-    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
-    year_registered = fields.Integer(
-        strict=True, required=True, validate=validate.Range(2000, 2100)
-    )
-    objective = Text(required=True, validate=validate.Length(min=1, max=TEXT))
-    method = Text(required=True, validate=validate.Length(min=1, max=TEXT))
-    results = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    metrics = fields.List(
-        fields.Nested(MetricIn), validate=validate.Length(max=50), load_default=list
-    )
-    topic_tags = fields.List(
-        fields.String(validate=one_of(enums.TOPIC_TAG)),
-        validate=validate.Length(max=20),
-        load_default=list,
-    )
-    replicated_from_id = UuidString(allow_none=True)
-    geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
-    geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
-    geo_accuracy = fields.Float(validate=validate.Range(0, 1e6), allow_none=True, allow_nan=False)
-
-    RULES = rules.MODEL_RULES
-
-    @validates_schema
-    def _rules(self, data, partial=None, **kwargs):
-        # An edit is checked whole, once merged into the record (service._validate_whole).
-        if not partial:
-            rules.check(self.RULES, data)
+def _validators(f: F) -> list[validate.Validator]:
+    out: list[validate.Validator] = []
+    if f.choices is not None:
+        out.append(validate.OneOf(list(f.choices)))
+    if f.min_len is not None or f.max_len is not None:
+        out.append(validate.Length(min=f.min_len, max=f.max_len))
+    if f.max_items is not None:
+        out.append(validate.Length(max=f.max_items))
+    if f.minimum is not None or f.maximum is not None:
+        out.append(validate.Range(f.minimum, f.maximum))
+    if f.pattern is not None:
+        out.append(validate.Regexp(f.pattern))
+    return out
 
 
-class MeetingIn(RecordIn):
-    """A meeting or activity as a client sends it (DOMAIN.md §2.4)."""
+def _item(f: F) -> F:
+    if f.items is None:
+        raise ValueError(f"list field {f.name} declares neither items nor shape")
+    return f.items
 
-    type = fields.String(required=True, validate=one_of(enums.MEETING_TYPE))
-    title = Text(required=True, validate=validate.Length(min=1, max=500))
-    format = fields.String(required=True, validate=one_of(enums.MEETING_FORMAT))
-    organizer_unit_id = id_field(required=True)
-    co_organizer_ids = fields.List(id_field(), validate=validate.Length(max=50), load_default=list)
-    start_at = LocalDateTime(required=True)
-    end_at = LocalDateTime(allow_none=True)
-    part_of_day = fields.String(
-        validate=validate.OneOf(["SANG", "CHIEU", "TOI", "CA_NGAY"]), allow_none=True
-    )
-    location = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    geo_lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
-    geo_lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
-    sites = fields.List(fields.Nested(SiteIn), validate=validate.Length(max=200), load_default=list)
-    planned_count = fields.Integer(
-        strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
-    )
-    actual_count = fields.Integer(
-        strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
-    )
-    count_is_approx = fields.Boolean(load_default=False)
-    audience = fields.List(
-        fields.String(validate=one_of(enums.AUDIENCE)),
-        validate=validate.Length(max=20),
-        load_default=list,
-    )
-    report_period = fields.String(validate=one_of(enums.REPORT_PERIOD), allow_none=True)
-    agenda = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    content_summary = Text(required=True, validate=validate.Length(min=1, max=TEXT))
-    speeches_count = fields.Integer(
-        strict=True, validate=validate.Range(0, 100_000), allow_none=True
-    )
-    conclusion = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    outcomes = Text(validate=validate.Length(max=TEXT), allow_none=True)
-    linked_model_ids = fields.List(
-        UuidString(), validate=validate.Length(max=100), load_default=list
-    )
-    minutes_no = fields.String(validate=validate.Length(max=64), allow_none=True)
-    attendees = fields.List(
-        fields.Nested(AttendeeIn), validate=validate.Length(max=2000), load_default=list
-    )
 
-    RULES = rules.MEETING_RULES
+def input_field(f: F) -> fields.Field:
+    """Return the marshmallow input field a registry field declares."""
+    kw: dict[str, Any] = {}
+    if f.required:
+        kw["required"] = True
+    if f.nullable:
+        kw["allow_none"] = True
+    if f.default is not NO_DEFAULT:
+        kw["load_default"] = f.default
+    if f.type == "unit":
+        return id_field(**kw)
+    if checks := _validators(f):
+        kw["validate"] = checks
+    if f.type == "list":
+        inner = fields.Nested(SHAPES[f.shape][0]) if f.shape else input_field(_item(f))
+        return fields.List(inner, **kw)
+    if f.type == "int":
+        kw["strict"] = True  # 1.5 and "1" are not integers on the wire
+    elif f.type == "float":
+        kw["allow_nan"] = False
+    return INPUT_TYPES[f.type](**kw)
+
+
+def output_field(f: F) -> fields.Field:
+    """Return the marshmallow output field a registry field declares."""
+    kw: dict[str, Any] = {"allow_none": True} if f.nullable else {}
+    if f.type == "list":
+        inner = fields.Nested(SHAPES[f.shape][1]) if f.shape else output_field(_item(f))
+        return fields.List(inner, **kw)
+    return OUTPUT_TYPES[f.type](**kw)
+
+
+INPUT_TYPES: dict[str, type[fields.Field]] = {
+    "string": fields.String,
+    "enum": fields.String,
+    "text": Text,
+    "int": fields.Integer,
+    "float": fields.Float,
+    "date": fields.Date,
+    "datetime": LocalDateTime,
+    "uuid": UuidString,
+    "bool": fields.Boolean,
+}
+# List items (metrics, attendees, connection points) keep their hand-declared schemas.
+SHAPES: dict[str, tuple[type[Schema], type[Schema]]] = {}
+
+
+class RecordRules(InputSchema):
+    """Check a record's cross-field rules and plausible values once its fields are loaded."""
+
+    RULES: tuple[rules.Rule, ...] = ()
+    PLAUSIBLE: tuple[plausible.Plausible, ...] = ()
 
     @validates_schema
     def _rules(self, data, partial=None, **kwargs):
         # An edit is checked whole, once merged into the record (service._validate_whole).
-        if not partial:
-            rules.check(self.RULES, data)
+        if partial:
+            return
+        errors = rules.broken(self.RULES, data)
+        errors.update(plausible.errors(self.PLAUSIBLE, data, skip=set(errors)))
+        if errors:
+            raise ValidationError(errors)
+
+
+def _input_schema(base: type[Schema], name: str, decls: tuple[F, ...], **attrs) -> type[Schema]:
+    """Declare an input schema class from registry fields (marshmallow reads class attributes)."""
+    body = {f.name: input_field(f) for f in decls}
+    return type(name, (base,), {"__module__": __name__, **body, **attrs})
 
 
 class RecordOut(Schema):
@@ -253,37 +237,6 @@ class MetricOut(Schema):
     metric = fields.String()
     value = fields.Float()
     unit = fields.String(allow_none=True)
-
-
-class ModelOut(RecordOut):
-    """A model or exemplar as clients receive it."""
-
-    kind = fields.String()
-    subject_type = fields.String()
-    name = fields.String()
-    field = fields.String()
-    collective_name = fields.String(allow_none=True)
-    person_name = fields.String(allow_none=True)
-    person_position = fields.String(allow_none=True)
-    person_gender = fields.String(allow_none=True)
-    person_ethnicity = fields.String(allow_none=True)
-    person_birth_year = fields.Integer(allow_none=True)
-    commune_unit_id = fields.Integer()
-    locality = fields.String()
-    lead_org = fields.String(allow_none=True)
-    start_date = fields.Date()
-    status = fields.String()
-    period = fields.String()
-    year_registered = fields.Integer()
-    objective = fields.String()
-    method = fields.String()
-    results = fields.String(allow_none=True)
-    metrics = fields.List(fields.Nested(MetricOut))
-    topic_tags = fields.List(fields.String())
-    replicated_from_id = fields.String(allow_none=True)
-    geo_lat = fields.Float(allow_none=True)
-    geo_lon = fields.Float(allow_none=True)
-    geo_accuracy = fields.Float(allow_none=True)
 
 
 class AttendeeOut(Schema):
@@ -318,34 +271,43 @@ class NaiveDateTime(fields.DateTime):
         return None if value is None else value.replace(tzinfo=None).isoformat(timespec="minutes")
 
 
-class MeetingOut(RecordOut):
-    """A meeting as clients receive it."""
+OUTPUT_TYPES: dict[str, type[fields.Field]] = {
+    **dict.fromkeys(("string", "enum", "text", "uuid"), fields.String),
+    **dict.fromkeys(("int", "unit"), fields.Integer),
+    "float": fields.Float,
+    "date": fields.Date,
+    "datetime": NaiveDateTime,
+    "bool": fields.Boolean,
+}
+SHAPES.update(
+    Metric=(MetricIn, MetricOut), Attendee=(AttendeeIn, AttendeeOut), Site=(SiteIn, SiteOut)
+)
 
-    type = fields.String()
-    title = fields.String()
-    format = fields.String()
-    organizer_unit_id = fields.Integer()
-    co_organizer_ids = fields.List(fields.Integer())
-    start_at = NaiveDateTime()
-    end_at = NaiveDateTime(allow_none=True)
-    part_of_day = fields.String(allow_none=True)
-    location = fields.String()
-    geo_lat = fields.Float(allow_none=True)
-    geo_lon = fields.Float(allow_none=True)
-    sites = fields.List(fields.Nested(SiteOut))
-    planned_count = fields.Integer(allow_none=True)
-    actual_count = fields.Integer(allow_none=True)
-    count_is_approx = fields.Boolean()
-    audience = fields.List(fields.String())
-    report_period = fields.String(allow_none=True)
-    agenda = fields.String(allow_none=True)
-    content_summary = fields.String()
-    speeches_count = fields.Integer(allow_none=True)
-    conclusion = fields.String(allow_none=True)
-    outcomes = fields.String(allow_none=True)
-    linked_model_ids = fields.List(fields.String())
-    minutes_no = fields.String(allow_none=True)
-    attendees = fields.List(fields.Nested(AttendeeOut))
+# Record fields come from the registry; server-owned fields (RecordOut) are declared above.
+RecordIn = _input_schema(
+    RecordRules, "RecordIn", COMMON, __doc__="Fields every record input shares."
+)
+
+
+def _record_schemas(kind: RecordType) -> tuple[type[Schema], type[Schema]]:
+    """Return a record type's input and output schema classes, built from the registry."""
+    name = kind.shape
+    doc = f"{kind.doc} Declared in server.records.registry."
+    schema_in = _input_schema(
+        RecordIn,
+        f"{name}In",
+        kind.fields,
+        __doc__=doc,
+        RULES=kind.rules,
+        PLAUSIBLE=kind.plausible,
+    )
+    body = {f.name: output_field(f) for f in kind.fields}
+    schema_out = type(f"{name}Out", (RecordOut,), {"__module__": __name__, "__doc__": doc, **body})
+    return schema_in, schema_out
+
+
+ModelIn, ModelOut = _record_schemas(MODELS)
+MeetingIn, MeetingOut = _record_schemas(MEETINGS)
 
 
 class RecordQuery(InputSchema):

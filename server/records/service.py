@@ -12,7 +12,7 @@ from server.audit import record_event
 from server.errors import ApiError
 from server.models import AuditEvent, Conflict, Device, Unit, User
 from server.models.types import utcnow
-from server.records import moves
+from server.records import moves, plausible
 from server.records.references import check_references
 from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
@@ -97,7 +97,9 @@ def _validate_whole(table: RecordTable, record, updates: dict) -> None:
     wire = {k: v for k, v in schema.dump(record).items() if v is not None}
     wire.update({k: to_wire(v) for k, v in updates.items()})
     wire = {k: v for k, v in wire.items() if v is not None}
-    with stored_text():  # the updates were checked already; old text must not block them
+    # The updates were checked already: old text must not block them, and a stored value that a
+    # later plausibility rule refuses binds only an edit that sets it (PROTOCOL.md §3.5).
+    with stored_text(), plausible.touching(frozenset(updates)):
         schema.load(wire)
 
 

@@ -1,4 +1,7 @@
-"""The record tables phones sync, with their schemas: the allow-list of the sync protocol."""
+"""The record tables phones sync, with their schemas: the allow-list of the sync protocol.
+
+Each table's references and searchable fields are read from `server.records.registry`.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,6 +11,8 @@ from marshmallow import Schema
 
 from server.fastdump import FastDumper
 from server.models import Meeting, ModelRecord
+from server.records import registry
+from server.records.registry import COMMON, RecordType
 from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
 
 
@@ -52,31 +57,30 @@ def _schema(cls: type[Schema], partial: bool) -> Schema:
     return cls(partial=partial) if partial else cls()
 
 
-MODELS = RecordTable(
-    name="models",
-    model=ModelRecord,
-    input_schema=ModelIn,
-    output_schema=ModelOut,
-    search_fields=("name", "collective_name", "person_name", "locality", "lead_org", "objective"),
-    scoped_unit_fields=("owner_unit_id", "commune_unit_id"),
-    unit_fields=(),
-    date_field="start_date",
-    model_fields=("replicated_from_id",),
-)
+def _table(kind: RecordType, model: type, input_schema: type[Schema], output: type[Schema]):
+    """Return the sync table of a record type, its references read from the registry."""
+    every = (*COMMON, *kind.fields)
 
-MEETINGS = RecordTable(
-    name="meetings",
-    model=Meeting,
-    input_schema=MeetingIn,
-    output_schema=MeetingOut,
-    search_fields=("title", "location", "minutes_no", "content_summary", "attendees"),
-    scoped_unit_fields=("owner_unit_id",),
-    unit_fields=("organizer_unit_id",),
-    date_field="start_at",
-    unit_list_fields=("co_organizer_ids",),
-    nested_unit_fields=("sites", "attendees"),
-    model_fields=("linked_model_ids",),
-)
+    def named(test) -> tuple[str, ...]:
+        return tuple(f.name for f in every if test(f))
+
+    return RecordTable(
+        name=kind.table,
+        model=model,
+        input_schema=input_schema,
+        output_schema=output,
+        search_fields=named(lambda f: f.searchable),
+        scoped_unit_fields=named(lambda f: f.unit_ref == "scoped"),
+        unit_fields=named(lambda f: f.unit_ref == "exists" and f.type == "unit"),
+        date_field=kind.date_field,
+        unit_list_fields=named(lambda f: f.unit_ref == "exists" and f.items is not None),
+        nested_unit_fields=named(lambda f: f.unit_ref == "exists" and f.shape is not None),
+        model_fields=named(lambda f: f.model_ref),
+    )
+
+
+MODELS = _table(registry.MODELS, ModelRecord, ModelIn, ModelOut)
+MEETINGS = _table(registry.MEETINGS, Meeting, MeetingIn, MeetingOut)
 
 TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}
 

@@ -1,15 +1,15 @@
 // Diacritic-insensitive search by word beginnings: "dan van kheo" finds "Dân vận khéo", and
 // "nuoi ong" does not find "Mông" (server/search.py folds and matches the same way).
 
+import { RECORD_REGISTRY } from "./record-schema.js";
+
 const MARKS = /[\u0300-\u036f]/g;
 // Anything but a letter or digit separates words: "(Mông)" and "nuôi-ong" hold whole words.
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 
 /** The fields each table is searched by, on the phone as on the server (a test compares). */
-export const SEARCH_FIELDS = {
-  models: ["name", "collective_name", "person_name", "locality", "lead_org", "objective"],
-  meetings: ["title", "location", "minutes_no", "content_summary", "attendees"],
-};
+export const SEARCH_FIELDS = Object.fromEntries(
+  Object.entries(RECORD_REGISTRY.types).map(([table, type]) => [table, type.search]));
 
 /** Fold text for search: NFD, strip combining marks, đ→d, lower-case, squeeze spaces. */
 export function fold(text) {

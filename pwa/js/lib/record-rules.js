@@ -1,12 +1,16 @@
-// The server's record rules, read from the generated copy of its schema (record-schema.js, from
-// server/records/schemas.py and rules.py), so what the phone accepts the server accepts; and
-// the review workflow. Pure.
+// The server's record rules, read from the generated copy of its registry (record-schema.js,
+// from server/records/registry.py), so what the phone accepts the server accepts; and the
+// review workflow, read from the same place. Pure.
 
-import { t } from "../i18n/labels.js";
-import { RECORD_SCHEMA } from "./record-schema.js";
+import { getLang, t } from "../i18n/labels.js";
+import { RECORD_REGISTRY, RECORD_SCHEMA } from "./record-schema.js";
+
+/** The synced record tables, in the server's order. @type {string[]} */
+export const RECORD_TYPES = RECORD_REGISTRY.tables;
 
 const DEFS = RECORD_SCHEMA.$defs;
-const CREATE = { models: DEFS.ModelIn, meetings: DEFS.MeetingIn };
+/** @type {Record<string, any>} */
+const CREATE = Object.fromEntries(RECORD_TYPES.map((table) => [table, DEFS[RECORD_SCHEMA.tables[table].create.$ref.split("/").pop()]]));
 const UUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
@@ -15,10 +19,7 @@ const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export const TEXT = DEFS.ModelIn.properties.objective.maxLength;
 
 /** Fields a client may send for each table (anything else the server rejects). */
-export const WIRE_FIELDS = {
-  models: Object.keys(DEFS.ModelIn.properties),
-  meetings: Object.keys(DEFS.MeetingIn.properties),
-};
+export const WIRE_FIELDS = Object.fromEntries(RECORD_TYPES.map((table) => [table, Object.keys(CREATE[table].properties)]));
 
 const ATTENDEE_FIELDS = Object.keys(DEFS.AttendeeIn.properties);
 
@@ -183,10 +184,128 @@ function checkObject(e, prefix, data, shape) {
   }
 }
 
-/** Validate a complete record of a table as the server does. Returns {field: message}. */
-export function validateRecord(table, record) {
+// --- plausible values (server/records/plausible.py): bounds relative to today are taken now ---
+
+const PERIOD_YEARS = /^GD_(\d{4})_(\d{4})$/;
+const DAY = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Today's date in Vietnam (UTC+7), YYYY-MM-DD, against which relative bounds are taken.
+ * @param {number} [now] milliseconds since the epoch
+ * @returns {string}
+ */
+export function todayInVietnam(now = Date.now()) {
+  return new Date(now + 7 * 3600e3).toISOString().slice(0, 10);
+}
+
+function addDays(day, n) {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
+}
+
+const isDateBound = (b) => Boolean(b) && (b.kind === "days" || typeof b.value === "string");
+
+function resolve(bound, today) {
+  if (!bound) return null;
+  if (bound.kind === "years") return Number(today.slice(0, 4)) + bound.value;
+  if (bound.kind === "days") return addDays(today, bound.value);
+  return bound.value;
+}
+
+/** A bound as the server's messages state it: dates dd/mm/yyyy, numbers as digits. */
+function show(value) {
+  if (typeof value === "string" && DAY.test(value)) return value.slice(0, 10).split("-").reverse().join("/");
+  return String(value);
+}
+
+const dayOf = (v) => (typeof v === "string" && DAY.test(v) ? wallClock(v).slice(0, 10) : null);
+
+function rangeBreach(rule, value, today) {
+  const low = resolve(rule.low, today);
+  const high = resolve(rule.high, today);
+  const probe = isDateBound(rule.low || rule.high) ? dayOf(value) : isNum(value) ? value : null;
+  if (probe === null) return null;
+  if ((low !== null && probe < low) || (high !== null && probe > high)) return { min: show(low), max: show(high) };
+  return null;
+}
+
+/** {error key: params} for each value a plausibility rule refuses. */
+function breaches(rule, data, today) {
+  const value = data[rule.field];
+  /** @type {Record<string, any>} */
+  const out = {};
+  if (rule.kind === "range" && rule.item) {
+    (Array.isArray(value) ? value : []).forEach((item, i) => {
+      const p = item && typeof item === "object" ? rangeBreach(rule, item[rule.item], today) : null;
+      if (p) out[`${rule.field}.${i}.${rule.item}`] = p;
+    });
+    return out;
+  }
+  let params = null;
+  if (rule.kind === "range") params = rangeBreach(rule, value, today);
+  else if (rule.kind === "year_in_period") {
+    const match = PERIOD_YEARS.exec(String(data[rule.other] ?? ""));
+    if (match && isInt(value) && !(Number(match[1]) <= value && value <= Number(match[2]))) {
+      params = { min: Number(match[1]), max: Number(match[2]) };
+    }
+  } else if (rule.kind === "date_by_year") {
+    const year = data[rule.other];
+    const day = dayOf(value);
+    if (day && isInt(year) && year >= 1 && year <= 9999) {
+      const last = `${String(year).padStart(4, "0")}-12-31`;
+      if (day > last) params = { max: show(last) };
+    }
+  } else if (rule.kind === "at_most_times") {
+    const planned = data[rule.other];
+    const limit = isInt(planned) && planned >= 1 ? planned * rule.factor : null;
+    if (limit !== null && isInt(value) && value > limit) params = { min: 0, max: limit, factor: rule.factor };
+  }
+  if (params) out[rule.field] = params;
+  return out;
+}
+
+/**
+ * A plausibility message in the current language, worded as the server words it.
+ * @param {string} code @param {Record<string, any>} params
+ * @returns {string}
+ */
+export function plausibleMessage(code, params) {
+  const [vi, en] = RECORD_REGISTRY.messages[code];
+  return (getLang() === "en" ? en : vi).replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+}
+
+/**
+ * The plausibility rules a record breaks: {error key: {code, params}}. With `touched`, only
+ * rules involving a field the write sets bind, as on the server (PROTOCOL.md §3.5).
+ * @param {string} table @param {Record<string, any>} record
+ * @param {{touched?: string[] | null, today?: string}} [options]
+ * @returns {Record<string, {code: string, params: Record<string, any>}>}
+ */
+export function plausibleErrors(table, record, options = {}) {
+  const touched = options.touched ? new Set(options.touched) : null;
+  const today = options.today || todayInVietnam();
+  /** @type {Record<string, {code: string, params: Record<string, any>}>} */
+  const out = {};
+  for (const rule of CREATE[table]["x-plausible"] || []) {
+    if (touched && !touched.has(rule.field) && !touched.has(rule.other)) continue;
+    if (Object.keys(out).some((key) => key === rule.field || key.startsWith(`${rule.field}.`))) continue;
+    for (const [key, params] of Object.entries(breaches(rule, record, today))) out[key] = { code: rule.code, params };
+  }
+  return out;
+}
+
+/**
+ * Validate a complete record of a table as the server does. Returns {field: message}.
+ * @param {string} table @param {Record<string, any>} record
+ * @param {{touched?: string[] | null}} [options] the fields an edit sets (all when absent)
+ */
+export function validateRecord(table, record, options = {}) {
   const e = new Errors();
   checkObject(e, "", record, CREATE[table]);
+  // As on the server, values are judged plausible only once every field is well formed.
+  if (!e.ok) return e.map;
+  for (const [key, { code, params }] of Object.entries(plausibleErrors(table, record, options))) {
+    e.add(key, plausibleMessage(code, params));
+  }
   return e.map;
 }
 
@@ -210,23 +329,20 @@ export function parseNumber(text) {
   return /^-?\d+(\.\d+)?$/.test(normal) ? Number(normal) : NaN;
 }
 
-// --- the review workflow (mirrors sync/workflow.py) ---
+// --- the review workflow (generated from sync/workflow.py and server/scope.py) ---
 
-export const WRITER_ROLES = ["CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI"];
-export const REVIEWER_ROLES = ["LANH_DAO_DUYET", "QUAN_TRI"];
+const WORKFLOW = RECORD_REGISTRY.workflow;
+
+/** Roles that may create and edit records. @type {string[]} */
+export const WRITER_ROLES = WORKFLOW.writer_roles;
+/** Roles that may approve and return records. @type {string[]} */
+export const REVIEWER_ROLES = WORKFLOW.reviewer_roles;
 
 /** @type {Record<string, {sources: string[], target: string, byReviewer: boolean, needsComment: boolean}>} */
-export const STEPS = {
-  submit: { sources: ["NHAP", "TRA_LAI"], target: "CHO_DUYET", byReviewer: false, needsComment: false },
-  withdraw: { sources: ["CHO_DUYET"], target: "NHAP", byReviewer: false, needsComment: false },
-  cancel: { sources: ["NHAP", "TRA_LAI"], target: "HUY", byReviewer: false, needsComment: false },
-  approve: { sources: ["CHO_DUYET"], target: "DA_DUYET", byReviewer: true, needsComment: false },
-  return: { sources: ["CHO_DUYET"], target: "TRA_LAI", byReviewer: true, needsComment: true },
-  reopen: { sources: ["DA_DUYET", "HUY"], target: "TRA_LAI", byReviewer: true, needsComment: true },
-};
+export const STEPS = WORKFLOW.steps;
 
-/** Statuses in which a record's own fields may not be edited. */
-export const LOCKED = ["DA_DUYET", "HUY"];
+/** Statuses in which a record's own fields may not be edited. @type {string[]} */
+export const LOCKED = WORKFLOW.locked;
 
 /** Tell whether it is this user's level that approves next (multi-level approval). */
 export function approvalTurn(record, user) {

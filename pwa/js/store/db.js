@@ -1,6 +1,8 @@
 // IndexedDB in the idb style: one cached connection promise, an upgrade ladder, every
 // transaction awaited to completion, never the network inside one (it would auto-commit).
 
+import { RECORD_REGISTRY } from "../lib/record-schema.js";
+
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
 export const DB_VERSION = 2;
@@ -13,7 +15,8 @@ export const STORE = Object.freeze({
   OUTBOX: "outbox",
   META: "meta",
 });
-export const RECORD_TABLES = [STORE.MODELS, STORE.MEETINGS];
+// The synced record tables, from the server's registry (each needs its store in upgrade()).
+export const RECORD_TABLES = RECORD_REGISTRY.tables;
 export const ALL_STORES = Object.values(STORE);
 
 /** The schema ladder: each rung keeps every pending change (the outbox migrates in place).

@@ -4,7 +4,7 @@
 import { emit, EV, on } from "../events.js";
 import { fold, matches, queryWords, rank, searchText } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
-import { getAll, req, STORE, withTx } from "./db.js";
+import { getAll, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 
 /** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
 /** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
@@ -56,7 +56,7 @@ class TableIndex {
 
 export class RecordIndex {
   constructor() {
-    this.tables = { models: new TableIndex("models"), meetings: new TableIndex("meetings") };
+    this.tables = Object.fromEntries(RECORD_TABLES.map((table) => [table, new TableIndex(table)]));
     /** @type {Map<string, OutboxEntry[]>} */
     this.pending = new Map();
     /** @type {Map<string, any[]>} open conflicts by record key */
@@ -113,7 +113,7 @@ export class RecordIndex {
 
   async onChanged({ tables = [], ids }) {
     const jobs = [];
-    for (const table of ["models", "meetings"]) {
+    for (const table of RECORD_TABLES) {
       if (!tables.includes(table)) continue;
       jobs.push(ids && ids.length ? this.refresh(table, ids) : this.reloadTable(table));
     }
@@ -176,13 +176,13 @@ export class RecordIndex {
 
   /** Records sent back for rework (review_status TRA_LAI). */
   returned() {
-    return ["models", "meetings"].flatMap((table) =>
+    return RECORD_TABLES.flatMap((table) =>
       this.tables[table].all().filter((i) => i.rec.review_status === "TRA_LAI").map((i) => ({ table, rec: i.rec })));
   }
 
   /** Records whose last change the server refused. */
   errors() {
-    return ["models", "meetings"].flatMap((table) =>
+    return RECORD_TABLES.flatMap((table) =>
       this.tables[table].all().filter((i) => i.rec._local && i.rec._local.error).map((i) => ({ table, rec: i.rec })));
   }
 

@@ -151,7 +151,7 @@ export async function resolveConflict(conflictId, resolution) {
       meta: { field: conflict.field, lost_value: conflict.lost_value },
     });
   });
-  changed([STORE.CONFLICTS, STORE.OUTBOX, "models", "meetings"], recordId ? [recordId] : []);
+  changed([STORE.CONFLICTS, STORE.OUTBOX, ...RECORD_TABLES], recordId ? [recordId] : []);
 }
 
 /** Forget a record's sync error; discard also drops refused values (then storeServerCopy).

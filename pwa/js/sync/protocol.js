@@ -1,7 +1,7 @@
 // The pure half of sync (PROTOCOL.md): the request, request-level errors, backoff, outbox rules,
 // response handling and merge-under-pending. No storage, no network, no DOM: node tests it.
 
-import { STEPS } from "../lib/record-rules.js";
+import { RECORD_TYPES, STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
 export const APP_VERSION = "2026.11.4";
@@ -241,7 +241,7 @@ function splitKey(key) {
 
 function pulledVersions(changes) {
   const map = new Map();
-  for (const table of ["models", "meetings"]) {
+  for (const table of RECORD_TYPES) {
     for (const record of (changes && changes[table]) || []) {
       map.set(`${table}:${record.id}`, record.version);
     }
@@ -332,7 +332,7 @@ export function byRecord(outbox) {
  * @property {(cursor: number) => Promise<any>} setCursor
  */
 
-const RECORDS = ["models", "meetings"];
+const RECORDS = RECORD_TYPES;
 
 /** Store a whole response (§4.6, §5): outcomes, acknowledgements, scope reset, pulled changes
  * under pending values, the cursor. @param {LocalState} db */

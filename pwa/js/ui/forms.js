@@ -3,6 +3,7 @@
 
 import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
+import { RECORD_REGISTRY } from "../lib/record-schema.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
 import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
@@ -20,6 +21,36 @@ import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComm
  * @property {string} [inputmode]
  * @property {boolean} [numeric]  a select whose values are numbers (unit ids)
  */
+
+/** Turn a generated condition {field, in | not_in} into the form's showIf. */
+function showIfOf(test) {
+  return (values) => {
+    const value = values[test.field] ?? null;
+    return test.in ? test.in.includes(value) : !test.not_in.includes(value);
+  };
+}
+
+/**
+ * The field specs of a table's form, in order, from the server's registry (record-schema.js):
+ * control, required mark, limit, enum and when it shows. `extra` adds per field what only the
+ * phone knows: computed options, a list widget, a label.
+ * @param {string} table
+ * @param {Record<string, Partial<FieldSpec> & {widget?: any}>} [extra]
+ * @returns {FieldSpec[]}
+ */
+export function formSpecs(table, extra = {}) {
+  return RECORD_REGISTRY.types[table].form.map((field) => {
+    const spec = { ...field, showIf: field.showIf ? showIfOf(field.showIf) : undefined, ...(extra[field.name] || {}) };
+    if (spec.kind === "list" && !spec.widget) throw new Error(`the form needs a widget for ${field.name}`);
+    return spec;
+  });
+}
+
+/** The fields an edit changes: only they are held to the plausibility rules (PROTOCOL.md §3.5). */
+function changedFields(before, after) {
+  const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return Object.keys(after).filter((key) => !same(before[key], after[key]));
+}
 
 let uid = 0;
 
@@ -319,7 +350,7 @@ export function recordForm(ctx, options) {
     event.preventDefault();
     await ready;
     const record = { ...start, ...kit.values() };
-    const errors = validateRecord(table, record);
+    const errors = validateRecord(table, record, { touched: existing ? changedFields(existing, record) : null });
     const first = kit.showErrors(errors);
     if (first) {
       banner.textContent = t("form_has_errors");
@@ -407,32 +438,11 @@ export function renderModelForm(ctx, params) {
     ],
   });
   const thisYear = new Date().getFullYear();
-  const specs = [
-    { name: "kind", kind: "select", enumName: "model_kind", required: true },
-    { name: "subject_type", kind: "select", required: true },
-    { name: "name", kind: "textarea", required: true, max: 500 },
-    { name: "field", kind: "select", required: true },
-    { name: "collective_name", kind: "text", required: true, max: 500, showIf: (v) => v.subject_type !== "CA_NHAN" },
-    { name: "person_name", kind: "text", required: true, showIf: (v) => v.subject_type === "CA_NHAN" },
-    { name: "person_position", kind: "text", showIf: (v) => v.subject_type === "CA_NHAN" },
-    { name: "person_gender", kind: "select", enumName: "gender", showIf: (v) => v.subject_type === "CA_NHAN" },
-    { name: "person_ethnicity", kind: "text", max: 64, showIf: (v) => v.subject_type === "CA_NHAN" },
-    { name: "person_birth_year", kind: "int", showIf: (v) => v.subject_type === "CA_NHAN" },
-    { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
-    { name: "commune_unit_id", kind: "select", required: true, numeric: true, options: communes },
-    { name: "locality", kind: "text", required: true },
-    { name: "lead_org", kind: "text" },
-    { name: "start_date", kind: "date", required: true },
-    { name: "status", kind: "select", enumName: "model_status", required: true },
-    { name: "period", kind: "select", enumName: "period", required: true },
-    { name: "year_registered", kind: "int", required: true },
-    { name: "objective", kind: "textarea", required: true },
-    { name: "method", kind: "textarea", required: true },
-    { name: "results", kind: "textarea" },
-    { name: "metrics", widget: metrics },
-    { name: "topic_tags", kind: "checks", enumName: "topic_tag" },
-    { name: "notes", kind: "textarea" },
-  ];
+  const specs = formSpecs("models", {
+    owner_unit_id: { options: () => ownerOptions(ctx) },
+    commune_unit_id: { options: communes },
+    metrics: { widget: metrics },
+  });
   const user = ctx.user;
   const route = params.id ? `#/models/${params.id}/edit` : "#/models/new";
   const view = recordForm(ctx, {
@@ -488,31 +498,13 @@ export function renderMeetingForm(ctx, params) {
       { name: "chair", label: "f_full_name", kind: "text", max: 255 },
     ],
   });
-  const specs = [
-    { name: "type", kind: "select", enumName: "meeting_type", required: true },
-    { name: "title", kind: "textarea", required: true, max: 500 },
-    { name: "format", kind: "select", enumName: "meeting_format", required: true },
-    { name: "organizer_unit_id", kind: "select", required: true, numeric: true, options: units },
-    { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
-    { name: "start_at", kind: "datetime", required: true },
-    { name: "end_at", kind: "datetime" },
-    { name: "part_of_day", kind: "select", options: partOfDayOptions, label: "f_part_of_day" },
-    { name: "location", kind: "text", required: true, max: 500 },
-    { name: "sites", widget: sites, showIf: (v) => v.format && v.format !== "TRUC_TIEP" },
-    { name: "report_period", kind: "select", enumName: "report_period", required: true, showIf: (v) => v.type === "SO_KET" || v.type === "TONG_KET" },
-    { name: "actual_count", kind: "int" },
-    { name: "planned_count", kind: "int" },
-    { name: "count_is_approx", kind: "checkbox" },
-    { name: "audience", kind: "checks", enumName: "audience", label: "f_audience" },
-    { name: "agenda", kind: "textarea" },
-    { name: "content_summary", kind: "textarea", required: true },
-    { name: "attendees", widget: attendees },
-    { name: "speeches_count", kind: "int" },
-    { name: "conclusion", kind: "textarea" },
-    { name: "outcomes", kind: "textarea" },
-    { name: "minutes_no", kind: "text", max: 64 },
-    { name: "notes", kind: "textarea" },
-  ];
+  const specs = formSpecs("meetings", {
+    organizer_unit_id: { options: units },
+    owner_unit_id: { options: () => ownerOptions(ctx) },
+    part_of_day: { options: partOfDayOptions },
+    sites: { widget: sites },
+    attendees: { widget: attendees },
+  });
   const user = ctx.user;
   return recordForm(ctx, {
     table: "meetings",

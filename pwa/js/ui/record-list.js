@@ -79,9 +79,9 @@ export function render(ctx, { table, query }) {
   });
 
   draw();
-  const addHref = table === "models" ? "#/models/new" : "#/meetings/new";
+  const addHref = `#/${table}/new`;
   const node = h("section", { class: "screen screen-list" },
-    h("h2", { class: "screen-title", text: t(table === "models" ? "nav_models" : "nav_meetings") }),
+    h("h2", { class: "screen-title", text: t(`nav_${table}`) }),
     h("div", { class: "list-tools" }, search, h("div", { class: "filters" }, selects)),
     summary, list, more,
     ctx.canWrite ? h("a", { class: "fab", href: addHref, "aria-label": t(table === "models" ? "add_model" : "add_meeting") }, "+") : "");

@@ -5,12 +5,12 @@
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
 import { AGE_BUCKETS, ageBucket, ageCounts, decision, isReviewer, queue, recordUnitId, within } from "../lib/review-rules.js";
+import { RECORD_TABLES } from "../store/db.js";
 import { reviewRecords } from "../store/records.js";
 import { confirmDialog, h, joined, lastSyncText, promptDialog, recordTitle, replace, syncBadge } from "./dom.js";
 import * as detail from "./review-detail.js";
 import { entries, subnav } from "./staff-nav.js";
 
-const TABLES = ["models", "meetings"];
 // Rows drawn at once; the rest behind "Xem thêm", as in the record lists.
 const PAGE = 50;
 
@@ -18,7 +18,7 @@ const PAGE = 50;
 export let queueHash = "#/review";
 
 export function render(ctx, { parts, query }) {
-  if (TABLES.includes(parts[1]) && parts[2]) return detail.render(ctx, { table: parts[1], id: parts[2], back: queueHash });
+  if (RECORD_TABLES.includes(parts[1]) && parts[2]) return detail.render(ctx, { table: parts[1], id: parts[2], back: queueHash });
   if (!isReviewer(ctx.user)) return { node: h("section", { class: "screen" }, subnav(ctx, "review"), h("p", { class: "empty", text: t("reviewers_only") })) };
 
   const { index, user } = ctx;
@@ -44,7 +44,7 @@ export function render(ctx, { parts, query }) {
   const scopeUnits = index.units.filter((u) => u.id !== user.unit.id && within(u, user.unit));
   const depth0 = (user.unit.path || "").split("/").length;
   const controls = {
-    table: select("table", "filter_table", [["models", t("count_models")], ["meetings", t("count_meetings")]]),
+    table: select("table", "filter_table", RECORD_TABLES.map((name) => [name, t(`count_${name}`)])),
     unit: select("unit", "filter_unit", scopeUnits.map((u) => [u.id, `${"· ".repeat(Math.max(0, (u.path || "").split("/").length - depth0 - 1))}${u.name}`])),
     field: select("field", "filter_field", enumOptions("field")),
     type: select("type", "filter_type", enumOptions("meeting_type")),

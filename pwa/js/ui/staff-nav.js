@@ -8,6 +8,7 @@ import { t } from "../i18n/labels.js";
 import "../i18n/staff-labels.js";
 import { currentYear, periodChoices, periodLabel } from "../lib/report-args.js";
 import { isReviewer, queue, within } from "../lib/review-rules.js";
+import { RECORD_TABLES } from "../store/db.js";
 import { h } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -20,7 +21,7 @@ let started = false;
 
 /** Every record of the phone as {table, rec}. */
 export function entries(index) {
-  return ["models", "meetings"].flatMap((table) => index.tables[table].all().map((item) => ({ table, rec: item.rec })));
+  return RECORD_TABLES.flatMap((table) => index.tables[table].all().map((item) => ({ table, rec: item.rec })));
 }
 
 /** Add the staff screens to the app (once per page). */
