@@ -195,6 +195,10 @@ class MeetingIn(RecordIn):
     actual_count = fields.Integer(
         strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
     )
+    # Optional: phones that never send it keep working (PROTOCOL.md §9).
+    unnamed_count = fields.Integer(
+        strict=True, validate=validate.Range(0, 1_000_000), allow_none=True
+    )
     count_is_approx = fields.Boolean(load_default=False)
     audience = fields.List(
         fields.String(validate=one_of(enums.AUDIENCE)),
@@ -335,6 +339,7 @@ class MeetingOut(RecordOut):
     sites = fields.List(fields.Nested(SiteOut))
     planned_count = fields.Integer(allow_none=True)
     actual_count = fields.Integer(allow_none=True)
+    unnamed_count = fields.Integer(allow_none=True)
     count_is_approx = fields.Boolean()
     audience = fields.List(fields.String())
     report_period = fields.String(allow_none=True)

@@ -642,6 +642,14 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
     "count_is_approx": {
      "type": "boolean",
      "default": false
@@ -1506,6 +1514,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
     "count_is_approx": {
      "type": "boolean"
     },
@@ -1598,6 +1612,7 @@ export const RECORD_SCHEMA = {
     "sites",
     "planned_count",
     "actual_count",
+    "unnamed_count",
     "count_is_approx",
     "audience",
     "report_period",
@@ -2067,6 +2082,14 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
     "count_is_approx": {
      "type": "boolean"
     },
@@ -2510,6 +2533,14 @@ export const RECORD_SCHEMA = {
      "maximum": 1000000
     },
     "actual_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
+    "unnamed_count": {
      "type": [
       "integer",
       "null"
