@@ -5,7 +5,9 @@ import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
+import { attendeeEditor } from "./attendees.js";
 import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
+import { unitPicker } from "./unit-picker.js";
 
 /**
  * @typedef {Object} FieldSpec
@@ -392,9 +394,9 @@ export function ownerOptions(ctx) {
 export function renderModelForm(ctx, params) {
   const communes = () => {
     const xa = ctx.index.units.filter((u) => u.level === "XA");
-    const list = xa.length ? xa : [ctx.user.unit];
-    return list.map((u) => [u.id, u.name]);
+    return xa.length ? xa : [ctx.user.unit];
   };
+  const commune = unitPicker({ label: t("f_commune_unit_id"), required: true, units: communes, all: () => ctx.index.units });
   const metrics = listEditor({
     name: "metrics",
     label: t("f_metrics"),
@@ -419,7 +421,7 @@ export function renderModelForm(ctx, params) {
     { name: "person_ethnicity", kind: "text", max: 64, showIf: (v) => v.subject_type === "CA_NHAN" },
     { name: "person_birth_year", kind: "int", showIf: (v) => v.subject_type === "CA_NHAN" },
     { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
-    { name: "commune_unit_id", kind: "select", required: true, numeric: true, options: communes },
+    { name: "commune_unit_id", widget: commune },
     { name: "locality", kind: "text", required: true },
     { name: "lead_org", kind: "text" },
     { name: "start_date", kind: "date", required: true },
@@ -460,24 +462,9 @@ export function renderModelForm(ctx, params) {
 // Create or edit a meeting/activity with its attendees (DOMAIN.md §2.4–2.5).
 
 export function renderMeetingForm(ctx, params) {
-  const units = () => {
-    const list = ctx.index.units.length ? ctx.index.units : [ctx.user.unit];
-    return list.map((u) => [u.id, u.name]);
-  };
-  const attendees = listEditor({
-    name: "attendees",
-    label: t("f_attendees"),
-    addLabel: t("add_attendee"),
-    blank: () => ({ role: "DAI_BIEU", attendance: "CO_MAT" }),
-    fields: [
-      { name: "full_name", kind: "text", max: 255 },
-      { name: "position", kind: "text", max: 255 },
-      { name: "org_name", kind: "text", max: 255 },
-      { name: "role", kind: "select", enumName: "attendee_role", required: true },
-      { name: "attendance", kind: "select", enumName: "attendance" },
-      { name: "absent_reason", kind: "text", max: 500, showIf: (v) => Boolean(v.attendance) && v.attendance !== "CO_MAT" },
-    ],
-  });
+  const units = () => (ctx.index.units.length ? ctx.index.units : [ctx.user.unit]);
+  const organizer = unitPicker({ label: t("f_organizer_unit_id"), required: true, units, all: () => ctx.index.units });
+  const people = attendeeEditor(ctx, { recordId: () => params.id });
   const sites = listEditor({
     name: "sites",
     label: t("f_sites"),
@@ -492,7 +479,7 @@ export function renderMeetingForm(ctx, params) {
     { name: "type", kind: "select", enumName: "meeting_type", required: true },
     { name: "title", kind: "textarea", required: true, max: 500 },
     { name: "format", kind: "select", enumName: "meeting_format", required: true },
-    { name: "organizer_unit_id", kind: "select", required: true, numeric: true, options: units },
+    { name: "organizer_unit_id", widget: organizer },
     { name: "owner_unit_id", kind: "select", required: true, numeric: true, options: () => ownerOptions(ctx) },
     { name: "start_at", kind: "datetime", required: true },
     { name: "end_at", kind: "datetime" },
@@ -506,7 +493,8 @@ export function renderMeetingForm(ctx, params) {
     { name: "audience", kind: "checks", enumName: "audience", label: "f_audience" },
     { name: "agenda", kind: "textarea" },
     { name: "content_summary", kind: "textarea", required: true },
-    { name: "attendees", widget: attendees },
+    { name: "attendees", widget: people.attendees },
+    { name: "unnamed_count", widget: people.unnamed },
     { name: "speeches_count", kind: "int" },
     { name: "conclusion", kind: "textarea" },
     { name: "outcomes", kind: "textarea" },
