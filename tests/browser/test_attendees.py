@@ -240,9 +240,11 @@ def test_commune_picker_groups_by_parent_and_marks_old_units(new_phone, server):
     # The filter folds diacritics, keeps the groups, and Enter picks the only match.
     search = page.locator(f"{picker} input[type=search]")
     search.fill("dong hieu")
-    assert page.eval_on_selector_all(
-        f"{picker} option", "os => os.map((o) => o.textContent)"
-    ) == ["— Chọn —", "Xã Đông Hiếu — Tỉnh Nghệ An", "Xã Đông Hiếu (cũ) — Thị xã Thái Hòa"]
+    assert page.eval_on_selector_all(f"{picker} option", "os => os.map((o) => o.textContent)") == [
+        "— Chọn —",
+        "Xã Đông Hiếu — Tỉnh Nghệ An",
+        "Xã Đông Hiếu (cũ) — Thị xã Thái Hòa",
+    ]
     assert page.inner_text(f"{picker} .unit-count") == "2 đơn vị"
     search.fill("tay hieu")
     search.press("Enter")
