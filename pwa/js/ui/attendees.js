@@ -214,11 +214,12 @@ export function attendeeEditor(ctx, options = {}) {
       const { added, doubles } = withoutDoubles(getValue(), people);
       replace(preview,
         h("p", { class: "paste-count strong", text: added.length ? t("paste_preview", { n: added.length }) : t("paste_nothing") }),
-        doubles ? h("p", { class: "small", text: t("paste_doubles", { n: doubles }) }) : "",
-        added.length ? h("ol", { class: "paste-people small" }, added.map((p) => h("li", null, joined([p.full_name, p.position, p.org_name])))) : "",
+        // Unreadable lines first: the list of people below may need scrolling.
         bad.length ? h("div", { class: "paste-bad", role: "alert" },
           h("p", { class: "field-error", text: t("paste_bad", { n: bad.length }) }),
-          h("ul", { class: "small" }, bad.map((b) => h("li", { dir: "auto", text: t("paste_bad_line", { line: b.line, text: b.text }) })))) : "");
+          h("ul", { class: "small" }, bad.map((b) => h("li", { dir: "auto", text: t("paste_bad_line", { line: b.line, text: b.text }) })))) : "",
+        doubles ? h("p", { class: "small", text: t("paste_doubles", { n: doubles }) }) : "",
+        added.length ? h("ol", { class: "paste-people small" }, added.map((p) => h("li", null, joined([p.full_name, p.position, p.org_name])))) : "");
       return { people, bad };
     };
     box.addEventListener("input", show);
