@@ -16,9 +16,11 @@ const SHELL = [
   "/js/events.js",
   "/js/i18n/enums.js",
   "/js/i18n/labels.js",
+  "/js/lib/attendee-list.js",
   "/js/lib/fold.js",
   "/js/lib/record-rules.js",
   "/js/lib/record-schema.js",
+  "/js/lib/unit-groups.js",
   "/js/store/db.js",
   "/js/store/record-index.js",
   "/js/store/records.js",
@@ -26,6 +28,7 @@ const SHELL = [
   "/js/sync/http.js",
   "/js/sync/protocol.js",
   "/js/ui/account.js",
+  "/js/ui/attendees.js",
   "/js/ui/dom.js",
   "/js/ui/forms.js",
   "/js/ui/home.js",
@@ -33,6 +36,7 @@ const SHELL = [
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",
+  "/js/ui/unit-picker.js",
 ];
 
 // The reviewers' and viewers' screens (js/ui/staff-nav.js adds them). Not precached on install:

@@ -132,6 +132,8 @@ class Meeting(SyncedRecord, db.Model):
     sites: Mapped[list] = mapped_column(JSON, default=list)
     planned_count: Mapped[int | None]
     actual_count: Mapped[int | None]
+    # People present but not named in `attendees`; `actual_count` is the whole attendance.
+    unnamed_count: Mapped[int | None]
     count_is_approx: Mapped[bool] = mapped_column(default=False)
     audience: Mapped[list] = mapped_column(JSON, default=list)
     report_period: Mapped[str | None] = mapped_column(String(16))

@@ -209,6 +209,8 @@ MEETINGS = RecordType(
         ),
         F("planned_count", "int", nullable=True, minimum=0, maximum=1_000_000),
         F("actual_count", "int", nullable=True, minimum=0, maximum=1_000_000),
+        # People present but not named; optional, so phones that never send it keep working.
+        F("unnamed_count", "int", nullable=True, minimum=0, maximum=1_000_000),
         F("count_is_approx", "bool", default=False),
         codes("audience", enums.AUDIENCE, 20),
         enum(
@@ -262,6 +264,7 @@ MEETINGS = RecordType(
         "agenda",
         "content_summary",
         "attendees",
+        "unnamed_count",
         "speeches_count",
         "conclusion",
         "outcomes",

@@ -60,6 +60,7 @@ def test_markup_in_every_text_field_stays_text(new_phone, server):
     for name in MEETING_TEXT:
         field(page, name).fill(XSS)
     attendee = page.locator('[data-field="attendees"] .row-card').first
+    attendee.locator('[data-action="attendee-more"]').click()
     for name in ("full_name", "position", "org_name"):
         attendee.locator(f'[data-field="{name}"] input').fill(XSS)
     save_form(page, "meetings")

@@ -851,6 +851,14 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
     "count_is_approx": {
      "type": "boolean",
      "default": false
@@ -1789,6 +1797,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
     "count_is_approx": {
      "type": "boolean"
     },
@@ -1881,6 +1895,7 @@ export const RECORD_SCHEMA = {
     "sites",
     "planned_count",
     "actual_count",
+    "unnamed_count",
     "count_is_approx",
     "audience",
     "report_period",
@@ -2350,6 +2365,14 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
     "count_is_approx": {
      "type": "boolean"
     },
@@ -2800,6 +2823,14 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000
     },
+    "unnamed_count": {
+     "type": [
+      "integer",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000
+    },
     "count_is_approx": {
      "type": "boolean"
     },
@@ -3192,6 +3223,10 @@ export const RECORD_REGISTRY = {
     {
      "name": "attendees",
      "kind": "list"
+    },
+    {
+     "name": "unnamed_count",
+     "kind": "int"
     },
     {
      "name": "speeches_count",

@@ -6,7 +6,9 @@ import { parseNumber, validateRecord } from "../lib/record-rules.js";
 import { RECORD_REGISTRY } from "../lib/record-schema.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
+import { attendeeEditor } from "./attendees.js";
 import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
+import { unitPicker } from "./unit-picker.js";
 
 /**
  * @typedef {Object} FieldSpec
@@ -423,9 +425,9 @@ export function ownerOptions(ctx) {
 export function renderModelForm(ctx, params) {
   const communes = () => {
     const xa = ctx.index.units.filter((u) => u.level === "XA");
-    const list = xa.length ? xa : [ctx.user.unit];
-    return list.map((u) => [u.id, u.name]);
+    return xa.length ? xa : [ctx.user.unit];
   };
+  const commune = unitPicker({ label: t("f_commune_unit_id"), required: true, units: communes, all: () => ctx.index.units });
   const metrics = listEditor({
     name: "metrics",
     label: t("f_metrics"),
@@ -440,7 +442,7 @@ export function renderModelForm(ctx, params) {
   const thisYear = new Date().getFullYear();
   const specs = formSpecs("models", {
     owner_unit_id: { options: () => ownerOptions(ctx) },
-    commune_unit_id: { options: communes },
+    commune_unit_id: { widget: commune },
     metrics: { widget: metrics },
   });
   const user = ctx.user;
@@ -470,24 +472,9 @@ export function renderModelForm(ctx, params) {
 // Create or edit a meeting/activity with its attendees (DOMAIN.md §2.4–2.5).
 
 export function renderMeetingForm(ctx, params) {
-  const units = () => {
-    const list = ctx.index.units.length ? ctx.index.units : [ctx.user.unit];
-    return list.map((u) => [u.id, u.name]);
-  };
-  const attendees = listEditor({
-    name: "attendees",
-    label: t("f_attendees"),
-    addLabel: t("add_attendee"),
-    blank: () => ({ role: "DAI_BIEU", attendance: "CO_MAT" }),
-    fields: [
-      { name: "full_name", kind: "text", max: 255 },
-      { name: "position", kind: "text", max: 255 },
-      { name: "org_name", kind: "text", max: 255 },
-      { name: "role", kind: "select", enumName: "attendee_role", required: true },
-      { name: "attendance", kind: "select", enumName: "attendance" },
-      { name: "absent_reason", kind: "text", max: 500, showIf: (v) => Boolean(v.attendance) && v.attendance !== "CO_MAT" },
-    ],
-  });
+  const units = () => (ctx.index.units.length ? ctx.index.units : [ctx.user.unit]);
+  const organizer = unitPicker({ label: t("f_organizer_unit_id"), required: true, units, all: () => ctx.index.units });
+  const people = attendeeEditor(ctx, { recordId: () => params.id });
   const sites = listEditor({
     name: "sites",
     label: t("f_sites"),
@@ -499,11 +486,12 @@ export function renderMeetingForm(ctx, params) {
     ],
   });
   const specs = formSpecs("meetings", {
-    organizer_unit_id: { options: units },
+    organizer_unit_id: { widget: organizer },
     owner_unit_id: { options: () => ownerOptions(ctx) },
     part_of_day: { options: partOfDayOptions },
     sites: { widget: sites },
-    attendees: { widget: attendees },
+    attendees: { widget: people.attendees },
+    unnamed_count: { widget: people.unnamed },
   });
   const user = ctx.user;
   return recordForm(ctx, {

@@ -8,6 +8,7 @@ import { STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
+import { attendanceLine } from "./attendees.js";
 import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   syncBadge,
@@ -94,9 +95,10 @@ export function render(ctx, { table, id, back = "#/review" }) {
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
-      table === "meetings" && (rec.attendees || []).length ? h("div", { class: "card" },
-        h("p", { class: "label", text: `${t("f_attendees")} (${rec.attendees.length})` }),
-        h("ul", { class: "plain-list attendees" }, rec.attendees.map((a) => h("li", null,
+      table === "meetings" && ((rec.attendees || []).length || rec.unnamed_count) ? h("div", { class: "card" },
+        h("p", { class: "label", text: `${t("f_attendees")} (${(rec.attendees || []).length})` }),
+        attendanceLine(rec),
+        h("ul", { class: "plain-list attendees" }, (rec.attendees || []).map((a) => h("li", null,
           h("span", { class: "strong", dir: "auto", text: a.full_name || "—" }),
           h("span", { class: "small" }, joined([a.position, a.org_name, displayValue("role", a.role), displayValue("attendance", a.attendance)])))))) : "",
       h("h3", { class: "section-title", text: t("history") }),
