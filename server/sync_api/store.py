@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from server import changes
 from server.actor import Actor
-from server.errors import ApiError, message_for, validation_error
+from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
 from server.models.types import utcnow
@@ -246,14 +246,12 @@ class SqlStore:
         except ValidationError as exc:
             err = validation_error(exc)
             raise RejectedError(
-                err.code, message_for(err.code), err.details, show_record=mutation.op != "put"
+                err.code, None, err.details, show_record=mutation.op != "put"
             ) from exc
         except ApiError as exc:
+            # Codes and details only: the sync route renders the message in the caller's language.
             raise RejectedError(
-                exc.code,
-                exc.message or message_for(exc.code),
-                exc.details,
-                show_record=mutation.op != "put",
+                exc.code, exc.message, exc.details, show_record=mutation.op != "put"
             ) from exc
 
     def actor_for(self, table: str, record_id: str, sent_at) -> Actor:
