@@ -516,8 +516,3 @@ def history(session: Session, table: RecordTable, record) -> list:
             .order_by(AuditEvent.id)
         )
     )
-
-
-def validation_errors(exc: ValidationError) -> dict:
-    """Return marshmallow messages as a dict."""
-    return exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}

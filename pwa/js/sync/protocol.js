@@ -4,7 +4,7 @@
 import { STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
-export const APP_VERSION = "2026.11.3";
+export const APP_VERSION = "2026.11.4";
 
 export const PROTOCOL = 1;
 export const SCHEMA = 1;
