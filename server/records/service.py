@@ -11,7 +11,7 @@ from server import changes
 from server.actor import Actor
 from server.audit import record_event
 from server.errors import ApiError
-from server.models import AuditEvent, Conflict, Unit, User
+from server.models import AuditEvent, Conflict, SyncedRecord, Unit, User
 from server.models.types import utcnow
 from server.records import moves
 from server.records.references import check_references
@@ -39,7 +39,7 @@ KEY_FIELDS = ("id",)
 class WriteResult:
     """What a write did: the record, whether it was new, and any values kept aside."""
 
-    record: object
+    record: SyncedRecord
     created: bool = False
     applied: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)

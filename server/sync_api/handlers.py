@@ -1,7 +1,7 @@
 """One handler per mutation op, each checking its own data before it writes (PROTOCOL.md §3.3).
 
-The store looks a mutation's op up in HANDLERS; a handler names the table kinds it accepts,
-the schema of its data, and applies the mutation through the record services as one actor.
+The store looks a mutation's op up in HANDLERS; a handler checks the table and id, loads the
+data with its schema, and applies the mutation through the record services as one actor.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from sync.engine import Applied
 from sync.messages import OPS, Mutation
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.orm import Session
 
     from server.actor import Actor
-    from server.models import User
+    from server.models import SyncedRecord, User
 
 
 class PushState(Protocol):
@@ -31,9 +33,9 @@ class PushState(Protocol):
 
     session: Session
     user: User
-    known: dict[tuple[str, str], object]
+    known: dict[tuple[str, str], SyncedRecord]
 
-    def actor_for(self, table: str, record_id: str, sent_at) -> Actor:
+    def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
         """Return the actor of a mutation of this record, at its kept action time."""
 
     def echo(self, table: str, record, sent: dict, *, whole: bool) -> object:
@@ -74,7 +76,13 @@ class RecordHandler:
         return self.schema.load(m.data) if self.schema is not None else m.data
 
     def apply(
-        self, store: PushState, m: Mutation, table: RecordTable, record, data: dict, actor: Actor
+        self,
+        store: PushState,
+        m: Mutation,
+        table: RecordTable,
+        record: SyncedRecord | None,
+        data: dict,
+        actor: Actor,
     ) -> Applied:
         """Apply the checked mutation to the record (None: the server lacks it)."""
         raise NotImplementedError
@@ -83,7 +91,15 @@ class RecordHandler:
 class Put(RecordHandler):
     """Create a record, or merge an edit into it (create-of-existing is an edit, §4.4)."""
 
-    def apply(self, store, m, table, record, data, actor) -> Applied:
+    def apply(
+        self,
+        store: PushState,
+        m: Mutation,
+        table: RecordTable,
+        record: SyncedRecord | None,
+        data: dict,
+        actor: Actor,
+    ) -> Applied:
         """Create or merge; the record shapes of the table check the data."""
         if record is None:
             result = service.create(store.session, table, data, actor=actor)
@@ -106,7 +122,15 @@ class Put(RecordHandler):
 class Delete(RecordHandler):
     """Delete a record, unless others changed it since the device's base (§4.4)."""
 
-    def apply(self, store, m, table, record, data, actor) -> Applied:
+    def apply(
+        self,
+        store: PushState,
+        m: Mutation,
+        table: RecordTable,
+        record: SyncedRecord | None,
+        data: dict,
+        actor: Actor,
+    ) -> Applied:
         """Leave a tombstone; a delete of a missing record is acknowledged."""
         if record is None:
             return Applied()  # delete-of-missing is acknowledged (§4.4)
@@ -126,7 +150,15 @@ class Review(RecordHandler):
             {**{k: v for k, v in m.data.items() if k != "id"}, "version": m.base}
         )
 
-    def apply(self, store, m, table, record, data, actor) -> Applied:
+    def apply(
+        self,
+        store: PushState,
+        m: Mutation,
+        table: RecordTable,
+        record: SyncedRecord | None,
+        data: dict,
+        actor: Actor,
+    ) -> Applied:
         """Take the step on the version the reviewer read."""
         if record is None:
             raise ApiError("NOT_FOUND")

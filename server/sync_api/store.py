@@ -1,7 +1,7 @@
 """SQL storage behind the pure sync engine, for one device."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 from sqlalchemy import String, and_, cast, delete, exists, insert, or_, select
@@ -254,7 +254,7 @@ class SqlStore:
                 exc.code, exc.message, exc.details, show_record=mutation.op != "put"
             ) from exc
 
-    def actor_for(self, table: str, record_id: str, sent_at) -> Actor:
+    def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
         """Return the actor of a mutation of a record: the push's user at its action time."""
         return Actor.syncing(self.user, self.device, self.clock.time_of(table, record_id, sent_at))
 
