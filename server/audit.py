@@ -2,16 +2,15 @@
 
 from sqlalchemy.orm import Session
 
-from server.models import AuditEvent, Device, User
+from server.actor import Actor
+from server.models import AuditEvent
 from server.models.types import utcnow
-from sync.clock import ActionTime
 
 
 def record_event(
     session: Session,
+    actor: Actor | None,
     *,
-    user: User | None,
-    device: Device | None,
     table: str,
     record_id: str | int,
     action: str,
@@ -20,16 +19,18 @@ def record_event(
     comment: str | None = None,
     version: int | None = None,
     base_version: int | None = None,
-    when: ActionTime | None = None,
 ) -> AuditEvent:
-    """Append one audit event to the current transaction; `when` the person acted, default now."""
+    """Append one audit event to the current transaction, at the actor's time of action.
+
+    A None actor is the system itself (an import, the demo data): no person, no device.
+    """
     now = utcnow()
     event = AuditEvent(
         at=now,
-        acted_at=when.at if when else now,
-        clock_flag=when.flag if when else None,
-        user_id=user.id if user else None,
-        device_id=device.id if device else None,
+        acted_at=actor.acted_at(now) if actor else now,
+        clock_flag=actor.clock_flag if actor else None,
+        user_id=actor.user_id if actor else None,
+        device_id=actor.device_id if actor else None,
         table_name=table,
         record_id=str(record_id),
         action=action,

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.actor import Actor
 from server.auth.passwords import hash_password
 from server.enums import FIELD, REVIEW_STATUS
 from server.models import Unit, User
@@ -175,7 +176,7 @@ def _mark_border(session: Session, communes: dict[str, Unit]) -> None:
     for key, _wanted, border in COMMUNES:
         unit = communes[key]
         if border and not unit.is_border:
-            update_unit(session, unit, actor=None, device=None, data={"is_border": True})
+            update_unit(session, unit, actor=None, data={"is_border": True})
 
 
 def _ensure_users(session: Session, units: dict[str, Unit], tally: Tally) -> dict[str, User]:
@@ -273,8 +274,7 @@ def _run_flow(
         action="submit",
         based_on=record.version,
         comment=None,
-        actor=author,
-        device=None,
+        actor=Actor.signed_in(author),
     )
     if flow in ("approve", "return"):
         # A reviewer decides on the version they read, so the step names the current one.
@@ -285,8 +285,7 @@ def _run_flow(
             action=flow,
             based_on=record.version,
             comment=item.get("comment"),
-            actor=reviewer,
-            device=None,
+            actor=Actor.signed_in(reviewer),
         )
 
 
@@ -306,7 +305,7 @@ def _ensure_records(
         record = service.find(session, table, body["id"])
         if record is None:
             author = _author(users, item[unit_key])
-            record = service.create(session, table, body, actor=author, device=None).record
+            record = service.create(session, table, body, actor=Actor.signed_in(author)).record
             _run_flow(session, table, record, item, author, users[REVIEWER])
             tally.created[table.name] += 1
         else:

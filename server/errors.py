@@ -123,25 +123,44 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
 }
 
 
-def wants_english() -> bool:
-    """Tell whether the caller asked for English messages."""
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+
+
+def request_language() -> str:
+    """Return the language the caller asked for with Accept-Language: vi unless en is preferred.
+
+    Only the edges call this (the error handlers, the sync route): services raise codes and
+    details, and the message is rendered in this language where the response is built.
+    """
     try:
-        best = request.accept_languages.best_match(["vi", "en"], default="vi")
+        return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
     except RuntimeError:  # outside a request
-        return False
-    return best == "en"
+        return DEFAULT_LANGUAGE
 
 
-def message_for(code: str) -> str:
-    """Return the catalogue message for a code in the caller's language."""
+def message_for(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Return the catalogue message for a code in a language."""
     _, vi, en = CATALOGUE[code]
-    return en if wants_english() else vi
+    return en if lang == "en" else vi
 
 
 class ApiError(Exception):
-    """An error from the catalogue, with optional structured details."""
+    """An error from the catalogue, with optional structured details.
 
-    def __init__(self, code: str, details: dict | None = None, message: str | None = None):
+    The message is rendered in the caller's language when the response is built; `message`
+    replaces the catalogue's only when given. With `localise_fields`, the messages in
+    `details["fields"]` are marshmallow's (English) and are translated then too.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        details: dict | None = None,
+        message: str | None = None,
+        *,
+        localise_fields: bool = False,
+    ):
         if code not in CATALOGUE:
             raise KeyError(f"unknown error code {code}")
         super().__init__(code)
@@ -149,17 +168,22 @@ class ApiError(Exception):
         self.status = CATALOGUE[code][0]
         self.details = details or {}
         self.message = message
+        self.localise_fields = localise_fields
 
-    def to_response(self):
-        """Render the error envelope."""
-        body = {
+    def body(self, lang: str) -> dict:
+        """Return the error envelope in a language."""
+        details = localised_details(self.details, lang) if self.localise_fields else self.details
+        return {
             "error": {
                 "code": self.code,
-                "message": self.message or message_for(self.code),
-                "details": self.details,
+                "message": self.message or message_for(self.code, lang),
+                "details": details,
             }
         }
-        return jsonify(body), self.status
+
+    def to_response(self, lang: str):
+        """Render the error envelope as a JSON response in a language."""
+        return jsonify(self.body(lang)), self.status
 
 
 # Field-level messages for marshmallow's standard errors, so details read in Vietnamese.
@@ -215,14 +239,15 @@ _RANGE_BETWEEN = re.compile(
 )
 
 
-def _translate(messages):
+def localised_fields(messages, lang: str):
+    """Return marshmallow's field messages in a language (they are English as raised)."""
     if isinstance(messages, CodedMessage):
-        return str(messages) if wants_english() else messages.vietnamese()
+        return str(messages) if lang == "en" else messages.vietnamese()
     if isinstance(messages, dict):
-        return {k: _translate(v) for k, v in messages.items()}
+        return {k: localised_fields(v, lang) for k, v in messages.items()}
     if isinstance(messages, list):
-        return [_translate(m) for m in messages]
-    if wants_english():
+        return [localised_fields(m, lang) for m in messages]
+    if lang == "en":
         return messages
     if isinstance(messages, str):
         if messages in FIELD_MESSAGES_VI:
@@ -246,13 +271,25 @@ def _translate(messages):
     return messages
 
 
+def localised_details(details: dict, lang: str) -> dict:
+    """Return error details with the messages of `fields` in a language."""
+    if "fields" not in details:
+        return details
+    return {**details, "fields": localised_fields(details["fields"], lang)}
+
+
+def localise_rejection(code: str, details: dict, lang: str) -> tuple[str, dict]:
+    """Return the message and details of a rejected sync mutation in a language (§3.4)."""
+    return message_for(code, lang), localised_details(details, lang)
+
+
 def validation_error(err: ValidationError) -> ApiError:
     """Turn a marshmallow error into the catalogue's VALIDATION_FAILED."""
     messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-    details: dict = {"fields": _translate(messages)}
+    details: dict = {"fields": messages}
     if codes := dict(_codes(messages, "")):
         details["codes"] = codes
-    return ApiError("VALIDATION_FAILED", details)
+    return ApiError("VALIDATION_FAILED", details, localise_fields=True)
 
 
 def _codes(messages, path: str) -> Iterator[tuple[str, str]]:
@@ -268,7 +305,7 @@ def _codes(messages, path: str) -> Iterator[tuple[str, str]]:
 
 def field_error(code: str, messages: dict) -> ApiError:
     """Return a catalogue error whose details name the fields at fault, like a validation error."""
-    return ApiError(code, {"fields": _translate(messages)})
+    return ApiError(code, {"fields": messages}, localise_fields=True)
 
 
 HTTP_CODES = {
@@ -301,12 +338,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         db.session.rollback()
-        return err.to_response()
+        return err.to_response(request_language())
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):
         db.session.rollback()
-        return validation_error(err).to_response()
+        return validation_error(err).to_response(request_language())
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
@@ -317,7 +354,7 @@ def register_error_handlers(app: Flask) -> None:
         if code == "METHOD_NOT_ALLOWED" and _only_the_app_shell_matches(request.path):
             # The PWA's catch-all GET route matches every path; no API endpoint lives here.
             code = "NOT_FOUND"
-        return ApiError(code).to_response()
+        return ApiError(code).to_response(request_language())
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(err: OperationalError):
@@ -331,7 +368,7 @@ def register_error_handlers(app: Flask) -> None:
         except SQLAlchemyError:
             log.debug("rollback failed on an unusable connection", exc_info=True)
         log.warning("database unavailable on %s %s: %s", request.method, request.path, err)
-        return ApiError("DATABASE_UNAVAILABLE").to_response()
+        return ApiError("DATABASE_UNAVAILABLE").to_response(request_language())
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
@@ -340,4 +377,4 @@ def register_error_handlers(app: Flask) -> None:
             # Bugs must fail tests instead of hiding behind a generic 500.
             raise err
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return ApiError("INTERNAL").to_response()
+        return ApiError("INTERNAL").to_response(request_language())

@@ -1,5 +1,6 @@
 """The sync engine: push with idempotency, then pull a page (PROTOCOL.md §4–5); no I/O."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -13,14 +14,29 @@ class RejectedError(Exception):
     """A mutation refused whole; the queue still advances past it (§4.3)."""
 
     def __init__(
-        self, code: str, message: str = "", details: dict | None = None, show_record: bool = False
+        self,
+        code: str,
+        message: str | None = None,
+        details: dict | None = None,
+        show_record: bool = False,
     ):
         super().__init__(code)
         self.code = code
+        # None: the caller's localiser renders the code's message (sync() below).
         self.message = message
         self.details = details or {}
         # Whether the device should receive the server's copy of the record (§4.7).
         self.show_record = show_record
+
+
+# Renders a rejected mutation's message and details in the caller's language: (code, details)
+# -> (message, details). The server passes its catalogue's; the engine keeps no language.
+Localise = Callable[[str, dict], tuple[str, dict]]
+
+
+def as_sent(code: str, details: dict) -> tuple[str, dict]:
+    """Return a code as its own message and the details unchanged: no catalogue at hand."""
+    return code, details
 
 
 @dataclass
@@ -98,8 +114,12 @@ class PushOutcome:
     echoes: dict[tuple[str, str], object] = field(default_factory=dict)
 
 
-def push(store: Store, request: SyncRequest) -> PushOutcome:
-    """Apply a request's mutations in seq order (§4)."""
+def push(store: Store, request: SyncRequest, localise: Localise = as_sent) -> PushOutcome:
+    """Apply a request's mutations in seq order (§4).
+
+    A rejected result is rendered in the caller's language as it is made, and kept so: a retry
+    answers it exactly as it was sent (§3.4).
+    """
     if not request.mutations:
         # An idle sync takes no lock and writes nothing.
         return PushOutcome(results=[], last_seq=store.last_seq())
@@ -120,12 +140,13 @@ def push(store: Store, request: SyncRequest) -> PushOutcome:
         try:
             applied = store.apply(mutation)
         except RejectedError as exc:
+            message, details = localise(exc.code, exc.details)
             result = {
                 "seq": mutation.seq,
                 "status": "rejected",
                 "code": exc.code,
-                "message": exc.message,
-                "details": exc.details,
+                "message": exc.message if exc.message is not None else message,
+                "details": details,
             }
             shows_record = exc.show_record
         else:
@@ -179,9 +200,9 @@ def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) 
             outcome.show.append(shows)
 
 
-def sync(store: Store, request: SyncRequest) -> dict:
+def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> dict:
     """Run one whole sync exchange and build the response body (§3.3)."""
-    pushed = push(store, request)
+    pushed = push(store, request, localise)
     # A cursor the server never handed out: the device's data came from another database or
     # from before a restore, so it starts again like a device whose scope changed (§5.4).
     reset = store.scope_changed() or request.cursor > store.high()

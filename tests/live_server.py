@@ -46,7 +46,7 @@ with app.app_context():
         data = {{"code": code, "name": name, "level": level, "valid_from": date(2025, 7, 1)}}
         if parent:
             data["parent_id"] = ids[parent]
-        ids[code] = create_unit(db.session, actor=None, device=None, data=data).id
+        ids[code] = create_unit(db.session, actor=None, data=data).id
 print(json.dumps(ids))
 """
 

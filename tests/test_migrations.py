@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from server import create_app
+from server.actor import Actor
 from server.extensions import db
 from server.models import Conflict, Unit, User
 from server.records import service
@@ -165,7 +166,7 @@ def test_upgrade_moves_conflicts_left_behind_by_moved_records(fresh_app):
     session.add(user)
     session.flush()
     record = service.create(
-        session, RECORD_TABLES["models"], model_payload(old), actor=user, device=None
+        session, RECORD_TABLES["models"], model_payload(old), actor=Actor.signed_in(user)
     )
     conflict = Conflict(
         id=str(uuid.uuid4()),

@@ -59,7 +59,7 @@ def message(text: str) -> str:
 
 
 def check(table: str, record: dict, touched: list[str] | None) -> dict:
-    """Load a record as a create, or as service._validate_whole checks an edit; return details."""
+    """Load a record as a create, or as service._validate_whole checks an edit; return details in Vietnamese."""
     schema = SCHEMAS[table]()
     try:
         if touched is None:
@@ -68,7 +68,7 @@ def check(table: str, record: dict, touched: list[str] | None) -> dict:
             with plausible.touching(frozenset(touched)):
                 schema.load(record)
     except ValidationError as err:
-        return validation_error(err).details
+        return validation_error(err).body("vi")["error"]["details"]
     return {}
 
 

@@ -98,11 +98,10 @@ def test_import_moving_a_commune_back_carries_its_records(imported, runner, clie
     away = db.session.scalar(
         select(Unit).where(Unit.level == "TINH", Unit.id != home.id).order_by(Unit.code)
     )
-    update_unit(db.session, commune, actor=None, device=None, data={"parent_id": away.id})
+    update_unit(db.session, commune, actor=None, data={"parent_id": away.id})
     hamlet = create_unit(
         db.session,
         actor=None,
-        device=None,
         data={"code": "THON-1", "name": "Thôn Một", "level": "THON", "parent_id": commune.id},
     )
     create_user("canbo.xa", commune, ["CAN_BO_NHAP"])

@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import g, request
 
+from server.actor import Actor
 from server.auth import service
 from server.errors import ApiError
 from server.extensions import db
@@ -29,3 +30,8 @@ def auth_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def current_actor() -> Actor:
+    """Return the actor of the signed-in request: its user and device, acting now."""
+    return Actor.signed_in(g.user, g.device)

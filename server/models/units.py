@@ -50,7 +50,3 @@ class Unit(db.Model):
         primaryjoin=id == unit_successors.c.unit_id,
         secondaryjoin=id == unit_successors.c.successor_id,
     )
-
-    def is_within(self, other: "Unit") -> bool:
-        """Tell whether this unit is the other unit or one of its descendants."""
-        return self.path.startswith(other.path)

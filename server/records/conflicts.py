@@ -3,14 +3,14 @@
 from sqlalchemy.orm import Session
 
 from server import changes
+from server.actor import Actor
 from server.audit import record_event
 from server.errors import ApiError
-from server.models import Conflict, Device, Unit, User
+from server.models import Conflict, Unit, User
 from server.models.types import utcnow
 from server.records import service
 from server.records.tables import TABLES
 from server.scope import can_review, can_write, sees_unit
-from sync.clock import ActionTime
 
 RESOLUTIONS = ("KEEP_KEPT", "RESTORE_LOST")
 
@@ -28,14 +28,12 @@ def resolve(
     conflict: Conflict,
     resolution: str,
     *,
-    actor: User,
-    device: Device | None,
-    when: ActionTime | None = None,
+    actor: Actor,
 ) -> Conflict:
     """Close a conflict, writing the lost value back into the record when asked to."""
     if resolution not in RESOLUTIONS:
         raise ApiError("VALIDATION_FAILED", {"fields": {"resolution": list(RESOLUTIONS)}})
-    if not (can_write(actor) or can_review(actor)):
+    if not (can_write(actor.user) or can_review(actor.user)):
         raise ApiError("FORBIDDEN")
     if conflict.resolved_at is not None:
         return conflict  # resolving twice is harmless: a retried delivery
@@ -53,22 +51,18 @@ def resolve(
             {conflict.field: conflict.lost_value},
             base_version=record.version,
             actor=actor,
-            device=device,
             strict=True,
-            when=when,
         )
     conflict.resolved_at = utcnow()
-    conflict.resolved_by_id = actor.id
+    conflict.resolved_by_id = actor.user_id
     conflict.resolution = resolution
     changes.stamp(session, [conflict])
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=conflict.table_name,
         record_id=conflict.record_id,
         action="resolve",
         after={"conflict_id": conflict.id, "field": conflict.field, "resolution": resolution},
-        when=when,
     )
     return conflict

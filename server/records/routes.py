@@ -6,7 +6,7 @@ from flask import Blueprint, g
 from marshmallow import ValidationError
 
 from server.apidoc import doc
-from server.auth.guard import auth_required
+from server.auth.guard import auth_required, current_actor
 from server.errors import ApiError
 from server.extensions import db
 from server.http import NOT_AN_OBJECT, json_body, load, load_args, respond
@@ -61,7 +61,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             body = {**body, "id": str(uuid.uuid4())}
         if isinstance(body, dict) and service.find(db.session, table, str(body.get("id"))):
             raise ApiError("DUPLICATE", {"id": body["id"]})
-        result = service.create(db.session, table, load_dict(body), actor=g.user, device=g.device)
+        result = service.create(db.session, table, load_dict(body), actor=current_actor())
         db.session.commit()
         return respond(out_schema(), result.record, 201)
 
@@ -77,8 +77,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             record,
             body,
             base_version=version,
-            actor=g.user,
-            device=g.device,
+            actor=current_actor(),
             strict=True,
         )
         db.session.commit()
@@ -92,8 +91,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             table,
             record,
             base_version=version,
-            actor=g.user,
-            device=g.device,
+            actor=current_actor(),
             strict=True,
         )
         db.session.commit()
@@ -112,8 +110,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
             action=data["action"],
             based_on=data["version"],
             comment=data.get("comment"),
-            actor=g.user,
-            device=g.device,
+            actor=current_actor(),
         )
         db.session.commit()
         return respond(out_schema(), record)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import changes
+from server.actor import Actor
 from server.audit import record_event
 from server.errors import ApiError
-from server.models import AuditEvent, Conflict, Device, Unit, User
+from server.models import AuditEvent, Conflict, SyncedRecord, Unit, User
 from server.models.types import utcnow
 from server.records import moves, plausible
 from server.records.references import check_references
@@ -19,7 +20,6 @@ from server.records.tables import RecordTable, to_wire
 from server.schemas import canonical_uuid, stored_text
 from server.scope import can_review, can_write, sees_unit
 from server.search import search_text
-from sync.clock import ActionTime
 from sync.merge import merge_fields
 from sync.workflow import (
     LOCKED,
@@ -39,7 +39,7 @@ KEY_FIELDS = ("id",)
 class WriteResult:
     """What a write did: the record, whether it was new, and any values kept aside."""
 
-    record: object
+    record: SyncedRecord
     created: bool = False
     applied: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -82,12 +82,12 @@ def visible(
     return record
 
 
-def _check_writable(session: Session, record, actor: User) -> None:
-    """Refuse a write: NOT_FOUND outside the actor's scope, FORBIDDEN for a non-writer."""
+def _check_writable(session: Session, record, user: User) -> None:
+    """Refuse a write: NOT_FOUND outside the user's scope, FORBIDDEN for a non-writer."""
     # Scope first, so a non-writer learns nothing about records outside their units.
-    if not sees_unit(actor, session.get(Unit, record.owner_unit_id)):
+    if not sees_unit(user, session.get(Unit, record.owner_unit_id)):
         raise ApiError("NOT_FOUND")
-    if not can_write(actor):
+    if not can_write(user):
         raise ApiError("FORBIDDEN")
 
 
@@ -114,14 +114,14 @@ REVIEW_FIELDS = ("review_status", "awaiting_unit_id", "approvals")
 MAX_WRITERS = 100
 
 
-def _bump(record, actor: User, device: Device | None) -> None:
+def _bump(record, actor: Actor) -> None:
     """Start a new version: who wrote it, from which device, when."""
     record.updated_at = utcnow()
-    record.updated_by_id = actor.id
-    record.device_id = device.id if device else None
+    record.updated_by_id = actor.user_id
+    record.device_id = actor.device_id
     record.version += 1
     writers = dict(record.version_writers or {})
-    writers[str(record.version)] = device.id if device else None
+    writers[str(record.version)] = actor.device_id
     if len(writers) > MAX_WRITERS:
         for key in sorted(writers, key=int)[: len(writers) - MAX_WRITERS]:
             del writers[key]
@@ -137,15 +137,13 @@ def create(
     table: RecordTable,
     raw: dict,
     *,
-    actor: User,
-    device: Device | None,
-    when: ActionTime | None = None,
+    actor: Actor,
 ) -> WriteResult:
     """Create a record from a complete client payload."""
-    if not can_write(actor):
+    if not can_write(actor.user):
         raise ApiError("FORBIDDEN")
     values = table.loader().load(raw)
-    check_references(session, table, values, actor)
+    check_references(session, table, values, actor.user)
     now = utcnow()
     record = table.model(
         **values,
@@ -153,27 +151,25 @@ def create(
         deleted=False,
         review_status="NHAP",
         field_versions=dict.fromkeys(values, 1),
-        version_writers={"1": device.id if device else None},
+        version_writers={"1": actor.device_id},
         created_at=now,
         updated_at=now,
-        created_by_id=actor.id,
-        updated_by_id=actor.id,
-        device_id=device.id if device else None,
+        created_by_id=actor.user_id,
+        updated_by_id=actor.user_id,
+        device_id=actor.device_id,
     )
     _refresh_search(table, record)
     session.add(record)
     changes.stamp(session, [record])
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=table.name,
         record_id=record.id,
         action="create",
         after=_snapshot(record, values),
         version=1,
         base_version=0,
-        when=when,
     )
     return WriteResult(record=record, created=True, applied=sorted(values))
 
@@ -185,17 +181,15 @@ def update(
     raw: dict,
     *,
     base_version: int,
-    actor: User,
-    device: Device | None,
+    actor: Actor,
     strict: bool,
-    when: ActionTime | None = None,
 ) -> WriteResult:
     """Apply an edit of some fields; strict edits need the current version, others merge."""
-    _check_writable(session, record, actor)
+    _check_writable(session, record, actor.user)
     values = table.loader(partial=True).load(raw)
     for key in KEY_FIELDS:
         values.pop(key, None)
-    check_references(session, table, values, actor, record)
+    check_references(session, table, values, actor.user, record)
     reason = "DELETED" if record.deleted else "LOCKED" if record.review_status in LOCKED else None
     if reason and strict:
         raise ApiError("RECORD_DELETED" if record.deleted else "RECORD_LOCKED")
@@ -203,9 +197,7 @@ def update(
         # Nothing is lost: every value the record refused is kept as a conflict to restore.
         lost = [n for n in values if getattr(record, n) != values[n]]
         conflicts = [
-            _conflict(
-                session, table, record, n, values[n], reason, base_version, actor, device, when
-            )
+            _conflict(session, table, record, n, values[n], reason, base_version, actor)
             for n in lost
         ]
         changes.stamp(session, conflicts)
@@ -224,7 +216,7 @@ def update(
             base_version,
             values,
             writers=record.version_writers or {},
-            writer=device.id if device else None,
+            writer=actor.device_id,
         )
         apply = outcome.apply
         lost_fields = outcome.conflicts
@@ -235,7 +227,7 @@ def update(
     result = WriteResult(record=record, applied=sorted(apply))
     stamped: list = []
     if apply:
-        _bump(record, actor, device)
+        _bump(record, actor)
         versions = dict(record.field_versions or {})
         for name, value in apply.items():
             setattr(record, name, value)
@@ -245,8 +237,7 @@ def update(
         stamped.append(record)
         record_event(
             session,
-            user=actor,
-            device=device,
+            actor,
             table=table.name,
             record_id=record.id,
             action="update",
@@ -254,7 +245,6 @@ def update(
             after=_snapshot(record, apply),
             version=record.version,
             base_version=base_version,
-            when=when,
         )
     for item in lost_fields:
         result.conflicts.append(
@@ -267,8 +257,6 @@ def update(
                 "SAME_FIELD",
                 base_version,
                 actor,
-                device,
-                when,
             )
         )
     stamped.extend(result.conflicts)
@@ -294,9 +282,7 @@ def _conflict(
     lost,
     reason: str,
     base_version: int,
-    actor: User,
-    device: Device | None,
-    when: ActionTime | None = None,
+    actor: Actor,
 ) -> Conflict:
     conflict = Conflict(
         id=str(uuid.uuid4()),
@@ -309,22 +295,20 @@ def _conflict(
         reason=reason,
         base_version=base_version,
         record_version=record.version,
-        lost_by_id=actor.id,
-        lost_device_id=device.id if device else None,
+        lost_by_id=actor.user_id,
+        lost_device_id=actor.device_id,
         created_at=utcnow(),
     )
     session.add(conflict)
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=table.name,
         record_id=record.id,
         action="conflict",
         before={name: conflict.kept_value},
         after={name: conflict.lost_value},
         comment=reason,
-        when=when,
     )
     return conflict
 
@@ -335,10 +319,8 @@ def delete(
     record,
     *,
     base_version: int,
-    actor: User,
-    device: Device | None,
+    actor: Actor,
     strict: bool,
-    when: ActionTime | None = None,
 ) -> None:
     """Soft-delete a record, leaving a tombstone that devices pull.
 
@@ -346,19 +328,18 @@ def delete(
     destroy edits its sender never saw: it is refused and recorded, and the device is shown the
     record (PROTOCOL.md §4.4).
     """
-    _check_writable(session, record, actor)
+    _check_writable(session, record, actor.user)
     if record.deleted:
         return
     if record.review_status == "DA_DUYET":
         raise ApiError("RECORD_LOCKED")
     if strict and base_version != record.version:
         raise ApiError("VERSION_MISMATCH", {"current_version": record.version})
-    unseen = [] if strict else changed_by_others(record, base_version, device)
+    unseen = [] if strict else changed_by_others(record, base_version, actor.device_id)
     if unseen:
         record_event(
             session,
-            user=actor,
-            device=device,
+            actor,
             table=table.name,
             record_id=record.id,
             action="conflict",
@@ -370,25 +351,22 @@ def delete(
         )
         raise KeptAsideError("RECORD_CHANGED", [])
     record.deleted = True
-    _bump(record, actor, device)
+    _bump(record, actor)
     changes.stamp(session, [record])
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=table.name,
         record_id=record.id,
         action="delete",
         before={"deleted": False},
         after={"deleted": True},
-        when=when,
     )
 
 
-def changed_by_others(record, base_version: int, device: Device | None) -> list[str]:
-    """Return the fields changed after base_version by a device other than this one."""
+def changed_by_others(record, base_version: int, me: str | None) -> list[str]:
+    """Return the fields changed after base_version by a device other than this one (me)."""
     writers = record.version_writers or {}
-    me = device.id if device else None
     return sorted(
         name
         for name, version in (record.field_versions or {}).items()
@@ -396,21 +374,20 @@ def changed_by_others(record, base_version: int, device: Device | None) -> list[
     )
 
 
-def restore(session: Session, table: RecordTable, record, *, actor: User, device) -> None:
+def restore(session: Session, table: RecordTable, record, *, actor: Actor) -> None:
     """Bring a deleted record back as a new version that every device in scope pulls."""
-    if not (can_write(actor) or can_review(actor)):
+    if not (can_write(actor.user) or can_review(actor.user)):
         raise ApiError("FORBIDDEN")
     if not record.deleted:
         return  # restoring twice is harmless: two people restored it at once
     record.deleted = False
-    _bump(record, actor, device)
+    _bump(record, actor)
     # A delete made before the restore, by someone who never saw it, must not undo it.
     record.field_versions = {**(record.field_versions or {}), "deleted": record.version}
     changes.stamp(session, [record])
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=table.name,
         record_id=record.id,
         action="restore",
@@ -428,16 +405,15 @@ def review(
     action: str,
     based_on: int,
     comment: str | None,
-    actor: User,
-    device: Device | None,
-    when: ActionTime | None = None,
+    actor: Actor,
 ) -> None:
     """Take a workflow step on a record, or restore a deleted one (PROTOCOL.md §7)."""
     unit = session.get(Unit, record.owner_unit_id)
-    if not sees_unit(actor, unit):
+    user = actor.user
+    if not sees_unit(user, unit):
         raise ApiError("NOT_FOUND")
     if action == RESTORE:
-        restore(session, table, record, actor=actor, device=device)
+        restore(session, table, record, actor=actor)
         return
     if record.deleted:
         raise ApiError("RECORD_DELETED")
@@ -445,9 +421,9 @@ def review(
         target = check_step(
             action,
             record.review_status,
-            is_writer=can_write(actor),
-            is_reviewer=can_review(actor),
-            is_own_record=record.created_by_id == actor.id,
+            is_writer=can_write(user),
+            is_reviewer=can_review(user),
+            is_own_record=record.created_by_id == user.id,
             based_on=based_on,
             current_version=record.version,
             comment=comment,
@@ -468,20 +444,19 @@ def review(
             },
         ) from exc
     # Submitted, approved, returned: as the person did it, not as their phone reported it.
-    now = when.at if when else utcnow()
+    now = actor.acted_at(utcnow())
     before = _snapshot(record, REVIEW_FIELDS)
-    record.review_status = _advance_approval(session, record, action, target, actor, now)
-    _bump(record, actor, device)
+    record.review_status = _advance_approval(session, record, action, target, user, now)
+    _bump(record, actor)
     record.field_versions = {**(record.field_versions or {}), "review_status": record.version}
     if action in ("approve", "return", "reopen"):
         record.review_comment = (comment or "").strip() or None
         record.reviewed_at = now
-        record.reviewed_by_name = actor.full_name
+        record.reviewed_by_name = user.full_name
     changes.stamp(session, [record])
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table=table.name,
         record_id=record.id,
         action=action,
@@ -489,7 +464,6 @@ def review(
         after=_snapshot(record, REVIEW_FIELDS),
         comment=comment,
         version=record.version,
-        when=when,
     )
 
 
@@ -505,7 +479,7 @@ def approval_chain(session: Session, record) -> list[int]:
     return [unit_id for unit_id in reversed(ancestor_ids) if unit_id in approving]
 
 
-def _advance_approval(session: Session, record, action: str, target: str, actor: User, now) -> str:
+def _advance_approval(session: Session, record, action: str, target: str, user: User, now) -> str:
     """Track submissions and approvals level by level; return the status the step leads to."""
     if action == "submit":
         chain = approval_chain(session, record)
@@ -520,7 +494,7 @@ def _advance_approval(session: Session, record, action: str, target: str, actor:
     chain = approval_chain(session, record)
     approved = [a["unit_id"] for a in record.approvals or []]
     try:
-        status, level = approval_target(chain, approved, None if actor.is_admin else actor.unit_id)
+        status, level = approval_target(chain, approved, None if user.is_admin else user.unit_id)
     except WorkflowError as exc:
         raise ApiError(
             exc.code, {"reason": exc.detail, "awaiting_unit_id": record.awaiting_unit_id}
@@ -528,7 +502,7 @@ def _advance_approval(session: Session, record, action: str, target: str, actor:
     if level is not None:
         record.approvals = [
             *(record.approvals or []),
-            {"unit_id": level, "by_name": actor.full_name, "at": now.isoformat()},
+            {"unit_id": level, "by_name": user.full_name, "at": now.isoformat()},
         ]
     pending = [u for u in chain if u not in approved and u != level]
     record.awaiting_unit_id = pending[0] if status == SUBMITTED and pending else None
@@ -544,8 +518,3 @@ def history(session: Session, table: RecordTable, record) -> list:
             .order_by(AuditEvent.id)
         )
     )
-
-
-def validation_errors(exc: ValidationError) -> dict:
-    """Return marshmallow messages as a dict."""
-    return exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}

@@ -2,12 +2,13 @@
 
 import gzip
 import json
+from functools import partial
 
 from flask import Blueprint, Response, g, request
 
 from server.apidoc import doc
 from server.auth.guard import auth_required
-from server.errors import ApiError
+from server.errors import ApiError, localise_rejection, request_language
 from server.extensions import db
 from server.http import json_body
 from server.sync_api.service import exchange
@@ -32,7 +33,8 @@ def sync_endpoint():
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
     try:
-        body = exchange(db.session, g.device, sync_request)
+        localise = partial(localise_rejection, lang=request_language())
+        body = exchange(db.session, g.device, sync_request, localise)
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,6 +1,20 @@
-"""Output shapes of what a pull sends besides records: units are UnitOut, conflicts here."""
+"""Shapes of sync data besides records: the data of a resolve, the conflicts a pull sends."""
 
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields
+
+
+class ResolveData(Schema):
+    """The data of a `resolve` mutation (PROTOCOL.md §3.3, §6.3); unknown keys are refused.
+
+    The resolution's value is checked by the conflict service, which the JSON API shares, so
+    that both name the allowed values alike.
+    """
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.Raw(allow_none=True)
+    resolution = fields.Raw(allow_none=True)
 
 
 class ConflictOut(Schema):

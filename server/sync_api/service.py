@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from server.models import Device
 from server.sync_api.store import SqlStore
-from sync.engine import sync
+from sync.engine import Localise, as_sent, sync
 from sync.messages import SyncRequest
 
 # PostgreSQL ends one of two transactions that wait on each other's rows (deadlock, 40P01) or
@@ -15,15 +15,20 @@ RETRYABLE_STATES = frozenset({"40P01", "40001"})
 ATTEMPTS = 3
 
 
-def exchange(session: Session, device: Device, request: SyncRequest) -> dict:
-    """Push and pull for a device in one transaction; return the response body."""
+def exchange(
+    session: Session, device: Device, request: SyncRequest, localise: Localise = as_sent
+) -> dict:
+    """Push and pull for a device in one transaction; return the response body.
+
+    localise renders rejected mutations in the caller's language (the route passes it).
+    """
     attempt = 1
     while True:
         store = SqlStore(
             session, device, pending=request.pending or 0, app_version=request.app_version
         )
         try:
-            return sync(store, request)
+            return sync(store, request, localise)
         except DBAPIError as exc:
             session.rollback()
             if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_STATES or attempt >= ATTEMPTS:

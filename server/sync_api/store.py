@@ -1,23 +1,24 @@
 """SQL storage behind the pure sync engine, for one device."""
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 from sqlalchemy import String, and_, cast, delete, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from server import changes
-from server.errors import ApiError, message_for, validation_error
+from server.actor import Actor
+from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
 from server.models.types import utcnow
-from server.records import conflicts, service
-from server.records.schemas import ReviewIn
+from server.records import service
 from server.records.tables import TABLES
-from server.schemas import NOT_A_CANONICAL_UUID, canonical_uuid
+from server.schemas import canonical_uuid
 from server.scope import sees_unit
 from server.sync_api.clock import ActionClock
+from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
 from server.units.schemas import UnitOut
 from sync.engine import Applied, Page, RejectedError
@@ -26,8 +27,6 @@ from sync.messages import MAX_MUTATIONS, Mutation
 # A no-op sync would otherwise write the device row every time; once a minute is enough to
 # show supervisors who is behind, and keeps idle syncs read-only.
 STATUS_RESOLUTION = timedelta(minutes=1)
-REVIEW_STEP = ReviewIn()
-RESOLVE_KEYS = {"id", "resolution"}
 # A device retries only its last unanswered batch, of at most MAX_MUTATIONS: the results of the
 # seqs before it are never asked for again.
 KEPT_RESULTS = MAX_MUTATIONS
@@ -237,7 +236,7 @@ class SqlStore:
                 echo.valid = False
         try:
             with self.session.no_autoflush:
-                return self._apply(mutation)
+                return handler_for(mutation)(self, mutation)
         except service.KeptAsideError as kept:
             # The refused values are stored as conflicts: they stay.
             record = self.known[(mutation.table, mutation.record_id)]
@@ -247,109 +246,23 @@ class SqlStore:
         except ValidationError as exc:
             err = validation_error(exc)
             raise RejectedError(
-                err.code, message_for(err.code), err.details, show_record=mutation.op != "put"
+                err.code, None, err.details, show_record=mutation.op != "put"
             ) from exc
         except ApiError as exc:
+            # Codes and details only: the sync route renders the message in the caller's language.
             raise RejectedError(
-                exc.code,
-                exc.message or message_for(exc.code),
-                exc.details,
-                show_record=mutation.op != "put",
+                exc.code, exc.message, exc.details, show_record=mutation.op != "put"
             ) from exc
 
-    def _apply(self, m: Mutation) -> Applied:
-        if m.op == "resolve":
-            return self._resolve(m)
-        table = TABLES.get(m.table)
-        if table is None:
-            raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": sorted(TABLES)})
-        _check_id(m)
-        key = (m.table, m.record_id)
-        record = self.known.get(key)
-        actor, device = self.user, self.device
-        when = self.clock.time_of(m.table, m.record_id, m.at)
-        if m.op == "put":
-            if record is None:
-                result = service.create(
-                    self.session, table, m.data, actor=actor, device=device, when=when
-                )
-                self.known[key] = result.record
-            else:
-                data = {k: v for k, v in m.data.items() if k != "id"}
-                result = service.update(
-                    self.session,
-                    table,
-                    record,
-                    data,
-                    base_version=m.base,
-                    actor=actor,
-                    device=device,
-                    strict=False,
-                    when=when,
-                )
-            rec = result.record
-            echo = _Echo(m.table, rec, m.data, whole=result.created)
-            self.echoes.append(echo)
-            return Applied(
-                version=rec.version,
-                conflicts=[c.id for c in result.conflicts],
-                # Only a write the device made can be skipped in its pull.
-                echo_token=echo if result.applied else None,
-            )
-        if m.op == "delete":
-            if record is None:
-                return Applied()  # delete-of-missing is acknowledged (§4.4)
-            service.delete(
-                self.session,
-                table,
-                record,
-                base_version=m.base,
-                actor=actor,
-                device=device,
-                strict=False,
-                when=when,
-            )
-            return Applied(version=record.version)
-        # review: the same schema as the JSON API's review route checks the step
-        step = REVIEW_STEP.load(
-            {**{k: v for k, v in m.data.items() if k != "id"}, "version": m.base}
-        )
-        if record is None:
-            raise ApiError("NOT_FOUND")
-        service.review(
-            self.session,
-            table,
-            record,
-            action=step["action"],
-            based_on=m.base,
-            comment=step.get("comment"),
-            actor=actor,
-            device=device,
-            when=when,
-        )
-        return Applied(version=record.version)
+    def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
+        """Return the actor of a mutation of a record: the push's user at its action time."""
+        return Actor.syncing(self.user, self.device, self.clock.time_of(table, record_id, sent_at))
 
-    def _resolve(self, m: Mutation) -> Applied:
-        if m.table != "conflicts":
-            raise ApiError("UNKNOWN_TABLE", {"table": m.table, "tables": ["conflicts"]})
-        _check_id(m)
-        unknown = set(m.data) - RESOLVE_KEYS
-        if unknown:
-            raise ApiError(
-                "VALIDATION_FAILED", {"fields": {k: ["Unknown field."] for k in sorted(unknown)}}
-            )
-        conflict = conflicts.visible_conflict(self.session, m.record_id, self.user)
-        conflicts.resolve(
-            self.session,
-            conflict,
-            str(m.data.get("resolution")),
-            actor=self.user,
-            device=self.device,
-            when=self.clock.time_of(conflict.table_name, conflict.record_id, m.at),
-        )
-        # The record's version now, after a RESTORE_LOST wrote to it (§6.3).
-        record = service.find(self.session, TABLES[conflict.table_name], conflict.record_id)
-        return Applied(version=record.version if record is not None else None)
+    def echo(self, table: str, record, sent: dict, *, whole: bool) -> _Echo:
+        """Note a record the push wrote as the device sent it; return its echo token."""
+        echo = _Echo(table, record, sent, whole=whole)
+        self.echoes.append(echo)
+        return echo
 
     # --- pull -------------------------------------------------------------------------------
 
@@ -536,9 +449,3 @@ def _dump_record(schema, row) -> dict:
     if row.deleted:
         return {"id": row.id, "version": row.version, "deleted": True}
     return schema.dump(row)
-
-
-def _check_id(m: Mutation) -> None:
-    """Refuse a mutation whose id is not a UUID in its one spelling before any query (§4.4)."""
-    if canonical_uuid(m.record_id) is None:
-        raise ValidationError({"id": [NOT_A_CANONICAL_UUID]})

@@ -123,8 +123,7 @@ def import_official_units(session: Session) -> ImportResult:
         changes.stamp(session, touched)
         record_event(
             session,
-            user=None,
-            device=None,
+            None,
             table="units",
             record_id="official",
             action="import",

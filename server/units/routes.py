@@ -4,7 +4,7 @@ from flask import Blueprint, g
 from sqlalchemy import select
 
 from server.apidoc import doc
-from server.auth.guard import auth_required
+from server.auth.guard import auth_required, current_actor
 from server.errors import ApiError
 from server.extensions import db
 from server.http import load, load_args, respond
@@ -56,7 +56,7 @@ def get_unit(unit_id: int):
 def create_unit():
     data = load(UnitIn())
     _visible_unit(data["parent_id"])
-    unit = service.create_unit(db.session, actor=g.user, device=g.device, data=data)
+    unit = service.create_unit(db.session, actor=current_actor(), data=data)
     return respond(UnitOut(), unit, 201)
 
 
@@ -71,5 +71,5 @@ def update_unit(unit_id: int):
     for successor_id in data.get("successor_ids") or []:
         _visible_unit(successor_id)
     return respond(
-        UnitOut(), service.update_unit(db.session, unit, actor=g.user, device=g.device, data=data)
+        UnitOut(), service.update_unit(db.session, unit, actor=current_actor(), data=data)
     )

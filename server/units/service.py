@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import changes
+from server.actor import Actor
 from server.audit import record_event
 from server.errors import ApiError
-from server.models import Device, Unit, User
+from server.models import Unit
 from server.search import search_text
 from server.units.moves import carry_subtree
 
@@ -66,8 +67,8 @@ def rewrite_descendants(session: Session, unit: Unit, old_path: str | None) -> l
     return children
 
 
-def create_unit(session: Session, *, actor: User | None, device: Device | None, data: dict) -> Unit:
-    """Create a unit under a parent in the actor's scope."""
+def create_unit(session: Session, *, actor: Actor | None, data: dict) -> Unit:
+    """Create a unit under a parent in the actor's scope; a None actor is the system."""
     if session.scalar(select(Unit.id).where(Unit.code == data["code"])) is not None:
         raise ApiError("DUPLICATE", {"fields": {"code": ["already used"]}})
     parent = session.get(Unit, data.pop("parent_id")) if data.get("parent_id") else None
@@ -81,8 +82,7 @@ def create_unit(session: Session, *, actor: User | None, device: Device | None, 
     changes.stamp(session, moved)
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table="units",
         record_id=unit.id,
         action="create",
@@ -92,9 +92,7 @@ def create_unit(session: Session, *, actor: User | None, device: Device | None, 
     return unit
 
 
-def update_unit(
-    session: Session, unit: Unit, *, actor: User | None, device: Device | None, data: dict
-) -> Unit:
+def update_unit(session: Session, unit: Unit, *, actor: Actor | None, data: dict) -> Unit:
     """Change a unit's fields, parent or successors."""
     before = unit_snapshot(unit)
     moved: list[Unit] = [unit]
@@ -116,8 +114,7 @@ def update_unit(
     changes.stamp(session, moved)
     record_event(
         session,
-        user=actor,
-        device=device,
+        actor,
         table="units",
         record_id=unit.id,
         action="update",

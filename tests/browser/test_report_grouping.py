@@ -173,7 +173,7 @@ from server.units.service import create_unit
 from wsgi import app
 
 with app.app_context():
-    town = create_unit(db.session, actor=None, device=None, data={
+    town = create_unit(db.session, actor=None, data={
         "code": "H414", "name": "Thị xã Thái Hòa", "level": "HUYEN", "parent_id": %d,
         "valid_to": date(2025, 6, 30), "successor_ids": [%d, %d]})
     db.session.commit()

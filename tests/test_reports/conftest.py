@@ -6,6 +6,7 @@ workflow by a writer and a reviewer, so every count below is one a user could ha
 
 import pytest
 
+from server.actor import Actor
 from server.extensions import db
 from server.records import service
 from server.records.tables import MEETINGS, MODELS
@@ -70,8 +71,7 @@ def _walk(table, record, status: str, writer, reviewer) -> None:
             action=action,
             based_on=record.version,
             comment=comment,
-            actor=actor,
-            device=None,
+            actor=Actor.signed_in(actor),
         )
 
     if status == "HUY":
@@ -90,7 +90,7 @@ def add_model(writer, reviewer):
 
     def make(owner, review: str = "DA_DUYET", **overrides):
         body = model_payload(owner, **overrides)
-        record = service.create(db.session, MODELS, body, actor=writer, device=None).record
+        record = service.create(db.session, MODELS, body, actor=Actor.signed_in(writer)).record
         db.session.flush()
         _walk(MODELS, record, review, writer, reviewer)
         db.session.commit()
@@ -105,7 +105,7 @@ def add_meeting(writer, reviewer):
 
     def make(owner, review: str = "DA_DUYET", **overrides):
         body = meeting_payload(owner, **overrides)
-        record = service.create(db.session, MEETINGS, body, actor=writer, device=None).record
+        record = service.create(db.session, MEETINGS, body, actor=Actor.signed_in(writer)).record
         db.session.flush()
         _walk(MEETINGS, record, review, writer, reviewer)
         db.session.commit()

@@ -140,6 +140,7 @@ def test_approved_only_unless_asked(client, headers, tree, add_model, records, e
 
 
 def test_deleted_records_never_count(client, headers, tree, add_model, writer):
+    from server.actor import Actor
     from server.extensions import db
     from server.records import service
     from server.records.tables import MODELS
@@ -150,8 +151,7 @@ def test_deleted_records_never_count(client, headers, tree, add_model, writer):
         MODELS,
         record,
         base_version=record.version,
-        actor=writer,
-        device=None,
+        actor=Actor.signed_in(writer),
         strict=True,
     )
     db.session.commit()

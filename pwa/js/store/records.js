@@ -173,10 +173,6 @@ export async function dismissError(table, id, discard = false) {
   changed([table], [id]);
 }
 
-export function outboxEntries() {
-  return withTx([STORE.OUTBOX], "readonly", (tx) => req(tx.objectStore(STORE.OUTBOX).getAll()));
-}
-
 /** Everything not yet on the server, for the export file. */
 export async function unsyncedData() {
   return withTx([STORE.OUTBOX, STORE.MODELS, STORE.MEETINGS, STORE.CONFLICTS], "readonly", async (tx) => {
