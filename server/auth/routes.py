@@ -1,18 +1,14 @@
 """HTTP routes for sign-in, sign-out, the current user and devices."""
 
 from flask import Blueprint, current_app, g, request
-from sqlalchemy import select
 
 from server.apidoc import doc
 from server.auth import service
 from server.auth.guard import auth_required
 from server.auth.schemas import DeviceOut, LoginIn, LoginOut, UserOut
-from server.errors import ApiError
 from server.extensions import db
 from server.http import load, respond
-from server.models import Device
 from server.schemas import canonical_uuid
-from server.scope import can_administer_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 
@@ -55,25 +51,12 @@ def me():
 )
 @auth_required()
 def list_devices():
-    query = select(Device).order_by(Device.created_at.desc())
-    if not g.user.is_admin:
-        query = query.where(Device.user_id == g.user.id)
-    devices = [
-        d
-        for d in db.session.scalars(query)
-        if can_administer_user(g.user, d.user) or d.user_id == g.user.id
-    ]
-    return respond(DeviceOut(many=True), devices)
+    return respond(DeviceOut(many=True), service.visible_devices(db.session, g.user))
 
 
 @bp.post("/devices/<device_id>/revoke")
 @doc("Revoke a device (admin, or the device's own user)", response=DeviceOut)
 @auth_required()
 def revoke_device(device_id: str):
-    key = canonical_uuid(device_id)
-    device = db.session.get(Device, key) if key else None
-    if device is None or not (
-        device.user_id == g.user.id or can_administer_user(g.user, device.user)
-    ):
-        raise ApiError("NOT_FOUND")
+    device = service.manageable_device(db.session, g.user, canonical_uuid(device_id))
     return respond(DeviceOut(), service.revoke(db.session, device))

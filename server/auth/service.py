@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from server.auth.passwords import verify_password
@@ -11,6 +11,7 @@ from server.auth.tokens import hash_token, new_token
 from server.errors import ApiError
 from server.models import Device, LoginFailure, User
 from server.models.types import utcnow
+from server.scope import ADMIN_ROLE, can_administer_user, unit_filter
 
 # Writing last_seen on every request would turn each no-op sync into a write; once a minute
 # is precise enough for "who is active".
@@ -89,6 +90,29 @@ def logout(session: Session, device: Device) -> None:
     """Revoke the calling device's token."""
     device.revoked_at = utcnow()
     session.commit()
+
+
+def visible_devices(session: Session, user: User) -> list[Device]:
+    """Return the user's own devices and, for an admin, those of every user in its subtree."""
+    query = (
+        select(Device)
+        .join(Device.user)
+        .options(joinedload(Device.user).joinedload(User.unit))
+        .order_by(Device.created_at.desc())
+    )
+    if user.has_role(ADMIN_ROLE):
+        query = query.where(or_(Device.user_id == user.id, unit_filter(user, User.unit_id)))
+    else:
+        query = query.where(Device.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def manageable_device(session: Session, user: User, device_id: str | None) -> Device:
+    """Load a device the user may revoke: its own, or one in an admin's subtree; else NOT_FOUND."""
+    device = session.get(Device, device_id) if device_id else None
+    if device is None or not (device.user_id == user.id or can_administer_user(user, device.user)):
+        raise ApiError("NOT_FOUND")
+    return device
 
 
 def revoke(session: Session, device: Device) -> Device:

@@ -35,8 +35,10 @@ class User(db.Model):
 
     @property
     def is_admin(self) -> bool:
-        """Tell whether the user administers the whole system."""
-        return "QUAN_TRI" in self.roles
+        """Tell whether the user administers the whole system: an administrator at the root."""
+        # An administrator of a province acts only inside the province's subtree, like any
+        # other user there; only one sitting at the top of the tree is national.
+        return "QUAN_TRI" in self.roles and self.unit is not None and self.unit.parent_id is None
 
 
 class Device(db.Model):
