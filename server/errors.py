@@ -40,6 +40,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Too many failed sign-ins. Please try again in a few minutes.",
     ),
     "FORBIDDEN": (403, "Bạn không có quyền thực hiện thao tác này.", "You may not do this."),
+    "REVIEW_OWN_WORK": (
+        403,
+        "Bạn đã sửa bản ghi này sau khi được gửi duyệt nên không thể tự duyệt hoặc trả lại. "
+        "Cần một người duyệt khác quyết định.",
+        "You edited this record after it was submitted, so you may not approve or return it. "
+        "Another reviewer must decide.",
+    ),
     "NOT_FOUND": (404, "Không tìm thấy.", "Not found."),
     "METHOD_NOT_ALLOWED": (405, "Phương thức không được hỗ trợ.", "Method not allowed."),
     "VERSION_MISMATCH": (
