@@ -39,6 +39,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
         "Too many failed sign-ins. Please try again in a few minutes.",
     ),
+    "SIGN_IN_BUSY": (
+        429,
+        "Máy chủ đang bận xử lý đăng nhập. Vui lòng thử lại sau giây lát.",
+        "The server is busy with other sign-ins. Please try again in a moment.",
+    ),
     "FORBIDDEN": (403, "Bạn không có quyền thực hiện thao tác này.", "You may not do this."),
     "REVIEW_OWN_WORK": (
         403,
@@ -160,7 +165,10 @@ class ApiError(Exception):
                 "details": self.details,
             }
         }
-        return jsonify(body), self.status
+        response = jsonify(body)
+        if "retry_after_seconds" in self.details:
+            response.headers["Retry-After"] = str(self.details["retry_after_seconds"])
+        return response, self.status
 
 
 # Field-level messages for marshmallow's standard errors, so details read in Vietnamese.

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, g, request
 from server.apidoc import doc
 from server.auth import service
 from server.auth.guard import auth_required
+from server.auth.limits import HashBudget, Limits
 from server.auth.schemas import DeviceOut, LoginIn, LoginOut, UserOut
 from server.extensions import db
 from server.http import load, respond
@@ -22,8 +23,13 @@ def login():
         db.session,
         **data,
         remote_addr=request.remote_addr,
-        max_failures=cfg["LOGIN_MAX_FAILURES"],
-        window_seconds=cfg["LOGIN_WINDOW_SECONDS"],
+        limits=Limits(
+            pair_max=cfg["LOGIN_MAX_FAILURES"],
+            pair_window=cfg["LOGIN_WINDOW_SECONDS"],
+            address_max=cfg["LOGIN_ADDRESS_MAX_FAILURES"],
+            address_window=cfg["LOGIN_ADDRESS_WINDOW_SECONDS"],
+        ),
+        budget=HashBudget(cfg["LOGIN_SLOT_DIR"], cfg["LOGIN_HASH_SLOTS"]),
         lifetime_days=cfg["TOKEN_LIFETIME_DAYS"],
     )
     return respond(LoginOut(), {"token": token, "device": device, "user": device.user}, 201)

@@ -1,21 +1,36 @@
 """Sign in, sign out, authenticate requests and revoke devices."""
 
+import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from server.auth.limits import (
+    HashBudget,
+    Limits,
+    address_key,
+    forget,
+    hit,
+    pair_key,
+    prune,
+    refund,
+)
 from server.auth.passwords import verify_password
 from server.auth.tokens import hash_token, new_token
 from server.errors import ApiError
-from server.models import Device, LoginFailure, User
+from server.models import Device, User
 from server.models.types import utcnow
 from server.scope import ADMIN_ROLE, can_administer_user, unit_filter
 
 # Writing last_seen on every request would turn each no-op sync into a write; once a minute
 # is precise enough for "who is active".
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+# A refused sign-in is told to come back after this; one hash takes about half a second.
+BUSY_RETRY_SECONDS = 1
+# Expired counters are dropped now and then, by failed sign-ins: the flood pays for its rows.
+PRUNE_ONE_IN = 64
 
 
 def login(
@@ -26,28 +41,50 @@ def login(
     device_name: str,
     app_version: str | None,
     remote_addr: str | None,
-    max_failures: int,
-    window_seconds: int,
+    limits: Limits,
+    budget: HashBudget,
     lifetime_days: int,
 ) -> tuple[Device, str]:
-    """Check credentials and register a new device; return it with its one-time token."""
+    """Check credentials and register a new device; return it with its one-time token.
+
+    Failures count per address and user name together, so guesses from elsewhere never lock
+    the real user out, and per address; the hashing waits for nobody: without a free slot the
+    attempt is refused at once.
+    """
     now = utcnow()
-    since = now - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.username == username, LoginFailure.at >= since
-        )
+    address = remote_addr or "unknown"
+    keys = (
+        (limits.address_max, limits.address_window, address_key(address), "address"),
+        (limits.pair_max, limits.pair_window, pair_key(address, username), "user"),
     )
-    if failures >= max_failures:
-        raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": window_seconds})
-    user = session.scalar(select(User).where(User.username == username))
-    if not verify_password(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        session.add(LoginFailure(username=username, remote_addr=remote_addr, at=now))
+    counted = []
+    for most, window, key, kind in keys:
+        count, left = hit(session, key, now, window)
+        counted.append(key)
+        if count > most:
+            session.commit()
+            raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": left, "limit": kind})
+    user = session.execute(
+        select(User.id, User.password_hash, User.active).where(User.username == username)
+    ).first()
+    # Counted and visible to every worker before the slow part, and no transaction (on SQLite,
+    # the write lock) is held while hashing.
+    session.commit()
+    with budget.slot() as granted:
+        if not granted:
+            for key in counted:
+                refund(session, key)
+            session.commit()
+            raise ApiError("SIGN_IN_BUSY", {"retry_after_seconds": BUSY_RETRY_SECONDS})
+        # An unknown name is checked against a dummy hash: the answer takes as long either way.
+        valid = verify_password(user.password_hash if user else None, password)
+    if not (valid and user and user.active):
+        if secrets.randbelow(PRUNE_ONE_IN) == 0:
+            prune(session, now, max(limits.pair_window, limits.address_window))
         session.commit()
         raise ApiError("LOGIN_FAILED")
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    refund(session, counted[0])
+    forget(session, counted[1])
     token = new_token()
     device = Device(
         id=str(uuid.uuid4()),
