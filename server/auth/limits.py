@@ -5,16 +5,20 @@ servers without another service to run. Each is a fixed window kept in one row a
 single upsert, which is atomic on SQLite and PostgreSQL alike, so parallel guesses cannot all
 slip under a limit. Password hashing is the one costly step (Argon2 by design); it runs only in
 one of a few slots per host, taken with flock on files every worker process opens, so a flood
-of sign-ins is refused at once instead of starving every other request of CPU.
+of sign-ins is refused at once instead of starving every other request of CPU; the hash
+itself runs at low priority on the budget's cores.
 """
 
 import fcntl
 import math
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import case, delete, literal, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -23,6 +27,8 @@ from sqlalchemy.orm import Session
 
 from server.models import SignInCounter
 from server.models.types import UtcDateTime
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,48 @@ def prune(session: Session, now: datetime, window: int) -> None:
     session.execute(delete(SignInCounter).where(SignInCounter.window_start <= cutoff))
 
 
+# Password hashing runs at this niceness, below the requests' threads, so the kernel gives
+# them the CPU first even while a hash is under way.
+HASH_NICENESS = 10
+_hashers: dict[int, ThreadPoolExecutor] = {}
+_hashers_lock = threading.Lock()
+
+
+def _calm_this_thread(cpus: set[int]) -> None:
+    """Lower this thread's priority and keep it (and Argon2's lane threads) on a few cores."""
+    # Linux: both calls act on the calling thread alone, and threads it starts inherit them.
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
+    os.sched_setaffinity(0, cpus)
+
+
+def _hasher(slots: int) -> ThreadPoolExecutor:
+    """Return this process's hashing threads, started on first use (after gunicorn forks)."""
+    pid = os.getpid()
+    with _hashers_lock:
+        if pid not in _hashers:
+            # Argon2 runs one thread per lane (four): unconfined, a single hash fills every
+            # core. Confined to the last `slots` cores, it leaves the others to requests.
+            cpus = sorted(os.sched_getaffinity(0))
+            _hashers.clear()  # a forked child drops its parent's (dead) threads
+            _hashers[pid] = ThreadPoolExecutor(
+                max_workers=slots,
+                thread_name_prefix="hash",
+                initializer=_calm_this_thread,
+                initargs=(set(cpus[-slots:]),),
+            )
+        return _hashers[pid]
+
+
 class HashBudget:
     """A few slots for password hashing on this host, shared by every process and thread."""
 
     def __init__(self, directory: str, slots: int):
         self.directory = directory
         self.slots = slots
+
+    def run(self, function: Callable[..., T], *args: object) -> T:
+        """Run a hash on a low-priority thread confined to the budget's cores; wait for it."""
+        return _hasher(self.slots).submit(function, *args).result()
 
     @contextmanager
     def slot(self) -> Iterator[bool]:

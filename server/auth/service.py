@@ -47,37 +47,35 @@ def login(
 ) -> tuple[Device, str]:
     """Check credentials and register a new device; return it with its one-time token.
 
-    Failures count per address and user name together, so guesses from elsewhere never lock
-    the real user out, and per address; the hashing waits for nobody: without a free slot the
-    attempt is refused at once.
+    The attempt first needs one of the host's hashing slots, and is refused at once without
+    one: a flood costs the server a lock try per request, not a database write. Failures then
+    count per address and user name together, so guesses from elsewhere never lock the real
+    user out, and per address.
     """
-    now = utcnow()
-    address = remote_addr or "unknown"
-    keys = (
-        (limits.address_max, limits.address_window, address_key(address), "address"),
-        (limits.pair_max, limits.pair_window, pair_key(address, username), "user"),
-    )
-    counted = []
-    for most, window, key, kind in keys:
-        count, left = hit(session, key, now, window)
-        counted.append(key)
-        if count > most:
-            session.commit()
-            raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": left, "limit": kind})
-    user = session.execute(
-        select(User.id, User.password_hash, User.active).where(User.username == username)
-    ).first()
-    # Counted and visible to every worker before the slow part, and no transaction (on SQLite,
-    # the write lock) is held while hashing.
-    session.commit()
     with budget.slot() as granted:
         if not granted:
-            for key in counted:
-                refund(session, key)
-            session.commit()
             raise ApiError("SIGN_IN_BUSY", {"retry_after_seconds": BUSY_RETRY_SECONDS})
+        now = utcnow()
+        address = remote_addr or "unknown"
+        keys = (
+            (limits.address_max, limits.address_window, address_key(address), "address"),
+            (limits.pair_max, limits.pair_window, pair_key(address, username), "user"),
+        )
+        counted = []
+        for most, window, key, kind in keys:
+            count, left = hit(session, key, now, window)
+            counted.append(key)
+            if count > most:
+                session.commit()
+                raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": left, "limit": kind})
+        user = session.execute(
+            select(User.id, User.password_hash, User.active).where(User.username == username)
+        ).first()
+        # Counted and visible to every worker before the slow part, and no transaction (on
+        # SQLite, the write lock) is held while hashing.
+        session.commit()
         # An unknown name is checked against a dummy hash: the answer takes as long either way.
-        valid = verify_password(user.password_hash if user else None, password)
+        valid = budget.run(verify_password, user.password_hash if user else None, password)
     if not (valid and user and user.active):
         if secrets.randbelow(PRUNE_ONE_IN) == 0:
             prune(session, now, max(limits.pair_window, limits.address_window))
