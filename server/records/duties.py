@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.errors import ApiError
-from server.models import AuditEvent, User
+from server.models import AuditEvent, SyncedRecord, User
 
 # Steps that decide on a submitted version (PROTOCOL.md §7).
 DECISIONS = ("approve", "return")
@@ -12,7 +12,9 @@ DECISIONS = ("approve", "return")
 WRITES = ("create", "update", "restore")
 
 
-def refuse_own_work(session: Session, table: str, record, actor: User, action: str) -> None:
+def refuse_own_work(
+    session: Session, table: str, record: SyncedRecord, actor: User, action: str
+) -> None:
     """Raise REVIEW_OWN_WORK when the actor wrote to the record since it was last submitted."""
     if action not in DECISIONS:
         return
