@@ -7,6 +7,7 @@
     python -m bench dataset --database NAME --models N --meetings N [--seed 1]
     python -m bench pwa                  # the PWA's size and speed budgets in Chromium
     python -m bench fleet [--minutes N] [--db sqlite|postgres] [--seed S] [--devices D]
+    python -m bench signin [--db postgres|sqlite] [--attackers 16 --seconds 15]
     python -m bench down                 # remove what a killed run left behind
 
 Needs root (network namespaces) and a local PostgreSQL (started, with role app, by
@@ -148,6 +149,20 @@ def cmd_fleet(args) -> bool:
     return outcome.ok
 
 
+def cmd_signin(args, argv: list[str]) -> bool:
+    """Time other users' syncs under a sign-in flood; return whether p99 met the target."""
+    from bench import signin
+
+    try:
+        phases = signin.run(args.pg_url, args.db, args.attackers, args.users, args.seconds)
+    finally:
+        if args.db == "postgres" and not args.keep_db:
+            drop_databases(args.pg_url, (signin.DATABASE,))
+    text = signin.markdown(phases, args.db, args.attackers, args.seconds, _command(argv))
+    _emit(text, args)
+    return "❌" not in text
+
+
 def _emit(text: str, args) -> None:
     print(text, flush=True)
     if not args.no_write:
@@ -201,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     p_fleet.add_argument("--fault-rate", type=float, default=0.15, help="share of syncs broken")
     p_fleet.add_argument("--database", default="sotay_bench_fleet", help="PostgreSQL database")
     p_fleet.add_argument("--shrink", action="store_true", help="look for a smaller failing run")
+    p_signin = sub.add_parser("signin", help="other users' syncs under a sign-in flood")
+    p_signin.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
+    p_signin.add_argument("--attackers", type=int, default=16)
+    p_signin.add_argument("--users", type=int, default=4)
+    p_signin.add_argument("--seconds", type=float, default=15.0, help="length of each phase")
     args = parser.parse_args(argv)
 
     if args.cmd == "down":
@@ -211,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "pwa":
         return 0 if cmd_pwa(args, argv) else 1
+    if args.cmd == "signin":
+        if args.db == "postgres":
+            ensure_postgres(args.pg_url)
+        return 0 if cmd_signin(args, argv) else 1
     if args.cmd == "fleet":
         if args.db == "postgres":
             ensure_postgres(args.pg_url)

@@ -3,7 +3,7 @@
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -70,8 +70,16 @@ def users_create(username, full_name, unit_code, roles, position):
 
 @click.command("demo")
 def demo_command():
-    """Create demo users, units and records (idempotent)."""
+    """Create demo users, units and records (idempotent); refused in production."""
     from server.demo import load_demo
+
+    if current_app.config["ENV"] == "production":
+        # The demo accounts, a national administrator among them, share a published password.
+        raise click.ClickException(
+            "Không nạp dữ liệu mẫu khi APP_ENV=production: tài khoản mẫu dùng mật khẩu công khai. "
+            "Demo data refuses to load with APP_ENV=production: its accounts share a public "
+            "password."
+        )
 
     summary = load_demo(db.session)
     for line in summary:

@@ -34,8 +34,23 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_INFLATED_LENGTH": _int("MAX_INFLATED_LENGTH", 16 * 1024 * 1024),
         # Phones stay offline for weeks; a token must outlive that. Revocation is per device.
         "TOKEN_LIFETIME_DAYS": _int("TOKEN_LIFETIME_DAYS", 180),
+        # Failed sign-ins allowed per address and user name together in the window: someone
+        # guessing from elsewhere never locks the real user out.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10),
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 900),
+        # Failed sign-ins allowed per address, whatever the names: a commune office behind one
+        # address still has room for its officers' typos.
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 30),
+        "LOGIN_ADDRESS_WINDOW_SECONDS": _int("LOGIN_ADDRESS_WINDOW_SECONDS", 900),
+        # Password hashes computed at once on this host, across every worker: one Argon2 check
+        # keeps a core busy for about half a second, so half the cores leave the rest free.
+        "LOGIN_HASH_SLOTS": _int("LOGIN_HASH_SLOTS", max(1, (os.cpu_count() or 2) // 2)),
+        # Where the slots' lock files live; every worker of the host must use the same one.
+        "LOGIN_SLOT_DIR": os.environ.get("LOGIN_SLOT_DIR")
+        or str(Path(instance_path) / "sign-in-slots"),
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none). Behind
+        # a proxy every sign-in would otherwise come from the proxy's own address.
+        "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "JSON_SORT_KEYS": False,
     }

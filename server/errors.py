@@ -42,7 +42,19 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
         "Too many failed sign-ins. Please try again in a few minutes.",
     ),
+    "SIGN_IN_BUSY": (
+        429,
+        "Máy chủ đang bận xử lý đăng nhập. Vui lòng thử lại sau giây lát.",
+        "The server is busy with other sign-ins. Please try again in a moment.",
+    ),
     "FORBIDDEN": (403, "Bạn không có quyền thực hiện thao tác này.", "You may not do this."),
+    "REVIEW_OWN_WORK": (
+        403,
+        "Bạn đã sửa bản ghi này sau khi được gửi duyệt nên không thể tự duyệt hoặc trả lại. "
+        "Cần một người duyệt khác quyết định.",
+        "You edited this record after it was submitted, so you may not approve or return it. "
+        "Another reviewer must decide.",
+    ),
     "NOT_FOUND": (404, "Không tìm thấy.", "Not found."),
     "METHOD_NOT_ALLOWED": (405, "Phương thức không được hỗ trợ.", "Method not allowed."),
     "VERSION_MISMATCH": (
@@ -183,7 +195,10 @@ class ApiError(Exception):
 
     def to_response(self, lang: str):
         """Render the error envelope as a JSON response in a language."""
-        return jsonify(self.body(lang)), self.status
+        response = jsonify(self.body(lang))
+        if "retry_after_seconds" in self.details:
+            response.headers["Retry-After"] = str(self.details["retry_after_seconds"])
+        return response, self.status
 
 
 # Field-level messages for marshmallow's standard errors, so details read in Vietnamese.

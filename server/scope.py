@@ -5,6 +5,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from server.models import Unit, User
 
+ADMIN_ROLE = "QUAN_TRI"
 WRITER_ROLES = ("CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI")
 REVIEWER_ROLES = ("LANH_DAO_DUYET", "QUAN_TRI")
 
@@ -15,7 +16,7 @@ def subtree_ids(unit: Unit) -> Select:
 
 
 def unit_filter(user: User, column) -> ColumnElement[bool]:
-    """Restrict a unit-id column to the user's subtree (everything for an admin)."""
+    """Restrict a unit-id column to the user's subtree (everything for a national admin)."""
     if user.is_admin:
         return true()
     return column.in_(subtree_ids(user.unit))
@@ -40,4 +41,4 @@ def can_review(user: User) -> bool:
 
 def can_administer_user(actor: User, other: User) -> bool:
     """Tell whether the actor may manage another user's account and devices."""
-    return actor.is_admin
+    return actor.has_role(ADMIN_ROLE) and sees_unit(actor, other.unit)

@@ -96,7 +96,7 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture(scope="session")
-def _session_app(_schema, database_url):
+def _session_app(_schema, database_url, tmp_path_factory):
     """Build the app once: compiling its URL rules costs ~90 ms, too much to pay per test."""
     app = create_app(
         {
@@ -104,6 +104,8 @@ def _session_app(_schema, database_url):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test",
             "LOGIN_MAX_FAILURES": 5,
+            # Test processes running side by side must not take each other's hashing slots.
+            "LOGIN_SLOT_DIR": str(tmp_path_factory.mktemp("sign-in-slots")),
         }
     )
     yield app

@@ -236,8 +236,10 @@ class LiveServer:
         workers: int = 1,
         worker_class: str | None = None,
         port: int | None = None,
+        env: dict[str, str] | None = None,
     ):
         self.database_url = database_url
+        self.env = env or {}
         self.log_path = log_path
         self.workers = workers
         self.worker_class = worker_class
@@ -258,7 +260,10 @@ class LiveServer:
         if self.worker_class:
             args += ["--worker-class", self.worker_class]
         env = server_env(
-            self.database_url, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(self.workers)
+            self.database_url,
+            BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY=str(self.workers),
+            **self.env,
         )
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()/kill()
         self.process = subprocess.Popen(

@@ -1,23 +1,39 @@
 """Sign-in, bearer tokens bound to devices, rate limiting and the users CLI."""
 
+import contextlib
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
+from server import create_app
+from server.auth.limits import HashBudget, address_key
 from server.auth.passwords import verify_password
 from server.extensions import db
-from server.models import Device, LoginFailure, User
+from server.models import Device, SignInCounter, User
 from server.models.types import utcnow
 from tests.conftest import TEST_PASSWORD
 
 LOGIN = "/api/v1/auth/login"
 
 
-def sign_in(client, username="canbo", password=TEST_PASSWORD, **extra):
+ATTACKER = {"REMOTE_ADDR": "10.0.0.1"}
+OFFICE = {"REMOTE_ADDR": "10.0.0.2"}
+
+
+def sign_in(client, username="canbo", password=TEST_PASSWORD, *, environ_base=None, **extra):
     """Post credentials and return the response."""
-    body = {"username": username, "password": password, "device_name": "Máy thử", **extra}
-    return client.post(LOGIN, json=body)
+    body = {"username": username, "password": password, "device_name": "Máy thử"}
+    headers = extra.pop("headers", None)
+    body.update(extra)
+    return client.post(LOGIN, json=body, environ_base=environ_base or {}, headers=headers)
+
+
+def counts() -> dict:
+    """Return every sign-in counter by key."""
+    db.session.expire_all()
+    return {c.key: c.count for c in db.session.scalars(select(SignInCounter))}
 
 
 def bearer(token: str) -> dict:
@@ -145,12 +161,24 @@ def test_token_lifetime_follows_config(app, client, officer):
     assert lifetime == timedelta(days=app.config["TOKEN_LIFETIME_DAYS"])
 
 
-def test_five_failures_lock_the_username(client, officer):
+def test_five_failures_lock_the_username_from_that_address(client, officer):
     for _ in range(5):
         assert sign_in(client, password="sai-roi").status_code == 401
     response = sign_in(client)
     assert response.status_code == 429
     assert error_code(response) == "LOGIN_RATE_LIMITED"
+    assert response.get_json()["error"]["details"]["limit"] == "user"
+    assert 0 < int(response.headers["Retry-After"]) <= 900
+
+
+def test_guesses_from_another_address_do_not_lock_the_user_out(client, officer):
+    """Someone who knows the user name cannot keep the officer from signing in."""
+    for _ in range(8):
+        sign_in(client, password="sai-roi", environ_base=ATTACKER)
+    assert error_code(sign_in(client, password="sai-roi", environ_base=ATTACKER)) == (
+        "LOGIN_RATE_LIMITED"
+    )
+    assert sign_in(client, environ_base=OFFICE).status_code == 201
 
 
 def test_four_failures_still_allow_sign_in(client, officer):
@@ -163,7 +191,7 @@ def test_success_clears_the_failures(client, officer):
     for _ in range(4):
         sign_in(client, password="sai-roi")
     sign_in(client)
-    assert db.session.scalar(select(LoginFailure).where(LoginFailure.username == "canbo")) is None
+    assert counts() == {address_key("127.0.0.1"): 4}
 
 
 def test_lock_is_per_username(client, officer, reviewer):
@@ -176,8 +204,8 @@ def test_lock_lifts_after_the_window(app, client, officer):
     for _ in range(5):
         sign_in(client, password="sai-roi")
     old = utcnow() - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 1)
-    for failure in db.session.scalars(select(LoginFailure)):
-        failure.at = old
+    for counter in db.session.scalars(select(SignInCounter)):
+        counter.window_start = old
     db.session.commit()
     assert sign_in(client).status_code == 201
 
@@ -186,6 +214,57 @@ def test_unknown_usernames_are_rate_limited_too(client):
     for _ in range(5):
         sign_in(client, "khong-co")
     assert sign_in(client, "khong-co").status_code == 429
+
+
+def test_an_address_trying_many_names_is_limited(app, client, officer):
+    app.config["LOGIN_ADDRESS_MAX_FAILURES"] = 3
+    for n in range(3):
+        assert sign_in(client, f"ten-{n}", environ_base=ATTACKER).status_code == 401
+    response = sign_in(client, "canbo", environ_base=ATTACKER)
+    assert response.status_code == 429
+    assert response.get_json()["error"]["details"]["limit"] == "address"
+    assert sign_in(client, environ_base=OFFICE).status_code == 201
+
+
+def test_successful_sign_ins_do_not_use_up_the_address(app, client, officer):
+    """A commune office signs its officers in from one address all morning."""
+    app.config["LOGIN_ADDRESS_MAX_FAILURES"] = 2
+    for _ in range(5):
+        assert sign_in(client, environ_base=OFFICE).status_code == 201
+    assert counts() == {address_key("10.0.0.2"): 0}
+
+
+def test_no_free_hashing_slot_refuses_at_once(app, client, officer):
+    budget = HashBudget(app.config["LOGIN_SLOT_DIR"], app.config["LOGIN_HASH_SLOTS"])
+    with contextlib.ExitStack() as stack:
+        for _ in range(app.config["LOGIN_HASH_SLOTS"]):
+            assert stack.enter_context(budget.slot())
+        started = time.monotonic()
+        response = sign_in(client)
+        assert time.monotonic() - started < 0.1  # no password was hashed
+    assert response.status_code == 429
+    assert error_code(response) == "SIGN_IN_BUSY"
+    assert response.headers["Retry-After"] == "1"
+    # The refused attempt cost no database write and is not counted against the user.
+    assert counts() == {}
+    assert sign_in(client).status_code == 201
+
+
+def test_forwarded_address_is_ignored_without_a_trusted_proxy(client, officer):
+    for n in range(5):
+        sign_in(client, password="sai-roi", headers={"X-Forwarded-For": f"10.9.0.{n}"})
+    assert sign_in(client, headers={"X-Forwarded-For": "10.9.0.99"}).status_code == 429
+
+
+def test_a_trusted_proxy_gives_the_client_address(app, officer):
+    proxied_app = create_app({**app.config, "TRUSTED_PROXY_HOPS": 1})
+    proxied = proxied_app.test_client()
+    for _ in range(5):
+        sign_in(proxied, password="sai-roi", headers={"X-Forwarded-For": "10.9.0.1"})
+    assert sign_in(proxied, headers={"X-Forwarded-For": "10.9.0.1"}).status_code == 429
+    assert sign_in(proxied, headers={"X-Forwarded-For": "10.9.0.2"}).status_code == 201
+    with proxied_app.app_context():
+        db.engine.dispose()
 
 
 def test_devices_lists_own_devices(client, officer):

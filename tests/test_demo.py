@@ -92,3 +92,39 @@ def test_demo_loads_once_and_again_creates_nothing(runner):
     assert second.exit_code == 0, second.output
     assert "Không tạo thêm gì" in second.output
     assert _counts() == before
+
+
+def test_demo_refuses_to_load_in_production(app, runner):
+    app.config["ENV"] = "production"
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "APP_ENV=production" in result.output
+    assert _counts() == {"units": 0, "users": 0, "models": 0, "meetings": 0, "audit": 0}
+
+
+def test_demo_command_refuses_under_app_env_production(tmp_path):
+    """The real command line, with the environment as a deployment sets it."""
+    import subprocess
+    import sys
+
+    from tests.live_server import REPO_ROOT, live_database_url, migrate, server_env
+
+    url = live_database_url(tmp_path)
+    migrate(url)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "demo"],
+        cwd=REPO_ROOT,
+        env=server_env(url, APP_ENV="production"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "APP_ENV=production" in done.stderr
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(User.__table__)) == 0
+    engine.dispose()

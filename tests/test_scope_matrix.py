@@ -1,14 +1,14 @@
 """Who sees and does what: every role against its own unit, a child unit and a foreign unit.
 
 Every actor sits at the province "Nghệ An". "own" is the province itself, "child" one of its
-communes, "foreign" a commune of another province. A system administrator (QUAN_TRI) manages
-the whole tree, so nothing is foreign to them.
+communes, "foreign" a commune of another province. An administrator (QUAN_TRI) of the province
+acts only inside it like everyone else there; only an administrator at the root is national.
 """
 
 import pytest
 
 from server.extensions import db
-from server.models import Device
+from server.models import Device, Unit
 from tests.conftest import meeting_payload, model_payload
 
 ROLES = ("CAN_BO_NHAP", "LANH_DAO_DUYET", "QUAN_TRI", "XEM")
@@ -26,7 +26,7 @@ table_param = pytest.mark.parametrize("table", PAYLOADS)
 
 def sees(role: str, place: str) -> bool:
     """Tell whether a role at the province sees a unit at that place."""
-    return role == "QUAN_TRI" or place != "foreign"
+    return place != "foreign"
 
 
 class World:
@@ -58,6 +58,12 @@ class World:
                 headers=self.seeder,
             )
             assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def stored(self, table: str, record_id: str) -> dict:
+        """Read a record back as the seeder, who sees everything."""
+        response = self.client.get(f"/api/v1/{table}/{record_id}", headers=self.seeder)
+        assert response.status_code == 200, response.get_json()
         return response.get_json()
 
     def device_at(self, place: str) -> str:
@@ -139,6 +145,8 @@ def test_update(world, client, role, place, table):
     else:
         assert response.status_code == 200
         assert response.get_json()[TITLE[table]] == "Tên mới"
+    if response.status_code != 200:
+        assert world.stored(table, record["id"])["version"] == record["version"]
 
 
 @role_param
@@ -157,6 +165,8 @@ def test_delete(world, client, role, place, table):
         assert response.status_code == 403
     else:
         assert response.status_code == 204
+    if response.status_code != 204:
+        assert world.stored(table, record["id"])["version"] == record["version"]
 
 
 @role_param
@@ -180,6 +190,8 @@ def test_review(world, client, role, place, table):
         )
     else:
         assert response.status_code == 403
+    if response.status_code != 200:
+        assert world.stored(table, record["id"])["version"] == record["version"]
 
 
 @role_param
@@ -218,16 +230,32 @@ def test_units_create(world, client, role, place):
     response = client.post(
         "/api/v1/units", json={**body, "parent_id": world.unit(place).id}, headers=world.headers
     )
-    assert response.status_code == (201 if role == "QUAN_TRI" else 403)
+    if role != "QUAN_TRI":
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 404
+        assert "parent_id" in response.get_json()["error"]["details"]["fields"]
+    else:
+        assert response.status_code == 201
+    created = db.session.scalar(db.select(Unit).where(Unit.code == "THON-1"))
+    assert (created is not None) == (response.status_code == 201)
 
 
 @role_param
 @place_param
 def test_units_update(world, client, role, place):
+    unit = world.unit(place)
     response = client.patch(
-        f"/api/v1/units/{world.unit(place).id}", json={"is_border": True}, headers=world.headers
+        f"/api/v1/units/{unit.id}", json={"name": "Tên mới"}, headers=world.headers
     )
-    assert response.status_code == (200 if role == "QUAN_TRI" else 403)
+    if role != "QUAN_TRI":
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+    db.session.expire_all()
+    assert (db.session.get(Unit, unit.id).name == "Tên mới") == (response.status_code == 200)
 
 
 @role_param
@@ -237,7 +265,7 @@ def test_devices_list(world, client, role, place):
     response = client.get("/api/v1/devices", headers=world.headers)
     assert response.status_code == 200
     listed = {d["id"] for d in response.get_json()}
-    assert (device_id in listed) == (role == "QUAN_TRI")
+    assert (device_id in listed) == (role == "QUAN_TRI" and sees(role, place))
 
 
 @role_param
@@ -245,7 +273,10 @@ def test_devices_list(world, client, role, place):
 def test_devices_revoke(world, client, role, place):
     device_id = world.device_at(place)
     response = client.post(f"/api/v1/devices/{device_id}/revoke", headers=world.headers)
-    assert response.status_code == (200 if role == "QUAN_TRI" else 404)
+    allowed = role == "QUAN_TRI" and sees(role, place)
+    assert response.status_code == (200 if allowed else 404)
+    db.session.expire_all()
+    assert (db.session.get(Device, device_id).revoked_at is not None) == allowed
 
 
 @role_param

@@ -1,18 +1,15 @@
 """HTTP routes for sign-in, sign-out, the current user and devices."""
 
 from flask import Blueprint, current_app, g, request
-from sqlalchemy import select
 
 from server.apidoc import doc
 from server.auth import service
 from server.auth.guard import auth_required
+from server.auth.limits import HashBudget, Limits
 from server.auth.schemas import DeviceOut, LoginIn, LoginOut, UserOut
-from server.errors import ApiError
 from server.extensions import db
 from server.http import load, respond
-from server.models import Device
 from server.schemas import canonical_uuid
-from server.scope import can_administer_user
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 
@@ -26,8 +23,13 @@ def login():
         db.session,
         **data,
         remote_addr=request.remote_addr,
-        max_failures=cfg["LOGIN_MAX_FAILURES"],
-        window_seconds=cfg["LOGIN_WINDOW_SECONDS"],
+        limits=Limits(
+            pair_max=cfg["LOGIN_MAX_FAILURES"],
+            pair_window=cfg["LOGIN_WINDOW_SECONDS"],
+            address_max=cfg["LOGIN_ADDRESS_MAX_FAILURES"],
+            address_window=cfg["LOGIN_ADDRESS_WINDOW_SECONDS"],
+        ),
+        budget=HashBudget(cfg["LOGIN_SLOT_DIR"], cfg["LOGIN_HASH_SLOTS"]),
         lifetime_days=cfg["TOKEN_LIFETIME_DAYS"],
     )
     return respond(LoginOut(), {"token": token, "device": device, "user": device.user}, 201)
@@ -55,25 +57,12 @@ def me():
 )
 @auth_required()
 def list_devices():
-    query = select(Device).order_by(Device.created_at.desc())
-    if not g.user.is_admin:
-        query = query.where(Device.user_id == g.user.id)
-    devices = [
-        d
-        for d in db.session.scalars(query)
-        if can_administer_user(g.user, d.user) or d.user_id == g.user.id
-    ]
-    return respond(DeviceOut(many=True), devices)
+    return respond(DeviceOut(many=True), service.visible_devices(db.session, g.user))
 
 
 @bp.post("/devices/<device_id>/revoke")
 @doc("Revoke a device (admin, or the device's own user)", response=DeviceOut)
 @auth_required()
 def revoke_device(device_id: str):
-    key = canonical_uuid(device_id)
-    device = db.session.get(Device, key) if key else None
-    if device is None or not (
-        device.user_id == g.user.id or can_administer_user(g.user, device.user)
-    ):
-        raise ApiError("NOT_FOUND")
+    device = service.manageable_device(db.session, g.user, canonical_uuid(device_id))
     return respond(DeviceOut(), service.revoke(db.session, device))

@@ -1,20 +1,36 @@
 """Sign in, sign out, authenticate requests and revoke devices."""
 
+import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from server.auth.limits import (
+    HashBudget,
+    Limits,
+    address_key,
+    forget,
+    hit,
+    pair_key,
+    prune,
+    refund,
+)
 from server.auth.passwords import verify_password
 from server.auth.tokens import hash_token, new_token
 from server.errors import ApiError
-from server.models import Device, LoginFailure, User
+from server.models import Device, User
 from server.models.types import utcnow
+from server.scope import ADMIN_ROLE, can_administer_user, unit_filter
 
 # Writing last_seen on every request would turn each no-op sync into a write; once a minute
 # is precise enough for "who is active".
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+# A refused sign-in is told to come back after this; one hash takes about half a second.
+BUSY_RETRY_SECONDS = 1
+# Expired counters are dropped now and then, by failed sign-ins: the flood pays for its rows.
+PRUNE_ONE_IN = 64
 
 
 def login(
@@ -25,28 +41,48 @@ def login(
     device_name: str,
     app_version: str | None,
     remote_addr: str | None,
-    max_failures: int,
-    window_seconds: int,
+    limits: Limits,
+    budget: HashBudget,
     lifetime_days: int,
 ) -> tuple[Device, str]:
-    """Check credentials and register a new device; return it with its one-time token."""
-    now = utcnow()
-    since = now - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.username == username, LoginFailure.at >= since
+    """Check credentials and register a new device; return it with its one-time token.
+
+    The attempt first needs one of the host's hashing slots, and is refused at once without
+    one: a flood costs the server a lock try per request, not a database write. Failures then
+    count per address and user name together, so guesses from elsewhere never lock the real
+    user out, and per address.
+    """
+    with budget.slot() as granted:
+        if not granted:
+            raise ApiError("SIGN_IN_BUSY", {"retry_after_seconds": BUSY_RETRY_SECONDS})
+        now = utcnow()
+        address = remote_addr or "unknown"
+        keys = (
+            (limits.address_max, limits.address_window, address_key(address), "address"),
+            (limits.pair_max, limits.pair_window, pair_key(address, username), "user"),
         )
-    )
-    if failures >= max_failures:
-        raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": window_seconds})
-    user = session.scalar(select(User).where(User.username == username))
-    if not verify_password(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        session.add(LoginFailure(username=username, remote_addr=remote_addr, at=now))
+        counted = []
+        for most, window, key, kind in keys:
+            count, left = hit(session, key, now, window)
+            counted.append(key)
+            if count > most:
+                session.commit()
+                raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": left, "limit": kind})
+        user = session.execute(
+            select(User.id, User.password_hash, User.active).where(User.username == username)
+        ).first()
+        # Counted and visible to every worker before the slow part, and no transaction (on
+        # SQLite, the write lock) is held while hashing.
+        session.commit()
+        # An unknown name is checked against a dummy hash: the answer takes as long either way.
+        valid = budget.run(verify_password, user.password_hash if user else None, password)
+    if not (valid and user and user.active):
+        if secrets.randbelow(PRUNE_ONE_IN) == 0:
+            prune(session, now, max(limits.pair_window, limits.address_window))
         session.commit()
         raise ApiError("LOGIN_FAILED")
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    refund(session, counted[0])
+    forget(session, counted[1])
     token = new_token()
     device = Device(
         id=str(uuid.uuid4()),
@@ -89,6 +125,29 @@ def logout(session: Session, device: Device) -> None:
     """Revoke the calling device's token."""
     device.revoked_at = utcnow()
     session.commit()
+
+
+def visible_devices(session: Session, user: User) -> list[Device]:
+    """Return the user's own devices and, for an admin, those of every user in its subtree."""
+    query = (
+        select(Device)
+        .join(Device.user)
+        .options(joinedload(Device.user).joinedload(User.unit))
+        .order_by(Device.created_at.desc())
+    )
+    if user.has_role(ADMIN_ROLE):
+        query = query.where(or_(Device.user_id == user.id, unit_filter(user, User.unit_id)))
+    else:
+        query = query.where(Device.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def manageable_device(session: Session, user: User, device_id: str | None) -> Device:
+    """Load a device the user may revoke: its own, or one in an admin's subtree; else NOT_FOUND."""
+    device = session.get(Device, device_id) if device_id else None
+    if device is None or not (device.user_id == user.id or can_administer_user(user, device.user)):
+        raise ApiError("NOT_FOUND")
+    return device
 
 
 def revoke(session: Session, device: Device) -> Device:

@@ -1,6 +1,6 @@
 """ORM models; importing this package registers every table on the metadata."""
 
-from server.models.accounts import Device, LoginFailure, User
+from server.models.accounts import Device, SignInCounter, User
 from server.models.audit import AuditEvent
 from server.models.records import Meeting, ModelRecord, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
@@ -10,11 +10,11 @@ __all__ = [
     "AuditEvent",
     "Conflict",
     "Device",
-    "LoginFailure",
     "Meeting",
     "ModelRecord",
     "MutationResult",
     "ScopeRemoval",
+    "SignInCounter",
     "SyncCounter",
     "SyncedRecord",
     "Unit",

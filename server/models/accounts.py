@@ -1,4 +1,4 @@
-"""Users, their signed-in devices and failed sign-in attempts."""
+"""Users, their signed-in devices and the counters that limit sign-in attempts."""
 
 from datetime import datetime
 
@@ -6,7 +6,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
-from server.models.types import BigId, UtcDateTime, utcnow
+from server.models.types import UtcDateTime, utcnow
 from server.models.units import Unit
 
 
@@ -35,8 +35,10 @@ class User(db.Model):
 
     @property
     def is_admin(self) -> bool:
-        """Tell whether the user administers the whole system."""
-        return "QUAN_TRI" in self.roles
+        """Tell whether the user administers the whole system: an administrator at the root."""
+        # An administrator of a province acts only inside the province's subtree, like any
+        # other user there; only one sitting at the top of the tree is national.
+        return "QUAN_TRI" in self.roles and self.unit is not None and self.unit.parent_id is None
 
 
 class Device(db.Model):
@@ -64,12 +66,12 @@ class Device(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
-    """A failed sign-in, counted to slow down password guessing across all workers."""
+class SignInCounter(db.Model):
+    """Sign-in attempts counted under one key in a fixed window, shared by every worker."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "sign_in_counters"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    remote_addr: Mapped[str | None] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # "pair:<address> <username>" or "address:<address>" (server.auth.limits).
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -14,6 +14,7 @@ from server.errors import ApiError
 from server.models import AuditEvent, Conflict, SyncedRecord, Unit, User
 from server.models.types import utcnow
 from server.records import moves, plausible
+from server.records.duties import refuse_own_work
 from server.records.references import check_references
 from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
@@ -443,6 +444,7 @@ def review(
                 "current_version": record.version,
             },
         ) from exc
+    refuse_own_work(session, table.name, record, actor.user, action)
     # Submitted, approved, returned: as the person did it, not as their phone reported it.
     now = actor.acted_at(utcnow())
     before = _snapshot(record, REVIEW_FIELDS)

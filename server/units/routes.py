@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from server.apidoc import doc
 from server.auth.guard import auth_required, current_actor
-from server.errors import ApiError
+from server.errors import ApiError, field_error
 from server.extensions import db
 from server.http import load, load_args, respond
 from server.models import Unit
 from server.pagination import paginate
+from server.records.references import OUT_OF_SCOPE
 from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
 from server.search import search
@@ -19,11 +20,12 @@ from server.units.schemas import UnitIn, UnitOut, UnitPageOut, UnitPatch, UnitQu
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 
 
-def _visible_unit(unit_id: int) -> Unit:
+def _visible_unit(unit_id: int, field: str | None = None) -> Unit:
     # The URL converter accepts any size of number; the database does not.
     unit = db.session.get(Unit, unit_id) if 0 < unit_id <= MAX_ID else None
     if not sees_unit(g.user, unit):
-        raise ApiError("NOT_FOUND")
+        # An admin acts only inside its unit's subtree; a unit named in the body says which.
+        raise field_error("NOT_FOUND", {field: [OUT_OF_SCOPE]}) if field else ApiError("NOT_FOUND")
     return unit
 
 
@@ -55,7 +57,7 @@ def get_unit(unit_id: int):
 @auth_required("QUAN_TRI")
 def create_unit():
     data = load(UnitIn())
-    _visible_unit(data["parent_id"])
+    _visible_unit(data["parent_id"], "parent_id")
     unit = service.create_unit(db.session, actor=current_actor(), data=data)
     return respond(UnitOut(), unit, 201)
 
@@ -67,9 +69,9 @@ def update_unit(unit_id: int):
     data = load(UnitPatch(), partial=True)
     unit = _visible_unit(unit_id)
     if data.get("parent_id"):
-        _visible_unit(data["parent_id"])
+        _visible_unit(data["parent_id"], "parent_id")
     for successor_id in data.get("successor_ids") or []:
-        _visible_unit(successor_id)
+        _visible_unit(successor_id, "successor_ids")
     return respond(
         UnitOut(), service.update_unit(db.session, unit, actor=current_actor(), data=data)
     )
