@@ -55,6 +55,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)
+    if config["LOGIN_HASH_SLOTS"] < 1:
+        raise ConfigError("LOGIN_HASH_SLOTS must be at least 1: no one could sign in.")
     if not config.get("SECRET_KEY"):
         if config["ENV"] == "production":
             raise ConfigError(

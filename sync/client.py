@@ -9,11 +9,16 @@ import gzip
 import http.client
 import json
 import os
+import random
 import tempfile
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 
 from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
+
+# A sign-in answered SIGN_IN_BUSY is tried again after Retry-After, this many times in all.
+LOGIN_BUSY_TRIES = 30
 
 RECORD_TABLES = ("models", "meetings")
 # Bodies smaller than this go uncompressed: gzip's framing would make them larger.
@@ -207,10 +212,17 @@ class SyncClient:
                 "app_version": self.app_version,
             }
         )
-        status, _, raw = self.transport.post(
-            "/api/v1/auth/login", body.encode(), {"Content-Type": "application/json"}
-        )
-        data = json.loads(raw)
+        for _ in range(LOGIN_BUSY_TRIES):
+            status, headers, raw = self.transport.post(
+                "/api/v1/auth/login", body.encode(), {"Content-Type": "application/json"}
+            )
+            data = json.loads(raw)
+            busy = status == 429 and (data.get("error") or {}).get("code") == "SIGN_IN_BUSY"
+            if not busy:
+                break
+            # The server checks a few passwords at a time and says when to come back.
+            retry_after = {k.lower(): v for k, v in headers.items()}.get("retry-after", "1")
+            time.sleep(float(retry_after) * (1 + random.random()))  # noqa: S311 - jitter
         if status != 201:
             raise SyncHttpError(status, data)
         self.token = data["token"]

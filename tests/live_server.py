@@ -263,7 +263,8 @@ class LiveServer:
             self.database_url,
             BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY=str(self.workers),
-            **self.env,
+            # Servers of parallel tests must not take each other's hashing slots.
+            **{"LOGIN_SLOT_DIR": str(self.log_path.parent / "sign-in-slots"), **self.env},
         )
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()/kill()
         self.process = subprocess.Popen(

@@ -100,6 +100,8 @@ class Server:
             FLASK_APP="wsgi",
             APP_ENV="development",
             PWA_DIR=str(self.pwa_dir),
+            # Servers of parallel tests must not take each other's hashing slots.
+            LOGIN_SLOT_DIR=str(self.workdir / "sign-in-slots"),
             PYTHONPATH=os.pathsep.join([str(self.workdir), str(REPO)]),
             PYTHONDONTWRITEBYTECODE="1",
         )
