@@ -1,7 +1,7 @@
 """The sync engine: push with idempotency, then pull a page (PROTOCOL.md §4–5); no I/O."""
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sync.messages import Mutation, ProtocolError, SyncRequest
 
@@ -13,7 +13,11 @@ class RejectedError(Exception):
     """A mutation refused whole; the queue still advances past it (§4.3)."""
 
     def __init__(
-        self, code: str, message: str = "", details: dict | None = None, show_record: bool = False
+        self,
+        code: str,
+        message: str = "",
+        details: dict[str, Any] | None = None,
+        show_record: bool = False,
     ):
         super().__init__(code)
         self.code = code
@@ -38,7 +42,7 @@ class Applied:
 class Page:
     """One page of changes and where the next page starts."""
 
-    changes: dict
+    changes: dict[str, Any]
     cursor: int
     more: bool
 
@@ -52,10 +56,10 @@ class Store(Protocol):
     def hold_device(self) -> int:
         """Hold the device against other pushes until commit; return its last seq read then."""
 
-    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, Key | None]]:
+    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict[str, Any], Key | None]]:
         """Return the results kept for seqs first..last, each with the record it showed."""
 
-    def keep_result(self, result: dict, shows: Key | None) -> None:
+    def keep_result(self, result: dict[str, Any], shows: Key | None) -> None:
         """Keep a mutation's result and the record it showed, to answer a retry the same way."""
 
     def begin_push(self, mutations: list[Mutation]) -> None:
@@ -90,7 +94,7 @@ class Store(Protocol):
 class PushOutcome:
     """Results of a push and what the pull that follows must add or leave out."""
 
-    results: list[dict]
+    results: list[dict[str, Any]]
     last_seq: int
     # Records the device must receive again whatever its cursor (§4.7).
     show: list[tuple[str, str]] = field(default_factory=list)
@@ -179,7 +183,7 @@ def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) 
             outcome.show.append(shows)
 
 
-def sync(store: Store, request: SyncRequest) -> dict:
+def sync(store: Store, request: SyncRequest) -> dict[str, Any]:
     """Run one whole sync exchange and build the response body (§3.3)."""
     pushed = push(store, request)
     # A cursor the server never handed out: the device's data came from another database or
