@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import BigId, UtcDateTime, utcnow
 from server.models.units import Unit
 
 
-class User(db.Model):
+class User(Model):
     """A person who signs in; scoped to one unit and its descendants."""
 
     __tablename__ = "users"
@@ -39,7 +39,7 @@ class User(db.Model):
         return "QUAN_TRI" in self.roles
 
 
-class Device(db.Model):
+class Device(Model):
     """One signed-in installation of the app; holds the hashed bearer token."""
 
     __tablename__ = "devices"
@@ -64,7 +64,7 @@ class Device(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed sign-in, counted to slow down password guessing across all workers."""
 
     __tablename__ = "login_failures"
