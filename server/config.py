@@ -1,8 +1,8 @@
 """Configuration read from the environment."""
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(RuntimeError):

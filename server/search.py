@@ -4,7 +4,7 @@ import re
 import unicodedata
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, literal
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, false, literal
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -44,12 +44,12 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def word_prefix(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
+def word_prefix(column: SQLColumnExpression[str], word: str) -> ColumnElement[bool]:
     """Return the condition that some word of the column starts with `word`."""
     return (literal(" ") + column).like(f"% {_escape(word)}%", escape="\\")
 
 
-def search(statement: S, column: ColumnElement[str], query: str | None) -> S:
+def search(statement: S, column: SQLColumnExpression[str], query: str | None) -> S:
     """Keep the rows whose column holds every query word, best matches first."""
     if not query or not query.strip():
         return statement
@@ -60,7 +60,7 @@ def search(statement: S, column: ColumnElement[str], query: str | None) -> S:
     return statement.where(*conditions).order_by(_rank(column, terms))
 
 
-def _rank(column: ColumnElement[str], terms: list[str]) -> ColumnElement[int]:
+def _rank(column: SQLColumnExpression[str], terms: list[str]) -> ColumnElement[int]:
     # The whole phrase, the phrase's beginning, all whole words, then the rest.
     padded = literal(" ") + column + literal(" ")
     phrase = _escape(" ".join(terms))

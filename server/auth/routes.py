@@ -1,6 +1,7 @@
 """HTTP routes for sign-in, sign-out, the current user and devices."""
 
 from flask import Blueprint, current_app, g, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from server.apidoc import doc
@@ -69,7 +70,7 @@ def list_devices():
 @bp.post("/devices/<device_id>/revoke")
 @doc("Revoke a device (admin, or the device's own user)", response=DeviceOut)
 @auth_required()
-def revoke_device(device_id: str):
+def revoke_device(device_id: str) -> ResponseReturnValue:
     key = canonical_uuid(device_id)
     device = db.session.get(Device, key) if key else None
     if device is None or not (

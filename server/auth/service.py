@@ -32,10 +32,13 @@ def login(
     """Check credentials and register a new device; return it with its one-time token."""
     now = utcnow()
     since = now - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.username == username, LoginFailure.at >= since
+    failures = (
+        session.scalar(
+            select(func.count(LoginFailure.id)).where(
+                LoginFailure.username == username, LoginFailure.at >= since
+            )
         )
+        or 0
     )
     if failures >= max_failures:
         raise ApiError("LOGIN_RATE_LIMITED", {"retry_after_seconds": window_seconds})

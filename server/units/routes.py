@@ -1,6 +1,7 @@
 """HTTP routes for the unit tree."""
 
 from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from server.apidoc import doc
@@ -22,7 +23,7 @@ bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 def _visible_unit(unit_id: int) -> Unit:
     # The URL converter accepts any size of number; the database does not.
     unit = db.session.get(Unit, unit_id) if 0 < unit_id <= MAX_ID else None
-    if not sees_unit(g.user, unit):
+    if unit is None or not sees_unit(g.user, unit):
         raise ApiError("NOT_FOUND")
     return unit
 
@@ -46,7 +47,7 @@ def list_units():
 @bp.get("/<int:unit_id>")
 @doc("One unit", response=UnitOut)
 @auth_required()
-def get_unit(unit_id: int):
+def get_unit(unit_id: int) -> ResponseReturnValue:
     return respond(UnitOut(), _visible_unit(unit_id))
 
 
@@ -63,7 +64,7 @@ def create_unit():
 @bp.patch("/<int:unit_id>")
 @doc("Change a unit, its parent or its successors (admin)", body=UnitPatch, response=UnitOut)
 @auth_required("QUAN_TRI")
-def update_unit(unit_id: int):
+def update_unit(unit_id: int) -> ResponseReturnValue:
     data = load(UnitPatch(), partial=True)
     unit = _visible_unit(unit_id)
     if data.get("parent_id"):
