@@ -376,4 +376,4 @@ def unit_names(session: Session, ids: set[int]) -> dict[int, str]:
     """Return the names of some units by id."""
     if not ids:
         return {}
-    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).tuples())
+    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).tuples().all())
