@@ -57,6 +57,9 @@ const STAFF = [
   "/js/ui/staff-nav.js",
 ];
 
+// The worker's global scope, typed as what it is (tsc --checkJs knows `self` only as a worker).
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 // "no-cache" revalidates with the server: unchanged files cost a 304, not a second download
 // of what the page just fetched, and a new version never precaches a stale file.
 const fresh = (url) => new Request(url, { cache: "no-cache" });
@@ -66,7 +69,7 @@ async function cacheStaff(cache) {
   for (const url of STAFF) if (!(await cache.match(url))) await cache.add(fresh(url)).catch(() => {});
 }
 
-self.addEventListener("install", (event) => {
+sw.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const had = await caches.match("/js/ui/staff-nav.js"); // an older version's, if any
     const cache = await caches.open(CACHE);
@@ -75,24 +78,24 @@ self.addEventListener("install", (event) => {
   })());
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith(PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => sw.clients.claim()),
   );
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+sw.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") sw.skipWaiting();
   if (event.data && event.data.type === "CACHE_STAFF") event.waitUntil(caches.open(CACHE).then(cacheStaff));
 });
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
+  if (url.origin !== sw.location.origin || url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate") {
     // Every page of the app is the one shell; the hash picks the screen.
     event.respondWith(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the suite as CI does: ruff, the JavaScript unit tests, pytest on SQLite (with the browser
+# Run the suite as CI does: ruff, mypy and tsc --checkJs, the JavaScript unit tests, pytest on SQLite (with the browser
 # tests), then pytest again on PostgreSQL. Installs and starts what a fresh machine lacks.
 #
 #   bash scripts/test.sh [all|lint|js|sqlite|pg] [extra pytest arguments]
@@ -53,17 +53,35 @@ if wants pg; then
   fi
 fi
 
+if (wants lint || wants js) && ! command -v node >/dev/null 2>&1 && is_root; then
+  echo "== installing Node.js for tsc and the JavaScript tests"
+  apt_install nodejs npm
+fi
+
 if wants lint; then
   echo "== ruff"
   .venv/bin/ruff check .
   .venv/bin/ruff format --check .
+  # Every checker runs, so one report shows all that fails.
+  lint_ok=true
+  echo "== mypy (strict on sync/)"
+  .venv/bin/mypy || lint_ok=false
+  if command -v npm >/dev/null 2>&1; then
+    # TypeScript is a test-only devDependency (package.json): nothing of it is served.
+    [ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund --loglevel=error
+    echo "== tsc --checkJs (pwa/js, pwa/sw.js)"
+    node_modules/.bin/tsc -p tsconfig.json || lint_ok=false
+    node_modules/.bin/tsc -p tsconfig.sw.json || lint_ok=false
+  elif in_ci || [ "$STAGE" = lint ]; then
+    echo "npm is missing: tsc cannot run" >&2
+    lint_ok=false
+  else
+    echo "npm is missing: skipping tsc (CI fails here)" >&2
+  fi
+  $lint_ok
 fi
 
 if wants js && [ -d tests/js ]; then
-  if ! command -v node >/dev/null 2>&1 && is_root; then
-    echo "== installing Node.js for the JavaScript tests"
-    apt_install nodejs
-  fi
   if command -v node >/dev/null 2>&1; then
     echo "== node --test"
     node --test tests/js/

@@ -2,11 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import Schema
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -24,11 +27,12 @@ class RouteDoc:
     errors: tuple[str, ...] = field(default_factory=tuple)
 
 
-def doc(summary: str, **kwargs) -> Callable:
+def doc(summary: str, **kwargs: Any) -> Callable[[F], F]:
     """Attach an OpenAPI description to a view function."""
 
-    def wrap(fn):
-        fn.apidoc = RouteDoc(summary=summary, **kwargs)
+    def wrap(fn: F) -> F:
+        # A function attribute the spec builder reads; functions declare no such attribute.
+        fn.apidoc = RouteDoc(summary=summary, **kwargs)  # type: ignore[attr-defined]
         return fn
 
     return wrap

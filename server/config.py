@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(RuntimeError):
@@ -18,12 +19,12 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
-def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the configuration from the environment, then apply explicit overrides."""
     overrides = dict(overrides or {})
     env = overrides.get("ENV") or os.environ.get("APP_ENV", "development")
     default_db = "sqlite:///" + str(Path(instance_path) / "sotay.sqlite3")
-    config = {
+    config: dict[str, Any] = {
         "ENV": env,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),

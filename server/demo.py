@@ -8,8 +8,10 @@
 import json
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -134,6 +136,8 @@ def _ensure_units(session: Session, tally: Tally) -> Unit:
             f"{_number(result.communes)} xã/phường/đặc khu (dữ liệu {result.data_version})."
         )
         province = session.scalar(select(Unit).where(Unit.code == PROVINCE_CODE))
+        if province is None:
+            raise LookupError(f"the official units hold no province {PROVINCE_CODE}")
     else:
         tally.lines.append("Đơn vị hành chính: đã có sẵn, không nạp lại.")
     return province
@@ -210,7 +214,7 @@ def _ensure_users(session: Session, units: dict[str, Unit], tally: Tally) -> dic
     return users
 
 
-def _metrics(rows) -> list[dict]:
+def _metrics(rows: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
     return [{"metric": name, "value": value, "unit": unit} for name, value, unit in rows]
 
 
@@ -261,7 +265,12 @@ def _author(users: dict[str, User], unit_key: str) -> User:
 
 
 def _run_flow(
-    session: Session, table: RecordTable, record, item: dict, author: User, reviewer: User
+    session: Session,
+    table: RecordTable,
+    record: Any,
+    item: dict[str, Any],
+    author: User,
+    reviewer: User,
 ) -> None:
     """Take the record through its workflow: submit, then approve or return."""
     flow = item.get("flow")
@@ -292,12 +301,12 @@ def _run_flow(
 def _ensure_records(
     session: Session,
     table: RecordTable,
-    items: tuple,
-    payload,
+    items: Sequence[dict[str, Any]],
+    payload: Callable[[dict[str, Any]], dict[str, Any]],
     unit_key: str,
     users: dict[str, User],
     tally: Tally,
-) -> list:
+) -> list[Any]:
     """Create the records that do not exist yet and run their workflow; return all of them."""
     records = []
     for item in items:

@@ -1,9 +1,11 @@
 """Extension objects, bound to an app in create_app."""
 
-from flask_migrate import Migrate
+from typing import TYPE_CHECKING
+
+from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no type hints
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Deterministic constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -21,5 +23,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    """Flask-SQLAlchemy whose scoped session is typed as the Session it stands for."""
+
+    # Services take a Session and routes pass db.session: the scoped session proxies every
+    # Session method to the request's session, so it is declared as one.
+    session: Session  # type: ignore[assignment]
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
+
+# Models derive from db.Model at run time (Flask-SQLAlchemy adds its hooks to it); the type
+# checker sees the typed declarative base it is built on.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -7,6 +7,7 @@ is read from its fields, plain scalar fields are copied directly, and every othe
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from marshmallow import Schema, fields
 
@@ -37,7 +38,7 @@ SCALARS: dict[type, Callable] = {
 }
 
 
-def _plain_list(field) -> bool:
+def _plain_list(field: fields.Field) -> bool:
     return type(field) is fields.List and type(field.inner) in (fields.String, fields.Integer)
 
 
@@ -45,7 +46,7 @@ class FastDumper:
     """Render objects as one output schema would."""
 
     def __init__(self, schema: Schema):
-        self.plan = []
+        self.plan: list[tuple[str, str, Callable[[Any], Any] | None, fields.Field | None]] = []
         for name, field in schema.dump_fields.items():
             key = field.data_key or name
             attribute = field.attribute or name
@@ -57,12 +58,12 @@ class FastDumper:
             else:
                 self.plan.append((key, attribute, None, field))
 
-    def dump(self, obj) -> dict:
+    def dump(self, obj: object) -> dict[str, Any]:
         """Return the dict the schema would dump for obj."""
         out = {}
         for key, attribute, convert, field in self.plan:
             if convert is not None:
                 out[key] = convert(getattr(obj, attribute))
-            else:
+            elif field is not None:
                 out[key] = field.serialize(attribute, obj)
         return out

@@ -3,8 +3,9 @@
 import gzip
 import json
 import zlib
+from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from marshmallow import Schema, ValidationError
 
 from server.errors import ApiError
@@ -86,7 +87,7 @@ def json_body() -> object:
     return data
 
 
-def load(schema: Schema, data: object | None = None, **kwargs) -> dict:
+def load(schema: Schema, data: object | None = None, **kwargs: Any) -> dict[str, Any]:
     """Validate data (the JSON body by default) with a marshmallow input schema."""
     if data is None:
         data = json_body()
@@ -101,6 +102,8 @@ def load_args(schema: Schema) -> dict:
     return schema.load(args)
 
 
-def respond(schema: Schema, obj, status: int = 200, **dump_kwargs):
+def respond(
+    schema: Schema, obj: object, status: int = 200, **dump_kwargs: Any
+) -> tuple[Response, int]:
     """Dump an object with an output schema into a JSON response."""
     return jsonify(schema.dump(obj, **dump_kwargs)), status

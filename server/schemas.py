@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
@@ -46,12 +47,12 @@ NIL_UUID = "00000000-0000-0000-0000-000000000000"
 NOT_A_CANONICAL_UUID = "Must be a UUID in lower case, 8-4-4-4-12 hex digits, and not nil."
 
 
-def id_field(**kwargs) -> fields.Integer:
+def id_field(**kwargs: Any) -> fields.Integer:
     """Return a field for a row id sent in a JSON body."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
-def id_arg(**kwargs) -> fields.Integer:
+def id_arg(**kwargs: Any) -> fields.Integer:
     """Return a field for a row id sent in the query string, where numbers arrive as text."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
@@ -94,7 +95,9 @@ def _by_key(schema: Schema) -> dict[str, fields.Field]:
     return {field.data_key or name: field for name, field in schema.fields.items()}
 
 
-def _text_errors(value, field: fields.Field | None, inner: dict | None) -> dict | list | None:
+def _text_errors(
+    value: object, field: fields.Field | None, inner: dict[str, Any] | None
+) -> dict[Any, Any] | list[str] | None:
     """Return marshmallow-shaped errors for every refused string inside a value.
 
     field is the schema field the value is loaded by (None if unknown), inner the fields of

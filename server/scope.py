@@ -1,6 +1,6 @@
 """Who may see and do what: every read and write is scoped to the user's unit subtree."""
 
-from sqlalchemy import Select, select, true
+from sqlalchemy import Select, SQLColumnExpression, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.models import Unit, User
@@ -10,12 +10,12 @@ WRITER_ROLES = ("CAN_BO_NHAP", "CHUYEN_VIEN", "QUAN_TRI")
 REVIEWER_ROLES = ("LANH_DAO_DUYET", "QUAN_TRI")
 
 
-def subtree_ids(unit: Unit) -> Select:
+def subtree_ids(unit: Unit) -> Select[tuple[int]]:
     """Select the ids of a unit and all its descendants."""
     return select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
 
 
-def unit_filter(user: User, column) -> ColumnElement[bool]:
+def unit_filter(user: User, column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     """Restrict a unit-id column to the user's subtree (everything for a national admin)."""
     if user.is_admin:
         return true()

@@ -2,8 +2,11 @@
 
 import re
 import unicodedata
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, false, literal
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, false, literal
+
+S = TypeVar("S", bound=Select[Any])
 
 _SPACES = re.compile(r"\s+")
 # Anything but a letter or digit separates words: "(Mông)" and "nuôi-ong" hold whole words.
@@ -25,14 +28,14 @@ def words(text: str | None) -> list[str]:
     return _SEPARATORS.sub(" ", fold(text)).split()
 
 
-def _texts(value) -> list[str]:
+def _texts(value: object) -> list[Any]:
     # A list field (attendees) is searched by its people's names.
     if isinstance(value, list):
         return [v.get("full_name") if isinstance(v, dict) else v for v in value]
     return [value]
 
 
-def search_text(*parts) -> str:
+def search_text(*parts: object) -> str:
     """Build the stored search column: the folded words of every searchable field."""
     return " ".join(w for part in parts for text in _texts(part) for w in words(text))
 
@@ -41,12 +44,12 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def word_prefix(column, word: str):
+def word_prefix(column: SQLColumnExpression[str], word: str) -> ColumnElement[bool]:
     """Return the condition that some word of the column starts with `word`."""
     return (literal(" ") + column).like(f"% {_escape(word)}%", escape="\\")
 
 
-def search(statement, column, query: str | None):
+def search(statement: S, column: SQLColumnExpression[str], query: str | None) -> S:
     """Keep the rows whose column holds every query word, best matches first."""
     if not query or not query.strip():
         return statement
@@ -57,7 +60,7 @@ def search(statement, column, query: str | None):
     return statement.where(*conditions).order_by(_rank(column, terms))
 
 
-def _rank(column, terms: list[str]):
+def _rank(column: SQLColumnExpression[str], terms: list[str]) -> ColumnElement[int]:
     # The whole phrase, the phrase's beginning, all whole words, then the rest.
     padded = literal(" ") + column + literal(" ")
     phrase = _escape(" ".join(terms))

@@ -6,6 +6,7 @@ import mimetypes
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask.typing import ResponseReturnValue
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".webmanifest", ".svg", ".txt"}
@@ -117,7 +118,7 @@ def index():
 
 
 @bp.get("/<path:relative>")
-def asset(relative: str):
+def asset(relative: str) -> ResponseReturnValue:
     if relative.startswith("api/"):
         abort(404)
     return _serve(relative)

@@ -14,6 +14,7 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
 
@@ -28,7 +29,7 @@ GZIP_MIN_BYTES = 1024
 class SyncHttpError(Exception):
     """A request-level error answer from the server."""
 
-    def __init__(self, status: int, body: dict | None):
+    def __init__(self, status: int, body: dict[str, Any] | None):
         error = (body or {}).get("error", {})
         super().__init__(f"{status} {error.get('code')}")
         self.status = status
@@ -40,15 +41,17 @@ class SyncHttpError(Exception):
 class LocalState:
     """Everything the device keeps: records, outbox, cursor, conflicts, units."""
 
-    records: dict = field(default_factory=lambda: {t: {} for t in RECORD_TABLES})
-    outbox: list = field(default_factory=list)
+    records: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: {t: {} for t in RECORD_TABLES}
+    )
+    outbox: list[dict[str, Any]] = field(default_factory=list)
     next_seq: int = 1
     cursor: int = 0
-    units: dict = field(default_factory=dict)
-    conflicts: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
+    units: dict[str, Any] = field(default_factory=dict)
+    conflicts: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """Return the state as plain JSON data."""
         return {
             "records": self.records,
@@ -61,9 +64,21 @@ class LocalState:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "LocalState":
+    def from_json(cls, data: dict[str, Any]) -> "LocalState":
         """Rebuild a state saved with to_json."""
         return cls(**data)
+
+
+class StateStore(Protocol):
+    """Where a client keeps its LocalState between runs."""
+
+    def load(self) -> LocalState:
+        """Return the saved state."""
+        ...
+
+    def save(self, state: LocalState) -> None:
+        """Keep the state."""
+        ...
 
 
 class FileStore:
@@ -93,7 +108,7 @@ class FileStore:
 class MemoryStore:
     """Keep a LocalState in memory only (deep-copied, as if it went to disk)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._saved = LocalState().to_json()
 
     def load(self) -> LocalState:
@@ -119,6 +134,8 @@ class Transport:
 
     def __init__(self, base_url: str, timeout: float = 60.0):
         parsed = urllib.parse.urlsplit(base_url)
+        if parsed.hostname is None:
+            raise ValueError(f"no host in {base_url!r}")
         self.host, self.port = parsed.hostname, parsed.port or 80
         self.prefix = parsed.path.rstrip("/")
         self.timeout = timeout
@@ -131,7 +148,9 @@ class Transport:
             self.conn.close()
             self.conn = None
 
-    def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
+    def post(
+        self, path: str, body: bytes, headers: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], bytes]:
         """Send one POST and return status, headers and the (inflated) body."""
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
@@ -171,7 +190,7 @@ class Transport:
 class SyncReport:
     """What one sync() call did."""
 
-    results: list = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
     pulled: int = 0
     pages: int = 0
     reset: bool = False
@@ -184,25 +203,25 @@ class SyncClient:
         self,
         base_url: str,
         *,
-        store=None,
+        store: StateStore | None = None,
         token: str | None = None,
         app_version: str = "python-client",
         compress: bool = True,
         page_limit: int | None = None,
         transport: Transport | None = None,
-    ):
+    ) -> None:
         self.transport = transport or Transport(base_url)
-        self.store = store or MemoryStore()
+        self.store: StateStore = store or MemoryStore()
         self.state = self.store.load()
         self.token = token
         self.app_version = app_version
         self.compress = compress
         self.page_limit = page_limit
-        self.user: dict | None = None
+        self.user: dict[str, Any] | None = None
 
     # --- account ----------------------------------------------------------------------------
 
-    def login(self, username: str, password: str, device_name: str = "python") -> dict:
+    def login(self, username: str, password: str, device_name: str = "python") -> dict[str, Any]:
         """Sign in; the token binds this client to a new device."""
         body = json.dumps(
             {
@@ -216,7 +235,7 @@ class SyncClient:
             status, headers, raw = self.transport.post(
                 "/api/v1/auth/login", body.encode(), {"Content-Type": "application/json"}
             )
-            data = json.loads(raw)
+            data: dict[str, Any] = json.loads(raw)
             busy = status == 429 and (data.get("error") or {}).get("code") == "SIGN_IN_BUSY"
             if not busy:
                 break
@@ -231,11 +250,11 @@ class SyncClient:
 
     # --- local edits ------------------------------------------------------------------------
 
-    def record(self, table: str, record_id: str) -> dict | None:
+    def record(self, table: str, record_id: str) -> dict[str, Any] | None:
         """Return the local copy of a record."""
         return self.state.records[table].get(record_id)
 
-    def create(self, table: str, data: dict) -> dict:
+    def create(self, table: str, data: dict[str, Any]) -> dict[str, Any]:
         """Create a record locally and queue it."""
         # What the server starts every record with (§3.2): a draft awaiting no one.
         record = {**data, "version": 0, "review_status": "NHAP", "approvals": [], "deleted": False}
@@ -243,7 +262,7 @@ class SyncClient:
         self._enqueue("put", table, 0, dict(data))
         return record
 
-    def edit(self, table: str, record_id: str, changes: dict) -> None:
+    def edit(self, table: str, record_id: str, changes: dict[str, Any]) -> None:
         """Change some fields of a local record and queue the change."""
         record = self.state.records[table][record_id]
         record.update(changes)
@@ -254,7 +273,7 @@ class SyncClient:
         record = self.state.records[table].pop(record_id, None) or {}
         self._enqueue("delete", table, record.get("version", 0), {"id": record_id})
 
-    def review(self, table: str, record_id: str, action: str, comment: str | None = None):
+    def review(self, table: str, record_id: str, action: str, comment: str | None = None) -> None:
         """Queue a workflow step on a record."""
         record = self.state.records[table].get(record_id) or {}
         data = {"id": record_id, "action": action}
@@ -266,7 +285,7 @@ class SyncClient:
         """Queue the resolution of a conflict."""
         self._enqueue("resolve", "conflicts", 0, {"id": conflict_id, "resolution": resolution})
 
-    def _enqueue(self, op: str, table: str, base: int, data: dict) -> None:
+    def _enqueue(self, op: str, table: str, base: int, data: dict[str, Any]) -> None:
         last = self.state.outbox[-1] if self.state.outbox else None
         if (
             op == "put"
@@ -286,7 +305,7 @@ class SyncClient:
 
     # --- sync -------------------------------------------------------------------------------
 
-    def _exchange(self, mutations: list) -> dict:
+    def _exchange(self, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         body = {
             "protocol": PROTOCOL_VERSION,
             "schema": SCHEMA_VERSION,
@@ -309,8 +328,8 @@ class SyncClient:
             raw = gzip.compress(raw, compresslevel=6, mtime=0)
             headers["Content-Encoding"] = "gzip"
         status, _, payload = self.transport.post("/api/v1/sync", raw, headers)
-        data = json.loads(payload) if payload else None
-        if status != 200:
+        data: dict[str, Any] | None = json.loads(payload) if payload else None
+        if status != 200 or data is None:
             raise SyncHttpError(status, data)
         return data
 
@@ -344,7 +363,7 @@ class SyncClient:
         self.state.next_seq = first + len(self.state.outbox)
         self.store.save(self.state)
 
-    def _apply_response(self, response: dict, report: SyncReport) -> None:
+    def _apply_response(self, response: dict[str, Any], report: SyncReport) -> None:
         last = response["last_seq"]
         by_seq = {m["seq"]: m for m in self.state.outbox}
         for result in response["results"]:
@@ -386,12 +405,12 @@ class SyncClient:
         self.state.cursor = response["cursor"]
         self.store.save(self.state)  # changes and cursor together (§5.3)
 
-    def _pending_for(self, table: str, record_id: str) -> list:
+    def _pending_for(self, table: str, record_id: str) -> list[dict[str, Any]]:
         return [
             m for m in self.state.outbox if m["table"] == table and m["data"]["id"] == record_id
         ]
 
-    def _store_pulled(self, table: str, record: dict) -> None:
+    def _store_pulled(self, table: str, record: dict[str, Any]) -> None:
         pending = [m for m in self._pending_for(table, record["id"]) if m["op"] == "put"]
         if record.get("deleted"):
             if not pending:

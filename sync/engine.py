@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sync.messages import Mutation, ProtocolError, SyncRequest
 
@@ -17,7 +17,7 @@ class RejectedError(Exception):
         self,
         code: str,
         message: str | None = None,
-        details: dict | None = None,
+        details: dict[str, Any] | None = None,
         show_record: bool = False,
     ):
         super().__init__(code)
@@ -54,7 +54,7 @@ class Applied:
 class Page:
     """One page of changes and where the next page starts."""
 
-    changes: dict
+    changes: dict[str, Any]
     cursor: int
     more: bool
 
@@ -68,10 +68,10 @@ class Store(Protocol):
     def hold_device(self) -> int:
         """Hold the device against other pushes until commit; return its last seq read then."""
 
-    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, Key | None]]:
+    def stored_results(self, first: int, last: int) -> dict[int, tuple[dict[str, Any], Key | None]]:
         """Return the results kept for seqs first..last, each with the record it showed."""
 
-    def keep_result(self, result: dict, shows: Key | None) -> None:
+    def keep_result(self, result: dict[str, Any], shows: Key | None) -> None:
         """Keep a mutation's result and the record it showed, to answer a retry the same way."""
 
     def begin_push(self, mutations: list[Mutation]) -> None:
@@ -106,7 +106,7 @@ class Store(Protocol):
 class PushOutcome:
     """Results of a push and what the pull that follows must add or leave out."""
 
-    results: list[dict]
+    results: list[dict[str, Any]]
     last_seq: int
     # Records the device must receive again whatever its cursor (§4.7).
     show: list[tuple[str, str]] = field(default_factory=list)
@@ -200,7 +200,7 @@ def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) 
             outcome.show.append(shows)
 
 
-def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> dict:
+def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> dict[str, Any]:
     """Run one whole sync exchange and build the response body (§3.3)."""
     pushed = push(store, request, localise)
     # A cursor the server never handed out: the device's data came from another database or

@@ -1,6 +1,7 @@
 """Field-level merge of a concurrent edit (PROTOCOL.md §6)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,18 +17,18 @@ class FieldConflict:
 class MergeOutcome:
     """What to apply and what to keep aside as conflicts."""
 
-    apply: dict = field(default_factory=dict)
+    apply: dict[str, Any] = field(default_factory=dict)
     conflicts: list[FieldConflict] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
 
 def merge_fields(
-    current: dict,
-    field_versions: dict,
+    current: dict[str, Any],
+    field_versions: dict[str, int],
     base_version: int,
-    changes: dict,
+    changes: dict[str, Any],
     *,
-    writers: dict | None = None,
+    writers: dict[str, str] | None = None,
     writer: str | None = None,
 ) -> MergeOutcome:
     """Decide, field by field, how an edit based on base_version meets the current record.

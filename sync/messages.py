@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, NoReturn, TypeGuard
 
 from sync.clock import parse_at
 
@@ -24,7 +25,7 @@ MAX_COUNT = 2**31 - 1
 class ProtocolError(Exception):
     """A request the server refuses whole; code is a stable error code."""
 
-    def __init__(self, code: str, details: dict | None = None):
+    def __init__(self, code: str, details: dict[str, Any] | None = None):
         super().__init__(code)
         self.code = code
         self.details = details or {}
@@ -38,14 +39,15 @@ class Mutation:
     op: str
     table: str
     base: int
-    data: dict
+    data: dict[str, Any]
     # When the officer acted, by the phone's clock (UTC); None from clients that do not say.
     at: datetime | None = None
 
     @property
     def record_id(self) -> str:
         """Return the id of the record the mutation is about."""
-        return self.data["id"]
+        record_id: str = self.data["id"]  # parse_request checked it is a string
+        return record_id
 
 
 @dataclass
@@ -61,7 +63,7 @@ class SyncRequest:
     limit: int = DEFAULT_PAGE
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -76,7 +78,7 @@ def _storable(text: str) -> bool:
     return True
 
 
-def _fail(where: str, message: str):
+def _fail(where: str, message: str) -> NoReturn:
     raise ProtocolError("VALIDATION_FAILED", {"fields": {where: [message]}})
 
 

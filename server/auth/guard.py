@@ -1,6 +1,8 @@
 """The decorator that authenticates a request and the current user and device."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from flask import g, request
 
@@ -9,13 +11,15 @@ from server.auth import service
 from server.errors import ApiError
 from server.extensions import db
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def auth_required(*roles: str):
+
+def auth_required(*roles: str) -> Callable[[F], F]:
     """Require a valid bearer token, and one of the roles when any are given."""
 
-    def decorator(view):
+    def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
@@ -27,7 +31,7 @@ def auth_required(*roles: str):
                 raise ApiError("FORBIDDEN", {"required_roles": list(roles)})
             return view(*args, **kwargs)
 
-        return wrapped
+        return cast(F, wrapped)
 
     return decorator
 

@@ -1,6 +1,7 @@
 """HTTP routes for sign-in, sign-out, the current user and devices."""
 
 from flask import Blueprint, current_app, g, request
+from flask.typing import ResponseReturnValue
 
 from server.apidoc import doc
 from server.auth import service
@@ -63,6 +64,6 @@ def list_devices():
 @bp.post("/devices/<device_id>/revoke")
 @doc("Revoke a device (admin, or the device's own user)", response=DeviceOut)
 @auth_required()
-def revoke_device(device_id: str):
+def revoke_device(device_id: str) -> ResponseReturnValue:
     device = service.manageable_device(db.session, g.user, canonical_uuid(device_id))
     return respond(DeviceOut(), service.revoke(db.session, device))

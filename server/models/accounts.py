@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UtcDateTime, utcnow
 from server.models.units import Unit
 
 
-class User(db.Model):
+class User(Model):
     """A person who signs in; scoped to one unit and its descendants."""
 
     __tablename__ = "users"
@@ -41,7 +41,7 @@ class User(db.Model):
         return "QUAN_TRI" in self.roles and self.unit is not None and self.unit.parent_id is None
 
 
-class Device(db.Model):
+class Device(Model):
     """One signed-in installation of the app; holds the hashed bearer token."""
 
     __tablename__ = "devices"
@@ -66,7 +66,7 @@ class Device(db.Model):
     user: Mapped[User] = relationship()
 
 
-class SignInCounter(db.Model):
+class SignInCounter(Model):
     """Sign-in attempts counted under one key in a fixed window, shared by every worker."""
 
     __tablename__ = "sign_in_counters"

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UtcDateTime, utcnow
 
 
@@ -56,7 +56,7 @@ class SyncedRecord:
         return mapped_column(ForeignKey("users.id"))
 
 
-class ModelRecord(SyncedRecord, db.Model):
+class ModelRecord(SyncedRecord, Model):
     """A "Dân vận khéo" model (mô hình) or exemplar (điển hình), DOMAIN.md §2.3."""
 
     __tablename__ = "dvk_models"
@@ -107,7 +107,7 @@ class ModelRecord(SyncedRecord, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class Meeting(SyncedRecord, db.Model):
+class Meeting(SyncedRecord, Model):
     """A meeting or activity (hội nghị, tọa đàm, tập huấn…), DOMAIN.md §2.4–2.5."""
 
     __tablename__ = "meetings"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import BigId, UtcDateTime, utcnow
 
 
-class SyncCounter(db.Model):
+class SyncCounter(Model):
     """The single row holding the last change sequence handed out."""
 
     __tablename__ = "sync_counter"
@@ -18,7 +18,7 @@ class SyncCounter(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A value that lost a concurrent edit, kept so that a person can restore it."""
 
     __tablename__ = "conflicts"
@@ -47,7 +47,7 @@ class Conflict(db.Model):
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class ScopeRemoval(db.Model):
+class ScopeRemoval(Model):
     """A synced row that left a unit's subtree: devices that saw it there must drop it."""
 
     __tablename__ = "scope_removals"
@@ -65,7 +65,7 @@ class ScopeRemoval(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class MutationResult(db.Model):
+class MutationResult(Model):
     """The result a device was sent for one mutation, to answer a retry of it the same way."""
 
     __tablename__ = "mutation_results"

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model, db
 
 unit_successors = Table(
     "unit_successors",
@@ -15,7 +15,7 @@ unit_successors = Table(
 )
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A unit of the tree: central, province, legacy district or office, commune, hamlet."""
 
     __tablename__ = "units"

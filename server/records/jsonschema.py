@@ -93,8 +93,10 @@ def field_schema(field: fields.Field, ref: str) -> dict:
     """Return the JSON Schema of one marshmallow field; nested shapes are referenced."""
     out: dict
     if isinstance(field, fields.Nested):
-        nested = field.nested
-        out = {"$ref": ref + NAMES[type(nested) if isinstance(nested, Schema) else nested]}
+        nested = type(field.nested) if isinstance(field.nested, Schema) else field.nested
+        if not (isinstance(nested, type) and issubclass(nested, Schema)):
+            raise TypeError(f"nested shapes are schema classes, not {nested!r}")
+        out = {"$ref": ref + NAMES[nested]}
     elif isinstance(field, fields.List):
         out = {"type": "array", "items": field_schema(field.inner, ref)}
     elif isinstance(field, LocalDateTime | NaiveDateTime):
@@ -146,13 +148,13 @@ def _rule_schema(rule: rules.Rule, properties: dict) -> dict | None:
     if rule.kind == "not_blank":
         return {"properties": {rule.field: {"pattern": NOT_BLANK}}}
     if rule.kind == "required_if":
-        key, values = rule.when
+        key, values = rule.condition
         return {
             "if": {"properties": {key: {"enum": list(values)}}, "required": [key]},
             "then": {"properties": {rule.field: filled}, "required": [rule.field]},
         }
     if rule.kind == "contains":
-        key, values = rule.item
+        key, values = rule.sought
         return {
             "properties": {
                 rule.field: {

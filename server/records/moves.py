@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Conflict, ScopeRemoval, Unit
+from server.models import Conflict, Meeting, ModelRecord, ScopeRemoval, Unit
 
 
 def removal(table_name: str, row_id: str, old: Unit, new_unit_id: int) -> ScopeRemoval:
@@ -17,11 +17,15 @@ def removal(table_name: str, row_id: str, old: Unit, new_unit_id: int) -> ScopeR
     )
 
 
-def owner_changed(session: Session, table_name: str, record, old_owner_id: int) -> list:
+def owner_changed(
+    session: Session, table_name: str, record: ModelRecord | Meeting, old_owner_id: int
+) -> list[Conflict | ScopeRemoval]:
     """Move the record's conflicts to its new owner; return the rows to stamp, removals too."""
     old = session.get(Unit, old_owner_id)
+    if old is None:  # units are never deleted: the record's old owner exists
+        raise LookupError(f"unit {old_owner_id} not found")
     new_owner = record.owner_unit_id
-    rows: list = [removal(table_name, record.id, old, new_owner)]
+    rows: list[Conflict | ScopeRemoval] = [removal(table_name, record.id, old, new_owner)]
     stored = session.scalars(
         select(Conflict).where(
             Conflict.table_name == table_name,

@@ -4,7 +4,7 @@ from datetime import datetime, time
 
 from sqlalchemy import Select, select
 
-from server.models import Unit, User
+from server.models import ModelRecord, Unit, User
 from server.records.tables import RecordTable
 from server.scope import unit_filter
 from server.search import search
@@ -34,7 +34,7 @@ def list_query(table: RecordTable, user: User, args: dict, within: Unit | None) 
     for name in EQUALITY_FILTERS:
         if name in args and hasattr(model, name):
             query = query.where(getattr(model, name) == args[name])
-    if "year" in args:
+    if "year" in args and issubclass(model, ModelRecord):  # only models have a year
         query = query.where(model.year_registered == args["year"])
     date_column = getattr(model, table.date_field)
     if "date_from" in args:

@@ -6,27 +6,36 @@ reveals what lies outside it. On an edit only references the record does not hol
 checked: one that was valid when written does not block later edits.
 """
 
+from typing import Any, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from server.errors import field_error
-from server.models import ModelRecord, Unit, User
+from server.models import Meeting, ModelRecord, Unit, User
 from server.records.tables import RecordTable
 from server.scope import sees_unit
 
 # Field messages, in English; server.errors translates them for each caller.
 OUT_OF_SCOPE = "The unit is outside your scope."
+M = TypeVar("M", Unit, ModelRecord)
+# Where in the body an error goes: field names and list indexes.
+Path = tuple[str | int, ...]
 UNKNOWN_UNIT = "The unit does not exist."
 UNKNOWN_RECORD = "The record does not exist or is outside your scope."
 
 
 def check_references(
-    session: Session, table: RecordTable, values: dict, actor: User, record=None
+    session: Session,
+    table: RecordTable,
+    values: dict[str, Any],
+    actor: User,
+    record: ModelRecord | Meeting | None = None,
 ) -> None:
     """Refuse the write, NOT_FOUND naming each field, if a reference it adds fails."""
-    units: list[tuple[tuple, int, bool]] = []  # (error path, unit id, must be in scope)
-    models: list[tuple[tuple, str]] = []
+    units: list[tuple[Path, int, bool]] = []  # (error path, unit id, must be in scope)
+    models: list[tuple[Path, str]] = []
     for name in table.scoped_unit_fields + table.unit_fields:
         if values.get(name) is not None and _new(record, name, values[name]):
             units.append(((name,), values[name], name in table.scoped_unit_fields))
@@ -43,11 +52,11 @@ def check_references(
     for name in table.model_fields:
         value = values.get(name)
         if isinstance(value, list):
-            held = _held(record, name)
-            models.extend(((name, i), v) for i, v in enumerate(value) if v not in held)
+            held_ids = _held(record, name)
+            models.extend(((name, i), v) for i, v in enumerate(value) if v not in held_ids)
         elif value is not None and _new(record, name, value):
             models.append(((name,), value))
-    errors: dict = {}
+    errors: dict[str | int, Any] = {}
     found_units = _load(session, Unit, {unit_id for _, unit_id, _ in units})
     for path, unit_id, scoped in units:
         unit = found_units.get(unit_id)
@@ -65,17 +74,18 @@ def check_references(
         raise field_error("NOT_FOUND", errors)
 
 
-def _new(record, name: str, value) -> bool:
+def _new(record: object, name: str, value: object) -> bool:
     return record is None or getattr(record, name) != value
 
 
-def _held(record, name: str) -> list:
+def _held(record: object, name: str) -> list[Any]:
     return list(getattr(record, name) or []) if record is not None else []
 
 
-def _load(session: Session, model: type, ids: set) -> dict:
+def _load(session: Session, model: type[M], ids: set[Any]) -> dict[Any, M]:
     """Return the rows with these ids: from the session when it holds them, else in one query."""
-    found, missing = {}, set()
+    found: dict[Any, M] = {}
+    missing: set[Any] = set()
     for key in ids:
         obj = session.identity_map.get(identity_key(model, key))
         if obj is None:
@@ -92,7 +102,7 @@ def _load(session: Session, model: type, ids: set) -> dict:
     return found
 
 
-def _put(errors: dict, path: tuple, message: str) -> None:
+def _put(errors: dict[str | int, Any], path: Path, message: str) -> None:
     """Store a message at a marshmallow-style path: {field: {index: {key: [message]}}}."""
     *parents, last = path
     node = errors

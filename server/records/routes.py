@@ -1,9 +1,11 @@
 """HTTP routes for models and meetings."""
 
 import uuid
+from collections.abc import Callable
 
 from flask import Blueprint, g
-from marshmallow import ValidationError
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, ValidationError
 
 from server.apidoc import doc
 from server.auth.guard import auth_required, current_actor
@@ -32,6 +34,9 @@ from server.scope import sees_unit
 bp = Blueprint("records", __name__, url_prefix="/api/v1")
 
 
+View = Callable[..., ResponseReturnValue]
+
+
 def _split_version(body: object) -> tuple[int, dict]:
     if not isinstance(body, dict):
         raise ValidationError(NOT_AN_OBJECT)
@@ -40,7 +45,14 @@ def _split_version(body: object) -> tuple[int, dict]:
     return meta["version"], body
 
 
-def _register(table: RecordTable, in_schema, out_schema, query_schema, page_schema, label):
+def _register(
+    table: RecordTable,
+    in_schema: type[Schema],
+    out_schema: type[Schema],
+    query_schema: type[Schema],
+    page_schema: type[Schema],
+    label: str,
+) -> None:
     base = f"/{table.name}"
     # The OpenAPI components of the record shapes are their JSON Schema, rules included.
     shape = "Model" if table.name == "models" else "Meeting"
@@ -65,10 +77,10 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
         db.session.commit()
         return respond(out_schema(), result.record, 201)
 
-    def get_record(record_id: str):
+    def get_record(record_id: str) -> ResponseReturnValue:
         return respond(out_schema(), service.visible(db.session, table, record_id, g.user))
 
-    def update_record(record_id: str):
+    def update_record(record_id: str) -> ResponseReturnValue:
         version, body = _split_version(json_body())
         record = service.visible(db.session, table, record_id, g.user, for_update=True)
         service.update(
@@ -83,7 +95,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
         db.session.commit()
         return respond(out_schema(), record)
 
-    def delete_record(record_id: str):
+    def delete_record(record_id: str) -> ResponseReturnValue:
         version, _ = _split_version(json_body())
         record = service.visible(db.session, table, record_id, g.user, for_update=True)
         service.delete(
@@ -97,7 +109,7 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
         db.session.commit()
         return "", 204
 
-    def review_record(record_id: str):
+    def review_record(record_id: str) -> ResponseReturnValue:
         data = load(ReviewIn())
         # A tombstone answers RECORD_DELETED to every step but restore (PROTOCOL.md §7).
         record = service.visible(
@@ -115,11 +127,11 @@ def _register(table: RecordTable, in_schema, out_schema, query_schema, page_sche
         db.session.commit()
         return respond(out_schema(), record)
 
-    def record_history(record_id: str):
+    def record_history(record_id: str) -> ResponseReturnValue:
         record = service.visible(db.session, table, record_id, g.user, include_deleted=True)
         return respond(AuditEventOut(many=True), service.history(db.session, table, record))
 
-    routes = [
+    routes: list[tuple[str, str, View, Callable[[View], View]]] = [
         (
             "GET",
             base,

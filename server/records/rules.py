@@ -8,6 +8,7 @@ and `message_key` names the PWA's label for it.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -39,19 +40,33 @@ class Rule:
     other: str | None = None
     item: tuple[str, tuple[str, ...]] | None = None
 
-    def broken_by(self, data: dict) -> bool:
+    @property
+    def condition(self) -> tuple[str, tuple[str, ...]]:
+        """Return the `when` of a required_if rule."""
+        if self.when is None:
+            raise ValueError(f"{self.code}: a {self.kind} rule without `when`")
+        return self.when
+
+    @property
+    def sought(self) -> tuple[str, tuple[str, ...]]:
+        """Return the `item` of a contains rule."""
+        if self.item is None:
+            raise ValueError(f"{self.code}: a {self.kind} rule without `item`")
+        return self.item
+
+    def broken_by(self, data: dict[str, Any]) -> bool:
         """Tell whether loaded data breaks the rule."""
         value = data.get(self.field)
         if self.kind == "not_blank":
             return self.field in data and blank(value)
         if self.kind == "required_if":
-            key, values = self.when
+            key, values = self.condition
             return data.get(key) in values and blank(value)
         if self.kind == "after":
-            start = data.get(self.other)
+            start = data.get(self.other) if self.other else None
             return isinstance(value, datetime) and isinstance(start, datetime) and value <= start
         if self.kind == "contains":
-            key, values = self.item
+            key, values = self.sought
             return not any(isinstance(i, dict) and i.get(key) in values for i in value or [])
         raise ValueError(self.kind)
 
@@ -72,7 +87,7 @@ class Rule:
         return out
 
 
-def blank(value) -> bool:
+def blank(value: object) -> bool:
     """Tell whether a value counts as not given: null, white space or an empty list."""
     if isinstance(value, str):
         return not value.strip()

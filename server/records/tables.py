@@ -21,7 +21,7 @@ class RecordTable:
     """One synced record table: its model, schemas and the fields that carry meaning."""
 
     name: str
-    model: type
+    model: type[ModelRecord] | type[Meeting]
     input_schema: type[Schema]
     output_schema: type[Schema]
     search_fields: tuple[str, ...]

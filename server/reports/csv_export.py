@@ -9,6 +9,7 @@ Numbers are plain digits and dates dd/mm/yyyy, both of which vi-VN Excel parses 
 
 import csv
 from io import StringIO
+from typing import Any
 
 from server.reports.formats import export_text, vn_datetime, vn_day
 from server.reports.tables import Column, Report
@@ -27,7 +28,7 @@ def _neutral(text: str) -> str:
     return text
 
 
-def _cell(column: Column, value) -> str:
+def _cell(column: Column, value: Any) -> str:
     if value is None:
         return ""
     if column.kind == "date":

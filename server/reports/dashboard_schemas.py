@@ -4,7 +4,10 @@ from marshmallow import Schema, fields
 
 from server.reports.schemas import ReportPeriodOut, ReportUnitOut
 
-COUNT_BY_CODE = {"keys": fields.String(), "values": fields.Integer()}
+
+def count_by_code() -> fields.Dict:
+    """Return a field of counts keyed by enum code."""
+    return fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class DashboardRowOut(Schema):
@@ -20,7 +23,7 @@ class DashboardModelRowOut(Schema):
 
     unit_id = fields.Integer()
     total = fields.Integer()
-    by_field = fields.Dict(**COUNT_BY_CODE)
+    by_field = count_by_code()
 
 
 class DashboardYearOut(Schema):
@@ -28,7 +31,7 @@ class DashboardYearOut(Schema):
 
     year = fields.Integer()
     total = fields.Integer()
-    by_field = fields.Dict(**COUNT_BY_CODE)
+    by_field = count_by_code()
 
 
 class DashboardModelsOut(Schema):
@@ -36,7 +39,7 @@ class DashboardModelsOut(Schema):
 
     by_row = fields.List(fields.Nested(DashboardModelRowOut))
     total = fields.Integer()
-    by_field = fields.Dict(**COUNT_BY_CODE)
+    by_field = count_by_code()
     by_year = fields.List(fields.Nested(DashboardYearOut))
 
 
@@ -46,7 +49,7 @@ class DashboardMeetingRowOut(Schema):
     unit_id = fields.Integer()
     total = fields.Integer()
     attendance = fields.Integer()
-    by_type = fields.Dict(**COUNT_BY_CODE)
+    by_type = count_by_code()
 
 
 class DashboardMeetingsOut(Schema):
@@ -55,7 +58,7 @@ class DashboardMeetingsOut(Schema):
     by_row = fields.List(fields.Nested(DashboardMeetingRowOut))
     total = fields.Integer()
     attendance = fields.Integer()
-    by_type = fields.Dict(**COUNT_BY_CODE)
+    by_type = count_by_code()
 
 
 class BacklogAgesOut(Schema):
@@ -80,7 +83,7 @@ class BacklogOut(Schema):
     by_row = fields.List(fields.Nested(BacklogRowOut))
     total = fields.Integer()
     ages = fields.Nested(BacklogAgesOut)
-    by_table = fields.Dict(**COUNT_BY_CODE)
+    by_table = count_by_code()
 
 
 class AppVersionOut(Schema):

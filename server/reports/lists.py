@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from server import enums
+from server.models import Meeting, ModelRecord
 from server.reports import queries
 from server.reports.formats import vn_number
 from server.reports.service import (
@@ -49,14 +50,14 @@ def _label(enum: dict, code: str | None) -> str:
     return enum[code][0] if code in enum else (code or "")
 
 
-def _model_title(model) -> str:
+def _model_title(model: ModelRecord) -> str:
     if model.subject_type != "CA_NHAN" or not model.person_name:
         return model.name
     person = ", ".join(filter(None, [model.person_name, model.person_position]))
     return f"{model.name} ({person})"
 
 
-def _results(model) -> str:
+def _results(model: ModelRecord) -> str:
     metrics = [
         f"{m['metric']}: {vn_number(m['value'])}{' ' + m['unit'] if m.get('unit') else ''}"
         for m in model.metrics or []
@@ -120,7 +121,7 @@ def model_list(session: Session, args: ReportArgs) -> Report:
     return report
 
 
-def _chairs(meeting) -> str:
+def _chairs(meeting: Meeting) -> str:
     return "; ".join(
         ", ".join(filter(None, [a.get("full_name"), a.get("position")]))
         for a in meeting.attendees or []

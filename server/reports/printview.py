@@ -1,6 +1,7 @@
 """Render a report as a printable HTML page: no script, no inline style, one stylesheet."""
 
 from pathlib import Path
+from typing import Any
 
 from flask import render_template, url_for
 
@@ -10,7 +11,7 @@ from server.reports.tables import Column, Report
 STYLESHEET = Path(__file__).resolve().parent / "static" / "print.css"
 
 
-def _text(column: Column, value) -> str:
+def _text(column: Column, value: Any) -> str:
     if value is None:
         return ""
     if column.kind in ("int", "stt"):

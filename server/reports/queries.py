@@ -8,7 +8,9 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import (
     CTE,
+    ColumnElement,
     Integer,
+    SQLColumnExpression,
     and_,
     case,
     column,
@@ -20,7 +22,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from server.models import AuditEvent, Device, Meeting, ModelRecord, Unit, User
 from server.models.types import UtcDateTime
@@ -61,7 +63,7 @@ def row_map(plan: RowPlan) -> CTE:
     return table.cte("row_map")
 
 
-def review_filter(status_column, records: str):
+def review_filter(status_column: SQLColumnExpression[str], records: str) -> ColumnElement[bool]:
     """Return the condition on review status: approved only, or everything not cancelled."""
     return status_column == "DA_DUYET" if records == "approved" else status_column != "HUY"
 
@@ -71,14 +73,14 @@ def counted_by(period: Period) -> str:
     return "year_registered" if period.whole_years else "start_date"
 
 
-def model_in(period: Period, basis: str):
+def model_in(period: Period, basis: str) -> ColumnElement[bool]:
     """Return the condition that a model counts in a period."""
     if basis == "year_registered":
         return ModelRecord.year_registered.between(period.start.year, period.end.year)
     return ModelRecord.start_date.between(period.start, period.end)
 
 
-def meeting_in(period: Period):
+def meeting_in(period: Period) -> ColumnElement[bool]:
     """Return the condition that a meeting took place in a period (by its start)."""
     start = datetime.combine(period.start, time.min)
     return and_(
@@ -87,7 +89,7 @@ def meeting_in(period: Period):
     )
 
 
-def grouped_on(by: str):
+def grouped_on(by: str) -> InstrumentedAttribute[int]:
     """Return the model column whose unit decides a model's row: its owner or its commune."""
     return ModelRecord.commune_unit_id if by == "commune" else ModelRecord.owner_unit_id
 
@@ -197,7 +199,7 @@ def model_list(
     if field:
         conditions.append(model.field == field)
     base = select(model).join(rm, rm.c.unit_id == grouped_on(by)).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     if max_total is not None and total > max_total:
         return total, []
     query = (
@@ -258,7 +260,7 @@ def meeting_list(
     if kind:
         conditions.append(Meeting.type == kind)
     base = select(Meeting).join(rm, rm.c.unit_id == Meeting.owner_unit_id).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     if max_total is not None and total > max_total:
         return total, []
     query = (
@@ -374,4 +376,4 @@ def unit_names(session: Session, ids: set[int]) -> dict[int, str]:
     """Return the names of some units by id."""
     if not ids:
         return {}
-    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).tuples().all())

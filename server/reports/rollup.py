@@ -97,7 +97,7 @@ def default_boundaries(period: Period) -> str:
     return "old" if period.end < REFORM_DATE else "new"
 
 
-def _shown(unit, boundaries: str, period: Period, today: date) -> bool:
+def _shown(unit: "UnitRow", boundaries: str, period: Period, today: date) -> bool:
     if boundaries == "new":
         return unit.valid_to is None or unit.valid_to >= today
     started = unit.valid_from is None or unit.valid_from <= period.end

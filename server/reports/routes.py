@@ -7,6 +7,8 @@ Excel workbook, a CSV file or a printable page.
 from collections.abc import Callable
 
 from flask import Blueprint, Response, g
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema
 from sqlalchemy.orm import Session
 
 from server.apidoc import doc
@@ -51,7 +53,7 @@ def _unit(unit_id: int | None) -> Unit:
     if unit_id is None:
         return g.user.unit
     unit = db.session.get(Unit, unit_id) if 0 < unit_id <= MAX_ID else None
-    if not sees_unit(g.user, unit):
+    if unit is None or not sees_unit(g.user, unit):
         raise ApiError("NOT_FOUND")
     return unit
 
@@ -86,7 +88,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _answer(report: Report, fmt: str, out_schema) -> Response | tuple:
+def _answer(report: Report, fmt: str, out_schema: type[Schema]) -> ResponseReturnValue:
     """Send a report in the format asked for."""
     if fmt == "xlsx":
         return _download(write_xlsx(report), XLSX, report.filename("xlsx"))
@@ -98,9 +100,12 @@ def _answer(report: Report, fmt: str, out_schema) -> Response | tuple:
 
 
 def _report_view(
-    name: str, build: Callable[[Session, ReportArgs], Report], query, out_schema
-) -> Callable:
-    def view():
+    name: str,
+    build: Callable[[Session, ReportArgs], Report],
+    query: type[ReportQuery],
+    out_schema: type[Schema],
+) -> Callable[[], ResponseReturnValue]:
+    def view() -> ResponseReturnValue:
         args, fmt = _args(query())
         return _answer(build(db.session, args), fmt, out_schema)
 

@@ -1,10 +1,12 @@
 """Wire schemas of the reports and the dashboard: query arguments in, report JSON out."""
 
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server import enums
+from server.models import Unit
 from server.reports import periods
 from server.reports.rollup import BOUNDARIES
 from server.schemas import InputSchema, id_arg, page_arg
@@ -128,7 +130,7 @@ class ReportUnitOut(Schema):
     valid_to = fields.Date(allow_none=True)
     successors = fields.Method("_successors")
 
-    def _successors(self, unit) -> list[dict]:
+    def _successors(self, unit: Unit) -> list[dict[str, Any]]:
         return [{"id": s.id, "name": s.name} for s in sorted(unit.successors, key=lambda s: s.id)]
 
 

@@ -1,7 +1,9 @@
 """What every report does first: decide the boundaries, plan the rows, pick the rows to show."""
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -56,7 +58,7 @@ def plan_for(session: Session, args: ReportArgs, *, by: str = "owner") -> RowPla
     )
 
 
-def shown_rows(plan: RowPlan, with_data) -> list[Row]:
+def shown_rows(plan: RowPlan, with_data: Container[int]) -> list[Row]:
     """Return the rows a report prints: current units, and any unit that has data."""
     return [row for row in plan.rows.values() if row.always or row.id in with_data]
 
@@ -93,7 +95,7 @@ def ended_note(unit: Unit, boundaries: str) -> list[str]:
     return [f"{note}."]
 
 
-def new_report(args: ReportArgs, code: str, title: str, columns: list[Column], **kw) -> Report:
+def new_report(args: ReportArgs, code: str, title: str, columns: list[Column], **kw: Any) -> Report:
     """Start a report with the header every report carries."""
     return Report(
         code=code,

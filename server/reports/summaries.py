@@ -1,6 +1,8 @@
 """The summary reports: R1 models by unit and field, R4 meetings by unit and type, R7 status."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -75,7 +77,7 @@ def _number_rows(rows: list[dict]) -> None:
         row["stt"] = index
 
 
-def _totals(rows: list[dict], keys) -> dict:
+def _totals(rows: list[dict[str, Any]], keys: Iterable[str]) -> dict[str, Any]:
     totals = {"stt": None, "unit_id": None, "unit_name": TOTAL_LABEL, "ghi_chu": ""}
     totals |= {key: sum(row[key] for row in rows) for key in keys}
     return totals
@@ -122,19 +124,20 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         if origin:
             moved[origin] += part["total"]
     notes = moved_notes(plan, moved, "mô hình")
+    previous = args.period.previous()
     report = new_report(
         args,
         "R1",
         "Tổng hợp mô hình, điển hình “Dân vận khéo”",
         _r1_columns(args.by),
-        previous_period=args.period.previous(),
+        previous_period=previous,
         counted_by=queries.counted_by(args.period),
         grouped_by=args.by,
     )
     shown = shown_rows(plan, counts)
     for row in shown:
         count = counts[row.id]
-        values = {key: count[key] for key in R1_SUMMED}
+        values: dict[str, int | None] = {key: count[key] for key in R1_SUMMED}
         values["tang_giam"] = _change(count["total"], count["previous"])
         remarks = [*row.notes, *notes.get(row.id, [])]
         if count["tam_dung"]:
@@ -161,8 +164,8 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         "trì; Nhân rộng: đã nhân rộng. Mô hình tạm dừng chỉ tính vào tổng số (xem Ghi chú).",
         "Cột “Được công nhận” và “Được biểu dương, khen thưởng” để trống: hệ thống chưa quản lý "
         "dữ liệu công nhận, khen thưởng.",
-        f"Tăng/giảm so với cùng kỳ: so với {report.previous_period.label[0].lower()}"
-        f"{report.previous_period.label[1:]}; để trống khi cùng kỳ không có số liệu để so sánh.",
+        f"Tăng/giảm so với cùng kỳ: so với {previous.label[0].lower()}"
+        f"{previous.label[1:]}; để trống khi cùng kỳ không có số liệu để so sánh.",
     ]
     return report
 

@@ -7,10 +7,12 @@ Dates are real dates formatted ``dd/mm/yyyy``, so they sort and filter as dates.
 """
 
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from server.reports.formats import export_text, local_time, vn_day
@@ -33,17 +35,17 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def _font(**kwargs) -> Font:
+def _font(**kwargs: Any) -> Font:
     return Font(name=FONT, size=kwargs.pop("size", 12), **kwargs)
 
 
-def _merged_line(ws: Worksheet, row: int, text: str, width: int, **font) -> None:
+def _merged_line(ws: Worksheet, row: int, text: str, width: int, **font: Any) -> None:
     ws.cell(row=row, column=1, value=export_text(text)).font = _font(**font)
     ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def _value(column: Column, value):
+def _value(column: Column, value: Any) -> Any:
     if value is None or value == "":
         return None
     if column.kind == "datetime":
@@ -80,7 +82,7 @@ def _style_name(kind: str, *, bold: bool) -> str:
 
 
 def _write_row(
-    ws: Worksheet, row: int, columns: list[Column], values: dict, *, bold: bool = False
+    ws: Worksheet, row: int, columns: list[Column], values: dict[str, Any], *, bold: bool = False
 ) -> None:
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=index)
@@ -94,6 +96,8 @@ def write_xlsx(report: Report) -> bytes:
     """Return the report as the bytes of an .xlsx file."""
     wb = Workbook()
     ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook starts with one worksheet
+        raise TypeError("a new workbook has no worksheet")
     ws.title = report.code
     wb.properties.language = "vi-VN"
     wb.properties.title = report.title
@@ -133,17 +137,17 @@ def write_xlsx(report: Report) -> bytes:
 
     row += 1
     signer = max(width - 3, 3)
-    for column, text in ((2, "Người lập biểu"), (signer, "Lãnh đạo đơn vị")):
-        ws.cell(row=row, column=column, value=text).font = _font(bold=True)
-        ws.cell(row=row + 1, column=column, value="(Ký, ghi rõ họ tên)").font = _font(italic=True)
+    for at, text in ((2, "Người lập biểu"), (signer, "Lãnh đạo đơn vị")):
+        ws.cell(row=row, column=at, value=text).font = _font(bold=True)
+        ws.cell(row=row + 1, column=at, value="(Ký, ghi rõ họ tên)").font = _font(italic=True)
 
-    ws.freeze_panes = ws.cell(row=header + 1, column=3 if width > 2 else 1)
+    ws.freeze_panes = ws.cell(row=header + 1, column=3 if width > 2 else 1).coordinate
     ws.print_title_rows = f"{header}:{header}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
     out = BytesIO()
     wb.save(out)

@@ -1,5 +1,6 @@
 """The action times of one push: what each record's history says, kept current as it applies."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import case, func, select
@@ -14,7 +15,9 @@ Key = tuple[str, str]
 class ActionClock:
     """Check each mutation's `at` against its record's history (PROTOCOL.md §3.2)."""
 
-    def __init__(self, session: Session, device: Device, arrived: datetime, keys):
+    def __init__(
+        self, session: Session, device: Device, arrived: datetime, keys: Iterable[Key]
+    ) -> None:
         self.session = session
         self.device_id = device.id
         # Nobody acts before their account exists.
@@ -25,7 +28,7 @@ class ActionClock:
         self.loaded: set[Key] = set()
         self._load(keys)
 
-    def _load(self, keys) -> None:
+    def _load(self, keys: Iterable[Key]) -> None:
         """Read the creation time and this device's last action time of records, per table."""
         by_table: dict[str, set[str]] = {}
         for table, record_id in keys:

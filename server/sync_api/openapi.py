@@ -4,6 +4,10 @@ The limits come from sync.messages, the record shapes from the record schema, so
 restates a rule the server checks elsewhere.
 """
 
+from typing import Any
+
+from marshmallow import validate
+
 from server.records.schemas import ReviewIn
 from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SEQ, OPS
 
@@ -33,7 +37,12 @@ def _data(properties: dict, required: list[str]) -> dict:
 
 
 ID = {"type": "string", "minLength": 1}
-ACTIONS = list(ReviewIn().fields["action"].validate.choices)
+ACTIONS = [
+    choice
+    for check in ReviewIn().fields["action"].validators
+    if isinstance(check, validate.OneOf)
+    for choice in check.choices
+]
 
 MUTATION = {
     "type": "object",
@@ -213,7 +222,7 @@ SYNC_RESPONSE = {
     "required": ["protocol", "last_seq", "results", "cursor", "more", "reset", "changes"],
 }
 
-SCHEMAS = {
+SCHEMAS: dict[str, dict[str, Any]] = {
     "SyncRequest": SYNC_REQUEST,
     "Mutation": MUTATION,
     "SyncResponse": SYNC_RESPONSE,

@@ -1,6 +1,22 @@
 """Carry the synced rows of a moved subtree to the devices that see them now, set-based."""
 
-from sqlalchemy import String, and_, cast, func, insert, literal, select, true, update
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    Table,
+    and_,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from server import changes
@@ -12,13 +28,23 @@ MARK = -1
 NOTE = "unit moved"
 
 
-def _synced_tables() -> list[tuple[str, object, object]]:
+Kind = tuple[str, Table, ColumnElement[bool]]
+
+
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    if not isinstance(table, Table):  # declarative models here each map one Table
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+def _synced_tables() -> list[Kind]:
     """Return (name, table, condition) of every row kind a device holds per owner unit."""
     # Tombstones too: a device that has not pulled a deletion yet still holds the record live,
     # and once the subtree has left its scope the tombstone itself can no longer reach it.
     return [
-        *((n, t.model.__table__, true()) for n, t in TABLES.items()),
-        ("conflicts", Conflict.__table__, true()),
+        *((n, _table(t.model), true()) for n, t in TABLES.items()),
+        ("conflicts", _table(Conflict), true()),
     ]
 
 
@@ -43,6 +69,7 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
             .select_from(table)
             .where(table.c.owner_unit_id.in_(subtree), table.c.change_seq == MARK)
         )
+        or 0
         for _, table, _ in kinds
     ]
     per_row = 1 if old_parent is None else 2  # a stamp, and a removal for the old scope
@@ -50,14 +77,14 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
     units = (
         0
         if old_parent is None
-        else session.scalar(select(func.count()).select_from(subtree.subquery()))
+        else session.scalar(select(func.count()).select_from(subtree.subquery())) or 0
     )
     total = sum(counts) * per_row + units
     if not total:
         return
     first = changes.allocate(session, total) - total + 1
     target = unit.parent_id if unit.parent_id is not None else unit.id
-    if units:
+    if units and old_parent is not None:
         numbered = (
             select(Unit.id, func.row_number().over(order_by=Unit.id).label("n"))
             .where(Unit.path.startswith(unit.path, autoescape=True))
@@ -85,7 +112,7 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
         first += count
 
 
-def _mark(session: Session, kinds, subtree) -> None:
+def _mark(session: Session, kinds: list[Kind], subtree: Select[tuple[int]]) -> None:
     for _, table, condition in kinds:
         session.execute(
             update(table)
@@ -94,10 +121,18 @@ def _mark(session: Session, kinds, subtree) -> None:
         )
 
 
-def _remove(session: Session, name: str, numbered, row_id, first: int, old_parent: Unit, target):
+def _remove(
+    session: Session,
+    name: str,
+    numbered: Subquery,
+    row_id: ColumnElement[Any],
+    first: int,
+    old_parent: Unit,
+    target: int,
+) -> None:
     """Write a scope removal from the old parent for each numbered row, stamped in order."""
     session.execute(
-        insert(ScopeRemoval.__table__).from_select(
+        insert(_table(ScopeRemoval)).from_select(
             [
                 "change_seq",
                 "table_name",

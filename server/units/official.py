@@ -111,6 +111,8 @@ def import_official_units(session: Session) -> ImportResult:
     session.flush()
     for unit in touched:
         parent = unit.parent
+        if parent is None:  # every imported commune hangs under its province
+            raise ValueError(f"commune {unit.code} has no province")
         unit.path = f"{parent.path}{unit.id}/"
         unit.depth = parent.depth + 1
         refresh_search(unit)

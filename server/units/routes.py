@@ -1,6 +1,7 @@
 """HTTP routes for the unit tree."""
 
 from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from server.apidoc import doc
@@ -23,7 +24,7 @@ bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 def _visible_unit(unit_id: int, field: str | None = None) -> Unit:
     # The URL converter accepts any size of number; the database does not.
     unit = db.session.get(Unit, unit_id) if 0 < unit_id <= MAX_ID else None
-    if not sees_unit(g.user, unit):
+    if unit is None or not sees_unit(g.user, unit):
         # An admin acts only inside its unit's subtree; a unit named in the body says which.
         raise field_error("NOT_FOUND", {field: [OUT_OF_SCOPE]}) if field else ApiError("NOT_FOUND")
     return unit
@@ -48,7 +49,7 @@ def list_units():
 @bp.get("/<int:unit_id>")
 @doc("One unit", response=UnitOut)
 @auth_required()
-def get_unit(unit_id: int):
+def get_unit(unit_id: int) -> ResponseReturnValue:
     return respond(UnitOut(), _visible_unit(unit_id))
 
 
@@ -65,7 +66,7 @@ def create_unit():
 @bp.patch("/<int:unit_id>")
 @doc("Change a unit, its parent or its successors (admin)", body=UnitPatch, response=UnitOut)
 @auth_required("QUAN_TRI")
-def update_unit(unit_id: int):
+def update_unit(unit_id: int) -> ResponseReturnValue:
     data = load(UnitPatch(), partial=True)
     unit = _visible_unit(unit_id)
     if data.get("parent_id"):

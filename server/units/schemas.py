@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.enums import ADMIN_KIND, UNIT_LEVEL, UNIT_TYPE
+from server.models import Unit
 from server.schemas import InputSchema, id_arg, id_field, page_arg
 
 
@@ -27,7 +28,7 @@ class UnitOut(Schema):
     aliases = fields.List(fields.String())
     successor_ids = fields.Method("_successor_ids")
 
-    def _successor_ids(self, unit) -> list[int]:
+    def _successor_ids(self, unit: Unit) -> list[int]:
         return sorted(s.id for s in unit.successors)
 
 

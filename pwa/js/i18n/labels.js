@@ -2,7 +2,7 @@
 
 import { ENUMS } from "./enums.js";
 
-/** @type {Record<string, [string, string]>} key -> [vi, en] */
+/** @type {Record<string, [string, string] | [string, string, string]>} key -> [vi, en, en for one] */
 export const LABELS = {
   app_name: ["Sổ tay Dân vận", "Mass Mobilization Notebook"],
   nav_home: ["Trang chủ", "Home"],

@@ -73,7 +73,12 @@ export function decision(rec, user) {
  *   mine?: boolean}} QueueFilters
  */
 
-/** Records waiting for review that pass the filters, the longest waiting first. */
+/**
+ * Records waiting for review that pass the filters, the longest waiting first.
+ * @param {any[]} entries
+ * @param {QueueFilters} [filters]
+ * @param {{user?: any, unitOf?: (id: number) => Unit|undefined, now?: number}} [options]
+ */
 export function queue(entries, filters = {}, { user, unitOf = () => undefined, now = Date.now() } = {}) {
   const out = [];
   for (const entry of entries) {

@@ -86,7 +86,11 @@ export async function gzip(text) {
   return new Response(stream).blob();
 }
 
-/** POST one sync request. */
+/**
+ * POST one sync request.
+ * @param {object} body
+ * @param {{token: string, plain?: boolean, signal?: AbortSignal}} options
+ */
 export async function postSync(body, { token, plain = false, signal }) {
   const text = JSON.stringify(body);
   // The browser asks for a gzip answer itself (Accept-Encoding is not ours to set).

@@ -72,14 +72,15 @@ export function backoffDelay(failures, random = Math.random) {
  * @property {Record<string, any>} data  always holds "id"
  * @property {string} [at]        when the user acted, by this device's clock (RFC 3339, §3.2)
  *
- * @typedef {Omit<Mutation, "at"> & {
- *   record: string,              // "<table>:<id>" of the record it changes (for resolve: the conflict's record)
- *   sent?: boolean,              // true once it went out in a request: never collapse it again
- *   at?: number,                 // when the user saved it (ms); an entry merged from several
- *                                // edits carries the last edit's time. Sent as the wire's `at`.
- *   edited?: boolean,            // later edits were folded into it before it was sent
- *   meta?: Record<string, any>,  // local-only facts, never sent (e.g. the value a resolve restores)
- * }} OutboxEntry
+ * @typedef {Object} OutboxFields  the outbox entry's own fields
+ * @property {string} record      "<table>:<id>" of the record it changes (for resolve: the conflict's record)
+ * @property {boolean} [sent]     true once it went out in a request: never collapse it again
+ * @property {number} [at]        when the user saved it (ms); an entry merged from several edits
+ *                                carries the last edit's time. Sent as the wire's `at`.
+ * @property {boolean} [edited]   later edits were folded into it before it was sent
+ * @property {Record<string, any>} [meta]  local-only facts, never sent (e.g. the value a resolve restores)
+ *
+ * @typedef {Omit<Mutation, "at"> & OutboxFields} OutboxEntry
  */
 
 export const recordKey = (table, id) => `${table}:${id}`;
