@@ -4,8 +4,9 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -193,7 +194,7 @@ class ApiError(Exception):
             }
         }
 
-    def to_response(self, lang: str):
+    def to_response(self, lang: str) -> tuple[Response, int]:
         """Render the error envelope as a JSON response in a language."""
         response = jsonify(self.body(lang))
         if "retry_after_seconds" in self.details:
@@ -254,7 +255,7 @@ _RANGE_BETWEEN = re.compile(
 )
 
 
-def localised_fields(messages, lang: str):
+def localised_fields(messages: Any, lang: str) -> Any:
     """Return marshmallow's field messages in a language (they are English as raised)."""
     if isinstance(messages, CodedMessage):
         return str(messages) if lang == "en" else messages.vietnamese()
@@ -307,7 +308,7 @@ def validation_error(err: ValidationError) -> ApiError:
     return ApiError("VALIDATION_FAILED", details, localise_fields=True)
 
 
-def _codes(messages, path: str) -> Iterator[tuple[str, str]]:
+def _codes(messages: Any, path: str) -> Iterator[tuple[str, str]]:
     """Yield (dotted field path, code) for each coded message, e.g. ("metrics.0.value", ...)."""
     if isinstance(messages, dict):
         for key, value in messages.items():
@@ -351,17 +352,17 @@ def register_error_handlers(app: Flask) -> None:
     """Route every error through the catalogue's envelope."""
 
     @app.errorhandler(ApiError)
-    def _api_error(err: ApiError):
+    def _api_error(err: ApiError) -> tuple[Response, int]:
         db.session.rollback()
         return err.to_response(request_language())
 
     @app.errorhandler(ValidationError)
-    def _validation(err: ValidationError):
+    def _validation(err: ValidationError) -> tuple[Response, int]:
         db.session.rollback()
         return validation_error(err).to_response(request_language())
 
     @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):
+    def _http(err: HTTPException) -> HTTPException | tuple[Response, int]:
         db.session.rollback()
         code = HTTP_CODES.get(err.code or 500)
         if code is None:
@@ -372,7 +373,7 @@ def register_error_handlers(app: Flask) -> None:
         return ApiError(code).to_response(request_language())
 
     @app.errorhandler(OperationalError)
-    def _database_unavailable(err: OperationalError):
+    def _database_unavailable(err: OperationalError) -> tuple[Response, int]:
         # The database is down, unreachable or locked past the busy timeout: a temporary
         # condition the phone should retry, not a server bug. SQLite also reports SQL mistakes
         # as OperationalError; those stay bugs.
@@ -386,7 +387,7 @@ def register_error_handlers(app: Flask) -> None:
         return ApiError("DATABASE_UNAVAILABLE").to_response(request_language())
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):
+    def _unexpected(err: Exception) -> tuple[Response, int]:
         db.session.rollback()
         if current_app.testing and not current_app.config.get("SWALLOW_ERRORS"):
             # Bugs must fail tests instead of hiding behind a generic 500.

@@ -31,10 +31,10 @@ class RejectedError(Exception):
 
 # Renders a rejected mutation's message and details in the caller's language: (code, details)
 # -> (message, details). The server passes its catalogue's; the engine keeps no language.
-Localise = Callable[[str, dict], tuple[str, dict]]
+Localise = Callable[[str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
-def as_sent(code: str, details: dict) -> tuple[str, dict]:
+def as_sent(code: str, details: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return a code as its own message and the details unchanged: no catalogue at hand."""
     return code, details
 

@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import case, delete, literal, update
+from sqlalchemy import Table, case, delete, literal, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ def address_key(address: str) -> str:
 
 def hit(session: Session, key: str, now: datetime, window: int) -> tuple[int, int]:
     """Count one attempt under a key; return the window's count and the seconds it has left."""
-    table = SignInCounter.__table__
+    table = cast(Table, SignInCounter.__table__)
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     expired = table.c.window_start <= literal(now - timedelta(seconds=window), UtcDateTime())

@@ -204,7 +204,9 @@ class RecordRules(InputSchema):
             raise ValidationError(errors)
 
 
-def _input_schema(base: type[Schema], name: str, decls: tuple[F, ...], **attrs) -> type[Schema]:
+def _input_schema(
+    base: type[Schema], name: str, decls: tuple[F, ...], **attrs: Any
+) -> type[Schema]:
     """Declare an input schema class from registry fields (marshmallow reads class attributes)."""
     body = {f.name: input_field(f) for f in decls}
     return type(name, (base,), {"__module__": __name__, **body, **attrs})

@@ -3,6 +3,7 @@
 Each table's references and searchable fields are read from `server.records.registry`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -12,7 +13,7 @@ from marshmallow import Schema
 from server.fastdump import FastDumper
 from server.models import Meeting, ModelRecord
 from server.records import registry
-from server.records.registry import COMMON, RecordType
+from server.records.registry import COMMON, F, RecordType
 from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
 
 
@@ -57,11 +58,16 @@ def _schema(cls: type[Schema], partial: bool) -> Schema:
     return cls(partial=partial) if partial else cls()
 
 
-def _table(kind: RecordType, model: type, input_schema: type[Schema], output: type[Schema]):
+def _table(
+    kind: RecordType,
+    model: type[ModelRecord] | type[Meeting],
+    input_schema: type[Schema],
+    output: type[Schema],
+) -> RecordTable:
     """Return the sync table of a record type, its references read from the registry."""
     every = (*COMMON, *kind.fields)
 
-    def named(test) -> tuple[str, ...]:
+    def named(test: Callable[[F], bool]) -> tuple[str, ...]:
         return tuple(f.name for f in every if test(f))
 
     return RecordTable(

@@ -130,7 +130,7 @@ export function attendeeEditor(ctx, options = {}) {
       const parts = [controls.position.value.trim(), controls.org_name.value.trim()];
       const absent = controls.attendance.value && controls.attendance.value !== "CO_MAT";
       replace(sub, ...(parts.some(Boolean) || absent
-        ? joined([...parts, absent ? controls.attendance.selectedOptions[0]?.textContent : ""])
+        ? joined([...parts, absent ? /** @type {HTMLSelectElement} */ (controls.attendance).selectedOptions[0]?.textContent : ""])
         : [t("attendee_more")]));
       sub.classList.toggle("is-empty", !parts.some(Boolean) && !absent);
       toggle.setAttribute("aria-label", `${t("attendee_details", { name: name || "—" })}: ${sub.textContent}`);

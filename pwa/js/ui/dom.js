@@ -222,8 +222,9 @@ export const ENUM_OF = {
 const UNIT_FIELDS = new Set(["owner_unit_id", "commune_unit_id", "organizer_unit_id"]);
 const PART_OF_DAY = { SANG: ["Sáng", "Morning"], CHIEU: ["Chiều", "Afternoon"], TOI: ["Tối", "Evening"], CA_NGAY: ["Cả ngày", "All day"] };
 
+/** Parts of the day as select options, in the current language. @returns {[string, string][]} */
 export function partOfDayOptions() {
-  return Object.entries(PART_OF_DAY).map(([code, pair]) => [code, pair[getLang() === "en" ? 1 : 0]]);
+  return Object.entries(PART_OF_DAY).map(([code, pair]) => /** @type {[string, string]} */ ([code, pair[getLang() === "en" ? 1 : 0]]));
 }
 
 /** A value as text for people. */

@@ -409,6 +409,7 @@ async function duplicateOk(ctx, record, existing) {
  * The units a user may write a record for, as options: their own unit first, then the units
  * under it that the phone holds, indented by depth; an ended unit says "(cũ)". Reports count
  * a model for this managing unit (owner_unit_id) unless asked to count by commune.
+ * @returns {[number, string][]}
  */
 export function ownerOptions(ctx) {
   const own = ctx.user.unit;
@@ -416,7 +417,7 @@ export function ownerOptions(ctx) {
   const under = ctx.index.units.filter((u) => u.id !== own.id && own.path && String(u.path || "").startsWith(own.path));
   return [own, ...under].map((u) => {
     const indent = "· ".repeat(Math.max(0, depth(u) - depth(own)));
-    return [u.id, `${indent}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}`];
+    return /** @type {[number, string]} */ ([u.id, `${indent}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}`]);
   });
 }
 
