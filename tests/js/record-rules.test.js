@@ -76,11 +76,14 @@ test("workflow buttons follow role, status and authorship", () => {
 test("only the level whose turn it is may approve; any level may return", () => {
   const office = { id: 3, roles: ["LANH_DAO_DUYET"], unit: { id: 20 } };
   const province = { id: 4, roles: ["LANH_DAO_DUYET"], unit: { id: 10 } };
-  const admin = { id: 5, roles: ["QUAN_TRI"], unit: { id: 1 } };
+  const admin = { id: 5, roles: ["QUAN_TRI"], unit: { id: 1, path: "/1/" } };
+  const provinceAdmin = { id: 6, roles: ["QUAN_TRI"], unit: { id: 10, path: "/1/10/" } };
   const waiting = { review_status: "CHO_DUYET", created_by_id: 1, awaiting_unit_id: 20 };
   assert.deepEqual(availableSteps(waiting, office), ["approve", "return"]);
   assert.deepEqual(availableSteps(waiting, province), ["return"]);
   assert.deepEqual(availableSteps(waiting, admin), ["withdraw", "approve", "return"]);
+  // Only an administrator at the root approves at any level, as the server decides.
+  assert.deepEqual(availableSteps(waiting, provinceAdmin), ["withdraw", "return"]);
 });
 
 test("a create carries the defaults the server would fill, so it needs no echo (§5.5)", () => {

@@ -347,8 +347,11 @@ export const LOCKED = WORKFLOW.locked;
 /** Tell whether it is this user's level that approves next (multi-level approval). */
 export function approvalTurn(record, user) {
   const awaiting = record.awaiting_unit_id ?? null;
-  const admin = (user.roles || []).includes("QUAN_TRI");
-  return awaiting === null || admin || awaiting === (user.unit && user.unit.id);
+  // Only an administrator at the root of the tree is national; one of a province approves at
+  // its own level like the province's reviewers (server: User.is_admin).
+  const atRoot = String((user.unit && user.unit.path) || "").split("/").filter(Boolean).length === 1;
+  const national = (user.roles || []).includes("QUAN_TRI") && atRoot;
+  return awaiting === null || national || awaiting === (user.unit && user.unit.id);
 }
 
 /** Workflow steps this user may take on this record now. */
