@@ -161,9 +161,9 @@ def run_process(url: str, devices: list[tuple[str, int]], phase: str, start: flo
     return out
 
 
-def prepare(pg_url: str, devices: int) -> tuple[str, list[str]]:
+def prepare(pg_url: str, devices: int, database: str = DATABASE) -> tuple[str, list[str]]:
     """Build the load database: one commune and one officer per device."""
-    url = reset_postgres_database(pg_url, DATABASE)
+    url = reset_postgres_database(pg_url, database)
     migrate(url)
     codes = [str(FIRST_COMMUNE + i) for i in range(devices)]
     units = [("TW", "Trung ương", "TRUNG_UONG", None), (PROVINCE, "Tỉnh Nghệ An", "TINH", "TW")]
