@@ -517,13 +517,17 @@ class SqlStore:
             or device.last_sync_at is None
             or now - device.last_sync_at >= STATUS_RESOLUTION
         )
-        if changed:
-            device.scope_key = self.current_scope
-            device.last_cursor = cursor
-            device.pending_count = self.pending
-            if self.app_version:
-                device.app_version = self.app_version
-            device.last_sync_at = now
+        if not changed:
+            # Nothing to write: end the read transaction without a commit (on SQLite it also
+            # releases the write lock every transaction there takes at BEGIN).
+            self.session.rollback()
+            return
+        device.scope_key = self.current_scope
+        device.last_cursor = cursor
+        device.pending_count = self.pending
+        if self.app_version:
+            device.app_version = self.app_version
+        device.last_sync_at = now
         self.session.commit()
 
 
