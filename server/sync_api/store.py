@@ -202,7 +202,10 @@ class SqlStore:
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).all()
-        self.clock = ActionClock(self.session, self.device, utcnow(), self.known)
+        # Every record the batch names, new ones too: one history query per table, not one
+        # per record the batch creates.
+        keys = {(m.table, m.record_id) for m in named if m.table in TABLES} | self.known.keys()
+        self.clock = ActionClock(self.session, self.device, utcnow(), keys)
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
