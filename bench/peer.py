@@ -19,9 +19,11 @@ Ratios (ours against the peer's) are printed and appended to docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -44,9 +46,8 @@ SERVER_CORE = 0
 DRIVER_CORE = 1
 TEMPLATES = 40
 START_TIMEOUT_S = 60
-# Devices set up (databases created, first sync) before the clock starts.
-SETUP_S_PER_DEVICE = 0.15
-SETUP_S = 5.0
+# Between the driver's "ready" and the phase's start.
+SETUP_S = 1.0
 GRACE_S = 60.0
 TARGET_RATIO = 3.0
 TARGET_P99_MS = 250
@@ -210,20 +211,19 @@ class PeerServer:
 def run_peer_phase(home: Path, server: PeerServer, phase: str, devices: int, seconds: float,
                    templates: list[dict]) -> Run:  # fmt: skip
     """Run one phase of PouchDB devices against pouchdb-server."""
-    start = time.time() + SETUP_S + SETUP_S_PER_DEVICE * devices
     spec = {
         "url": server.url,
         "devices": devices,
         "phase": phase,
         "batch": load.PUSH_BATCH,
         "templates": templates,
-        "start": start,
         "seconds": seconds,
     }
     driver = subprocess.Popen(
         ["node", str(Path(__file__).with_name("peer_driver.cjs")), json.dumps(spec)],
         cwd=home,
         env={**os.environ, "NODE_PATH": str(home / "node_modules")},
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -231,6 +231,14 @@ def run_peer_phase(home: Path, server: PeerServer, phase: str, devices: int, sec
     )
     try:
         run = Run("pouchdb-server", phase, seconds)
+        # The devices' set-up (databases, a first sync each) takes long on a busy machine: the
+        # phase starts once the driver says every device is ready.
+        line = driver.stderr.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"PouchDB driver failed: {line}{driver.stderr.read()[-2000:]}")
+        start = time.time() + SETUP_S
+        driver.stdin.write(f"{start}\n")
+        driver.stdin.flush()
         time.sleep(max(0.0, start - time.time()))
         pin(server.pids(), SERVER_CORE)  # threads it started since
         before = load.cpu_seconds(server.pids())
@@ -295,24 +303,30 @@ def run_ours(pg_url: str, devices: int, seconds: float) -> list[Run]:
 
 
 def _our_phase(server, url, tokens, phase, seconds, workers) -> Run:
+    """Run one phase of our devices once every group of them is warm."""
     processes = load.PROCESSES
-    import concurrent.futures
-    import multiprocessing
-
-    groups = [tokens[i::processes] for i in range(processes)]
-    start = time.time() + load.START_DELAY_S + 0.05 * len(tokens)
-    end = start + seconds
+    groups = [g for g in (tokens[i::processes] for i in range(processes)) if g]
     ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=ctx) as pool:
+    with (
+        ctx.Manager() as manager,
+        concurrent.futures.ProcessPoolExecutor(processes, mp_context=ctx) as pool,
+    ):
+        ready, go = manager.Queue(), manager.Queue()
         futures = [
-            pool.submit(load.run_process, server.url, g, phase, start, end) for g in groups if g
+            pool.submit(load.run_process, server.url, g, phase, 0.0, 0.0, (ready, go))
+            for g in groups
         ]
+        for _ in groups:
+            ready.get(timeout=load.GATE_TIMEOUT_S)
+        start = time.time() + SETUP_S
+        for _ in groups:
+            go.put((start, start + seconds))
         time.sleep(max(0.0, start - time.time()))
         backends = load.backend_pids(url)
         pin(backends, SERVER_CORE)
         pin(_tree(server.process.pid), SERVER_CORE)
         before = load.cpu_seconds(workers), load.cpu_seconds(backends)
-        time.sleep(max(0.0, end - time.time()))
+        time.sleep(max(0.0, start + seconds - time.time()))
         run = Run("ours", phase, seconds)
         run.server_cpu = load.cpu_seconds(workers) - before[0]
         run.database_cpu = load.cpu_seconds(backends) - before[1]
@@ -358,9 +372,10 @@ def markdown(ours: list[Run], peer: list[Run], devices: int, command: str) -> st
     theirs = {r.phase: r for r in peer}
 
     def ratio(label: str, got: float, want: float, target: str, ok: bool | None) -> None:
-        ratios.append(f"| {label} | {got / want:.2f} | {target} | {report.mark(ok)} |")
+        value = f"{got / want:.2f}" if want else "— (the peer did none)"
+        ratios.append(f"| {label} | {value} | {target} | {report.mark(ok)} |")
         if ok is False:
-            missed.append(f"- {label}: {got / want:.2f} × the peer's ({target}).")
+            missed.append(f"- {label}: {value} × the peer's ({target}).")
 
     idle, pidle = mine["idle"], theirs["idle"]
     ratio("idle syncs/s", idle.per_second, pidle.per_second, "≥ 3",

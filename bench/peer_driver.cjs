@@ -75,16 +75,35 @@ async function loop(dev, end, out) {
   }
 }
 
+/**
+ * Read the first line of a stream.
+ * @param {NodeJS.ReadableStream} stream
+ * @returns {Promise<string>}
+ */
+function firstLine(stream) {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) resolve(text.split("\n", 1)[0]);
+    });
+    stream.on("error", reject);
+  });
+}
+
 async function main() {
   const devs = [];
   for (let i = 0; i < devices; i += 1) devs.push(await device(i));
   const out = { syncs: 0, records: 0, errors: 0, requests: 0, latencies: [], first_errors: [] };
-  const start = options.start;
+  // Every device is set up: the caller answers with the moment to start (seconds since 1970).
+  process.stderr.write("ready\n");
+  const start = Number(await firstLine(process.stdin));
   const wait = start * 1000 - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  process.stderr.write("started\n");
   await Promise.all(devs.map((d) => loop(d, start + options.seconds, out)));
   process.stdout.write(JSON.stringify(out));
+  process.exit(0);
 }
 
 main().catch((err) => {
