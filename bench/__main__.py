@@ -3,6 +3,7 @@
     python -m bench all                  # every scenario on every profile, then the load test
     python -m bench scenarios [--profile 2g-lossy ...]
     python -m bench load [--devices 50 --seconds 20]
+    python -m bench peer [--quick]       # side by side with pouchdb-server, one server core
     python -m bench scale [--models 400000 --meetings 600000]   # long: builds 1M records
     python -m bench dataset --database NAME --models N --meetings N [--seed 1]
     python -m bench pwa                  # the PWA's size and speed budgets in Chromium
@@ -29,7 +30,7 @@ from bench.netem import PROFILES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"
-DATABASES = ("sotay_bench_link", "sotay_bench_load", "sotay_bench_scale")
+DATABASES = ("sotay_bench_link", "sotay_bench_load", "sotay_bench_scale", "sotay_perf_peer")
 SETUP_TIMEOUT_S = 600
 
 
@@ -89,15 +90,37 @@ def cmd_load(args, argv: list[str]) -> bool:
     return "❌" not in text
 
 
+def cmd_peer(args, argv: list[str]) -> bool:
+    """Run our server and pouchdb-server side by side; return whether every target was met."""
+    from bench import peer
+
+    devices, seconds = (10, 5.0) if args.quick else (args.devices, args.seconds)
+    try:
+        ours, theirs = peer.run(args.pg_url, devices, seconds, fresh=args.fresh)
+    finally:
+        if not args.keep_db:
+            drop_databases(args.pg_url, (peer.DATABASE,))
+    text = peer.markdown(ours, theirs, devices, _command(argv))
+    _emit(text, args)
+    return "❌" not in text
+
+
 def cmd_scale(args, argv: list[str]) -> bool:
     """Build (or reuse) the national database and time communes' initial pulls."""
     from bench import scale
 
     try:
-        result = scale.run(args.pg_url, args.models, args.meetings, args.seed, reuse=args.reuse)
+        result = scale.run(
+            args.pg_url,
+            args.models,
+            args.meetings,
+            args.seed,
+            reuse=args.reuse,
+            database=args.database,
+        )
     finally:
         if not args.keep_db:
-            drop_databases(args.pg_url, (scale.DATABASE,))
+            drop_databases(args.pg_url, (args.database,))
     text = scale.markdown(result, _command(argv))
     _emit(text, args)
     return result.ok
@@ -194,11 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     p_sc = sub.add_parser("scenarios", help="sync scenarios over emulated links")
     p_sc.add_argument("--profile", action="append", choices=sorted(PROFILES))
     load_options(sub.add_parser("load", help="many devices against one server"))
+    p_peer = sub.add_parser("peer", help="side by side with pouchdb-server, one server core")
+    load_options(p_peer)
+    p_peer.add_argument("--quick", action="store_true", help="10 devices, 5 s phases: a smoke test")
+    p_peer.add_argument("--fresh", action="store_true", help="install the npm packages again")
     p_scale = sub.add_parser("scale", help="a commune's initial pull from a national database")
     p_scale.add_argument("--models", type=int, default=400_000)
     p_scale.add_argument("--meetings", type=int, default=600_000)
     p_scale.add_argument("--seed", type=int, default=1)
     p_scale.add_argument("--reuse", action="store_true", help="reuse a database already built")
+    p_scale.add_argument("--database", default="sotay_bench_scale")
     p_ds = sub.add_parser("dataset", help="fill a database with a national dataset")
     p_ds.add_argument("--database", default="sotay_bench_scale")
     p_ds.add_argument("--models", type=int, required=True)
@@ -259,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         ok &= cmd_scenarios(args, argv)
     if args.cmd in ("all", "load"):
         ok &= cmd_load(args, argv)
+    if args.cmd == "peer":
+        ok &= cmd_peer(args, argv)
     if args.cmd == "scale":
         ok &= cmd_scale(args, argv)
     return 0 if ok else 1

@@ -52,6 +52,7 @@ START_DELAY_S = 3.0
 GRACE_S = 30.0
 REQUEST_TIMEOUT_S = 30.0
 LOGIN_THREADS = 8
+GATE_TIMEOUT_S = 600.0
 TARGET_IDLE_PER_S = 500
 TARGET_RECORDS_PER_S = 3000
 TARGET_P99_MS = 250
@@ -127,8 +128,13 @@ def _device_loop(client: SyncClient, unit_id: int, phase: str, start: float, end
                 out["first_errors"].append(str(bad[:1] or f"pulled {result.pulled}"))
 
 
-def run_process(url: str, devices: list[tuple[str, int]], phase: str, start: float, end: float):
-    """Run a group of devices (token, unit id) as threads; return their merged results."""
+def run_process(url: str, devices: list[tuple[str, int]], phase: str, start: float, end: float,
+                gate=None):  # fmt: skip
+    """Run a group of devices (token, unit id) as threads; return their merged results.
+
+    With a gate (a pair of queues), the group reports ready once its devices are warm and takes
+    the phase's start and end from the second queue instead of the arguments.
+    """
     out = {"syncs": 0, "records": 0, "errors": 0, "latencies": [], "first_errors": []}
     clients = []
     for token, _unit_id in devices:
@@ -136,6 +142,10 @@ def run_process(url: str, devices: list[tuple[str, int]], phase: str, start: flo
         client.transport.timeout = REQUEST_TIMEOUT_S
         client.sync()  # up to date, connection open: the phase starts warm
         clients.append(client)
+    if gate is not None:
+        ready, go = gate
+        ready.put(len(clients))
+        start, end = go.get(timeout=GATE_TIMEOUT_S)
     shares = [
         {"syncs": 0, "records": 0, "errors": 0, "latencies": [], "first_errors": []}
         for _ in clients
@@ -161,9 +171,9 @@ def run_process(url: str, devices: list[tuple[str, int]], phase: str, start: flo
     return out
 
 
-def prepare(pg_url: str, devices: int) -> tuple[str, list[str]]:
+def prepare(pg_url: str, devices: int, database: str = DATABASE) -> tuple[str, list[str]]:
     """Build the load database: one commune and one officer per device."""
-    url = reset_postgres_database(pg_url, DATABASE)
+    url = reset_postgres_database(pg_url, database)
     migrate(url)
     codes = [str(FIRST_COMMUNE + i) for i in range(devices)]
     units = [("TW", "Trung ương", "TRUNG_UONG", None), (PROVINCE, "Tỉnh Nghệ An", "TINH", "TW")]

@@ -57,6 +57,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 
     from server import models  # noqa: F401 - registers the tables
+    from server.records import wire
+
+    wire.install()
     from server.auth.routes import bp as auth_bp
     from server.health import bp as health_bp
     from server.meta import bp as meta_bp

@@ -1,4 +1,4 @@
-"""Command-line tools: units import, users, demo data."""
+"""Command-line tools: units import, users, demo data, sync maintenance."""
 
 import sys
 
@@ -14,6 +14,16 @@ from server.models import Unit, User
 
 units_cli = AppGroup("units", help="Manage the unit tree.")
 users_cli = AppGroup("users", help="Manage user accounts.")
+sync_cli = AppGroup("sync", help="Maintain what the sync endpoint serves.")
+
+
+@sync_cli.command("render")
+def sync_render():
+    """Render the wire JSON of every record whose text is missing or stale."""
+    from server.records import wire
+
+    done = wire.fill(db.session)
+    click.echo(f"Rendered {done} records.")
 
 
 @units_cli.command("import")
@@ -90,4 +100,5 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(units_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(sync_cli)
     app.cli.add_command(demo_command)

@@ -38,6 +38,10 @@ class SyncedRecord:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     device_id: Mapped[str | None] = mapped_column(String(36))
+    # The record as pulls send it, rendered by every ORM write (server/records/wire.py), and
+    # the change_seq it was rendered at: a pull uses the text only while the two match.
+    wire_json: Mapped[str | None] = mapped_column(Text)
+    wire_seq: Mapped[int | None] = mapped_column(BigInteger)
 
     @declared_attr
     def owner_unit_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy passes the class

@@ -1,6 +1,7 @@
 """SQL storage behind the pure sync engine, for one device."""
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
@@ -200,7 +201,10 @@ class SqlStore:
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).all()
-        self.clock = ActionClock(self.session, self.device, utcnow(), self.known)
+        # Every record the batch names, new ones too: one history query per table, not one
+        # per record the batch creates.
+        keys = {(m.table, m.record_id) for m in named if m.table in TABLES} | self.known.keys()
+        self.clock = ActionClock(self.session, self.device, utcnow(), keys)
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
@@ -301,13 +305,15 @@ class SqlStore:
         scoped = self._unit_ids()
         rows: list[tuple[int, str, object]] = []
         for name, table in TABLES.items():
-            query = select(table.model).where(
-                table.model.change_seq > cursor, table.model.change_seq <= high
+            model = table.model
+            # The kept text of each version, not ORM objects: rendering is then a json.loads.
+            query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
+                model.change_seq > cursor, model.change_seq <= high
             )
             if scoped is not None:
-                query = query.where(table.model.owner_unit_id.in_(scoped))
-            query = query.order_by(table.model.change_seq).limit(limit + 1)
-            rows.extend((r.change_seq, name, r) for r in self.session.scalars(query))
+                query = query.where(model.owner_unit_id.in_(scoped))
+            query = query.order_by(model.change_seq).limit(limit + 1)
+            rows.extend((r.change_seq, name, r) for r in self.session.execute(query))
         conflict_query = select(Conflict).where(
             Conflict.change_seq > cursor, Conflict.change_seq <= high
         )
@@ -390,6 +396,8 @@ class SqlStore:
         seen: set[tuple[str, str]] = set()
         removed: dict[str, dict[str, None]] = {}
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
+        # Rows whose kept text is missing or older than the row: rendered below, in place.
+        unrendered: dict[str, dict[str, tuple[list, int]]] = {}
         for _, kind, row in rows:
             if kind == "units":
                 seen.add(("units", str(row.id)))
@@ -405,7 +413,24 @@ class SqlStore:
                 written = echoes.get(key)
                 if written is not None and written.seq == row.change_seq:
                     continue  # the device wrote exactly this; its result carries the version
-                out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
+                items = out.setdefault(kind, [])
+                if row.wire_json is not None and row.wire_seq == row.change_seq:
+                    items.append(json.loads(row.wire_json))
+                else:
+                    unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
+                    items.append(None)
+        for kind, places in unrendered.items():
+            model = TABLES[kind].model
+            items = out[kind]
+            for record in self.session.scalars(select(model).where(model.id.in_(places))):
+                index, seq = places[record.id]
+                # A version committed since the page's query is past this page's cursor: the
+                # next pull sends it, in its place.
+                if record.change_seq == seq:
+                    items[index] = _dump_record(dumpers[kind], record)
+            out[kind] = [item for item in items if item is not None]
+            if not out[kind]:
+                del out[kind]
         for kind, record_id in show:
             if (kind, record_id) in seen or kind not in TABLES:
                 continue
@@ -430,13 +455,17 @@ class SqlStore:
             or device.last_sync_at is None
             or now - device.last_sync_at >= STATUS_RESOLUTION
         )
-        if changed:
-            device.scope_key = self.current_scope
-            device.last_cursor = cursor
-            device.pending_count = self.pending
-            if self.app_version:
-                device.app_version = self.app_version
-            device.last_sync_at = now
+        if not changed:
+            # Nothing to write: end the read transaction without a commit (on SQLite it also
+            # releases the write lock every transaction there takes at BEGIN).
+            self.session.rollback()
+            return
+        device.scope_key = self.current_scope
+        device.last_cursor = cursor
+        device.pending_count = self.pending
+        if self.app_version:
+            device.app_version = self.app_version
+        device.last_sync_at = now
         self.session.commit()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Subquery,
     Table,
     and_,
+    case,
     cast,
     func,
     insert,
@@ -104,20 +105,25 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
         if old_parent is not None:
             _remove(session, name, numbered, numbered.c.id, first, old_parent, target)
             first += count
-        session.execute(
-            update(table)
-            .where(table.c.id == numbered.c.id)
-            .values(change_seq=numbered.c.n + (first - 1))
-        )
+        seq = numbered.c.n + (first - 1)
+        values = {"change_seq": seq}
+        if "wire_seq" in table.c:
+            # A move changes no record's JSON: text that was current stays current.
+            values["wire_seq"] = case((table.c.wire_seq == MARK, seq), else_=None)
+        session.execute(update(table).where(table.c.id == numbered.c.id).values(values))
         first += count
 
 
 def _mark(session: Session, kinds: list[Kind], subtree: Select[tuple[int]]) -> None:
     for _, table, condition in kinds:
+        values = {"change_seq": MARK}
+        if "wire_seq" in table.c:
+            # Remember which rows' kept text matched their change_seq (server/records/wire.py).
+            values["wire_seq"] = case((table.c.wire_seq == table.c.change_seq, MARK), else_=None)
         session.execute(
             update(table)
             .where(and_(table.c.owner_unit_id.in_(subtree), condition, table.c.change_seq != MARK))
-            .values(change_seq=MARK)
+            .values(values)
         )
 
 

@@ -1,0 +1,96 @@
+"""Keep each record version's JSON as pulls send it, written with the version itself.
+
+A pull of a commune's records would otherwise load every row as an ORM object and render it
+field by field. Every flush that writes a record through the ORM renders it once into
+``wire_json`` and tags it with the ``change_seq`` it was rendered at (``wire_seq``), in the
+same INSERT or UPDATE. A pull trusts the text only while the two still match: a row written
+around the ORM (a bulk import, a raw restamp) falls back to rendering the row, so the cached
+form can be missing but never stale for a version a device is sent.
+"""
+
+import json
+from typing import Any
+
+from sqlalchemy import bindparam, event, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.records.tables import TABLES, RecordTable
+
+BY_MODEL: dict[type, RecordTable] = {t.model: t for t in TABLES.values()}
+
+
+def record_json(table: RecordTable, row: Any) -> dict:
+    """Return a record as a pull sends it: a tombstone for a deleted one (§5)."""
+    if row.deleted:
+        return {"id": row.id, "version": row.version, "deleted": True}
+    return table.dumper().dump(row)
+
+
+def render(table: RecordTable, row: Any) -> str:
+    """Return a record's wire JSON as text."""
+    return json.dumps(record_json(table, row), ensure_ascii=False, separators=(",", ":"))
+
+
+def _fill_defaults(row: Any) -> None:
+    """Set the column defaults a pending row would get at INSERT, so rendering sees them."""
+    for column in row.__table__.columns:
+        default = column.default
+        if default is None or getattr(row, column.key) is not None:
+            continue
+        if default.is_callable:
+            setattr(row, column.key, default.arg(None))
+        elif default.is_scalar:
+            setattr(row, column.key, default.arg)
+
+
+def _render_flushed(session: Session, _context, _instances) -> None:
+    """Render every record this flush writes into its wire columns."""
+    new = session.new
+    for row in [*new, *session.dirty]:
+        table = BY_MODEL.get(type(row))
+        if table is None or not row.change_seq:
+            continue  # not a record, or not stamped yet: the flush that stamps it renders it
+        if row not in new and not session.is_modified(row):
+            continue
+        with session.no_autoflush:
+            if row in new:
+                _fill_defaults(row)
+            row.wire_json = render(table, row)
+            row.wire_seq = row.change_seq
+
+
+def install() -> None:
+    """Render records on every flush of every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _render_flushed):
+        event.listen(Session, "before_flush", _render_flushed)
+
+
+def fill(session: Session, batch: int = 2000) -> int:
+    """Render the rows whose wire JSON is missing or stale, in batches by id; return how many.
+
+    Rows are read and written with Core statements: the dumpers read plain rows as they read
+    ORM objects, and a national database holds a million records.
+    """
+    done = 0
+    for table in TABLES.values():
+        columns = table.model.__table__.c
+        stale = or_(columns.wire_seq.is_(None), columns.wire_seq != columns.change_seq)
+        write = (
+            update(table.model.__table__)
+            .where(columns.id == bindparam("row_id"))
+            .values(wire_json=bindparam("text"), wire_seq=bindparam("seq"))
+        )
+        last = ""
+        while True:
+            query = select(table.model.__table__).where(columns.id > last)
+            rows = session.execute(query.where(stale).order_by(columns.id).limit(batch)).all()
+            if not rows:
+                break
+            session.execute(
+                write,
+                [{"row_id": r.id, "text": render(table, r), "seq": r.change_seq} for r in rows],
+            )
+            session.commit()
+            done += len(rows)
+            last = rows[-1].id
+    return done

@@ -1,0 +1,69 @@
+"""What an idle sync costs the database: statements counted through real HTTP (PROTOCOL.md §5)."""
+
+from sqlalchemy import event
+
+from server.extensions import db
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+class Recorder:
+    """Count the statements and commits the app's engine runs."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+        self.commits = 0
+
+    def __enter__(self):
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+        self.engine = engine
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+
+    def _statement(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def _commit(self, conn):
+        self.commits += 1
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith(WRITES)]
+
+
+def test_idle_sync_writes_nothing_and_commits_nothing(app, phone):
+    """§5: a sync with nothing to push or pull, repeated within a minute, only reads."""
+    phone.sync()  # the status now matches what the device reports
+    with app.app_context(), Recorder() as seen:
+        report = phone.sync()
+    assert report.pulled == 0
+    assert seen.writes == []
+    assert seen.commits == 0, seen.statements
+
+
+def test_idle_sync_is_at_most_three_statements(app, phone):
+    """§5: the token check, the device's state and the counter; nothing else."""
+    phone.sync()
+    with app.app_context(), Recorder() as seen:
+        phone.sync()
+    assert len(seen.statements) <= 3, seen.statements
+
+
+def test_push_of_new_records_reads_their_history_once(app, phone, tree):
+    """§3.2: the action times of a batch's records come from one history query per table."""
+    from tests.conftest import model_payload
+
+    payloads = [model_payload(tree["commune"]) for _ in range(10)]
+    db.session.commit()  # the lazy load of the unit began a transaction (a write lock on SQLite)
+    for payload in payloads:
+        phone.create("models", payload)
+    with app.app_context(), Recorder() as seen:
+        report = phone.sync()
+    assert [r["status"] for r in report.results] == ["applied"] * 10
+    history = [s for s in seen.statements if "FROM audit_events" in s]
+    assert len(history) == 1, history
