@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import dataset, report
-from tests.live_server import LIVE_PASSWORD, migrate, reset_postgres_database
+from bench.live import LIVE_PASSWORD, migrate, reset_postgres_database
 
 DATABASE = "sotay_bench_scale"
 REPEATS = 15
