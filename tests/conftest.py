@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
 from sqlalchemy import Connection, text
@@ -115,11 +115,19 @@ def _empty_tables() -> None:
 
 
 class _ConnectionSession(FlaskSession):
-    """A Flask-SQLAlchemy session on the test's connection instead of the engine's pool."""
+    """A Flask-SQLAlchemy session on the test's connection instead of the engine's pool.
+
+    Only in the session's app: an app a test builds for another database (migrations, an
+    unreachable server) keeps its own engine.
+    """
+
+    test_app: Flask | None = None
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        """Return the connection the session was made with."""
-        return bind if bind is not None else self.bind
+        """Return the test's connection in the test app, else the current app's engine."""
+        if bind is None and current_app._get_current_object() is self.test_app:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -146,9 +154,10 @@ class _Sessions:
         with app.app_context():
             _empty_tables()  # what an earlier, interrupted run may have left
             self.connection: Connection = db.engine.connect()
+        session_class = type("TestAppSession", (_ConnectionSession,), {"test_app": app})
         self.bound = db._make_scoped_session(
             {
-                "class_": _ConnectionSession,
+                "class_": session_class,
                 "bind": self.connection,
                 "join_transaction_mode": "create_savepoint",
             }
