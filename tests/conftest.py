@@ -16,6 +16,7 @@ Live servers and migrations use databases of their own (`bench/live.py`, test_mi
 
 import contextlib
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -230,23 +231,38 @@ def db_session(app):
     return db.session
 
 
-def shared_data(load: Callable[[], object], scope: str = "module"):
-    """Declare a fixture whose data `load` makes once and the tests of its scope share.
+_SHARED_LOADS: dict[str, list[Callable[[], object]]] = defaultdict(list)
 
-    `load` runs in an app context inside a transaction that encloses the tests' own (each test
-    still rolls back to the shared state); the fixture returns what `load` returned.
+
+def shared_data(load: Callable[[], object]):
+    """Declare a fixture whose data `load` makes once per module for the tests that ask for it.
+
+    `load` runs in an app context inside a transaction that encloses the tests' own until the
+    module ends, so each test still rolls back to the shared state; the fixture returns what
+    `load` returned. Once loaded, the data is there for the module's later tests too.
     """
+    _SHARED_LOADS[load.__module__].append(load)
 
-    @pytest.fixture(scope=scope)
-    def fixture(_session_app, _sessions):
-        with _session_app.app_context(), _sessions.rolled_back():
-            _restart_sequences()
-            value = load()
-            db.session.remove()  # tests get sessions of their own; objects are reloaded
-            yield value
+    @pytest.fixture
+    def fixture(_module_data, app):
+        return _module_data[load]
 
     fixture.__doc__ = load.__doc__
     return fixture
+
+
+@pytest.fixture(scope="module")
+def _module_data(request, _session_app, _sessions):
+    """Load a module's shared data in a transaction that lasts until the module's end."""
+    outer = _sessions.connection.begin()
+    try:
+        with _session_app.app_context():
+            _restart_sequences()
+            values = {load: load() for load in _SHARED_LOADS[request.module.__name__]}
+            db.session.remove()  # tests get sessions of their own; objects are reloaded
+        yield values
+    finally:
+        outer.rollback()
 
 
 @pytest.fixture
