@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import free_port
+from bench.live import free_port, seed_units
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -45,23 +45,6 @@ WSGI = """
 import os
 from server import create_app
 app = create_app({"PWA_DIR": os.environ["PWA_DIR"]})
-"""
-
-SEED_UNITS = """
-import json
-from datetime import date
-from server.extensions import db
-from server.units.service import create_unit
-from wsgi import app
-
-ids = {}
-with app.app_context():
-    for code, name, level, parent in json.loads(%r):
-        data = {"code": code, "name": name, "level": level, "valid_from": date(2025, 7, 1)}
-        if parent:
-            data["parent_id"] = ids[parent]
-        ids[code] = create_unit(db.session, actor=None, device=None, data=data).id
-print(json.dumps(ids))
 """
 
 UNITS = [
@@ -131,9 +114,7 @@ class Server:
 
     def prepare(self) -> None:
         self.cli("db", "upgrade")
-        self.units = json.loads(
-            self.python(SEED_UNITS % json.dumps(UNITS)).strip().splitlines()[-1]
-        )
+        self.units = seed_units(self.db_url, UNITS)
         self.cli(
             "users",
             "create",
@@ -435,46 +416,49 @@ def field(page, name: str, scope: str = ".screen-form"):
 
 def fill_model(page, name: str, **values) -> str:
     """Create a model through the form; return its id (from the URL after saving)."""
-    page.evaluate("() => { location.hash = '#/models/new'; }")
-    page.wait_for_selector(".screen-form")
-    data = {
-        "name": name,
-        "field": "VAN_HOA_XA_HOI",
-        "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
-        "locality": "Bản Huồi Pủng",
-        "start_date": "2024-03-01",
-        "objective": "Giữ gìn vệ sinh môi trường bản làng",
-        "method": "Phân công hội viên phụ trách từng cụm dân cư",
-        **values,
-    }
-    for key, value in data.items():
-        control = field(page, key)
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    return save_form(page, "models")
+    return _create_through_form(
+        page,
+        "models",
+        {
+            "name": name,
+            "field": "VAN_HOA_XA_HOI",
+            "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
+            "locality": "Bản Huồi Pủng",
+            "start_date": "2024-03-01",
+            "objective": "Giữ gìn vệ sinh môi trường bản làng",
+            "method": "Phân công hội viên phụ trách từng cụm dân cư",
+            **values,
+        },
+    )
 
 
 def fill_meeting(page, title: str, **values) -> str:
     """Create a meeting through the form; return its id."""
-    page.evaluate("() => { location.hash = '#/meetings/new'; }")
+    return _create_through_form(
+        page,
+        "meetings",
+        {
+            "title": title,
+            "type": "TOA_DAM",
+            "start_at": "2024-08-12T08:00",
+            "location": "Hội trường UBND xã",
+            "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
+            **values,
+        },
+    )
+
+
+def _create_through_form(page, table: str, data: dict) -> str:
+    """Open the new-record form of a table, fill it in, save; return the new record's id."""
+    page.evaluate(f"() => {{ location.hash = '#/{table}/new'; }}")
     page.wait_for_selector(".screen-form")
-    data = {
-        "title": title,
-        "type": "TOA_DAM",
-        "start_at": "2024-08-12T08:00",
-        "location": "Hội trường UBND xã",
-        "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
-        **values,
-    }
     for key, value in data.items():
         control = field(page, key)
         if control.evaluate("e => e.tagName") == "SELECT":
             control.select_option(value)
         else:
             control.fill(value)
-    return save_form(page, "meetings")
+    return save_form(page, table)
 
 
 def save_form(page, table: str) -> str:
