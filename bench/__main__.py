@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy.engine import make_url
 
         from bench.dataset import generate
-        from tests.live_server import migrate, reset_postgres_database
+        from bench.live import migrate, reset_postgres_database
 
         url = make_url(args.pg_url).set(database=args.database).render_as_string(False)
         if args.fresh:

@@ -8,7 +8,7 @@ with a workflow history that sets its version, review status, ``field_versions``
 for every earlier version, and the counter row ends at the highest one. Rows go in with COPY,
 with the record tables' secondary indexes rebuilt once at the end, so a million records load
 in minutes, not hours. Every commune and province gets an officer (``xa.<code>``) and a
-reviewer (``lanhdao.<code>``) whose password is ``tests.live_server.LIVE_PASSWORD``.
+reviewer (``lanhdao.<code>``) whose password is ``bench.live.LIVE_PASSWORD``.
 
     python -m bench dataset --models 400000 --meetings 600000   # into sotay_bench_scale
 """
@@ -25,8 +25,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bench.live import LIVE_PASSWORD, run_cli
 from server.search import search_text as server_search_text
-from tests.live_server import LIVE_PASSWORD, run_cli
 
 # Records are entered from the 2025 reform on; the newest a few days before the run's "now".
 ENTRY_START = datetime(2025, 7, 1, tzinfo=UTC)

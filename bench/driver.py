@@ -20,9 +20,9 @@ import random
 import sys
 import time
 
+from bench.live import LIVE_PASSWORD
 from bench.sync_loopback import make_model
 from sync.client import LocalState, SyncClient, Transport
-from tests.live_server import LIVE_PASSWORD
 
 # One request may take this long on 2G (a 1,000-record push is ~75 KB up, 3 s at 250 kbit/s,
 # plus the server's work); past it something is broken, not slow.

@@ -40,7 +40,7 @@ from bench.fleet_world import (
     fleet_database,
     running_world,
 )
-from tests.live_server import LIVE_PASSWORD
+from bench.live import LIVE_PASSWORD
 
 SETTLE_ROUNDS = 4
 SETTLE_RETRIES = 6

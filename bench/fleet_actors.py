@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from bench.fleet_devices import FleetClient, LoggedMutation, Trace
 from bench.fleet_proxy import FAULTS
 from bench.fleet_world import COMMUNES, MOVING_COMMUNE, OTHER_PROVINCE, PROVINCE, World
+from bench.live import LIVE_PASSWORD
 from sync.client import SyncHttpError
-from tests.live_server import LIVE_PASSWORD
 
 NETWORK_ERRORS = (OSError, http.client.HTTPException)
 FAULT_WEIGHTS = (3, 3, 2, 2)  # drop, twin, cut, kill

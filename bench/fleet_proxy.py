@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.live_server import PROXY_TIMEOUT_S, STOP_TIMEOUT_S, _decode, _headers, _Reader
+from bench.live import PROXY_TIMEOUT_S, Relay, _decode, _headers, _Reader
 
 FAULT_HEADER = b"x-fleet-fault"
 TAG_HEADER = "x-fleet-tag"
@@ -71,8 +71,10 @@ def _strip_fault(head: bytes) -> tuple[bytes, str, str]:
     return b"\r\n".join(kept), fault, _headers(head).get(TAG_HEADER, "")
 
 
-class RoutingProxy:
+class RoutingProxy(Relay):
     """Forward each request to a random server; break the ones the client asks to break."""
+
+    thread_name = "fleet-proxy"
 
     def __init__(
         self,
@@ -82,43 +84,17 @@ class RoutingProxy:
         kill_worker: Callable[[int], None],
         log: Callable[[ProxyEvent], None],
     ):
+        super().__init__()
         self.ports = ports
         self.kill_worker = kill_worker
         self.log = log
         self.rng = random.Random(seed)
         self.rng_lock = threading.Lock()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self._sockets: set[socket.socket] = set()
-        self._threads: list[threading.Thread] = []
-        self._lock = threading.Lock()
-        self._closing = False
-        self._acceptor = threading.Thread(target=self._accept, name="fleet-proxy", daemon=True)
-
-    @property
-    def url(self) -> str:
-        """Return the base URL clients use."""
-        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> RoutingProxy:
         """Start accepting connections."""
-        self._acceptor.start()
+        super().start()
         return self
-
-    def stop(self) -> None:
-        """Close every socket and wait for the proxy's threads."""
-        with self._lock:
-            self._closing = True
-            sockets = list(self._sockets)
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        self._acceptor.join(timeout=STOP_TIMEOUT_S)
-        for thread in list(self._threads):
-            thread.join(timeout=STOP_TIMEOUT_S)
 
     def _pick(self) -> int:
         with self.rng_lock:
@@ -127,30 +103,6 @@ class RoutingProxy:
     def _delay(self) -> float:
         with self.rng_lock:
             return self.rng.uniform(*KILL_DELAY_S)
-
-    def _track(self, sock: socket.socket, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._sockets.add(sock)
-                return
-            self._sockets.discard(sock)
-        sock.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            with self._lock:
-                if self._closing:
-                    client.close()
-                    return
-                self._sockets.add(client)
-                self._threads = [t for t in self._threads if t.is_alive()]
-                thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
-                self._threads.append(thread)
-            thread.start()
 
     def _serve(self, client: socket.socket) -> None:
         try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fleet_proxy import ProxyEvent, RoutingProxy
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     _run,

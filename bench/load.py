@@ -28,15 +28,15 @@ from pathlib import Path
 
 from bench import dataset, report
 from bench.driver import KeepStore
-from bench.sync_loopback import make_model
-from sync.client import SyncClient
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     migrate,
     reset_postgres_database,
     seed_units,
 )
+from bench.sync_loopback import make_model
+from sync.client import SyncClient
 
 DATABASE = "sotay_bench_load"
 DEVICES = 50

@@ -28,7 +28,7 @@ def run() -> dict:
             "-p",
             "no:cacheprovider",
             "-p",
-            "tests.browser.conftest",
+            "bench.browser",
             "bench/pwa_budgets.py",
             "--rootdir=.",
             "-c",

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import REPO, sign_in, wait_sw_ready
+from bench.browser import REPO, sign_in, wait_sw_ready
 
 pytestmark = pytest.mark.browser
 RESULTS = REPO / "test-results" / "pwa-budgets.json"

@@ -24,7 +24,7 @@ from datetime import timedelta
 from sqlalchemy import event, func, select, text
 
 from bench import dataset, report
-from tests.live_server import migrate, reset_postgres_database
+from bench.live import migrate, reset_postgres_database
 
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"
 DATABASE = "sotay_reports_scale"

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import dataset, report
-from tests.live_server import LIVE_PASSWORD, migrate, reset_postgres_database, server_env
+from bench.live import LIVE_PASSWORD, migrate, reset_postgres_database, server_env
 
 DATABASE = "sotay_bench_scale"
 REPEATS = 15

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import dataset, report
+from bench.live import migrate, reset_postgres_database, seed_units, server_env
 from bench.netem import PROFILES, Profile, emulated_link, ensure_tools
-from tests.live_server import migrate, reset_postgres_database, seed_units, server_env
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "sotay_bench_link"

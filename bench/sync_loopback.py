@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sync.client import LocalState, SyncClient, Traffic, Transport
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     create_user,
@@ -37,6 +36,7 @@ from tests.live_server import (
     reset_postgres_database,
     seed_units,
 )
+from sync.client import LocalState, SyncClient, Traffic, Transport
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/sotay_bench"

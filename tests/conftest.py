@@ -3,27 +3,43 @@
 The database comes from TEST_DATABASE_URL (PostgreSQL in CI's second pass); without it each test
 session uses a fresh SQLite file. Under pytest-xdist each worker gets its own PostgreSQL database
 (`<name>_gw0`, …). The schema is built once per session by running the real migrations, and one
-app serves the whole session; every test then starts from empty tables and the app's own config.
+app serves the whole session.
+
+Every test runs inside a transaction on one connection, rolled back at its end: `db.session` is
+bound to that connection and each of its transactions (one per app context, so one per request)
+is a SAVEPOINT, so a commit in the app ends a savepoint and the test's rollback undoes it all.
+Data several tests only read (the official units) is loaded once in an enclosing transaction by
+`shared_data`. Tests that need real commits, seen by other connections, are marked
+`@pytest.mark.commits`: they get the engine's own session and emptied tables before and after.
+Live servers and migrations use databases of their own (`bench/live.py`, test_migrations.py).
 """
 
-import functools
+import contextlib
 import os
-import uuid
-from datetime import date, timedelta
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 
 import pytest
+from flask import Flask, current_app
+from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from server import create_app
-from server.auth.passwords import hash_password
-from server.auth.tokens import hash_token, new_token
 from server.extensions import db
-from server.models import Device, Unit, User
-from server.models.types import utcnow
-from server.units.service import place, refresh_search
+from server.models import User
+from tests.factories import (
+    TEST_PASSWORD,
+    hashed_test_password,
+    make_device_headers,
+    make_tree,
+    make_unit,
+    make_user,
+    meeting_payload,
+    model_payload,
+)
 
-TEST_PASSWORD = "mat-khau-thu-nghiem"  # a fixed password for test accounts only
+__all__ = ["TEST_PASSWORD", "meeting_payload", "model_payload", "shared_data"]
 
 # Every property test draws the same examples on every run, so a failure in CI replays here;
 # Hypothesis prints the failing example and a blob to reproduce it.
@@ -36,16 +52,15 @@ def pytest_configure(config) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     url = os.environ.get("TEST_DATABASE_URL")
     if worker and url and not url.rstrip("/").endswith("_" + worker):
-        from tests.live_server import reset_postgres_database
+        from bench.live import reset_postgres_database
 
         name = url.rsplit("/", 1)[1].split("?", 1)[0]
         os.environ["TEST_DATABASE_URL"] = reset_postgres_database(url, f"{name}_{worker}")
 
 
-@functools.cache
 def _test_password_hash() -> str:
-    # Argon2 takes ~0.15 s by design; hashing once keeps hundreds of test users cheap.
-    return hash_password(TEST_PASSWORD)
+    """Return the hash of the test password (kept for modules that import it)."""
+    return hashed_test_password()
 
 
 @pytest.fixture(scope="session")
@@ -78,21 +93,42 @@ def _schema(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-def _empty_tables() -> None:
-    # DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE costs ~0.19 s a test on
-    # PostgreSQL (it rewrites every table) against ~3 ms, and the suite runs a thousand tests.
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    if db.engine.dialect.name == "postgresql":
-        # Ids start from 1 again, as they do on SQLite once a table is empty.
+def _restart_sequences() -> None:
+    # PostgreSQL sequences ignore rollbacks; ids start from 1 again, as they do on SQLite.
+    if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
             text(
                 "SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
                 "FROM pg_sequences WHERE schemaname = current_schema()"
             )
         )
+
+
+def _empty_tables() -> None:
+    """Delete every row, leaving the state the migrations leave (the sync counter at 0)."""
+    # DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE costs ~0.19 s a test on
+    # PostgreSQL (it rewrites every table) against ~3 ms.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    _restart_sequences()
     db.session.execute(text("INSERT INTO sync_counter (id, value) VALUES (1, 0)"))
     db.session.commit()
+
+
+class _ConnectionSession(FlaskSession):
+    """A Flask-SQLAlchemy session on the test's connection instead of the engine's pool.
+
+    Only in the session's app: an app a test builds for another database (migrations, an
+    unreachable server) keeps its own engine.
+    """
+
+    test_app: Flask | None = None
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        """Return the test's connection in the test app, else the current app's engine."""
+        if bind is None and current_app._get_current_object() is self.test_app:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -113,16 +149,122 @@ def _session_app(_schema, database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+class _Sessions:
+    """The engine's own `db.session` and the one bound to the session's test connection."""
+
+    def __init__(self, app: Flask):
+        self.engine_session = db.session
+        with app.app_context():
+            _empty_tables()  # what an earlier, interrupted run may have left
+            self.connection: Connection = db.engine.connect()
+        session_class = type("TestAppSession", (_ConnectionSession,), {"test_app": app})
+        self.bound = db._make_scoped_session(
+            {
+                "class_": session_class,
+                "bind": self.connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        db.session = self.bound
+
+    @contextlib.contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Run the block (in an app context) inside a transaction that is rolled back after."""
+        connection = self.connection
+        outer = connection.begin_nested() if connection.in_transaction() else connection.begin()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            outer.rollback()
+
+    @contextlib.contextmanager
+    def committed(self) -> Iterator[None]:
+        """Run the block (in an app context) on the engine's session, emptying tables around it."""
+        if self.connection.in_transaction():
+            raise RuntimeError("a committing test cannot run inside shared_data")
+        db.session = self.engine_session
+        try:
+            _empty_tables()
+            yield
+        finally:
+            db.session.remove()
+            _empty_tables()
+            db.session.remove()
+            db.session = self.bound
+
+    def close(self) -> None:
+        """Give the engine's session back to `db` and close the connection."""
+        db.session = self.engine_session
+        self.connection.close()
+
+
+@pytest.fixture(scope="session")
+def _sessions(_session_app) -> Iterator[_Sessions]:
+    sessions = _Sessions(_session_app)
+    yield sessions
+    sessions.close()
+
+
 @pytest.fixture
-def app(_session_app):
-    """Return the session's app bound to an emptied test database, with its config restored."""
+def app(request, _session_app, _sessions):
+    """Return the session's app in an app context, its data rolled back after the test.
+
+    With `@pytest.mark.commits`, commits are real and the tables are emptied before and after.
+    """
     config = dict(_session_app.config)
+    commits = request.node.get_closest_marker("commits") is not None
     with _session_app.app_context():
-        _empty_tables()
-        yield _session_app
-        db.session.remove()
+        if commits:
+            with _sessions.committed():
+                yield _session_app
+        else:
+            with _sessions.rolled_back():
+                if not _sessions.connection.in_nested_transaction():
+                    _restart_sequences()
+                yield _session_app
     _session_app.config.clear()
     _session_app.config.update(config)
+
+
+@pytest.fixture
+def db_session(app):
+    """Return `db.session` for the test (bound to the test's transaction)."""
+    return db.session
+
+
+_SHARED_LOADS: dict[str, list[Callable[[], object]]] = defaultdict(list)
+
+
+def shared_data(load: Callable[[], object]):
+    """Declare a fixture whose data `load` makes once per module for the tests that ask for it.
+
+    `load` runs in an app context inside a transaction that encloses the tests' own until the
+    module ends, so each test still rolls back to the shared state; the fixture returns what
+    `load` returned. Once loaded, the data is there for the module's later tests too.
+    """
+    _SHARED_LOADS[load.__module__].append(load)
+
+    @pytest.fixture
+    def fixture(_module_data, app):
+        return _module_data[load]
+
+    fixture.__doc__ = load.__doc__
+    return fixture
+
+
+@pytest.fixture(scope="module")
+def _module_data(request, _session_app, _sessions):
+    """Load a module's shared data in a transaction that lasts until the module's end."""
+    outer = _sessions.connection.begin()
+    try:
+        with _session_app.app_context():
+            _restart_sequences()
+            values = {load: load() for load in _SHARED_LOADS[request.module.__name__]}
+            db.session.remove()  # tests get sessions of their own; objects are reloaded
+        yield values
+    finally:
+        outer.rollback()
 
 
 @pytest.fixture
@@ -140,76 +282,19 @@ def runner(app):
 @pytest.fixture
 def create_unit(app):
     """Return a factory of units placed in the tree."""
-
-    def factory(
-        name: str,
-        parent: Unit | None = None,
-        *,
-        level: str | None = None,
-        code: str | None = None,
-        **extra,
-    ) -> Unit:
-        unit = Unit(
-            code=code or uuid.uuid4().hex[:10],
-            name=name,
-            level=level or ("TRUNG_UONG" if parent is None else "XA"),
-            valid_from=date(2025, 7, 1),
-            aliases=[],
-            **extra,
-        )
-        db.session.add(unit)
-        place(db.session, unit, parent)
-        refresh_search(unit)
-        db.session.commit()
-        return unit
-
-    return factory
+    return make_unit
 
 
 @pytest.fixture
 def tree(create_unit):
     """Return a small unit tree: root, a province with two communes, a foreign province."""
-    root = create_unit("Trung ương", code="TW", level="TRUNG_UONG")
-    province = create_unit("Tỉnh Nghệ An", root, level="TINH", code="40")
-    commune = create_unit("Xã Nậm Cắn", province, level="XA", code="17000", is_border=True)
-    sibling = create_unit("Xã Mường Xén", province, level="XA", code="17001")
-    foreign = create_unit("Tỉnh Hà Tĩnh", root, level="TINH", code="42")
-    foreign_commune = create_unit("Xã Cẩm Xuyên", foreign, level="XA", code="18000")
-    return {
-        "root": root,
-        "province": province,
-        "commune": commune,
-        "sibling": sibling,
-        "foreign": foreign,
-        "foreign_commune": foreign_commune,
-    }
+    return make_tree()
 
 
 @pytest.fixture
 def create_user(app):
     """Return a factory of users with the test password."""
-
-    def factory(
-        username: str,
-        unit: Unit,
-        roles: list[str],
-        *,
-        full_name: str | None = None,
-        active: bool = True,
-    ) -> User:
-        user = User(
-            username=username,
-            full_name=full_name or username.title(),
-            unit=unit,
-            roles=roles,
-            active=active,
-            password_hash=_test_password_hash(),
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return factory
+    return make_user
 
 
 @pytest.fixture
@@ -233,40 +318,23 @@ def auth_headers(app):
 
     It skips the password check, so tests that are not about sign-in stay fast.
     """
-
-    def make(user: User, device_name: str = "Máy thử") -> dict:
-        token = new_token()
-        now = utcnow()
-        device = Device(
-            id=str(uuid.uuid4()),
-            user_id=user.id,
-            name=device_name,
-            token_hash=hash_token(token),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(days=1),
-        )
-        db.session.add(device)
-        db.session.commit()
-        return {"Authorization": "Bearer " + token}
-
-    return make
+    return make_device_headers
 
 
 @pytest.fixture
-def officer(tree, create_user):
+def officer(tree, create_user) -> User:
     """Return a field officer of the commune."""
     return create_user("canbo", tree["commune"], ["CAN_BO_NHAP"], full_name="Lò Văn Minh")
 
 
 @pytest.fixture
-def reviewer(tree, create_user):
+def reviewer(tree, create_user) -> User:
     """Return a reviewer at the province."""
     return create_user("lanhdao", tree["province"], ["LANH_DAO_DUYET"], full_name="Nguyễn Thị Hoa")
 
 
 @pytest.fixture
-def admin(tree, create_user):
+def admin(tree, create_user) -> User:
     """Return a system administrator."""
     return create_user("quantri", tree["root"], ["QUAN_TRI"], full_name="Quản Trị Viên")
 
@@ -289,53 +357,3 @@ def desk(client, reviewer):
     d = device(client, "lanhdao", name="Máy tính tỉnh")
     d.sync()
     return d
-
-
-def model_payload(owner: Unit, commune: Unit | None = None, **overrides) -> dict:
-    """Return a complete, valid model payload as a phone would send it."""
-    body = {
-        "id": str(uuid.uuid4()),
-        "owner_unit_id": owner.id,
-        "kind": "MO_HINH",
-        "subject_type": "TAP_THE",
-        "name": "Khéo trong vận động nhân dân thực hiện vệ sinh môi trường",
-        "field": "VAN_HOA_XA_HOI",
-        "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
-        "commune_unit_id": (commune or owner).id,
-        "locality": "Bản Huồi Pủng",
-        "start_date": "2024-03-01",
-        "status": "DANG_DUY_TRI",
-        "period": "GD_2021_2025",
-        "year_registered": 2024,
-        "objective": "Giữ gìn vệ sinh môi trường bản làng",
-        "method": "Phân công hội viên phụ trách từng cụm dân cư",
-        "results": "100% hộ gia đình có hố rác",
-        "metrics": [{"metric": "Số hộ tham gia", "value": 120, "unit": "hộ"}],
-        "topic_tags": ["MOI_TRUONG"],
-    }
-    year = overrides.get("year_registered")
-    if isinstance(year, int) and 2001 <= year <= 2100 and "period" not in overrides:
-        # The period holds the year registered (server/records/plausible.py): five-year phases.
-        first = year - (year - 2001) % 5
-        body["period"] = f"GD_{first}_{first + 4}"
-    body.update(overrides)
-    return body
-
-
-def meeting_payload(owner: Unit, **overrides) -> dict:
-    """Return a complete, valid meeting payload."""
-    body = {
-        "id": str(uuid.uuid4()),
-        "owner_unit_id": owner.id,
-        "type": "TOA_DAM",
-        "title": "Tọa đàm nâng cao hiệu quả phong trào thi đua Dân vận khéo",
-        "format": "TRUC_TIEP",
-        "organizer_unit_id": owner.id,
-        "start_at": "2024-08-12T08:00",
-        "location": "Hội trường UBND xã",
-        "actual_count": 45,
-        "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
-        "attendees": [{"full_name": "Vi Văn Sơn", "role": "CHU_TRI", "position": "Bí thư"}],
-    }
-    body.update(overrides)
-    return body

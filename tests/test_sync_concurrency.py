@@ -16,9 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from sync.client import MemoryStore, SyncClient
-from tests.conftest import model_payload
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     create_user,
@@ -26,6 +24,8 @@ from tests.live_server import (
     migrate,
     seed_units,
 )
+from sync.client import MemoryStore, SyncClient
+from tests.conftest import model_payload
 
 pytestmark = pytest.mark.slow
 

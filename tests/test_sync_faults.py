@@ -1,7 +1,7 @@
 """Sync survives real faults: killed server processes, cut connections, a crashed client.
 
 These tests run the real server (gunicorn on loopback, a migrated database) and talk to it
-with the Python client through a proxy that breaks chosen responses (tests/live_server.py).
+with the Python client through a proxy that breaks chosen responses (bench/live.py).
 After every fault the server's own tables are checked: each change is applied exactly once.
 """
 
@@ -17,9 +17,7 @@ from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from sync.client import FileStore, SyncClient, Traffic
-from tests.conftest import model_payload
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     FaultProxy,
     LiveServer,
@@ -31,6 +29,8 @@ from tests.live_server import (
     wait_until,
     write_in_progress,
 )
+from sync.client import FileStore, SyncClient, Traffic
+from tests.conftest import model_payload
 
 pytestmark = pytest.mark.slow
 

@@ -1,12 +1,12 @@
 """`flask units import` loads the official 2025 units and can be run again safely."""
 
-import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import AuditEvent, Unit
 from server.units.service import create_unit, update_unit
-from tests.conftest import model_payload
+from tests.conftest import model_payload, shared_data
 from tests.sync_helpers import device
 
 
@@ -15,12 +15,15 @@ def count(**filters) -> int:
     return db.session.scalar(select(func.count(Unit.id)).filter_by(**filters))
 
 
-@pytest.fixture
-def imported(runner):
-    """Run the import once and return its CLI result."""
-    result = runner.invoke(args=["units", "import"])
+def _import():
+    """Run the import once for the module's tests and return its CLI result."""
+    result = current_app.test_cli_runner().invoke(args=["units", "import"])
     assert result.exit_code == 0, result.output
     return result
+
+
+# ~4 s each time: the module's tests share one import, each rolling back to it.
+imported = shared_data(_import)
 
 
 def test_import_creates_34_provinces(imported):

@@ -189,7 +189,7 @@ with app.app_context():
                 "valid_from": date(2019, 1, 1) if ended else date(2025, 7, 1)}
         if ended:
             data["valid_to"] = date(2025, 6, 30)
-        ids[code] = create_unit(db.session, actor=None, device=None, data=data).id
+        ids[code] = create_unit(db.session, actor=None, data=data).id
     add("414", "Thị xã Thái Hòa", "HUYEN", "40", ended=True)
     add("17011", "Xã Đông Hiếu", "XA", "414", ended=True)
     add("17012", "Xã Nghĩa Thuận", "XA", "414", ended=True)

@@ -20,6 +20,7 @@ def _names(server, table, token, key="name"):
     return [r[key] for r in server.list(table, token)]
 
 
+@pytest.mark.fresh_server
 def test_offline_create_then_sync_after_server_restart(new_phone, server):
     page = new_phone()
     sign_in(page)
@@ -63,6 +64,7 @@ def test_offline_create_then_sync_after_server_restart(new_phone, server):
     assert page.errors == []
 
 
+@pytest.mark.fresh_server
 def test_server_killed_mid_sync_then_reload_loses_and_doubles_nothing(new_phone, server):
     page = new_phone()
     sign_in(page)

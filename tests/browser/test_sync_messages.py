@@ -7,6 +7,7 @@ from tests.browser.conftest import field, fill_model, sign_in, wait_sw_ready
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.fresh_server
 def test_unreachable_server_is_explained_with_the_next_try(new_phone, server):
     page = new_phone()
     sign_in(page)

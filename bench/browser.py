@@ -1,0 +1,469 @@
+"""The browser harness: gunicorn over a seeded SQLite file, headless Chromium, page helpers.
+
+Used as a pytest plugin by tests/browser/ (through its conftest) and by `python -m bench pwa`.
+The server is gunicorn on a free loopback port, over a SQLite file built with `flask db
+upgrade`; units and users are made through the CLI and the service layer, records through the
+API. One server per worker serves the tests that leave it running: before each of them its
+database is put back to the seeded template. A test that stops or kills the server
+(`@pytest.mark.fresh_server`) or deploys a new version of the app (it asks for `pwa_copy`, a
+private copy of pwa/ served through PWA_DIR) gets a server of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.live import free_port, seed_units
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "mat-khau-trinh-duyet"  # test accounts only
+PHONE = {"width": 360, "height": 740}
+SCREENS = REPO / "docs" / "screens"
+
+WSGI = """
+import os
+from server import create_app
+app = create_app({"PWA_DIR": os.environ["PWA_DIR"]})
+"""
+
+UNITS = [
+    ("TW", "Ban Dân vận Trung ương", "TRUNG_UONG", None),
+    ("40", "Tỉnh Nghệ An", "TINH", "TW"),
+    ("17000", "Xã Nậm Cắn", "XA", "40"),
+    ("17001", "Xã Mường Xén", "XA", "40"),
+]
+
+
+class Server:
+    """gunicorn serving the app over one SQLite file; can be stopped, killed and restarted."""
+
+    def __init__(self, workdir: Path, pwa_dir: Path):
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
+        self.pwa_dir = pwa_dir
+        self.port = free_port()
+        self.db_url = "sqlite:///" + str(workdir / "browser.sqlite3")
+        self.proc: subprocess.Popen | None = None
+        self.log = workdir / "gunicorn.log"
+        (workdir / "browser_wsgi.py").write_text(WSGI)
+        (workdir / "gunicorn_conf.py").write_text("")
+        self.units: dict[str, int] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.db_url,
+            SECRET_KEY="browser-test-secret",
+            FLASK_APP="wsgi",
+            APP_ENV="development",
+            PWA_DIR=str(self.pwa_dir),
+            # Servers of parallel tests must not take each other's hashing slots.
+            LOGIN_SLOT_DIR=str(self.workdir / "sign-in-slots"),
+            PYTHONPATH=os.pathsep.join([str(self.workdir), str(REPO)]),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        return env
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            cwd=REPO,
+            env=self.env(),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    def python(self, code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr + done.stdout
+        return done.stdout
+
+    def prepare(self) -> None:
+        self.cli("db", "upgrade")
+        self.units = seed_units(self.db_url, UNITS)
+        self.cli(
+            "users",
+            "create",
+            "canbo",
+            "--full-name",
+            "Lò Văn Minh",
+            "--unit",
+            "17000",
+            "--role",
+            "CAN_BO_NHAP",
+            "--position",
+            "Cán bộ Ban Dân vận xã",
+            stdin=PASSWORD + "\n",
+        )
+        self.cli(
+            "users",
+            "create",
+            "lanhdao",
+            "--full-name",
+            "Nguyễn Thị Hoa",
+            "--unit",
+            "40",
+            "--role",
+            "LANH_DAO_DUYET",
+            stdin=PASSWORD + "\n",
+        )
+
+    def start(self) -> None:
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(self.workdir / "gunicorn_conf.py"),
+            "--no-control-socket",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "2",
+            "browser_wsgi:app",
+        ]
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                args,
+                cwd=REPO,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + self.log.read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.05)
+        raise RuntimeError("gunicorn did not start:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers together, like a power cut."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+        self.proc = None
+
+    def restore(self, template: Path) -> None:
+        """Put every table back to the template's rows while the server runs."""
+        conn = sqlite3.connect(self.db_url.removeprefix("sqlite:///"), timeout=30)
+        conn.isolation_level = None  # transactions below are explicit
+        try:
+            conn.execute("PRAGMA foreign_keys=OFF")  # rows come back in any order
+            conn.execute("ATTACH DATABASE ? AS template", (str(template),))
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM template.sqlite_master WHERE type = 'table'"
+                    " AND (name NOT LIKE 'sqlite_%' OR name = 'sqlite_sequence')"
+                )
+            ]
+            conn.execute("BEGIN IMMEDIATE")
+            for table in tables:
+                conn.execute(f'DELETE FROM main."{table}"')
+                conn.execute(f'INSERT INTO main."{table}" SELECT * FROM template."{table}"')
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE template")
+        finally:
+            conn.close()
+
+    # --- API helpers for assertions and fixtures ---------------------------------------------
+
+    def api(self, method: str, path: str, token: str | None = None, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                raw = response.read()
+                return response.status, (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def login(self, username: str) -> str:
+        status, body = self.api(
+            "POST",
+            "/api/v1/auth/login",
+            body={"username": username, "password": PASSWORD, "device_name": "pytest"},
+        )
+        assert status == 201, body
+        return body["token"]
+
+    def list(self, table: str, token: str, **query) -> list[dict]:
+        qs = "&".join(
+            f"{k}={urllib.request.quote(str(v))}" for k, v in {"per_page": 500, **query}.items()
+        )
+        status, body = self.api("GET", f"/api/v1/{table}?{qs}", token)
+        assert status == 200, body
+        return body["items"]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def pwa_copy(tmp_path) -> Path:
+    """A private copy of pwa/ that a test may change (deploy a new version)."""
+    target = tmp_path / "pwa"
+    shutil.copytree(REPO / "pwa", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> tuple[Path, dict]:
+    """Migrate and seed one database per session; each test starts from a copy of it."""
+    srv = Server(tmp_path_factory.mktemp("template"), REPO / "pwa")
+    srv.prepare()
+    return Path(srv.db_url.removeprefix("sqlite:///")), srv.units
+
+
+def _copy_database(source: Path, target: str) -> None:
+    shutil.copy(source, target)
+    for suffix in ("-wal", "-shm"):
+        if Path(str(source) + suffix).exists():
+            shutil.copy(str(source) + suffix, target + suffix)
+
+
+@pytest.fixture(scope="session")
+def shared_server(tmp_path_factory, template_db):
+    """Start one server per worker on pwa/ itself, for the tests that leave it running."""
+    srv = Server(tmp_path_factory.mktemp("shared"), REPO / "pwa")
+    source, units = template_db
+    _copy_database(source, srv.db_url.removeprefix("sqlite:///"))
+    srv.units = units
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def server(request, tmp_path, template_db):
+    """Return a running server whose database holds only the seeded units and users."""
+    source, units = template_db
+    if "pwa_copy" in request.fixturenames or request.node.get_closest_marker("fresh_server"):
+        srv = Server(tmp_path / "server", request.getfixturevalue("pwa_copy"))
+        _copy_database(source, srv.db_url.removeprefix("sqlite:///"))
+        srv.units = units
+        srv.start()
+        yield srv
+        srv.stop()
+        return
+    srv = request.getfixturevalue("shared_server")
+    srv.restore(source)
+    yield srv
+
+
+@pytest.fixture
+def new_phone(browser, server):
+    """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=1,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            base_url=server.url,
+            accept_downloads=True,
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on(
+            "dialog",
+            lambda dialog: (page.errors.append("dialog: " + dialog.message), dialog.dismiss()),
+        )
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, username: str = "canbo") -> None:
+    """Open the app and sign in; wait for the first sync to finish."""
+    page.goto("/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("form.signin button[type=submit]")
+    page.wait_for_selector(".screen-home")
+    wait_synced(page)
+
+
+def wait_synced(page, timeout: float = 15000) -> None:
+    """Wait until the app says everything is synced."""
+    page.wait_for_function(
+        "() => { const c = document.getElementById('sync-chip');"
+        " return c && !c.hidden && c.dataset.tone === 'ok'; }",
+        timeout=timeout,
+    )
+
+
+def sync_now(page, action=None, timeout: float = 15000) -> None:
+    """Trigger a sync (by default a tap on the header chip) and wait until it has finished."""
+    before = page.get_attribute("#sync-chip", "data-last-sync") or "0"
+    (action or (lambda: page.click("#sync-chip")))()
+    page.wait_for_function(
+        "before => { const c = document.getElementById('sync-chip');"
+        " return c.dataset.lastSync !== before && c.dataset.tone === 'ok'; }",
+        arg=before,
+        timeout=timeout,
+    )
+
+
+def wait_sw_ready(page) -> None:
+    """Wait until a service worker controls the page (the shell is precached)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def outbox_count(page) -> int:
+    return page.evaluate(
+        "() => new Promise((ok, fail) => { const r = indexedDB.open('sotay');"
+        " r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').count();"
+        " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })"
+    )
+
+
+def shot(page, name: str, full_page: bool | None = False) -> None:
+    """Save a 360-px screenshot of the current screen into docs/screens/ when SCREENSHOTS=1
+    (so an ordinary test run leaves the working tree clean)."""
+    if not os.environ.get("SCREENSHOTS"):
+        return
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_selector("#toast", state="hidden", timeout=6000)
+    if full_page is False:  # None keeps the current scroll position
+        page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=bool(full_page))
+
+
+def field(page, name: str, scope: str = ".screen-form"):
+    """The control of a form field by its wire name."""
+    return page.locator(f'{scope} [data-field="{name}"]').locator("input, textarea, select").first
+
+
+def fill_model(page, name: str, **values) -> str:
+    """Create a model through the form; return its id (from the URL after saving)."""
+    return _create_through_form(
+        page,
+        "models",
+        {
+            "name": name,
+            "field": "VAN_HOA_XA_HOI",
+            "collective_name": "Chi hội Phụ nữ bản Huồi Pủng",
+            "locality": "Bản Huồi Pủng",
+            "start_date": "2024-03-01",
+            "objective": "Giữ gìn vệ sinh môi trường bản làng",
+            "method": "Phân công hội viên phụ trách từng cụm dân cư",
+            **values,
+        },
+    )
+
+
+def fill_meeting(page, title: str, **values) -> str:
+    """Create a meeting through the form; return its id."""
+    return _create_through_form(
+        page,
+        "meetings",
+        {
+            "title": title,
+            "type": "TOA_DAM",
+            "start_at": "2024-08-12T08:00",
+            "location": "Hội trường UBND xã",
+            "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
+            **values,
+        },
+    )
+
+
+def _create_through_form(page, table: str, data: dict) -> str:
+    """Open the new-record form of a table, fill it in, save; return the new record's id."""
+    page.evaluate(f"() => {{ location.hash = '#/{table}/new'; }}")
+    page.wait_for_selector(".screen-form")
+    for key, value in data.items():
+        control = field(page, key)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    return save_form(page, table)
+
+
+def save_form(page, table: str) -> str:
+    page.click('.screen-form [data-action="save"]')
+    page.wait_for_selector(".screen-detail")
+    return page.evaluate("() => location.hash").split("/")[2]
