@@ -5,16 +5,16 @@ import json
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import String, and_, cast, delete, exists, insert, or_, select
+from sqlalchemy import String, and_, cast, delete, exists, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from server import changes
+from server import audit, changes
 from server.actor import Actor
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
 from server.models.types import utcnow
-from server.records import service
+from server.records import service, wire
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
 from server.scope import sees_unit
@@ -164,6 +164,9 @@ class SqlStore:
         """Load every record the batch names in one query per table; defer change stamps."""
         self.pushing = bool(mutations)
         changes.defer_stamps(self.session)
+        # A refused mutation adds no event (the services check before they write), so the
+        # batch's events can all go out in one INSERT at the end.
+        audit.defer_events(self.session)
         self.known: dict[tuple[str, str], object] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
@@ -209,6 +212,8 @@ class SqlStore:
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
         changes.apply_deferred_stamps(self.session)
+        self._insert_created()
+        audit.write_deferred_events(self.session)
         if self.echoes:
             self.session.flush()  # fills the column defaults the comparison must see
             for echo in self.echoes:
@@ -227,6 +232,26 @@ class SqlStore:
             # Only a push has anything to commit; committing would also expire the loaded
             # device, user and unit, which the pull would then load again.
             self.session.commit()
+
+    def _insert_created(self) -> None:
+        """INSERT the batch's new records with one statement per table, outside the ORM.
+
+        Each is INSERTed once, stamped and in its final state (later steps of the batch changed
+        the pending object), with the wire JSON a pull sends; then it leaves the session, so
+        the unit of work neither writes it again nor expires it at commit.
+        """
+        by_model: dict[type, list] = {}
+        for (name, _), record in self.known.items():
+            if inspect(record).pending:
+                by_model.setdefault(TABLES[name].model, []).append((TABLES[name], record))
+        for model, created in by_model.items():
+            columns = [c.key for c in model.__table__.columns]
+            rows = []
+            for table, record in created:
+                wire.stamp_json(table, record)
+                self.session.expunge(record)
+                rows.append({column: getattr(record, column) for column in columns})
+            self.session.execute(insert(model.__table__), rows)
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
