@@ -334,12 +334,20 @@ class SqlStore:
             return Page(changes={}, cursor=high, more=False)
         scoped = self._unit_ids()
         rows: list[tuple[int, str, object]] = []
+        # The versions this push wrote exactly as the device holds them: neither read nor sent.
+        skipped = {name: [] for name in TABLES}
+        for (name, _), written in echoes.items():
+            seq = getattr(written, "seq", None)
+            if name in skipped and seq is not None and cursor < seq <= high:
+                skipped[name].append(seq)
         for name, table in TABLES.items():
             model = table.model
             # The kept text of each version, not ORM objects: rendering is then a json.loads.
             query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
                 model.change_seq > cursor, model.change_seq <= high
             )
+            if skipped[name]:
+                query = query.where(model.change_seq.not_in(skipped[name]))
             if scoped is not None:
                 query = query.where(model.owner_unit_id.in_(scoped))
             query = query.order_by(model.change_seq).limit(limit + 1)
