@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import String, and_, cast, delete, exists, insert, inspect, or_, select
+from sqlalchemy import String, Table, and_, cast, delete, exists, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from server import audit, changes
@@ -245,18 +245,21 @@ class SqlStore:
         the pending object), with the wire JSON a pull sends; then it leaves the session, so
         the unit of work neither writes it again nor expires it at commit.
         """
-        by_model: dict[type, list] = {}
+        created: dict[str, list] = {}
         for (name, _), record in self.known.items():
-            if inspect(record).pending:
-                by_model.setdefault(TABLES[name].model, []).append((TABLES[name], record))
-        for model, created in by_model.items():
-            columns = [c.key for c in model.__table__.columns]
+            state = inspect(record, raiseerr=False)
+            if state is not None and state.pending:
+                created.setdefault(name, []).append(record)
+        for name, records in created.items():
+            table = TABLES[name]
+            target: Table = table.model.__table__
+            columns = [c.key for c in target.columns]
             rows = []
-            for table, record in created:
+            for record in records:
                 wire.stamp_json(table, record)
                 self.session.expunge(record)
                 rows.append({column: getattr(record, column) for column in columns})
-            self.session.execute(insert(model.__table__), rows)
+            self.session.execute(insert(target), rows)
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
@@ -335,7 +338,7 @@ class SqlStore:
         scoped = self._unit_ids()
         rows: list[tuple[int, str, object]] = []
         # The versions this push wrote exactly as the device holds them: neither read nor sent.
-        skipped = {name: [] for name in TABLES}
+        skipped: dict[str, list[int]] = {name: [] for name in TABLES}
         for (name, _), written in echoes.items():
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
