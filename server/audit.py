@@ -1,5 +1,6 @@
 """Write the append-only audit trail."""
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
@@ -19,26 +20,44 @@ def record_event(
     comment: str | None = None,
     version: int | None = None,
     base_version: int | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one audit event to the current transaction, at the actor's time of action.
 
     A None actor is the system itself (an import, the demo data): no person, no device.
     """
     now = utcnow()
-    event = AuditEvent(
-        at=now,
-        acted_at=actor.acted_at(now) if actor else now,
-        clock_flag=actor.clock_flag if actor else None,
-        user_id=actor.user_id if actor else None,
-        device_id=actor.device_id if actor else None,
-        table_name=table,
-        record_id=str(record_id),
-        action=action,
-        before=before,
-        after=after,
-        comment=comment,
-        version=version,
-        base_version=base_version,
-    )
-    session.add(event)
-    return event
+    row = {
+        "at": now,
+        "acted_at": actor.acted_at(now) if actor else now,
+        "clock_flag": actor.clock_flag if actor else None,
+        "user_id": actor.user_id if actor else None,
+        "device_id": actor.device_id if actor else None,
+        "table_name": table,
+        "record_id": str(record_id),
+        "action": action,
+        "before": before,
+        "after": after,
+        "comment": comment,
+        "version": version,
+        "base_version": base_version,
+    }
+    deferred = session.info.get(DEFERRED)
+    if deferred is not None:
+        deferred.append(row)
+        return
+    session.add(AuditEvent(**row))
+
+
+DEFERRED = "deferred_audit_events"
+
+
+def defer_events(session: Session) -> None:
+    """Collect the events of a batch instead of adding an ORM object per event."""
+    session.info[DEFERRED] = []
+
+
+def write_deferred_events(session: Session) -> None:
+    """Insert the collected events in one statement, in the order they happened."""
+    rows = session.info.pop(DEFERRED, None)
+    if rows:
+        session.execute(insert(AuditEvent), rows)

@@ -68,16 +68,24 @@ def defer_stamps(session: Session) -> None:
     """Collect stamps instead of allocating them one by one.
 
     A batch then takes the counter lock once, at the very end: concurrent pushes serialise
-    only for their final flush and commit, not for their whole length.
+    only for their one flush and commit, not for their whole length.
     """
     session.info[DEFERRED] = []
 
 
 def apply_deferred_stamps(session: Session) -> None:
-    """Allocate the collected stamps in one step; call just before commit."""
+    """Allocate the collected stamps in one step; call just before the flush and commit.
+
+    The counter is updated before anything is flushed, so every row goes out in one INSERT or
+    UPDATE that carries its final change_seq (and the wire JSON rendered at it), instead of
+    being written first with no stamp and then again with one. The counter's lock is then held
+    over that flush: the rows the batch changes are already locked (its records and their
+    conflicts, in id order), so the flush waits on no one.
+    """
     objects = session.info.pop(DEFERRED, [])
     if objects:
-        _assign(session, objects)
+        with session.no_autoflush:
+            _assign(session, objects)
 
 
 def current(session: Session) -> int:

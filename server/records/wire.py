@@ -43,6 +43,13 @@ def _fill_defaults(row: Any) -> None:
             setattr(row, column.key, default.arg)
 
 
+def stamp_json(table: RecordTable, row: Any) -> None:
+    """Render a stamped record into its wire columns, defaults filled for a new one."""
+    _fill_defaults(row)
+    row.wire_json = render(table, row)
+    row.wire_seq = row.change_seq
+
+
 def _render_flushed(session: Session, _context, _instances) -> None:
     """Render every record this flush writes into its wire columns."""
     new = session.new

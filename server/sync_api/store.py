@@ -5,16 +5,16 @@ import json
 from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
-from sqlalchemy import String, and_, cast, delete, exists, insert, or_, select
+from sqlalchemy import String, Table, and_, cast, delete, exists, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from server import changes
+from server import audit, changes
 from server.actor import Actor
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
 from server.models.types import utcnow
-from server.records import service
+from server.records import service, wire
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
 from server.scope import sees_unit
@@ -57,7 +57,12 @@ class _Echo:
 
     def check(self) -> None:
         """Compare the stored record with what the device sent; call after the flush."""
-        stored = TABLES[self.table].dumper().dump(self.record)
+        record = self.record
+        if record.wire_json is not None and record.wire_seq == record.change_seq:
+            # The version was rendered when it was written: read that instead of a second dump.
+            stored = json.loads(record.wire_json)
+        else:
+            stored = TABLES[self.table].dumper().dump(record)
         names = TABLES[self.table].loader().fields if self.whole else self.sent
         if any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id"):
             self.resend = True
@@ -164,6 +169,9 @@ class SqlStore:
         """Load every record the batch names in one query per table; defer change stamps."""
         self.pushing = bool(mutations)
         changes.defer_stamps(self.session)
+        # A refused mutation adds no event (the services check before they write), so the
+        # batch's events can all go out in one INSERT at the end.
+        audit.defer_events(self.session)
         self.known: dict[tuple[str, str], object] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
@@ -209,6 +217,8 @@ class SqlStore:
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
         changes.apply_deferred_stamps(self.session)
+        self._insert_created()
+        audit.write_deferred_events(self.session)
         if self.echoes:
             self.session.flush()  # fills the column defaults the comparison must see
             for echo in self.echoes:
@@ -227,6 +237,29 @@ class SqlStore:
             # Only a push has anything to commit; committing would also expire the loaded
             # device, user and unit, which the pull would then load again.
             self.session.commit()
+
+    def _insert_created(self) -> None:
+        """INSERT the batch's new records with one statement per table, outside the ORM.
+
+        Each is INSERTed once, stamped and in its final state (later steps of the batch changed
+        the pending object), with the wire JSON a pull sends; then it leaves the session, so
+        the unit of work neither writes it again nor expires it at commit.
+        """
+        created: dict[str, list] = {}
+        for (name, _), record in self.known.items():
+            state = inspect(record, raiseerr=False)
+            if state is not None and state.pending:
+                created.setdefault(name, []).append(record)
+        for name, records in created.items():
+            table = TABLES[name]
+            target: Table = table.model.__table__
+            columns = [c.key for c in target.columns]
+            rows = []
+            for record in records:
+                wire.stamp_json(table, record)
+                self.session.expunge(record)
+                rows.append({column: getattr(record, column) for column in columns})
+            self.session.execute(insert(target), rows)
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
@@ -304,12 +337,20 @@ class SqlStore:
             return Page(changes={}, cursor=high, more=False)
         scoped = self._unit_ids()
         rows: list[tuple[int, str, object]] = []
+        # The versions this push wrote exactly as the device holds them: neither read nor sent.
+        skipped: dict[str, list[int]] = {name: [] for name in TABLES}
+        for (name, _), written in echoes.items():
+            seq = getattr(written, "seq", None)
+            if name in skipped and seq is not None and cursor < seq <= high:
+                skipped[name].append(seq)
         for name, table in TABLES.items():
             model = table.model
             # The kept text of each version, not ORM objects: rendering is then a json.loads.
             query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
                 model.change_seq > cursor, model.change_seq <= high
             )
+            if skipped[name]:
+                query = query.where(model.change_seq.not_in(skipped[name]))
             if scoped is not None:
                 query = query.where(model.owner_unit_id.in_(scoped))
             query = query.order_by(model.change_seq).limit(limit + 1)

@@ -1,0 +1,52 @@
+"""What a push costs the database: each row written once, through real HTTP (PROTOCOL.md §4)."""
+
+from server.extensions import db
+from tests.conftest import model_payload
+from tests.test_sync_statements import Recorder
+
+
+def _push_ten(app, phone, tree) -> tuple[Recorder, object]:
+    payloads = [model_payload(tree["commune"]) for _ in range(10)]
+    db.session.commit()  # the lazy load of the unit began a transaction (a write lock on SQLite)
+    for payload in payloads:
+        phone.create("models", payload)
+    with app.app_context(), Recorder() as seen:
+        report = phone.sync()
+    return seen, report
+
+
+def test_push_writes_each_new_record_once_with_its_change_seq(app, phone, tree):
+    """§4: a new record is INSERTed with its final change_seq, never UPDATEd after."""
+    seen, report = _push_ten(app, phone, tree)
+    assert [r["status"] for r in report.results] == ["applied"] * 10
+    writes = [s for s in seen.writes if "dvk_models" in s]
+    assert len(writes) == 1, writes
+    assert writes[0].lstrip().upper().startswith("INSERT")
+
+
+def test_batch_creating_and_changing_a_record_inserts_its_final_state(app, phone, tree):
+    """§4: create and submit in one batch: one INSERT of the last state, each step audited."""
+    from server.models import AuditEvent, ModelRecord
+
+    payload = model_payload(tree["commune"])
+    db.session.commit()
+    phone.create("models", payload)
+    phone.edit("models", payload["id"], {"name": "Tên sau khi sửa"})
+    phone.review("models", payload["id"], "submit")
+    with app.app_context(), Recorder() as seen:
+        report = phone.sync()
+    # The phone folds the edit into its queued create; the submit is a second step.
+    assert [r["status"] for r in report.results] == ["applied"] * 2, report.results
+    writes = [s for s in seen.writes if "dvk_models" in s]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT"), writes
+    with app.app_context():
+        stored = db.session.get(ModelRecord, payload["id"])
+        assert (stored.name, stored.review_status, stored.version) == (
+            "Tên sau khi sửa",
+            "CHO_DUYET",
+            2,
+        )
+        assert stored.wire_seq == stored.change_seq
+        events = db.session.query(AuditEvent).filter_by(record_id=payload["id"])
+        assert [e.action for e in events.order_by(AuditEvent.id)] == ["create", "submit"]
+    assert phone.record("models", payload["id"])["name"] == "Tên sau khi sửa"
