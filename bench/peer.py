@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import load, report
+from bench.live import LiveServer, free_port
 from bench.sync_loopback import make_model
-from tests.live_server import LiveServer, free_port
 
 DATABASE = "sotay_perf_peer"
 PEER_PACKAGES = ("pouchdb-server@4.2.0", "pouchdb@9.0.0", "pouchdb-adapter-memory@9.0.0")

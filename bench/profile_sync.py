@@ -23,8 +23,8 @@ from collections import Counter
 
 from sqlalchemy import event
 
+from bench.live import LIVE_PASSWORD, migrate, reset_postgres_database, seed_units
 from bench.sync_loopback import make_model
-from tests.live_server import LIVE_PASSWORD, migrate, reset_postgres_database, seed_units
 
 DATABASE = "sotay_perf_profile"
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import report
-from sync.client import MemoryStore, SyncClient
-from tests.live_server import (
+from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     create_user,
@@ -31,6 +30,7 @@ from tests.live_server import (
     reset_postgres_database,
     seed_units,
 )
+from sync.client import MemoryStore, SyncClient
 
 DATABASE = "sotay_bench_signin"
 ATTACKERS = 16

@@ -256,6 +256,7 @@ def test_forwarded_address_is_ignored_without_a_trusted_proxy(client, officer):
     assert sign_in(client, headers={"X-Forwarded-For": "10.9.0.99"}).status_code == 429
 
 
+@pytest.mark.commits  # a second app signs in: it must see the user and take the write lock
 def test_a_trusted_proxy_gives_the_client_address(app, officer):
     proxied_app = create_app({**app.config, "TRUSTED_PROXY_HOPS": 1})
     proxied = proxied_app.test_client()
