@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Conflict, Meeting, ModelRecord, ScopeRemoval, Unit
+from server.models import Conflict, ScopeRemoval, SyncedRecord, Unit
 
 
 def removal(table_name: str, row_id: str, old: Unit, new_unit_id: int) -> ScopeRemoval:
@@ -18,7 +18,7 @@ def removal(table_name: str, row_id: str, old: Unit, new_unit_id: int) -> ScopeR
 
 
 def owner_changed(
-    session: Session, table_name: str, record: ModelRecord | Meeting, old_owner_id: int
+    session: Session, table_name: str, record: SyncedRecord, old_owner_id: int
 ) -> list[Conflict | ScopeRemoval]:
     """Move the record's conflicts to its new owner; return the rows to stamp, removals too."""
     old = session.get(Unit, old_owner_id)

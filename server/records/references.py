@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from server.errors import field_error
-from server.models import Meeting, ModelRecord, Unit, User
+from server.models import ModelRecord, SyncedRecord, Unit, User
 from server.records.tables import RecordTable
 from server.scope import sees_unit
 
@@ -31,7 +31,7 @@ def check_references(
     table: RecordTable,
     values: dict[str, Any],
     actor: User,
-    record: ModelRecord | Meeting | None = None,
+    record: SyncedRecord | None = None,
 ) -> None:
     """Refuse the write, NOT_FOUND naming each field, if a reference it adds fails."""
     units: list[tuple[Path, int, bool]] = []  # (error path, unit id, must be in scope)

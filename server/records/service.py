@@ -1,7 +1,10 @@
 """Create, edit, delete and review records: one path for the JSON API and for sync."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -46,7 +49,9 @@ class WriteResult:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def find(session: Session, table: RecordTable, record_id: str, *, for_update: bool = False):
+def find(
+    session: Session, table: RecordTable, record_id: str, *, for_update: bool = False
+) -> SyncedRecord | None:
     """Load a record by id, deleted or not; None for an id no record can have.
 
     for_update holds the row until commit (PostgreSQL; SQLite serialises writers anyway), so
@@ -55,11 +60,12 @@ def find(session: Session, table: RecordTable, record_id: str, *, for_update: bo
     key = canonical_uuid(record_id)
     if not key:
         return None
+    model: type[SyncedRecord] = table.model
     if not for_update:
-        return session.get(table.model, key)
+        return session.get(model, key)
     return session.execute(
-        select(table.model)
-        .where(table.model.id == key)
+        select(model)
+        .where(model.id == key)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
@@ -73,7 +79,7 @@ def visible(
     *,
     include_deleted: bool = False,
     for_update: bool = False,
-):
+) -> SyncedRecord:
     """Load a record the user may see, or raise NOT_FOUND."""
     record = find(session, table, record_id, for_update=for_update)
     if record is None or (record.deleted and not include_deleted):
@@ -83,7 +89,7 @@ def visible(
     return record
 
 
-def _check_writable(session: Session, record, user: User) -> None:
+def _check_writable(session: Session, record: SyncedRecord, user: User) -> None:
     """Refuse a write: NOT_FOUND outside the user's scope, FORBIDDEN for a non-writer."""
     # Scope first, so a non-writer learns nothing about records outside their units.
     if not sees_unit(user, session.get(Unit, record.owner_unit_id)):
@@ -92,7 +98,7 @@ def _check_writable(session: Session, record, user: User) -> None:
         raise ApiError("FORBIDDEN")
 
 
-def _validate_whole(table: RecordTable, record, updates: dict) -> None:
+def _validate_whole(table: RecordTable, record: SyncedRecord, updates: dict) -> None:
     """Validate the record as it would be after the updates, cross-field rules included."""
     schema = table.loader()
     wire = {k: v for k, v in schema.dump(record).items() if v is not None}
@@ -104,7 +110,7 @@ def _validate_whole(table: RecordTable, record, updates: dict) -> None:
         schema.load(wire)
 
 
-def _snapshot(record, names) -> dict:
+def _snapshot(record: SyncedRecord, names: Iterable[str]) -> dict:
     return {n: to_wire(getattr(record, n)) for n in names}
 
 
@@ -115,7 +121,7 @@ REVIEW_FIELDS = ("review_status", "awaiting_unit_id", "approvals")
 MAX_WRITERS = 100
 
 
-def _bump(record, actor: Actor) -> None:
+def _bump(record: SyncedRecord, actor: Actor) -> None:
     """Start a new version: who wrote it, from which device, when."""
     record.updated_at = utcnow()
     record.updated_by_id = actor.user_id
@@ -129,7 +135,7 @@ def _bump(record, actor: Actor) -> None:
     record.version_writers = writers
 
 
-def _refresh_search(table: RecordTable, record) -> None:
+def _refresh_search(table: RecordTable, record: SyncedRecord) -> None:
     record.search_text = search_text(*(getattr(record, f) for f in table.search_fields))
 
 
@@ -178,7 +184,7 @@ def create(
 def update(
     session: Session,
     table: RecordTable,
-    record,
+    record: SyncedRecord,
     raw: dict,
     *,
     base_version: int,
@@ -278,9 +284,9 @@ class KeptAsideError(ApiError):
 def _conflict(
     session: Session,
     table: RecordTable,
-    record,
+    record: SyncedRecord,
     name: str,
-    lost,
+    lost: Any,
     reason: str,
     base_version: int,
     actor: Actor,
@@ -317,7 +323,7 @@ def _conflict(
 def delete(
     session: Session,
     table: RecordTable,
-    record,
+    record: SyncedRecord,
     *,
     base_version: int,
     actor: Actor,
@@ -365,7 +371,7 @@ def delete(
     )
 
 
-def changed_by_others(record, base_version: int, me: str | None) -> list[str]:
+def changed_by_others(record: SyncedRecord, base_version: int, me: str | None) -> list[str]:
     """Return the fields changed after base_version by a device other than this one (me)."""
     writers = record.version_writers or {}
     return sorted(
@@ -375,7 +381,7 @@ def changed_by_others(record, base_version: int, me: str | None) -> list[str]:
     )
 
 
-def restore(session: Session, table: RecordTable, record, *, actor: Actor) -> None:
+def restore(session: Session, table: RecordTable, record: SyncedRecord, *, actor: Actor) -> None:
     """Bring a deleted record back as a new version that every device in scope pulls."""
     if not (can_write(actor.user) or can_review(actor.user)):
         raise ApiError("FORBIDDEN")
@@ -401,7 +407,7 @@ def restore(session: Session, table: RecordTable, record, *, actor: Actor) -> No
 def review(
     session: Session,
     table: RecordTable,
-    record,
+    record: SyncedRecord,
     *,
     action: str,
     based_on: int,
@@ -469,9 +475,11 @@ def review(
     )
 
 
-def approval_chain(session: Session, record) -> list[int]:
+def approval_chain(session: Session, record: SyncedRecord) -> list[int]:
     """Return, bottom-up, the units above a record's owner whose reviewers must approve it."""
     owner = session.get(Unit, record.owner_unit_id)
+    if owner is None:  # units are never deleted: a record's owner exists
+        raise LookupError(f"unit {record.owner_unit_id} not found")
     ancestor_ids = [int(part) for part in owner.path.strip("/").split("/")[:-1]]
     approving = set(
         session.scalars(
@@ -481,7 +489,9 @@ def approval_chain(session: Session, record) -> list[int]:
     return [unit_id for unit_id in reversed(ancestor_ids) if unit_id in approving]
 
 
-def _advance_approval(session: Session, record, action: str, target: str, user: User, now) -> str:
+def _advance_approval(
+    session: Session, record: SyncedRecord, action: str, target: str, user: User, now: datetime
+) -> str:
     """Track submissions and approvals level by level; return the status the step leads to."""
     if action == "submit":
         chain = approval_chain(session, record)
@@ -511,7 +521,7 @@ def _advance_approval(session: Session, record, action: str, target: str, user: 
     return status
 
 
-def history(session: Session, table: RecordTable, record) -> list:
+def history(session: Session, table: RecordTable, record: SyncedRecord) -> list:
     """Return the audit events of a record, oldest first."""
     return list(
         session.scalars(

@@ -9,10 +9,11 @@ form can be missing but never stale for a version a device is sent.
 """
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, event, or_, select, update
+from sqlalchemy.orm import Session, UOWTransaction
 
 from server.records.tables import TABLES, RecordTable
 
@@ -50,7 +51,9 @@ def stamp_json(table: RecordTable, row: Any) -> None:
     row.wire_seq = row.change_seq
 
 
-def _render_flushed(session: Session, _context, _instances) -> None:
+def _render_flushed(
+    session: Session, _context: UOWTransaction, _instances: Sequence[object] | None
+) -> None:
     """Render every record this flush writes into its wire columns."""
     new = session.new
     for row in [*new, *session.dirty]:
@@ -80,16 +83,17 @@ def fill(session: Session, batch: int = 2000) -> int:
     """
     done = 0
     for table in TABLES.values():
-        columns = table.model.__table__.c
+        target = cast(Table, table.model.__table__)
+        columns = target.c
         stale = or_(columns.wire_seq.is_(None), columns.wire_seq != columns.change_seq)
         write = (
-            update(table.model.__table__)
+            update(target)
             .where(columns.id == bindparam("row_id"))
             .values(wire_json=bindparam("text"), wire_seq=bindparam("seq"))
         )
         last = ""
         while True:
-            query = select(table.model.__table__).where(columns.id > last)
+            query = select(target).where(columns.id > last)
             rows = session.execute(query.where(stale).order_by(columns.id).limit(batch)).all()
             if not rows:
                 break

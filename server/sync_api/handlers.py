@@ -38,7 +38,7 @@ class PushState(Protocol):
     def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
         """Return the actor of a mutation of this record, at its kept action time."""
 
-    def echo(self, table: str, record, sent: dict, *, whole: bool) -> object:
+    def echo(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> object:
         """Note a record the push wrote as the device sent it; return its echo token."""
 
 

@@ -2,17 +2,20 @@
 
 import hashlib
 import json
+import typing
 from datetime import datetime, timedelta
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import String, Table, and_, cast, delete, exists, insert, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from server import audit, changes
 from server.actor import Actor
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
-from server.models import Conflict, Device, MutationResult, ScopeRemoval, Unit
+from server.models import Conflict, Device, MutationResult, ScopeRemoval, SyncedRecord, Unit
 from server.models.types import utcnow
 from server.records import service, wire
 from server.records.tables import TABLES
@@ -40,7 +43,7 @@ CONFLICT_OUT = FastDumper(ConflictOut())
 class _Echo:
     """A record this push wrote, and the change_seq it ended with once the batch was stamped."""
 
-    def __init__(self, table: str, record, sent: dict, *, whole: bool):
+    def __init__(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> None:
         self.table = table
         self.record = record
         self.record_id = record.id
@@ -69,7 +72,7 @@ class _Echo:
             self.valid = False
 
 
-def same_value(sent, stored) -> bool:
+def same_value(sent: object, stored: object) -> bool:
     """Tell whether a value a device sent is the one stored, as JSON (absent is null)."""
     if isinstance(sent, dict) and isinstance(stored, dict):
         return all(same_value(sent.get(k), stored.get(k)) for k in sent.keys() | stored.keys())
@@ -172,7 +175,7 @@ class SqlStore:
         # A refused mutation adds no event (the services check before they write), so the
         # batch's events can all go out in one INSERT at the end.
         audit.defer_events(self.session)
-        self.known: dict[tuple[str, str], object] = {}
+        self.known: dict[tuple[str, str], SyncedRecord] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
         resolved = {m.record_id for m in named if m.op == "resolve"}
@@ -187,13 +190,14 @@ class SqlStore:
             ids = {m.record_id for m in named if m.table == name}
             ids |= {record_id for kind, record_id in under_conflicts if kind == name}
             if ids:
+                model: type[SyncedRecord] = table.model
                 # Every record the batch writes is held until commit, in id order so that two
                 # pushes never wait on each other crosswise: concurrent writers of one record
                 # (two phones, an admin's move) merge in turn, never over the same version.
                 query = (
-                    select(table.model)
-                    .where(table.model.id.in_(ids))
-                    .order_by(table.model.id)
+                    select(model)
+                    .where(model.id.in_(ids))
+                    .order_by(model.id)
                     .with_for_update()
                     .execution_options(populate_existing=True)
                 )
@@ -252,7 +256,7 @@ class SqlStore:
                 created.setdefault(name, []).append(record)
         for name, records in created.items():
             table = TABLES[name]
-            target: Table = table.model.__table__
+            target = typing.cast(Table, table.model.__table__)
             columns = [c.key for c in target.columns]
             rows = []
             for record in records:
@@ -295,7 +299,7 @@ class SqlStore:
         """Return the actor of a mutation of a record: the push's user at its action time."""
         return Actor.syncing(self.user, self.device, self.clock.time_of(table, record_id, sent_at))
 
-    def echo(self, table: str, record, sent: dict, *, whole: bool) -> _Echo:
+    def echo(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> _Echo:
         """Note a record the push wrote as the device sent it; return its echo token."""
         echo = _Echo(table, record, sent, whole=whole)
         self.echoes.append(echo)
@@ -312,7 +316,7 @@ class SqlStore:
         self._high = changes.current(self.session)
         return self._high
 
-    def _unit_ids(self):
+    def _unit_ids(self) -> Select[tuple[int]] | None:
         if self.user.is_admin:
             return None
         return select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
@@ -384,7 +388,9 @@ class SqlStore:
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
 
-    def _removal_query(self, cursor: int, high: int, scoped, limit: int):
+    def _removal_query(
+        self, cursor: int, high: int, scoped: Select[tuple[int]], limit: int
+    ) -> Select[tuple[ScopeRemoval]]:
         """Select the rows that left the device's scope and are outside it now (§5.4).
 
         A removal concerns the devices of the unit the row left and of the units above it
@@ -392,7 +398,9 @@ class SqlStore:
         in between, so a device never drops what it may see.
         """
         removal = ScopeRemoval
-        kinds = [(name, table.model) for name, table in TABLES.items()]
+        kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
+            (name, table.model) for name, table in TABLES.items()
+        ]
         kinds.append(("conflicts", Conflict))
         path = self.user.unit.path
         seen_now = or_(
@@ -423,7 +431,7 @@ class SqlStore:
             .limit(limit + 1)
         )
 
-    def _unit_query(self, cursor: int, high: int):
+    def _unit_query(self, cursor: int, high: int) -> Select[tuple[Unit]]:
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
         if not self.user.is_admin:
             path = self.user.unit.path
@@ -432,13 +440,18 @@ class SqlStore:
             )
         return query.order_by(Unit.change_seq)
 
-    def _render(self, rows, show, echoes) -> dict:
+    def _render(
+        self,
+        rows: list[tuple[int, str, Any]],
+        show: list[tuple[str, str]],
+        echoes: dict[tuple[str, str], object],
+    ) -> dict:
         out: dict = {}
         seen: set[tuple[str, str]] = set()
         removed: dict[str, dict[str, None]] = {}
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         # Rows whose kept text is missing or older than the row: rendered below, in place.
-        unrendered: dict[str, dict[str, tuple[list, int]]] = {}
+        unrendered: dict[str, dict[str, tuple[int, int]]] = {}
         for _, kind, row in rows:
             if kind == "units":
                 seen.add(("units", str(row.id)))
@@ -452,7 +465,8 @@ class SqlStore:
                 key = (kind, row.id)
                 seen.add(key)
                 written = echoes.get(key)
-                if written is not None and written.seq == row.change_seq:
+                # Every token is an _Echo: this store made it in echo().
+                if isinstance(written, _Echo) and written.seq == row.change_seq:
                     continue  # the device wrote exactly this; its result carries the version
                 items = out.setdefault(kind, [])
                 if row.wire_json is not None and row.wire_seq == row.change_seq:
@@ -461,7 +475,7 @@ class SqlStore:
                     unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
                     items.append(None)
         for kind, places in unrendered.items():
-            model = TABLES[kind].model
+            model: type[SyncedRecord] = TABLES[kind].model
             items = out[kind]
             for record in self.session.scalars(select(model).where(model.id.in_(places))):
                 index, seq = places[record.id]
@@ -515,7 +529,7 @@ def _ancestors(path: str) -> list[int]:
     return [int(p) for p in path.strip("/").split("/") if p]
 
 
-def _dump_record(schema, row) -> dict:
+def _dump_record(schema: FastDumper, row: SyncedRecord) -> dict:
     if row.deleted:
         return {"id": row.id, "version": row.version, "deleted": True}
     return schema.dump(row)

@@ -116,7 +116,7 @@ def carry_subtree(session: Session, unit: Unit, old_parent: Unit | None) -> None
 
 def _mark(session: Session, kinds: list[Kind], subtree: Select[tuple[int]]) -> None:
     for _, table, condition in kinds:
-        values = {"change_seq": MARK}
+        values: dict[str, int | ColumnElement[Any]] = {"change_seq": MARK}
         if "wire_seq" in table.c:
             # Remember which rows' kept text matched their change_seq (server/records/wire.py).
             values["wire_seq"] = case((table.c.wire_seq == table.c.change_seq, MARK), else_=None)
