@@ -107,6 +107,7 @@ class _ProxyLog:
                 if isinstance(r, dict):
                     version = f" v{r['version']}" if r.get("version") is not None else ""
                     code = f" {r['code']}" if r.get("code") else ""
+                    code += " (replayed)" if r.get("duplicate") else ""
                     text = f"server {copy.server} answered seq {r.get('seq')} {r.get('status')}"
                     parts.append((ids.get(r.get("seq"), ""), text + version + code))
             error = (body.get("error") or {}).get("code") or copy.error or ""
@@ -258,7 +259,7 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
         failures += fleet_check.check_device(actor.client, actor.username, home, truth)
     for username, client in fresh.items():
         failures += fleet_check.check_fresh(username, client, truth)
-    failures += fleet_check.check_acknowledged(logs, truth)
+    failures += fleet_check.check_acknowledged(logs, truth, device_ids)
     failures += fleet_check.check_versions(logs)
     failures += fleet_check.check_doubles(engine, truth)
     failures += fleet_check.check_history(logs, device_ids, truth)

@@ -257,18 +257,39 @@ def _kept_as_conflict(kept: dict, rid: str, name: str, value) -> bool:
     return any(_instant(c["lost_value"]) == _instant(value) for c in kept.get((rid, name), ()))
 
 
-def _killing_delete(logs: list[LoggedMutation], table: str, rid: str, version: int):
+def _killing_delete(
+    logs: list[LoggedMutation], truth: Truth, names: dict, table: str, rid: str, version: int
+):
+    """Return the logged delete that made a record's tombstone, or None if none is known.
+
+    A delete of a record deleted already is answered `applied` with the tombstone's version
+    too (PROTOCOL.md §4.4): only the audit trail tells which device made the tombstone.
+    """
+    deleters = [
+        row.device_id
+        for row in truth.audit
+        if row.action == "delete" and row.table_name == table and row.record_id == rid
+    ]
     deletes = [
         m
         for m in logs
-        if m.op == "delete" and m.table == table and canonical(m.record_id) == rid and m.ack
+        if m.op == "delete" and m.table == table and canonical(m.record_id) == rid and m.sent
     ]
-    exact = [m for m in deletes if m.ack.get("version") == version]
-    return (exact or deletes or [None])[-1]
+    by = names.get(deleters[-1]) if deleters else None
+    made = [m for m in deletes if m.device == by]
+    if made:
+        # The device whose delete made the tombstone, even if its answer was lost.
+        return made[-1]
+    acked = [m for m in deletes if m.ack]
+    exact = [m for m in acked if m.ack.get("version") == version]
+    return (exact or acked or [None])[-1]
 
 
-def check_acknowledged(logs: list[LoggedMutation], truth: Truth) -> list:
+def check_acknowledged(
+    logs: list[LoggedMutation], truth: Truth, device_ids: dict | None = None
+) -> list:
     """Find each acknowledged value on its record, in a later write, or in a conflict."""
+    names = {v: k for k, v in (device_ids or {}).items()}
     failures = []
     writes, kept = defaultdict(list), defaultdict(list)
     for row in truth.audit:
@@ -308,7 +329,7 @@ def check_acknowledged(logs: list[LoggedMutation], truth: Truth) -> list:
                     Failure("lost", rid, m.device, f"{m.key} acknowledged, record not on server")
                 )
                 continue
-            delete = _killing_delete(logs, m.table, rid, tomb)
+            delete = _killing_delete(logs, truth, names, m.table, rid, tomb)
             if delete is None or delete.device == m.device or delete.base >= version:
                 continue
             failures.append(

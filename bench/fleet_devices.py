@@ -151,6 +151,8 @@ def _describe_result(result: dict) -> str:
         extra.append(f"conflicts {result['conflicts']}")
     if result.get("code"):
         extra.append(result["code"])
+    if result.get("duplicate"):
+        extra.append("(replayed: applied by an earlier request)")
     return f"seq {result['seq']} {result['status']} {' '.join(extra)}".rstrip()
 
 

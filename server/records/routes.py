@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Callable
 
-from flask import Blueprint, g
+from flask import Blueprint, g, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
 
@@ -74,8 +74,7 @@ def _register(
         if isinstance(body, dict) and service.find(db.session, table, str(body.get("id"))):
             raise ApiError("DUPLICATE", {"id": body["id"]})
         result = service.create(db.session, table, load_dict(body), actor=current_actor())
-        db.session.commit()
-        return respond(out_schema(), result.record, 201)
+        return _commit_and_respond(out_schema(), result.record, 201)
 
     def get_record(record_id: str) -> ResponseReturnValue:
         return respond(out_schema(), service.visible(db.session, table, record_id, g.user))
@@ -92,8 +91,7 @@ def _register(
             actor=current_actor(),
             strict=True,
         )
-        db.session.commit()
-        return respond(out_schema(), record)
+        return _commit_and_respond(out_schema(), record)
 
     def delete_record(record_id: str) -> ResponseReturnValue:
         version, _ = _split_version(json_body())
@@ -124,8 +122,7 @@ def _register(
             comment=data.get("comment"),
             actor=current_actor(),
         )
-        db.session.commit()
-        return respond(out_schema(), record)
+        return _commit_and_respond(out_schema(), record)
 
     def record_history(record_id: str) -> ResponseReturnValue:
         record = service.visible(db.session, table, record_id, g.user, include_deleted=True)
@@ -191,6 +188,19 @@ def _register(
     for method, rule, view, describe in routes:
         view.__name__ = f"{table.name}_{view.__name__}"
         bp.add_url_rule(rule, view_func=describe(auth_required()(view)), methods=[method])
+
+
+def _commit_and_respond(schema: Schema, record: object, status: int = 200) -> ResponseReturnValue:
+    """Answer with the record as this request wrote it, then commit.
+
+    Dumped after the commit, the expired record would be read again in a new transaction, and
+    show whatever another writer committed meanwhile: its version, even its tombstone, as if
+    this request had written them.
+    """
+    db.session.flush()  # the column defaults and the change stamp the answer shows
+    body = schema.dump(record)
+    db.session.commit()
+    return jsonify(body), status
 
 
 def load_dict(body: object) -> dict:
