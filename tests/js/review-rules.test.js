@@ -69,7 +69,10 @@ test("nobody decides on their own record; approval waits for its level; a return
   assert.equal(lower.approve, false);
   assert.equal(lower.return, true);
   assert.equal(decision({ ...rec, awaiting_unit_id: 40 }, reviewer).approve, true);
-  assert.equal(decision({ ...rec, awaiting_unit_id: 45 }, { ...reviewer, roles: ["QUAN_TRI"] }).approve, true);
+  const national = { ...reviewer, roles: ["QUAN_TRI"], unit: { id: 1, path: "/1/" } };
+  assert.equal(decision({ ...rec, awaiting_unit_id: 45 }, national).approve, true);
+  // An administrator of a province approves only at its own level, as the server decides.
+  assert.equal(decision({ ...rec, awaiting_unit_id: 45 }, { ...reviewer, roles: ["QUAN_TRI"] }).approve, false);
   assert.equal(decision({ ...rec, review_status: "TRA_LAI" }, reviewer).approve, false);
   assert.equal(decision(rec, { ...reviewer, roles: ["XEM"] }).return, false);
   const mine = queue([model("a"), model("b", { awaiting_unit_id: 45 }), model("c", { created_by_id: 9 })], { mine: true }, { user: reviewer, now: NOW });
