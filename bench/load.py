@@ -58,24 +58,13 @@ TARGET_RECORDS_PER_S = 3000
 TARGET_P99_MS = 250
 
 
-@dataclass
-class Phase:
-    """What one phase measured."""
+class Rates:
+    """Rates and latency percentiles of a measured phase (syncs, records, seconds, latencies)."""
 
-    name: str
-    seconds: float
     syncs: int
     records: int
-    errors: int
+    seconds: float
     latencies: list[float]
-    first_errors: list[str]
-    # CPU seconds the gunicorn workers and the PostgreSQL backends used during the phase.
-    server_cpu: float = 0.0
-    database_cpu: float = 0.0
-
-    def cpu_ms(self, seconds: float) -> float:
-        """Return CPU milliseconds per completed sync."""
-        return seconds * 1000 / self.syncs if self.syncs else float("nan")
 
     @property
     def per_second(self) -> float:
@@ -94,6 +83,26 @@ class Phase:
         ordered = sorted(self.latencies)
         index = min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))
         return ordered[index] * 1000
+
+
+@dataclass
+class Phase(Rates):
+    """What one phase measured."""
+
+    name: str
+    seconds: float
+    syncs: int
+    records: int
+    errors: int
+    latencies: list[float]
+    first_errors: list[str]
+    # CPU seconds the gunicorn workers and the PostgreSQL backends used during the phase.
+    server_cpu: float = 0.0
+    database_cpu: float = 0.0
+
+    def cpu_ms(self, seconds: float) -> float:
+        """Return CPU milliseconds per completed sync."""
+        return seconds * 1000 / self.syncs if self.syncs else float("nan")
 
 
 def _device_loop(client: SyncClient, unit_id: int, phase: str, start: float, end: float,

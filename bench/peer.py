@@ -54,7 +54,7 @@ TARGET_P99_MS = 250
 
 
 @dataclass
-class Run:
+class Run(load.Rates):
     """One side's phase: what the driver counted and what the server and database spent."""
 
     side: str
@@ -68,23 +68,6 @@ class Run:
     first_errors: list[str] = field(default_factory=list)
     server_cpu: float = 0.0
     database_cpu: float = 0.0
-
-    @property
-    def per_second(self) -> float:
-        """Return completed syncs per second."""
-        return self.syncs / self.seconds
-
-    @property
-    def records_per_second(self) -> float:
-        """Return records ingested per second."""
-        return self.records / self.seconds
-
-    def percentile(self, p: float) -> float:
-        """Return the p-th percentile latency in milliseconds."""
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
     def cpu_ms(self, per: str = "sync") -> float:
         """Return server plus database CPU milliseconds per sync or per record."""
