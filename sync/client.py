@@ -50,6 +50,10 @@ class LocalState:
     units: dict[str, Any] = field(default_factory=dict)
     conflicts: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, Any] = field(default_factory=dict)
+    # Values of rejected puts, kept so nothing typed is lost (§4.6), keyed "table/id".
+    refused: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The server's copy of each record that has local values on top, so they can be discarded.
+    server_copies: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as plain JSON data."""
@@ -61,6 +65,8 @@ class LocalState:
             "units": self.units,
             "conflicts": self.conflicts,
             "errors": self.errors,
+            "refused": self.refused,
+            "server_copies": self.server_copies,
         }
 
     @classmethod
@@ -263,10 +269,32 @@ class SyncClient:
         return record
 
     def edit(self, table: str, record_id: str, changes: dict[str, Any]) -> None:
-        """Change some fields of a local record and queue the change."""
+        """Change some fields of a local record and queue the change with any refused values."""
         record = self.state.records[table][record_id]
+        key = f"{table}/{record_id}"
+        on_server = record.get("version", 0) > 0
+        if on_server and not self._has_local_values(table, record_id):
+            self.state.server_copies[key] = copy.deepcopy(record)
         record.update(changes)
-        self._enqueue("put", table, record.get("version", 0), {"id": record_id, **changes})
+        # The user edits again: the values refused before go with the new ones (§4.6).
+        kept = self.state.refused.pop(key, {})
+        data = {"id": record_id, **kept, **changes}
+        self._enqueue("put", table, record.get("version", 0), data)
+
+    def discard_refused(self, table: str, record_id: str) -> None:
+        """Drop the refused values of a record and show the server's copy again (§4.6)."""
+        key = f"{table}/{record_id}"
+        if self.state.refused.pop(key, None) is None:
+            return
+        self.state.errors.pop(key, None)
+        server = self.state.server_copies.get(key)
+        if server is None:
+            # Never accepted by the server: nothing of it exists but what was refused.
+            if not self._pending_for(table, record_id):
+                self.state.records[table].pop(record_id, None)
+        else:
+            self._store_pulled(table, server)
+        self.store.save(self.state)
 
     def delete(self, table: str, record_id: str) -> None:
         """Delete a record locally and queue the delete."""
@@ -375,6 +403,9 @@ class SyncClient:
             key = f"{mutation['table']}/{mutation['data']['id']}"
             if result["status"] == "rejected":
                 self.state.errors[key] = {"code": result["code"], "message": result["message"]}
+                if mutation["op"] == "put":
+                    kept = self.state.refused.setdefault(key, {})
+                    kept.update({k: v for k, v in mutation["data"].items() if k != "id"})
             else:
                 self.state.errors.pop(key, None)
             if record is not None and result.get("version") is not None:
@@ -390,8 +421,9 @@ class SyncClient:
         removed = changes.get("removed") or {}
         for table in RECORD_TABLES:
             for record_id in removed.get(table, []):
-                if not self._pending_for(table, record_id):
+                if not self._has_local_values(table, record_id):
                     self.state.records[table].pop(record_id, None)
+                    self.state.server_copies.pop(f"{table}/{record_id}", None)
         for conflict_id in removed.get("conflicts", []):
             self.state.conflicts.pop(conflict_id, None)
         for unit_id in removed.get("units", []):
@@ -410,24 +442,39 @@ class SyncClient:
             m for m in self.state.outbox if m["table"] == table and m["data"]["id"] == record_id
         ]
 
+    def _has_local_values(self, table: str, record_id: str) -> bool:
+        """Tell whether a record has unsent edits or refused values that must not be lost."""
+        return bool(self._pending_for(table, record_id)) or (
+            f"{table}/{record_id}" in self.state.refused
+        )
+
     def _store_pulled(self, table: str, record: dict[str, Any]) -> None:
+        key = f"{table}/{record['id']}"
         pending = [m for m in self._pending_for(table, record["id"]) if m["op"] == "put"]
-        if record.get("deleted"):
-            if not pending:
+        kept = self.state.refused.get(key)
+        if not pending and kept is None:
+            self.state.server_copies.pop(key, None)
+            if record.get("deleted"):
                 self.state.records[table].pop(record["id"], None)
-            return
+                return
+        else:
+            self.state.server_copies[key] = copy.deepcopy(record)
+            if record.get("deleted"):
+                return  # the user's values stay as they are; a discard drops the record
         merged = dict(record)
-        for mutation in pending:  # local edits still unsent stay on top (§5.6)
+        # Refused values, then edits still unsent, stay on top of the server's copy (§5.6).
+        if kept is not None:
+            merged.update(kept)
+        for mutation in pending:
             merged.update({k: v for k, v in mutation["data"].items() if k != "id"})
         self.state.records[table][record["id"]] = merged
 
     def _drop_pulled(self) -> None:
-        pending = {(m["table"], m["data"]["id"]) for m in self.state.outbox}
         for table in RECORD_TABLES:
             self.state.records[table] = {
                 rid: rec
                 for rid, rec in self.state.records[table].items()
-                if (table, rid) in pending
+                if self._has_local_values(table, rid)
             }
         self.state.units = {}
         self.state.conflicts = {}
