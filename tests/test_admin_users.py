@@ -334,3 +334,11 @@ def test_devices_name_their_user(client, headers, officer, auth_headers):
     mine = [d for d in listed if d["name"] == "Máy xã"]
     assert mine[0]["user"]["username"] == officer.username
     assert "pending_count" in mine[0] and "app_version" in mine[0]
+
+
+def test_revoking_a_device_is_audited(client, headers, officer, auth_headers):
+    auth_headers(officer, device_name="Máy xã")
+    device_id = db.session.scalar(select(Device.id).where(Device.user_id == officer.id))
+    response = client.post(f"/api/v1/devices/{device_id}/revoke", headers=headers)
+    assert response.status_code == 200
+    assert audited("revoke_device", officer.id) == 1
