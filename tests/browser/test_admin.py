@@ -58,6 +58,26 @@ def test_admin_adds_a_former_town_and_an_officer_who_enrols_a_second_phone(new_p
     page.click("[data-action=save-unit]")
     page.wait_for_selector(".admin-row:has-text('Thị xã Thái Hòa (cũ)')")
 
+    # An office, then a commune moved under it: the confirmation says what moves, for whom.
+    page.click("[data-action=add-unit]")
+    page.select_option(f"{form} [data-control=kind]", "TRUNG_GIAN")
+    page.fill(f"{form} [data-control=code]", "VP-1")
+    page.fill(f"{form} [data-control=name]", "Văn phòng khu vực 1")
+    page.click("[data-action=save-unit]")
+    page.wait_for_selector(".admin-row:has-text('Văn phòng khu vực 1')")
+    page.locator(".admin-row:has-text('Xã Mường Xén') [data-action=edit-unit]").click()
+    pick_unit(page, form, "van phong khu", "Văn phòng khu vực 1")
+    page.click("[data-action=save-unit]")
+    page.wait_for_selector("[data-testid=move-preview]")
+    preview = page.inner_text("[data-testid=move-preview]")
+    assert "Xã Mường Xén sẽ chuyển từ Tỉnh Nghệ An sang Văn phòng khu vực 1" in preview
+    shot(page, "admin-move-preview-desktop")
+    page.click(".dialog .btn-primary")
+    page.wait_for_selector(".admin-row:has-text('Xã Mường Xén')", state="detached")
+    page.locator(".admin-row:has-text('Văn phòng khu vực 1') a").click()
+    page.wait_for_selector(".admin-row:has-text('Xã Mường Xén')")
+    go(page, f"#/admin/units/{server.units['40']}", "[data-testid=unit-list] .admin-row")
+
     go(page, "#/admin/users", "[data-testid=user-list] .admin-row")
     page.click("[data-action=add-user]")
     form = "[data-testid=user-form]"
