@@ -153,3 +153,43 @@ def test_sign_in_waits_and_retries_when_the_server_is_busy(new_phone, server):
     page.wait_for_selector(".screen-home")
     assert len(calls) == 2
     assert page.errors == []
+
+
+def test_reset_code_then_own_password_change(new_phone, server):
+    add_admin(server)
+    page = new_phone()
+    sign_in(page, "quantri")
+    go(page, "#/admin/users", ".admin-row[data-user=canbo]")
+    page.click(".admin-row[data-user=canbo] [data-action=reset]")
+    page.wait_for_selector("[data-testid=code-text]")
+    code = page.inner_text("[data-testid=code-text]")
+    assert page.locator("[data-testid=one-time-code] img").count() == 0
+    page.click(".dialog .btn-primary")
+
+    phone = new_phone()
+    phone.goto("/")
+    phone.click("[data-action=reset-mode]")
+    phone.fill("#reset-code", code)
+    phone.fill("#reset-password", "mat-khau-moi-1")
+    phone.click("[data-action=reset]")
+    phone.wait_for_selector("form.signin #username")
+    phone.fill("#username", "canbo")
+    phone.fill("#password", "mat-khau-moi-1")
+    phone.click("form.signin button[type=submit]")
+    phone.wait_for_selector(".screen-home")
+    wait_synced(phone)
+
+    go(phone, "#/settings", "[data-action=change-password]")
+    phone.click("[data-action=change-password]")
+    phone.fill("#pw-current", "mat-khau-moi-1")
+    phone.fill("#pw-new", "mat-khau-moi-2")
+    phone.fill("#pw-again", "mat-khau-moi-2")
+    phone.click(".dialog .btn-primary")
+    phone.wait_for_selector("#toast:has-text('Đã đổi mật khẩu.')")
+    status, _ = server.api(
+        "POST",
+        "/api/v1/auth/login",
+        body={"username": "canbo", "password": "mat-khau-moi-2", "device_name": "Máy"},
+    )
+    assert status == 201
+    assert page.errors == [] and phone.errors == []
