@@ -342,3 +342,18 @@ def test_revoking_a_device_is_audited(client, headers, officer, auth_headers):
     response = client.post(f"/api/v1/devices/{device_id}/revoke", headers=headers)
     assert response.status_code == 200
     assert audited("revoke_device", officer.id) == 1
+
+
+def test_enrolled_user_without_a_password_sets_one(client, tree, headers):
+    created = new_user(client, headers, tree["commune"])
+    made = client.post(f"/api/v1/users/{created['id']}/enrolment", headers=headers).get_json()
+    token = redeem(client, made["code"]).get_json()["token"]
+    phone = {"Authorization": f"Bearer {token}"}
+    response = client.post(
+        "/api/v1/me/password", json={"new_password": "mat-khau-dau-tien"}, headers=phone
+    )
+    assert response.status_code == 204
+    again = client.post(
+        "/api/v1/me/password", json={"new_password": "mat-khau-thu-hai"}, headers=phone
+    )
+    assert again.get_json()["error"]["code"] == "PASSWORD_WRONG"

@@ -106,7 +106,8 @@ class CodeOut(Schema):
 class PasswordChangeIn(InputSchema):
     """The signed-in user's current password and the new one."""
 
-    current_password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    # Empty for a user enrolled by a code who never had a password.
+    current_password = fields.String(load_default="", validate=validate.Length(max=256))
     new_password = _password_field(required=True)
 
 

@@ -204,9 +204,10 @@ def reset_password(session: Session, *, code: str, new_password: str) -> User:
 
 
 def change_password(session: Session, *, actor: Actor, current: str, new: str) -> None:
-    """Change the signed-in user's own password after checking the current one."""
+    """Change the signed-in user's own password after checking the current one, if it has one."""
     user = actor.user
-    if not verify_password(user.password_hash, current):
+    # A user made without a password and enrolled by a code sets a first one from its phone.
+    if user.password_hash != NO_PASSWORD and not verify_password(user.password_hash, current):
         raise ApiError("PASSWORD_WRONG")
     user.password_hash = hash_password(new)
     record_event(session, actor, table="users", record_id=user.id, action="password_change")
