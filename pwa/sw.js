@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -45,10 +45,12 @@ const SHELL = [
 // before that is kept as it arrives, and a new version precaches them when the old one had them.
 const STAFF = [
   "/css/staff.css",
+  "/js/i18n/admin-labels.js",
   "/js/i18n/staff-labels.js",
   "/js/lib/chart-scale.js",
   "/js/lib/report-args.js",
   "/js/lib/review-rules.js",
+  "/js/ui/admin.js",
   "/js/ui/charts.js",
   "/js/ui/dashboard.js",
   "/js/ui/reports.js",

@@ -67,12 +67,14 @@ def create_app(config: dict | None = None) -> Flask:
     from server.reports.routes import bp as reports_bp
     from server.sync_api.routes import bp as sync_bp
     from server.units.routes import bp as units_bp
+    from server.users.routes import bp as users_bp
     from server.web import bp as web_bp
     from server.web import init_security_headers
 
     for blueprint in (health_bp, auth_bp, units_bp, records_bp, sync_bp, meta_bp, web_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(users_bp)
 
     from server.errors import register_error_handlers
 

@@ -125,6 +125,38 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Máy chủ tạm thời không truy cập được cơ sở dữ liệu.",
         "The server cannot reach its database right now.",
     ),
+    # Administration: people, phones and one-time codes.
+    "ONE_TIME_CODE_INVALID": (
+        400,
+        "Mã không đúng. Vui lòng kiểm tra lại từng ký tự.",
+        "The code is not valid. Check each character again.",
+    ),
+    "ONE_TIME_CODE_USED": (
+        409,
+        "Mã này đã được dùng. Vui lòng xin quản trị viên một mã mới.",
+        "This code was already used. Ask an administrator for a new one.",
+    ),
+    "ONE_TIME_CODE_EXPIRED": (
+        410,
+        "Mã đã hết hạn. Vui lòng xin quản trị viên một mã mới.",
+        "The code has expired. Ask an administrator for a new one.",
+    ),
+    "PASSWORD_WRONG": (
+        403,
+        "Mật khẩu hiện tại không đúng.",
+        "The current password is wrong.",
+    ),
+    "CANNOT_DEACTIVATE_SELF": (
+        409,
+        "Bạn không thể tự khóa tài khoản của mình.",
+        "You cannot deactivate your own account.",
+    ),
+    "LAST_NATIONAL_ADMIN": (
+        409,
+        "Đây là quản trị viên toàn quốc cuối cùng: cần ít nhất một người quản trị ở cấp "
+        "Trung ương.",
+        "This is the last national administrator: at least one must remain at the root.",
+    ),
     "INTERNAL": (
         500,
         "Lỗi máy chủ. Vui lòng thử lại sau.",
@@ -246,6 +278,13 @@ FIELD_MESSAGES_VI = {
     "The end date must not be before the start date.": (
         "Ngày kết thúc không được trước ngày bắt đầu"
     ),
+    "A unit cannot be its own successor.": "Đơn vị không thể kế thừa chính nó",
+    "A former unit needs its end date.": "Đơn vị cũ cần có ngày kết thúc",
+    "Only a unit that has ended has successors.": ("Chỉ đơn vị đã kết thúc mới có đơn vị kế thừa"),
+    "The user is outside your scope.": "Người dùng không thuộc phạm vi của bạn",
+    "Unknown role.": "Vai trò không hợp lệ",
+    "At least one role is needed.": "Cần ít nhất một vai trò",
+    "The password needs at least 8 characters.": "Mật khẩu cần ít nhất 8 ký tự",
 }
 
 # marshmallow's messages for a range with both bounds; checked before the one-bound forms.

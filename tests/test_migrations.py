@@ -24,6 +24,7 @@ TABLES = {
     "dvk_models",
     "meetings",
     "mutation_results",
+    "one_time_codes",
     "scope_removals",
     "sign_in_counters",
     "sync_counter",

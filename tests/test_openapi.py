@@ -6,6 +6,8 @@ import pytest
 
 PUBLIC = {
     ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/enrol"),
+    ("post", "/api/v1/auth/password-reset"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/enums"),
     ("get", "/api/v1/schema"),

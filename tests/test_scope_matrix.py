@@ -8,7 +8,7 @@ acts only inside it like everyone else there; only an administrator at the root 
 import pytest
 
 from server.extensions import db
-from server.models import Device, Unit
+from server.models import Device, OneTimeCode, Unit, User
 from tests.conftest import meeting_payload, model_payload
 
 ROLES = ("CAN_BO_NHAP", "LANH_DAO_DUYET", "QUAN_TRI", "XEM")
@@ -338,3 +338,116 @@ def test_officer_at_commune_does_not_see_sibling(client, tree, create_user, auth
     headers = auth_headers(create_user("xa", tree["commune"], [role]))
     assert client.get(f"/api/v1/models/{body['id']}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/units/{tree['province'].id}", headers=headers).status_code == 404
+
+
+# --- administration: users, one-time codes, unit moves --------------------------------------
+
+MANAGERS = {"QUAN_TRI", "LANH_DAO_DUYET"}
+
+
+def _user_state(user_id: int) -> tuple:
+    db.session.expire_all()
+    user = db.session.get(User, user_id)
+    codes = db.session.scalar(
+        db.select(db.func.count(OneTimeCode.id)).where(OneTimeCode.user_id == user_id)
+    )
+    return user.unit_id, sorted(user.roles), user.active, user.full_name, codes
+
+
+@role_param
+@place_param
+def test_users_list(world, client, role, place):
+    other = world.create_user(f"nguoi-{place}", world.unit(place), ["CAN_BO_NHAP"])
+    response = client.get("/api/v1/users?per_page=500", headers=world.headers)
+    if role not in MANAGERS:
+        assert response.status_code == 403
+        return
+    listed = {u["id"] for u in response.get_json()["items"]}
+    assert (other.id in listed) == sees(role, place)
+
+
+@role_param
+@place_param
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("get", "", None),
+        ("patch", "", {"full_name": "Tên mới", "active": False}),
+        ("post", "/password-reset", None),
+        ("post", "/enrolment", None),
+    ],
+)
+def test_user_endpoints(world, client, role, place, method, suffix, body):
+    other = world.create_user(f"nguoi-{place}", world.unit(place), ["CAN_BO_NHAP"])
+    before = _user_state(other.id)
+    response = getattr(client, method)(
+        f"/api/v1/users/{other.id}{suffix}", json=body, headers=world.headers
+    )
+    allowed = {"QUAN_TRI"} if method == "patch" or suffix == "/password-reset" else MANAGERS
+    if role not in allowed:
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "FORBIDDEN"
+    elif not sees(role, place):
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "NOT_FOUND"
+    else:
+        assert response.status_code in (200, 201)
+    if response.status_code >= 400 or method == "get":
+        assert _user_state(other.id) == before
+
+
+@role_param
+@place_param
+def test_users_create(world, client, role, place):
+    body = {
+        "username": "moi",
+        "full_name": "Người Mới",
+        "unit_id": world.unit(place).id,
+        "roles": ["CAN_BO_NHAP"],
+    }
+    response = client.post("/api/v1/users", json=body, headers=world.headers)
+    if role != "QUAN_TRI":
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 404
+        assert "unit_id" in response.get_json()["error"]["details"]["fields"]
+    else:
+        assert response.status_code == 201
+    created = db.session.scalar(db.select(User).where(User.username == "moi"))
+    assert (created is not None) == (response.status_code == 201)
+
+
+@role_param
+@place_param
+def test_users_move_to_unit(world, client, role, place):
+    other = world.create_user("nguoi", world.unit("child"), ["CAN_BO_NHAP"])
+    before = _user_state(other.id)
+    response = client.patch(
+        f"/api/v1/users/{other.id}", json={"unit_id": world.unit(place).id}, headers=world.headers
+    )
+    if role != "QUAN_TRI":
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 404
+        assert "unit_id" in response.get_json()["error"]["details"]["fields"]
+    else:
+        assert response.status_code == 200
+    if response.status_code != 200:
+        assert _user_state(other.id) == before
+
+
+@role_param
+@place_param
+def test_units_move_preview(world, client, role, place):
+    unit = world.unit("child")
+    target = world.tree["sibling"] if place == "child" else world.unit(place)
+    response = client.get(
+        f"/api/v1/units/{unit.id}/move-preview?parent_id={target.id}", headers=world.headers
+    )
+    if role != "QUAN_TRI":
+        assert response.status_code == 403
+    elif not sees(role, place):
+        assert response.status_code == 404
+        assert "parent_id" in response.get_json()["error"]["details"]["fields"]
+    else:
+        assert response.status_code == 200

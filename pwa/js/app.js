@@ -31,6 +31,7 @@ import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
  * @property {(message: string) => void} toast
  * @property {() => void} syncNow
  * @property {(username: string, password: string) => Promise<void>} signIn
+ * @property {(code: string) => Promise<void>} enrol
  * @property {() => Promise<void>} signOut
  * @property {() => HTMLElement} langSwitch
  * @property {Record<string, Function>} routes screens loaded on demand
@@ -65,7 +66,8 @@ const ctx = {
     }
     return engine.now();
   },
-  signIn: doSignIn,
+  signIn: (username, password) => doSignIn(() => api.login(username, password, APP_VERSION)),
+  enrol: (code) => doSignIn(() => api.enrol(code, APP_VERSION)),
   signOut: doSignOut,
   langSwitch,
   routes: {},
@@ -151,9 +153,10 @@ async function route() {
   const { parts, query, route: routeKey } = parseHash();
   const signedIn = Boolean(ctx.session && ctx.session.token);
   tabbar.hidden = !signedIn;
-  if (!signedIn || parts[0] === "signin") {
+  if (!signedIn || parts[0] === "signin" || parts[0] === "enrol" || parts[0] === "reset") {
     ctx.signInNotice = signInNotice;
-    mount(renderSignIn(ctx), "signin");
+    // #/enrol/<code>: the link inside an enrolment QR, opened by the phone's camera.
+    mount(renderSignIn(ctx, { mode: parts[0], code: parts[1] }), "signin");
     return;
   }
   const [first, second, third] = parts;
@@ -213,11 +216,12 @@ async function startData() {
   }
 }
 
-async function doSignIn(username, password) {
+/** Sign in with a password or an enrolment code: `obtain` asks the server for the device's token. */
+async function doSignIn(obtain) {
   const previous = await getSession();
   let result;
   try {
-    result = await api.login(username, password, APP_VERSION);
+    result = await obtain();
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 0) throw new Error(t("network_error"));
     throw error;

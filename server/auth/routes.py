@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 
 from server.apidoc import doc
 from server.auth import service
-from server.auth.guard import auth_required
+from server.auth.guard import auth_required, current_actor
 from server.auth.limits import HashBudget, Limits
 from server.auth.schemas import DeviceOut, LoginIn, LoginOut, UserOut
 from server.extensions import db
@@ -66,4 +66,4 @@ def list_devices():
 @auth_required()
 def revoke_device(device_id: str) -> ResponseReturnValue:
     device = service.manageable_device(db.session, g.user, canonical_uuid(device_id))
-    return respond(DeviceOut(), service.revoke(db.session, device))
+    return respond(DeviceOut(), service.revoke(db.session, device, current_actor()))

@@ -35,6 +35,16 @@ class UserOut(Schema):
     unit = fields.Nested(UnitRefOut)
 
 
+class DeviceUserOut(Schema):
+    """Whose device it is, for the administrators' list."""
+
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    active = fields.Boolean()
+    unit_name = fields.Function(lambda user: user.unit.name)
+
+
 class DeviceOut(Schema):
     """A device as admins and its owner see it."""
 
@@ -48,6 +58,7 @@ class DeviceOut(Schema):
     pending_count = fields.Integer()
     expires_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
+    user = fields.Nested(DeviceUserOut)
 
 
 class LoginOut(Schema):

@@ -7,6 +7,8 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from server.actor import Actor
+from server.audit import record_event
 from server.auth.limits import (
     HashBudget,
     Limits,
@@ -150,9 +152,17 @@ def manageable_device(session: Session, user: User, device_id: str | None) -> De
     return device
 
 
-def revoke(session: Session, device: Device) -> Device:
-    """Revoke a device so its token stops working at once."""
+def revoke(session: Session, device: Device, actor: Actor | None = None) -> Device:
+    """Revoke a device so its token stops working at once; audited under its user."""
     if device.revoked_at is None:
         device.revoked_at = utcnow()
+        record_event(
+            session,
+            actor,
+            table="users",
+            record_id=device.user_id,
+            action="revoke_device",
+            after={"device_id": device.id, "pending_count": device.pending_count},
+        )
         session.commit()
     return device

@@ -1,6 +1,6 @@
 """ORM models; importing this package registers every table on the metadata."""
 
-from server.models.accounts import Device, SignInCounter, User
+from server.models.accounts import Device, OneTimeCode, SignInCounter, User
 from server.models.audit import AuditEvent
 from server.models.records import Meeting, ModelRecord, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
@@ -13,6 +13,7 @@ __all__ = [
     "Meeting",
     "ModelRecord",
     "MutationResult",
+    "OneTimeCode",
     "ScopeRemoval",
     "SignInCounter",
     "SyncCounter",

@@ -75,3 +75,22 @@ class SignInCounter(Model):
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class OneTimeCode(Model):
+    """A short-lived code for one user, redeemed once: a phone's enrolment or a password reset."""
+
+    __tablename__ = "one_time_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Only the sha256 of the code is kept: a copy of the database enrols no phone.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # "enrol" or "reset"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

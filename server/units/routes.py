@@ -3,6 +3,7 @@
 from flask import Blueprint, g
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from server.apidoc import doc
 from server.auth.guard import auth_required, current_actor
@@ -16,7 +17,16 @@ from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
 from server.search import search
 from server.units import service
-from server.units.schemas import UnitIn, UnitOut, UnitPageOut, UnitPatch, UnitQuery
+from server.units.preview import preview_move
+from server.units.schemas import (
+    MovePreviewOut,
+    MovePreviewQuery,
+    UnitIn,
+    UnitOut,
+    UnitPageOut,
+    UnitPatch,
+    UnitQuery,
+)
 
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 
@@ -35,7 +45,11 @@ def _visible_unit(unit_id: int, field: str | None = None) -> Unit:
 @auth_required()
 def list_units():
     args = load_args(UnitQuery())
-    query = select(Unit).where(unit_filter(g.user, Unit.id))
+    query = (
+        select(Unit)
+        .where(unit_filter(g.user, Unit.id))
+        .options(selectinload(Unit.parent), selectinload(Unit.successors))
+    )
     if "within" in args:
         query = query.where(Unit.path.startswith(_visible_unit(args["within"]).path))
     if "parent_id" in args:
@@ -76,3 +90,17 @@ def update_unit(unit_id: int) -> ResponseReturnValue:
     return respond(
         UnitOut(), service.update_unit(db.session, unit, actor=current_actor(), data=data)
     )
+
+
+@bp.get("/<int:unit_id>/move-preview")
+@doc(
+    "What moving a unit under another parent changes, and for whom (admin)",
+    query=MovePreviewQuery,
+    response=MovePreviewOut,
+)
+@auth_required("QUAN_TRI")
+def move_preview(unit_id: int) -> ResponseReturnValue:
+    args = load_args(MovePreviewQuery())
+    unit = _visible_unit(unit_id)
+    parent = _visible_unit(args["parent_id"], "parent_id")
+    return respond(MovePreviewOut(), preview_move(db.session, unit, parent))

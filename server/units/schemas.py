@@ -27,9 +27,14 @@ class UnitOut(Schema):
     approves_records = fields.Boolean()
     aliases = fields.List(fields.String())
     successor_ids = fields.Method("_successor_ids")
+    # Tells same-named units apart ("Xã Đông Hiếu" under two parents).
+    parent_name = fields.Method("_parent_name")
 
     def _successor_ids(self, unit: Unit) -> list[int]:
         return sorted(s.id for s in unit.successors)
+
+    def _parent_name(self, unit: Unit) -> str | None:
+        return unit.parent.name if unit.parent is not None else None
 
 
 class UnitIn(InputSchema):
@@ -75,3 +80,30 @@ class UnitPageOut(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class MovePreviewQuery(InputSchema):
+    """The parent a unit would move under."""
+
+    parent_id = id_arg(required=True)
+
+
+class UnitBriefOut(Schema):
+    """A unit named in a preview."""
+
+    id = fields.Integer()
+    name = fields.String()
+    path = fields.String()
+
+
+class MovePreviewOut(Schema):
+    """What moving a unit changes, and for whom, before the administrator confirms."""
+
+    unit = fields.Nested(UnitBriefOut)
+    old_parent = fields.Nested(UnitBriefOut, allow_none=True)
+    new_parent = fields.Nested(UnitBriefOut)
+    units = fields.Integer()
+    users = fields.Integer()
+    records = fields.Dict(keys=fields.String(), values=fields.Integer())
+    users_losing = fields.Integer()
+    users_gaining = fields.Integer()

@@ -17,6 +17,19 @@ from server.units.moves import carry_subtree
 # Field messages, in English; server.errors translates them for each caller.
 CYCLE = "A unit cannot move under itself or its own descendant."
 UNKNOWN_UNIT = "The unit does not exist."
+SELF_SUCCESSOR = "A unit cannot be its own successor."
+NEEDS_END = "A former unit needs its end date."
+ONLY_ENDED = "Only a unit that has ended has successors."
+# Districts were abolished on 2025-07-01: one is always a former unit, kept for old reports.
+LEGACY_LEVELS = ("HUYEN",)
+
+
+def check_lifetime(unit: Unit) -> None:
+    """Refuse a former unit without its end date, and successors of a unit that has not ended."""
+    if unit.valid_to is None and unit.level in LEGACY_LEVELS:
+        raise ValidationError({"valid_to": [NEEDS_END]})
+    if unit.valid_to is None and unit.successors:
+        raise ValidationError({"successor_ids": [ONLY_ENDED]})
 
 
 def unit_snapshot(unit: Unit) -> dict:
@@ -79,6 +92,7 @@ def create_unit(session: Session, *, actor: Actor | None, data: dict) -> Unit:
     session.add(unit)
     moved = place(session, unit, parent)
     unit.successors = _load_units(session, successor_ids)
+    check_lifetime(unit)
     changes.stamp(session, moved)
     record_event(
         session,
@@ -95,6 +109,8 @@ def create_unit(session: Session, *, actor: Actor | None, data: dict) -> Unit:
 def update_unit(session: Session, unit: Unit, *, actor: Actor | None, data: dict) -> Unit:
     """Change a unit's fields, parent or successors."""
     before = unit_snapshot(unit)
+    if unit.id in (data.get("successor_ids") or []):
+        raise ValidationError({"successor_ids": [SELF_SUCCESSOR]})
     moved: list[Unit] = [unit]
     if "parent_id" in data:
         parent_id = data.pop("parent_id")
@@ -110,6 +126,7 @@ def update_unit(session: Session, unit: Unit, *, actor: Actor | None, data: dict
         unit.successors = _load_units(session, data.pop("successor_ids") or [])
     for key, value in data.items():
         setattr(unit, key, value)
+    check_lifetime(unit)
     refresh_search(unit)
     changes.stamp(session, moved)
     record_event(

@@ -183,3 +183,49 @@ def test_every_viewer_screen_on_a_phone(new_phone, server):
     problems += audit(page, "viewer reports")
     assert not problems, report(problems)
     assert page.errors == []
+
+
+def test_every_admin_screen_on_a_phone_and_a_desktop(new_phone, server):
+    from tests.browser.test_admin import add_admin, pick_unit
+
+    add_admin(server)
+    page = new_phone()
+    sign_in(page, "quantri")
+    problems: list[str] = []
+    for phone in (True, False):
+        where = "" if phone else " desktop"
+        if not phone:
+            page.set_viewport_size(DESKTOP)
+        go(page, f"#/admin/units/{server.units['40']}", "[data-testid=unit-list] .admin-row")
+        problems += audit(page, "admin units" + where, phone=phone)
+        page.locator(".admin-row [data-action=edit-unit]").first.click()
+        page.wait_for_selector("[data-testid=unit-form]")
+        pick_unit(page, "[data-testid=unit-form]", "nam can", "Xã Nậm Cắn")
+        page.locator("[data-testid=unit-form] .unit-search input").last.fill("tinh")
+        page.wait_for_selector("[data-testid=unit-form] .admin-picks button")
+        problems += audit(page, "admin unit form" + where, phone=phone)
+        go(page, "#/admin/users", "[data-testid=user-list] .admin-row")
+        problems += audit(page, "admin users" + where, phone=phone)
+        page.click("[data-action=add-user]")
+        page.wait_for_selector("[data-testid=user-form]")
+        problems += audit(page, "admin user form" + where, phone=phone)
+        page.locator(".admin-row [data-action=enrol]").first.click()
+        page.wait_for_selector("[data-testid=one-time-code] img.qr")
+        problems += audit(page, "admin enrolment code" + where, phone=phone)
+        page.click(".dialog .btn-primary")
+        go(page, "#/admin/devices", "[data-testid=device-list] .admin-row")
+        problems += audit(page, "admin devices" + where, phone=phone)
+    assert not problems, report(problems)
+    assert page.errors == []
+
+
+def test_enrolment_and_reset_screens_on_a_phone(new_phone, server):
+    page = new_phone()
+    page.goto("/#/enrol/ABCD")
+    page.wait_for_selector("[data-testid=enrol-form]")
+    problems = audit(page, "enrol with a code")
+    page.goto("/#/reset")
+    page.wait_for_selector("[data-testid=reset-form]")
+    problems += audit(page, "reset with a code")
+    assert not problems, report(problems)
+    assert page.errors == []

@@ -509,3 +509,28 @@ def test_bulk_review_offline_records_one_decision_each(new_phone, server):
         assert status == 200
         assert [e["action"] for e in events].count("return") == 1
     assert page.errors == []
+
+
+def test_no_decision_on_a_version_one_edited_since_its_submit(new_phone, server):
+    """REVIEW_OWN_WORK: the server refuses it, so the phone does not offer it (PROTOCOL.md §7)."""
+    add_user(server, "kiemnhiem", "Hà Văn Kiêm", "40", "CAN_BO_NHAP", "LANH_DAO_DUYET")
+    both = server.login("kiemnhiem")
+    record = create(
+        server, server.login("canbo"), "models", model_body(server.units["17000"], "Mô hình xã")
+    )
+    status, edited = server.api(
+        "PATCH",
+        f"/api/v1/models/{record['id']}",
+        both,
+        {"version": record["version"], "locality": "Bản Huồi Pủng mới"},
+    )
+    assert status == 200 and edited["review_status"] == "CHO_DUYET", edited
+
+    page = new_phone()
+    sign_in(page, "kiemnhiem")
+    go(page, f"#/review/models/{record['id']}", "[data-testid=own-record]")
+    assert "sau khi được gửi duyệt" in page.inner_text("[data-testid=own-record]")
+    assert page.locator('[data-action="approve"], [data-action="return"]').count() == 0
+    go(page, f"#/models/{record['id']}", ".screen-detail")
+    assert page.locator('.screen-detail [data-action="approve"]').count() == 0
+    assert page.errors == []

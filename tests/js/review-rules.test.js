@@ -61,7 +61,7 @@ test("the queue filters by table, field, type, age and unit subtree", () => {
 
 test("nobody decides on their own record; approval waits for its level; a return does not", () => {
   const rec = model("x").rec;
-  assert.deepEqual(decision(rec, reviewer), { own: false, awaiting: null, turn: true, approve: true, return: true });
+  assert.deepEqual(decision(rec, reviewer), { own: false, edited: false, awaiting: null, turn: true, approve: true, return: true });
   assert.equal(decision({ ...rec, created_by_id: 9 }, reviewer).approve, false);
   assert.equal(decision({ ...rec, created_by_id: 9 }, reviewer).return, false);
   assert.equal(decision({ ...rec, created_by_id: null }, reviewer).own, true);
@@ -88,4 +88,22 @@ test("a history event's changes: before → after, unchanged fields left out", (
     [{ field: "review_status", before: "NHAP", after: "CHO_DUYET" }]);
   assert.deepEqual(diffEvent({ action: "update", before: { metrics: [{ value: 1 }] }, after: { metrics: [{ value: 2 }] } })[0].after, [{ value: 2 }]);
   assert.deepEqual(diffEvent({}), []);
+});
+
+test("a reviewer who edited the version since its submit may neither approve nor return it", () => {
+  const rec = { ...model("x").rec, submitted_at: "2026-11-01T08:00:00Z", updated_at: "2026-11-01T08:00:00Z" };
+  const edited = { ...rec, updated_by_id: reviewer.id, updated_at: "2026-11-02T08:00:00Z" };
+  const d = decision(edited, reviewer);
+  assert.deepEqual([d.own, d.edited, d.approve, d.return], [true, true, false, false]);
+  // Someone else's later edit does not hide this reviewer's: the history tells.
+  const later = { ...edited, updated_by_id: 77 };
+  assert.equal(decision(later, reviewer).approve, true);
+  const events = [
+    { id: 1, action: "create", user_id: 77 }, { id: 2, action: "submit", user_id: 77 },
+    { id: 3, action: "update", user_id: reviewer.id }, { id: 4, action: "update", user_id: 77 },
+  ];
+  assert.equal(decision(later, reviewer, events).approve, false);
+  // Writes before the submit are the author's draft, not this version.
+  const before = [{ id: 1, action: "update", user_id: reviewer.id }, { id: 2, action: "submit", user_id: 77 }];
+  assert.equal(decision(later, reviewer, before).approve, true);
 });

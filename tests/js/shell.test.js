@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 import { LABEL_KEYS } from "../../pwa/js/i18n/labels.js";
 import "../../pwa/js/i18n/staff-labels.js";
+import "../../pwa/js/i18n/admin-labels.js";
 import { APP_VERSION } from "../../pwa/js/sync/protocol.js";
 
 const PWA = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "pwa");

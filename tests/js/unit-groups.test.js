@@ -59,3 +59,12 @@ test("139 communes of one province stay one group, in Vietnamese order", () => {
   assert.equal(optionCount(groups), 139);
   assert.equal(optionCount(filterGroups(groups, "xa 01")), 10);
 });
+
+test("a flat list names the parent beside same-named units and marks ended ones", async () => {
+  const { unitLabels } = await import("../../pwa/js/lib/unit-groups.js");
+  const labels = unitLabels(COMMUNES, UNITS, "(cũ)");
+  assert.equal(labels.get(10), "Xã Đông Hiếu (cũ) — Thị xã Thái Hòa");
+  assert.equal(labels.get(11), "Xã Đông Hiếu — Tỉnh Nghệ An");
+  assert.equal(labels.get(12), "Xã Nghĩa Thuận (cũ)");
+  assert.equal(labels.get(14), "Xã Anh Sơn");
+});

@@ -359,8 +359,11 @@ export function availableSteps(record, user) {
   const roles = user.roles || [];
   const writer = roles.some((r) => WRITER_ROLES.includes(r));
   const reviewer = roles.some((r) => REVIEWER_ROLES.includes(r));
-  const own = record.created_by_id == null || record.created_by_id === user.id;
   const status = record.review_status || "NHAP";
+  // Nor on a version they edited since its submit (the server answers REVIEW_OWN_WORK).
+  const since = Date.parse(record.submitted_at || "");
+  const edited = record.updated_by_id === user.id && Date.parse(record.updated_at || "") > since;
+  const own = record.created_by_id == null || record.created_by_id === user.id || edited;
   return Object.entries(STEPS)
     .filter(([, step]) => step.sources.includes(status))
     .filter(([, step]) => (step.byReviewer ? reviewer && !own : writer))

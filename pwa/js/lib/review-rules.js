@@ -47,20 +47,44 @@ export function isReviewer(user) {
   return Boolean(user && (user.roles || []).some((r) => REVIEWER_ROLES.includes(r)));
 }
 
+// Audited actions that put values into a version (server/records/duties.py WRITES).
+const WRITES = ["create", "update", "restore"];
+
+/**
+ * Tell whether the user wrote to the record since it was last submitted; the server then refuses
+ * their approval or return (REVIEW_OWN_WORK). With the history (events oldest first) every write
+ * since the last submit counts; without it, the record's last writer and times tell.
+ * @param {Record<string, any>} rec
+ * @param {{id: number}} user
+ * @param {{action: string, user_id?: number|null}[]|null} [events]
+ */
+export function editedSinceSubmit(rec, user, events = null) {
+  if (events && events.length) {
+    let last = -1;
+    events.forEach((e, i) => { if (e.action === "submit") last = i; });
+    return events.slice(last + 1).some((e) => e.user_id === user.id && WRITES.includes(e.action));
+  }
+  const since = Date.parse(rec.submitted_at || "");
+  const changed = Date.parse(rec.updated_at || "");
+  return rec.updated_by_id === user.id && !Number.isNaN(since) && changed > since;
+}
+
 /**
  * What the user may do with a submitted record now. Nobody decides on a record they created
  * (a record not yet on the server counts as theirs). Approval goes level by level: only the unit
  * the record awaits (or any level when the server names none, or for an administrator). A return
  * is open to any reviewer in scope, as on the server.
  */
-export function decision(rec, user) {
+export function decision(rec, user, events = null) {
   const awaiting = rec.awaiting_unit_id ?? null;
-  const own = rec.created_by_id == null || rec.created_by_id === user.id;
+  const edited = editedSinceSubmit(rec, user, events);
+  const own = rec.created_by_id == null || rec.created_by_id === user.id || edited;
   const submitted = rec.review_status === "CHO_DUYET" && !rec.deleted;
   const reviewer = isReviewer(user);
   const turn = approvalTurn(rec, user);
   return {
     own,
+    edited,
     awaiting,
     turn,
     approve: submitted && reviewer && !own && turn,

@@ -78,3 +78,22 @@ export function filterGroups(groups, query, keep = null) {
 export function optionCount(groups) {
   return groups.reduce((n, g) => n + g.options.length, 0);
 }
+
+/**
+ * One line per unit for a flat list: "(cũ)" after an ended unit, and the parent's name after a
+ * unit whose name another unit of the list shares ("Xã Đông Hiếu (cũ) — Thị xã Thái Hòa").
+ * @param {Unit[]} units the units listed
+ * @param {Unit[]} all every unit known (to name the parents)
+ * @param {string} old the "(cũ)" mark
+ * @returns {Map<number, string>} label by unit id
+ */
+export function unitLabels(units, all, old) {
+  const byId = new Map(all.map((u) => [u.id, u]));
+  const named = new Map();
+  for (const u of units) named.set(u.name, (named.get(u.name) || 0) + 1);
+  return new Map(units.map((u) => {
+    const parent = u.parent_id != null ? byId.get(u.parent_id) : undefined;
+    const twin = named.get(u.name) > 1 && parent;
+    return [u.id, withOld(u.name, u, old) + (twin ? ` — ${parent.name}` : "")];
+  }));
+}

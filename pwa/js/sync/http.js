@@ -5,11 +5,13 @@ import { getLang } from "../i18n/labels.js";
 // Errors are ApiError with the server's code and message (in the app's language).
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfter = null) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.details = details;
+    /** seconds the server asked to wait (Retry-After), or null */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -43,7 +45,9 @@ export async function request(path, options = {}) {
   }
   if (!response.ok) {
     const err = (data && data.error) || {};
-    throw new ApiError(response.status, err.code || `HTTP_${response.status}`, err.message || "", err.details);
+    const wait = Number(response.headers.get("Retry-After"));
+    throw new ApiError(response.status, err.code || `HTTP_${response.status}`, err.message || "", err.details,
+      Number.isFinite(wait) && wait > 0 ? wait : null);
   }
   return { status: response.status, data, bytes: Number(response.headers.get("Content-Length")) || text.length };
 }
@@ -55,6 +59,28 @@ export async function login(username, password, appVersion) {
     json: { username, password, device_name: deviceName.slice(0, 255), app_version: appVersion },
   });
   return data;
+}
+
+function deviceName() {
+  return `${navigator.platform || "Điện thoại"} — ${navigator.userAgent.slice(0, 60)}`.slice(0, 255);
+}
+
+/** Redeem a one-time enrolment code for this phone's credential (answers like login). */
+export async function enrol(code, appVersion) {
+  const { data } = await request("/api/v1/auth/enrol", {
+    json: { code, device_name: deviceName(), app_version: appVersion },
+  });
+  return data;
+}
+
+/** Set a new password with an administrator's one-time reset code. */
+export async function resetPassword(code, newPassword) {
+  await request("/api/v1/auth/password-reset", { json: { code, new_password: newPassword } });
+}
+
+/** Change the signed-in user's own password. */
+export async function changePassword(token, current, next) {
+  await request("/api/v1/me/password", { token, json: { current_password: current, new_password: next } });
 }
 
 export function logout(token) {

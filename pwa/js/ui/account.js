@@ -3,12 +3,25 @@
 import { enumLabel, formatBytes, getLang, t } from "../i18n/labels.js";
 import { getMeta, META, setMeta } from "../store/db.js";
 import { unsyncedData } from "../store/records.js";
+import { changePassword, resetPassword } from "../sync/http.js";
 import { APP_VERSION } from "../sync/protocol.js";
 import { ask, h, replace } from "./dom.js";
 
 // Sign-in screen.
 
-export function renderSignIn(ctx) {
+// Automatic tries while the server answers SIGN_IN_BUSY, and the longest wait it may ask for.
+const BUSY_TRIES = 5;
+const BUSY_WAIT_MAX = 30;
+
+/**
+ * The sign-in screen: a password, an enrolment code (typed, scanned, or from the QR's link
+ * #/enrol/<code>), or a password reset code.
+ * @param {import("../app.js").Ctx} ctx
+ * @param {{mode?: string, code?: string}} [options]
+ */
+export function renderSignIn(ctx, options = {}) {
+  if (options.mode === "enrol") return screenOf(ctx, enrolForm(ctx, options.code || ""));
+  if (options.mode === "reset") return screenOf(ctx, resetForm(ctx));
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
   const username = h("input", { id: "username", name: "username", class: "input", autocomplete: "username", autocapitalize: "none", required: true });
   const password = h("input", { id: "password", name: "password", type: "password", class: "input", autocomplete: "current-password", required: true });
@@ -35,7 +48,21 @@ export function renderSignIn(ctx) {
     button.setAttribute("disabled", "");
     button.textContent = t("signing_in");
     try {
-      await ctx.signIn(u, p);
+      for (let tries = 1; ; tries += 1) {
+        try {
+          await ctx.signIn(u, p);
+          break;
+        } catch (e) {
+          // The server is busy hashing other sign-ins (SIGN_IN_BUSY, 429): wait as it asks, then
+          // try again by ourselves a few times, saying so, rather than fail at once.
+          const busy = /** @type {any} */ (e).code === "SIGN_IN_BUSY";
+          if (!busy || tries >= BUSY_TRIES) throw e;
+          const seconds = Math.min(BUSY_WAIT_MAX, /** @type {any} */ (e).retryAfter || 1);
+          error.textContent = t("sign_in_busy_wait", { n: seconds });
+          error.hidden = false;
+          await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        }
+      }
     } catch (e) {
       error.textContent = /** @type {Error} */ (e).message || t("network_error");
       error.hidden = false;
@@ -49,13 +76,128 @@ export function renderSignIn(ctx) {
   h("div", { class: "field" }, h("label", { for: "username", text: t("username") }), username),
   h("div", { class: "field" }, h("label", { for: "password", text: t("password") }), password),
   error,
-  button);
+  button,
+  h("div", { class: "signin-other" },
+    h("a", { href: "#/enrol", class: "btn btn-link", "data-action": "enrol-mode", text: t("enrol_with_code") }),
+    h("a", { href: "#/reset", class: "btn btn-link", "data-action": "reset-mode", text: t("reset_with_code") })));
 
+  return screenOf(ctx, form);
+}
+
+function screenOf(ctx, form) {
   return { node: h("section", { class: "screen screen-signin" },
     h("div", { class: "brand" }, h("img", { src: "/icons/icon.svg", alt: "", width: "72", height: "72" }),
       h("p", { class: "brand-name", text: t("app_name") })),
     form,
     h("div", { class: "lang-switch" }, ctx.langSwitch())) };
+}
+
+/** Tell a code from a scanned enrolment link or from typing: the part after #/enrol/. */
+export function codeFrom(text) {
+  const marker = "#/enrol/";
+  const at = text.indexOf(marker);
+  return (at >= 0 ? text.slice(at + marker.length) : text).trim();
+}
+
+function enrolForm(ctx, code) {
+  const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  const input = /** @type {HTMLInputElement} */ (h("input", { id: "enrol-code", class: "input input-code", autocomplete: "one-time-code",
+    autocapitalize: "characters", spellcheck: "false", placeholder: "ABCD-EFGH-JKMN", value: code }));
+  const button = h("button", { type: "submit", class: "btn btn-primary btn-block", "data-action": "enrol" }, t("enrol"));
+  const video = /** @type {HTMLVideoElement} */ (h("video", { class: "scan-video", muted: true, playsinline: true, hidden: true }));
+  let scanning = false;
+  async function scan() {
+    // The browser's own QR reader (Chrome on Android); no third-party code reads the camera.
+    const Detector = /** @type {any} */ (window).BarcodeDetector;
+    let stream = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+      video.srcObject = stream;
+      video.hidden = false;
+      await video.play();
+      const detector = new Detector({ formats: ["qr_code"] });
+      scanning = true;
+      while (scanning && document.body.contains(video)) {
+        const found = await detector.detect(video).catch(() => []);
+        if (found.length) {
+          input.value = codeFrom(found[0].rawValue || "");
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } catch {
+      error.textContent = t("scan_failed");
+      error.hidden = false;
+    } finally {
+      scanning = false;
+      video.hidden = true;
+      if (stream) stream.getTracks().forEach((track) => track.stop());
+    }
+  }
+  const canScan = "BarcodeDetector" in window && Boolean(navigator.mediaDevices);
+  return h("form", { class: "card signin", novalidate: true, "data-testid": "enrol-form", onsubmit: async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    scanning = false;
+    const value = codeFrom(input.value);
+    if (!navigator.onLine || !value) {
+      error.textContent = t(navigator.onLine ? "required" : "sign_in_offline");
+      error.hidden = false;
+      return;
+    }
+    button.setAttribute("disabled", "");
+    try {
+      await ctx.enrol(value);
+    } catch (e) {
+      error.textContent = /** @type {Error} */ (e).message || t("network_error");
+      error.hidden = false;
+    } finally {
+      button.removeAttribute("disabled");
+    }
+  } },
+  h("h2", { text: t("enrol_with_code") }),
+  h("p", { class: "small", text: t("enrol_help") }),
+  h("div", { class: "field" }, h("label", { for: "enrol-code", text: t("enrol_code") }), input),
+  canScan ? h("button", { type: "button", class: "btn btn-block", "data-action": "scan", onclick: scan }, t("scan_qr")) : "",
+  video,
+  error,
+  button,
+  h("div", { class: "signin-other" }, h("a", { href: "#/signin", class: "btn btn-link", text: t("sign_in_password") })));
+}
+
+function resetForm(ctx) {
+  const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  const done = h("p", { class: "notice", role: "status", hidden: true, text: t("reset_done") });
+  const code = /** @type {HTMLInputElement} */ (h("input", { id: "reset-code", class: "input input-code", autocomplete: "one-time-code",
+    autocapitalize: "characters", spellcheck: "false" }));
+  const password = /** @type {HTMLInputElement} */ (h("input", { id: "reset-password", type: "password", class: "input", autocomplete: "new-password", minlength: "8" }));
+  const button = h("button", { type: "submit", class: "btn btn-primary btn-block", "data-action": "reset" }, t("reset_password"));
+  return h("form", { class: "card signin", novalidate: true, "data-testid": "reset-form", onsubmit: async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    if (password.value.length < 8) {
+      error.textContent = t("password_short");
+      error.hidden = false;
+      return;
+    }
+    button.setAttribute("disabled", "");
+    try {
+      await resetPassword(code.value.trim(), password.value);
+      done.hidden = false;
+      ctx.toast(t("reset_done"));
+      ctx.navigate("#/signin", { replace: true });
+    } catch (e) {
+      error.textContent = /** @type {Error} */ (e).message || t("network_error");
+      error.hidden = false;
+    } finally {
+      button.removeAttribute("disabled");
+    }
+  } },
+  h("h2", { text: t("reset_with_code") }),
+  h("div", { class: "field" }, h("label", { for: "reset-code", text: t("reset_code") }), code),
+  h("div", { class: "field" }, h("label", { for: "reset-password", text: t("new_password") }), password),
+  error, done, button,
+  h("div", { class: "signin-other" }, h("a", { href: "#/signin", class: "btn btn-link", text: t("sign_in_password") })));
 }
 
 // Settings: language, storage use, account, app version, export, sign out.
@@ -73,7 +215,8 @@ export function renderSettings(ctx) {
       h("p", { class: "label", text: t("account") }),
       h("p", { class: "strong", text: user.full_name }),
       h("p", { class: "small", text: [user.position, user.unit.name].filter(Boolean).join(" · ") }),
-      h("p", { class: "small", text: user.roles.map((r) => enumLabel("role", r)).join(", ") })),
+      h("p", { class: "small", text: user.roles.map((r) => enumLabel("role", r)).join(", ") }),
+      h("button", { type: "button", class: "btn btn-block", "data-action": "change-password", onclick: () => askNewPassword(ctx) }, t("change_password"))),
     h("div", { class: "card" },
       h("p", { class: "label", text: t("app_version") }),
       h("p", { class: "small", "data-testid": "app-version", text: APP_VERSION })),
@@ -153,4 +296,39 @@ export async function exportUnsynced() {
   setTimeout(() => URL.revokeObjectURL(url), 60000);
   await setMeta(META.LAST_EXPORT_AT, now.getTime());
   return fileName;
+}
+
+/** Change the user's own password: the current one, then the new one twice. */
+async function askNewPassword(ctx) {
+  const make = (id, label, autocomplete) => {
+    const input = /** @type {HTMLInputElement} */ (h("input", { id, type: "password", class: "input", autocomplete }));
+    return { input, node: h("div", { class: "field" }, h("label", { for: id, text: label }), input) };
+  };
+  const current = make("pw-current", t("current_password"), "current-password");
+  const next = make("pw-new", t("new_password"), "new-password");
+  const again = make("pw-again", t("new_password_again"), "new-password");
+  const error = h("p", { class: "field-error", role: "alert", hidden: true });
+  const fail = (key) => {
+    error.textContent = t(key);
+    error.hidden = false;
+    return false;
+  };
+  const ok = await ask({
+    title: t("change_password"),
+    body: h("div", { class: "stack" }, current.node, next.node, again.node, error),
+    buttons: [{ label: t("back"), value: false }, { label: t("change_password"), value: true, kind: "primary" }],
+    validate: () => {
+      if (!navigator.onLine) return fail("online_only_action");
+      if (next.input.value.length < 8) return fail("password_short");
+      if (next.input.value !== again.input.value) return fail("password_mismatch");
+      return true;
+    },
+  });
+  if (!ok) return;
+  try {
+    await changePassword(ctx.session.token, current.input.value, next.input.value);
+    ctx.toast(t("password_changed"));
+  } catch (e) {
+    ctx.toast(/** @type {Error} */ (e).message || t("network_error"));
+  }
 }

@@ -236,7 +236,8 @@ export function displayValue(name, value, ctx = {}) {
   if (name === "part_of_day") return (PART_OF_DAY[value] || [value])[getLang() === "en" ? 1 : 0] || value;
   if (UNIT_FIELDS.has(name)) {
     const unit = ctx.unit && ctx.unit(value);
-    return unit ? unit.name : `#${value}`;
+    if (!unit) return `#${value}`;
+    return unit.valid_to ? `${unit.name} ${t("unit_old")}` : unit.name;
   }
   if (name === "start_date") return formatDate(value);
   if (name === "start_at" || name === "end_at") return formatLocalDateTime(value);

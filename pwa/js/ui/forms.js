@@ -4,6 +4,7 @@
 import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
 import { RECORD_REGISTRY } from "../lib/record-schema.js";
+import { unitLabels } from "../lib/unit-groups.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
 import { attendeeEditor } from "./attendees.js";
@@ -415,9 +416,12 @@ export function ownerOptions(ctx) {
   const own = ctx.user.unit;
   const depth = (u) => String(u.path || "").split("/").length;
   const under = ctx.index.units.filter((u) => u.id !== own.id && own.path && String(u.path || "").startsWith(own.path));
-  return [own, ...under].map((u) => {
+  const listed = [own, ...under];
+  // Two communes may share a name ("Xã Đông Hiếu"): the parent beside each tells them apart.
+  const labels = unitLabels(listed, ctx.index.units, t("unit_old"));
+  return listed.map((u) => {
     const indent = "· ".repeat(Math.max(0, depth(u) - depth(own)));
-    return /** @type {[number, string]} */ ([u.id, `${indent}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}`]);
+    return /** @type {[number, string]} */ ([u.id, `${indent}${labels.get(u.id)}`]);
   });
 }
 

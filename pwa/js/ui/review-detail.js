@@ -48,6 +48,8 @@ export function render(ctx, { table, id, back = "#/review" }) {
     return displayValue(name, value, { unit: (u) => index.unit(u) });
   };
   let historyVersion = -1;
+  /** @type {any[]|null} the loaded history, oldest first: who wrote since the submit */
+  let events = null;
 
   function draw() {
     const rec = index.get(table, id);
@@ -56,7 +58,10 @@ export function render(ctx, { table, id, back = "#/review" }) {
       return;
     }
     const key = `${table}:${id}`;
-    const d = decision(rec, user);
+    // A version this reviewer edited since its submit is not theirs to decide (REVIEW_OWN_WORK).
+    const edited = (index.pending.get(`${table}:${id}`) || []).some((e) => e.op === "put");
+    const d = decision(rec, user, historyVersion === rec.version ? events : null);
+    if (edited && rec.review_status === "CHO_DUYET") Object.assign(d, { own: true, edited: true, approve: false, return: false });
     const conflicts = index.conflicts.get(key) || [];
     const queued = (index.pending.get(key) || []).some((e) => e.op === "review");
     const days = waitingDays(rec);
@@ -78,7 +83,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
         rec.reviewed_at && rec.review_status !== "CHO_DUYET" ? h("p", { class: "small", "data-testid": "decided",
           text: `${enumLabel("review_status", rec.review_status)} — ${rec.reviewed_by_name || ""} — ${formatInstant(rec.reviewed_at)}` }) : "",
         queued ? h("p", { class: "notice notice-warn", "data-testid": "step-queued", text: t("step_waiting") }) : "",
-        rec.review_status === "CHO_DUYET" && d.own ? h("p", { class: "notice notice-warn", "data-testid": "own-record", text: t("own_record") }) : "",
+        rec.review_status === "CHO_DUYET" && d.own ? h("p", { class: "notice notice-warn", "data-testid": "own-record", text: t(d.edited ? "own_edit" : "own_record") }) : "",
         rec.review_status === "CHO_DUYET" && !d.own ? h("p", { class: "strong", "data-testid": "awaiting", text: d.turn ? t("your_turn") : t("awaiting_level", { unit: unitName(d.awaiting) }) }) : "",
         reviewComment(rec),
         d.approve || d.return ? h("div", { class: "actions" },
@@ -140,12 +145,17 @@ export function render(ctx, { table, id, back = "#/review" }) {
       return;
     }
     historyVersion = version;
+    events = null;
     if (!historyBox.firstChild) replace(historyBox, h("p", { class: "small", text: t("loading") }));
     try {
-      const events = await fetchHistory(ctx.session.token, table, id);
+      const loaded = await fetchHistory(ctx.session.token, table, id);
       if (historyVersion !== version) return;
-      replace(historyBox, events.length
-        ? h("ol", { class: "plain-list history-list" }, events.map(eventItem))
+      events = [...loaded].sort((a, b) => a.id - b.id);
+      // The trail may show a write of this reviewer that the record's fields do not.
+      draw();
+      const list = [...loaded];
+      replace(historyBox, list.length
+        ? h("ol", { class: "plain-list history-list" }, list.map(eventItem))
         : h("p", { class: "small", text: t("history_empty") }));
     } catch (err) {
       historyVersion = -1;

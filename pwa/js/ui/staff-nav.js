@@ -8,6 +8,7 @@ import { t } from "../i18n/labels.js";
 import "../i18n/staff-labels.js";
 import { currentYear, periodChoices, periodLabel } from "../lib/report-args.js";
 import { isReviewer, queue, within } from "../lib/review-rules.js";
+import { unitLabels } from "../lib/unit-groups.js";
 import { RECORD_TABLES } from "../store/db.js";
 import { h } from "./dom.js";
 
@@ -33,6 +34,7 @@ export function start(ctx) {
     (m) => m.render(ctx, { parts, query }),
     () => ({ node: h("p", { class: "empty", text: t("online_only") }) }));
   Object.assign(ctx.routes, { review: load("review-queue"), dashboard: load("dashboard"), reports: load("reports") });
+  if (managesUsers(ctx.user)) ctx.routes.admin = load("admin");
   document.head.append(h("link", { rel: "stylesheet", href: "/css/staff.css" }));
 
   const reviewer = isReviewer(ctx.user);
@@ -64,10 +66,16 @@ export function start(ctx) {
   }
 }
 
+/** Tell whether the user opens the administration (admins; reviewers for enrolment codes). */
+export function managesUsers(user) {
+  return Boolean(user && (user.roles || []).some((r) => r === "QUAN_TRI" || r === "LANH_DAO_DUYET"));
+}
+
 /** The switch between the staff screens, at the top of each. */
 export function subnav(ctx, active) {
   const items = [["overview", "#/dashboard", "dashboard"], ["reports_tab", "#/reports", "reports"]];
   if (isReviewer(ctx.user)) items.unshift(["review_queue", "#/review", "review"]);
+  if (managesUsers(ctx.user)) items.push(["nav_admin", "#/admin", "admin"]);
   return h("nav", { class: "segmented subnav", "aria-label": t("nav_reports") },
     items.map(([label, href, key]) => h("a", {
       href, class: `seg${key === active ? " is-on" : ""}`, "aria-current": key === active ? "page" : null, text: t(label),
@@ -91,9 +99,10 @@ export function unitSelect(ctx, value) {
   const own = ctx.user.unit;
   const depth = (u) => (u.path || "").split("/").length;
   const units = [own, ...ctx.index.units.filter((u) => u.id !== own.id && within(u, own))];
+  const labels = unitLabels(units, ctx.index.units, t("unit_old"));
   const select = /** @type {HTMLSelectElement} */ (h("select", { class: "input", "data-control": "unit", "aria-label": t("filter_unit") },
     units.map((u) => h("option", { value: String(u.id),
-      text: `${"· ".repeat(Math.max(0, depth(u) - depth(own)))}${u.name}${u.valid_to ? ` ${t("unit_old")}` : ""}` }))));
+      text: `${"· ".repeat(Math.max(0, depth(u) - depth(own)))}${labels.get(u.id)}` }))));
   select.value = String(value || own.id);
   return select;
 }

@@ -1,0 +1,1 @@
+"""User accounts as administrators manage them: create, change, deactivate, reset, enrol."""
