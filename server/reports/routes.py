@@ -1,4 +1,4 @@
-"""HTTP routes of the reports (R1, R3, R4, R7) and the dashboard.
+"""HTTP routes of the reports (R1–R4, R7, the periodic report) and the dashboard.
 
 Each report answers as JSON by default; ``format=xlsx|csv|html`` downloads the same report as an
 Excel workbook, a CSV file or a printable page.
@@ -18,7 +18,7 @@ from server.extensions import db
 from server.http import load_args, respond
 from server.models import Unit
 from server.models.types import utcnow
-from server.reports import dashboard, lists, periods, summaries
+from server.reports import dashboard, effectiveness, lists, periods, summaries
 from server.reports.csv_export import write_csv
 from server.reports.dashboard_schemas import DashboardOut
 from server.reports.printview import render_print, stylesheet
@@ -29,6 +29,7 @@ from server.reports.schemas import (
     ModelSummaryQuery,
     PeriodChoicesOut,
     R1Out,
+    R2Out,
     R3Out,
     R4ListOut,
     R4Out,
@@ -121,6 +122,14 @@ REPORTS = [
         ModelSummaryQuery,
         R1Out,
         "R1: models and exemplars by unit and field",
+    ),
+    (
+        "/r2",
+        "report_r2",
+        effectiveness.registered_vs_effective,
+        ReportQuery,
+        R2Out,
+        "R2: models registered versus carried out effectively, by period",
     ),
     ("/r3", "report_r3", lists.model_list, ModelListQuery, R3Out, "R3: list of models, paged"),
     (

@@ -215,6 +215,26 @@ class R1Out(ReportOut):
     totals = fields.Nested(R1RowOut)
 
 
+class R2RowOut(Schema):
+    """A row of R2: a period's registered and effective models."""
+
+    ky = fields.String()
+    dang_ky = fields.Integer()
+    hieu_qua = fields.Integer()
+    # None when nothing was registered (no ratio) or the period before had nothing.
+    ty_le = fields.Float(allow_none=True)
+    tang = fields.Integer(allow_none=True)
+
+
+class R2Out(ReportOut):
+    """R2, models registered versus carried out effectively, by period."""
+
+    previous_period = fields.Nested(ReportPeriodOut)
+    counted_by = fields.String()
+    rows = fields.List(fields.Nested(R2RowOut))
+    totals = fields.Nested(R2RowOut, allow_none=True)
+
+
 class R3RowOut(Schema):
     """A row of R3."""
 

@@ -83,7 +83,8 @@ def _totals(rows: list[dict[str, Any]], keys: Iterable[str]) -> dict[str, Any]:
     return totals
 
 
-def _counted_by_note(report: Report) -> str:
+def counted_by_note(report: Report) -> str:
+    """Return the note that says which column put a model in the period."""
     period = report.period
     if report.counted_by == "year_registered":
         years = str(period.start.year)
@@ -159,7 +160,7 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
     report.totals["tang_giam"] = _change(report.totals["total"], report.totals["previous"])
     report.notes += [
         GROUPED_NOTE[args.by],
-        _counted_by_note(report),
+        counted_by_note(report),
         "Xây dựng mới trong kỳ: mô hình đăng ký xây dựng hoặc đang xây dựng; Duy trì: đang duy "
         "trì; Nhân rộng: đã nhân rộng. Mô hình tạm dừng chỉ tính vào tổng số (xem Ghi chú).",
         "Cột “Được công nhận” và “Được biểu dương, khen thưởng” để trống: hệ thống chưa quản lý "
@@ -259,7 +260,7 @@ def sync_status(session: Session, args: ReportArgs) -> Report:
         "Bản ghi chờ đồng bộ: số thay đổi còn trên thiết bị, do thiết bị báo ở lần đồng bộ gần "
         "nhất; chỉ tính thiết bị chưa bị thu hồi.",
         f"Chờ duyệt, Trả lại, Đã duyệt: mô hình, điển hình và hội nghị của kỳ báo cáo. "
-        f"{_counted_by_note(report)} Hội nghị tính theo ngày bắt đầu.",
+        f"{counted_by_note(report)} Hội nghị tính theo ngày bắt đầu.",
         "Cột “Đã nộp báo cáo kỳ” chưa có: hệ thống chưa quản lý việc nộp báo cáo.",
     ]
     return report

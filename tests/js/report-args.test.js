@@ -45,6 +45,9 @@ test("report cells read the Vietnamese way", () => {
   assert.equal(cellText("text", "Xã Nậm Cắn"), "Xã Nậm Cắn");
   assert.equal(cellText("int", null), "");
   assert.equal(cellText("int", 1554, "en"), "1,554");
+  assert.equal(cellText("percent", 87.3), "87,3");
+  assert.equal(cellText("percent", 87.3, "en"), "87.3");
+  assert.equal(cellText("percent", null), "");
 });
 
 test("a summary row is all zero when every count is zero or blank", () => {

@@ -105,6 +105,7 @@ const STAFF = {
   no_data: ["Chưa có số liệu trong kỳ", "No figures for this period"],
   report: ["Báo cáo", "Report"],
   report_r1: ["R1. Tổng hợp mô hình, điển hình", "R1. Summary of models and exemplars"],
+  report_r2: ["R2. Mô hình đăng ký và triển khai hiệu quả", "R2. Models registered and effective"],
   report_r3: ["R3. Danh sách mô hình, điển hình", "R3. List of models and exemplars"],
   report_r4: ["R4. Hội nghị, hoạt động (tổng hợp)", "R4. Meetings and activities (summary)"],
   "report_r4/list": ["R4. Danh sách hội nghị, hoạt động", "R4. List of meetings and activities"],

@@ -37,7 +37,7 @@ export function periodLabel(code) {
   return null;
 }
 
-export const REPORTS = ["r1", "r3", "r4", "r4/list", "r7"];
+export const REPORTS = ["r1", "r2", "r3", "r4", "r4/list", "r7"];
 const LISTS = ["r3", "r4/list"];
 // The reports that count models either by managing unit or by commune (`by`).
 export const GROUPED = ["r1", "r3"];
@@ -94,6 +94,8 @@ export function allZero(columns, row) {
 export function cellText(kind, value, lang = "vi") {
   if (value === null || value === undefined) return "";
   if (kind === "int" || kind === "stt") return formatNumber(value, lang);
+  // R2's ratio: one decimal, written the reader's way (87,3 in Vietnamese).
+  if (kind === "percent") return formatNumber(Number(value).toFixed(1), lang);
   if (kind === "signed") return `${value > 0 ? "+" : ""}${formatNumber(value, lang)}`;
   if (kind === "date") return formatDate(value);
   if (kind === "datetime") return formatInstant(value);

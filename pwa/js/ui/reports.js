@@ -1,4 +1,4 @@
-// "Báo cáo": choose a report (R1, R3, R4, R7), a period, a unit, approved records only or all,
+// "Báo cáo": choose a report (R1, R2, R3, R4, R7), a period, a unit, approved records only or all,
 // old or new administrative boundaries, models by managing unit or by commune (R1, R3); see
 // its table (the server's JSON: unit column frozen, all-zero rows hidden on request) and export
 // it as Excel or CSV or print it. Files are fetched with the bearer token and saved through a Blob
