@@ -18,9 +18,10 @@ from server.extensions import db
 from server.http import load_args, respond
 from server.models import Unit
 from server.models.types import utcnow
-from server.reports import dashboard, effectiveness, lists, periods, summaries
+from server.reports import dashboard, effectiveness, lists, periodic, periods, summaries
 from server.reports.csv_export import write_csv
 from server.reports.dashboard_schemas import DashboardOut
+from server.reports.docx_writer import write_docx
 from server.reports.printview import render_print, stylesheet
 from server.reports.schemas import (
     DashboardQuery,
@@ -28,6 +29,7 @@ from server.reports.schemas import (
     ModelListQuery,
     ModelSummaryQuery,
     PeriodChoicesOut,
+    PeriodicQuery,
     R1Out,
     R2Out,
     R3Out,
@@ -46,6 +48,7 @@ from server.scope import sees_unit
 bp = Blueprint("reports", __name__, template_folder="templates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMAT_HELP = "; format=xlsx|csv|html downloads it as Excel, CSV (UTF-8, ';') or a print page"
 
 
@@ -62,9 +65,14 @@ def _unit(unit_id: int | None) -> Unit:
 def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
     """Parse a report's query string and load the unit it is about."""
     data = load_args(schema)
+    return _report_args(data), data.get("format", "json")
+
+
+def _report_args(data: dict) -> ReportArgs:
+    """Turn a report's parsed arguments into what the report builders take."""
     today = periods.vn_today()
     fmt = data.get("format", "json")
-    args = ReportArgs(
+    return ReportArgs(
         unit=_unit(data.get("unit_id")),
         period=data.get("period") or periods.year(today.year),
         today=today,
@@ -80,7 +88,6 @@ def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
         export=fmt != "json",
         by=data.get("by", "owner"),
     )
-    return args, fmt
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -162,6 +169,21 @@ for rule, name, build, query, out_schema, summary in REPORTS:
     view = _report_view(name, build, query, out_schema)
     described = doc(summary + FORMAT_HELP, query=query, response=out_schema)
     bp.add_url_rule(f"/api/v1/reports{rule}", view_func=described(auth_required()(view)))
+
+
+@bp.get("/api/v1/reports/periodic")
+@doc(
+    "The periodic report (6 months, year, sơ kết/tổng kết) as an editable Word file: header, "
+    "outline, a draft of section II.3 and the appendix of tables",
+    query=PeriodicQuery,
+    response={"type": "string", "format": "binary"},
+    mimetype=DOCX,
+)
+@auth_required()
+def report_periodic():
+    data = load_args(PeriodicQuery())
+    document = periodic.build(db.session, _report_args(data), data.get("stage"))
+    return _download(write_docx(document), DOCX, document.filename())
 
 
 @bp.get("/api/v1/reports/periods")

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from server import enums
 from server.models import Unit
 from server.reports import periods
+from server.reports.periodic import STAGES
 from server.reports.rollup import BOUNDARIES
 from server.schemas import InputSchema, id_arg, page_arg
 
@@ -102,6 +103,18 @@ class StatusQuery(ReportQuery):
 
     class Meta:
         exclude = ("records",)
+
+
+class PeriodicQuery(ReportQuery):
+    """The periodic report's arguments: a report's, and a phase's stage; always a .docx."""
+
+    stage = fields.String(
+        validate=validate.OneOf(STAGES),
+        metadata={"description": "so_ket or tong_ket; default for a phase: tong_ket once ended"},
+    )
+
+    class Meta:
+        exclude = ("format",)
 
 
 class DashboardQuery(ReportQuery):
