@@ -114,6 +114,7 @@ const STAFF = {
   export_xlsx: ["Xuất Excel", "Export to Excel"],
   export_csv: ["Xuất CSV", "Export CSV"],
   print: ["In", "Print"],
+  periodic_report: ["Báo cáo định kỳ (Word)", "Periodic report (Word)"],
   downloaded: ["Đã tải tệp {file}", "Downloaded {file}"],
   report_unit: ["Đơn vị báo cáo: {unit}", "Reporting unit: {unit}"],
   report_period: ["Kỳ báo cáo: {period}", "Reporting period: {period}"],

@@ -72,6 +72,24 @@ export function reportQuery(s, format = "json") {
   return params.toString();
 }
 
+/**
+ * The periodic report's query string: a unit, a period, which records, which boundaries; the
+ * server always answers with a .docx.
+ * @param {{period: string, from?: string, to?: string, unit?: string, approved: boolean,
+ *   boundaries?: string}} s
+ */
+export function periodicQuery(s) {
+  const params = new URLSearchParams();
+  if (s.unit) params.set("unit_id", s.unit);
+  if (s.period === "dates") {
+    params.set("date_from", s.from || "");
+    params.set("date_to", s.to || "");
+  } else if (s.period) params.set("period", s.period);
+  params.set("records", s.approved ? "approved" : "all");
+  if (s.boundaries) params.set("boundaries", s.boundaries);
+  return params.toString();
+}
+
 /** The dashboard's query string (a report's, always JSON). */
 export function dashboardQuery({ unit, period, approved }) {
   const params = new URLSearchParams();
