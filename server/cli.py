@@ -39,6 +39,31 @@ def units_import():
     )
 
 
+@units_cli.command("import-legacy")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--province", default=None, help="Import only the rows inside this unit code.")
+def units_import_legacy(file, province):
+    """Import pre-2025 units and their successors from a CSV file (docs/UNITS_LEGACY.md)."""
+    from server.errors import ApiError
+    from server.units.legacy import import_legacy, with_messages
+
+    try:
+        result = import_legacy(db.session, file.read(), actor=None, province=province)
+    except ApiError as error:
+        with_messages(error, "vi")
+        for row in error.details.get("rows", []):
+            click.echo(
+                f"Dòng {row['line']} ({row['code'] or '—'}), cột {row['column']}: "
+                f"{row['reason']} — {row['message']}",
+                err=True,
+            )
+        raise click.ClickException(error.body("vi")["error"]["message"]) from None
+    click.echo(
+        f"Đơn vị cũ: tạo mới {result.created}, cập nhật {result.updated}, giữ nguyên "
+        f"{result.unchanged}, bỏ qua {result.skipped} (ngoài đơn vị đã chọn)."
+    )
+
+
 def _read_password(prompt: bool) -> str:
     if prompt and sys.stdin.isatty():
         return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)

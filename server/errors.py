@@ -120,6 +120,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Báo cáo quá lớn để xuất tệp. Vui lòng thu hẹp kỳ báo cáo hoặc đơn vị.",
         "The report is too large to export. Narrow the period or the unit.",
     ),
+    # The pre-2025 units import (server/units/legacy.py): details.rows lists each bad row's
+    # line, code, column and reason (a code of legacy.REASONS) with its message.
+    "LEGACY_IMPORT_INVALID": (
+        422,
+        "Tệp đơn vị cũ có dòng không hợp lệ; chưa nhập đơn vị nào.",
+        "The legacy units file has bad rows; nothing was imported.",
+    ),
     "DATABASE_UNAVAILABLE": (
         503,
         "Máy chủ tạm thời không truy cập được cơ sở dữ liệu.",

@@ -1,22 +1,30 @@
 """HTTP routes for the unit tree."""
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from server.apidoc import doc
 from server.auth.guard import auth_required, current_actor
-from server.errors import ApiError, field_error
+from server.errors import ApiError, field_error, request_language
 from server.extensions import db
-from server.http import load, load_args, respond
+from server.http import load, load_args, read_body, respond
 from server.models import Unit
 from server.pagination import paginate
 from server.records.references import OUT_OF_SCOPE
 from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
 from server.search import search
-from server.units import service
-from server.units.schemas import UnitIn, UnitOut, UnitPageOut, UnitPatch, UnitQuery
+from server.units import legacy, service
+from server.units.schemas import (
+    LegacyImportOut,
+    LegacyImportQuery,
+    UnitIn,
+    UnitOut,
+    UnitPageOut,
+    UnitPatch,
+    UnitQuery,
+)
 
 bp = Blueprint("units", __name__, url_prefix="/api/v1/units")
 
@@ -76,3 +84,34 @@ def update_unit(unit_id: int) -> ResponseReturnValue:
     return respond(
         UnitOut(), service.update_unit(db.session, unit, actor=current_actor(), data=data)
     )
+
+
+@bp.post("/import-legacy")
+@doc(
+    "Import pre-2025 units with their successors from a CSV body (text/csv; admin, own subtree; "
+    "format: docs/UNITS_LEGACY.md). All rows or, on any bad row, none; running it again "
+    "changes nothing",
+    query=LegacyImportQuery,
+    response=LegacyImportOut,
+    errors=("LEGACY_IMPORT_INVALID", "UNSUPPORTED_MEDIA_TYPE"),
+)
+@auth_required("QUAN_TRI")
+def import_legacy_units() -> ResponseReturnValue:
+    args = load_args(LegacyImportQuery())
+    if request.mimetype != "text/csv":
+        raise ApiError("UNSUPPORTED_MEDIA_TYPE", {"expected": "text/csv"})
+    try:
+        text = read_body().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError("MALFORMED_BODY", {"reason": "the file is not UTF-8"}) from exc
+    try:
+        result = legacy.import_legacy(
+            db.session,
+            text,
+            actor=current_actor(),
+            scope=None if g.user.is_admin else g.user.unit.path,
+            province=args.get("province"),
+        )
+    except ApiError as error:
+        raise legacy.with_messages(error, request_language()) from None
+    return respond(LegacyImportOut(), result)

@@ -75,3 +75,21 @@ class UnitPageOut(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+class LegacyImportQuery(InputSchema):
+    """The pre-2025 units import's arguments: only the rows inside one unit (a province)."""
+
+    province = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "Code of a unit: import only the rows inside it"},
+    )
+
+
+class LegacyImportOut(Schema):
+    """What the import did: units created, updated, unchanged, and rows left out."""
+
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Integer()
