@@ -64,6 +64,19 @@ def units_import_legacy(file, province):
     )
 
 
+@units_cli.command("legacy-csv")
+@click.option("--province", default=None, help="Only the old units now inside this province (40).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def units_legacy_csv(province, output):
+    """Write the pre-2025 units as import-legacy's CSV, from the vietnamadminunits package."""
+    from server.units.legacy_source import SourceMissingError, legacy_csv
+
+    try:
+        output.write(legacy_csv(province))
+    except SourceMissingError as exc:
+        raise click.ClickException(f"Cần gói vietnamadminunits: {exc}") from None
+
+
 def _read_password(prompt: bool) -> str:
     if prompt and sys.stdin.isatty():
         return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
