@@ -158,15 +158,15 @@ def legacy_rows(province: str | None = None) -> Iterator[dict[str, str]]:
             successors,
             commune_code(int(w_code)),
         )
-    for code, district in districts.items():
+    for code, info in districts.items():
         yield _row(
             code,
-            district["name"],
+            info["name"],
             "HUYEN",
-            district["kind"],
-            district["parent"],
-            sorted(district["successors"]),
-            district["admin_code"],
+            info["kind"],
+            info["parent"],
+            sorted(info["successors"]),
+            info["admin_code"],
         )
 
 
