@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -31,6 +31,8 @@ const SHELL = [
   "/js/ui/attendees.js",
   "/js/ui/dom.js",
   "/js/ui/forms.js",
+  "/js/ui/recog-forms.js",
+  "/js/lib/recognition.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
   "/js/ui/record-detail.js",

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -42,9 +43,9 @@ def period_label(code: str | None) -> str:
     return f"{parts[1]}–{parts[2]}" if len(parts) == 3 else code
 
 
-def decision_text(number: str | None, day: object) -> str:
+def decision_text(number: str | None, day: date | None) -> str:
     """Write a decision as "số …, ngày dd/mm/yyyy"."""
-    when = vn_date(day) if hasattr(day, "strftime") else ""
+    when = vn_date(day) if day is not None else ""
     parts = [f"Số {number}" if number else "", f"ngày {when}" if when else ""]
     return ", ".join(p for p in parts if p)
 
