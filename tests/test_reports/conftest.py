@@ -129,6 +129,7 @@ def in_2020(**overrides) -> dict:
 @pytest.fixture
 def add_recognition(writer, reviewer):
     """Return a factory of recognitions of a model, in a review status (approved by default)."""
+
     def make(model, review: str = "DA_DUYET", **overrides):
         owner = db.session.get(Unit, model.owner_unit_id)
         body = recognition_payload(model.id, owner, **overrides)
@@ -145,6 +146,7 @@ def add_recognition(writer, reviewer):
 @pytest.fixture
 def add_inspection(writer, reviewer):
     """Return a factory of inspections, in a review status (approved by default)."""
+
     def make(conducting, targets, review: str = "DA_DUYET", **overrides):
         body = inspection_payload(conducting, targets, **overrides)
         actor = Actor.signed_in(writer)

@@ -158,12 +158,8 @@ def test_r5_exports(client, headers, tree, add_inspection, fmt):
 def test_old_boundaries_keep_an_abolished_district(client, headers, nghe_an, add_inspection):
     """Inspections by the abolished town stay its own in 2022 and go to its successors after."""
     town = nghe_an["town"]
-    add_inspection(
-        town, [nghe_an["old_tay_hieu"]], date_from="2022-03-10", date_to="2022-03-10"
-    )
+    add_inspection(town, [nghe_an["old_tay_hieu"]], date_from="2022-03-10", date_to="2022-03-10")
     old = r5(client, headers, unit_id=nghe_an["province"].id, period="NAM_2022")
     assert row(old, "Thị xã Thái Hòa")["so_cuoc_kiem_tra"] == 1
-    new = r5(
-        client, headers, unit_id=nghe_an["province"].id, period="NAM_2022", boundaries="new"
-    )
+    new = r5(client, headers, unit_id=nghe_an["province"].id, period="NAM_2022", boundaries="new")
     assert new["totals"]["so_cuoc_kiem_tra"] == 1

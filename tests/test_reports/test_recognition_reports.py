@@ -259,7 +259,9 @@ def test_r6_exports(client, headers, thai_hoa, fmt):
         assert "Số, ngày quyết định" in response.data.decode()
 
 
-def test_the_commune_sees_only_its_own(client, tree, officer, auth_headers, add_model, add_recognition):
+def test_the_commune_sees_only_its_own(
+    client, tree, officer, auth_headers, add_model, add_recognition
+):
     mine = add_model(tree["commune"])
     theirs = add_model(tree["sibling"])
     add_recognition(mine)
