@@ -100,6 +100,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "A lower level must approve the record first.",
     ),
     "DUPLICATE": (409, "Đã tồn tại.", "Already exists."),
+    "TARGET_OUTSIDE_CONDUCTING_UNIT": (
+        422,
+        "Đơn vị được kiểm tra, giám sát phải thuộc phạm vi của đơn vị tiến hành.",
+        "An inspected unit must lie within the conducting unit's scope.",
+    ),
     "PAYLOAD_TOO_LARGE": (
         413,
         "Dữ liệu gửi lên quá lớn.",
@@ -252,6 +257,20 @@ FIELD_MESSAGES_VI = {
     "Give both date_from and date_to.": "Cần nhập cả Từ ngày và Đến ngày",
     "The end date must not be before the start date.": (
         "Ngày kết thúc không được trước ngày bắt đầu"
+    ),
+    # Recognitions and inspections (server/records/rules.py).
+    "This level does not go with this stage.": (
+        "Cấp này không công nhận hay chọn tiêu biểu: cấp toàn quốc chỉ biểu dương, khen thưởng"
+    ),
+    "This form is not given at this level.": "Hình thức này không do cấp này trao tặng",
+    "This form is a commendation: use the stage Khen or Đề nghị khen.": (
+        "Hình thức này là khen thưởng: chọn bước “Khen thưởng” hoặc “Đề nghị khen”"
+    ),
+    "The follow-up date must not be before the start date.": (
+        "Hạn khắc phục không được trước ngày bắt đầu"
+    ),
+    "The unit is outside the conducting unit's scope.": (
+        "Đơn vị không thuộc phạm vi của đơn vị tiến hành kiểm tra, giám sát"
     ),
 }
 

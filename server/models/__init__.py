@@ -2,7 +2,7 @@
 
 from server.models.accounts import Device, SignInCounter, User
 from server.models.audit import AuditEvent
-from server.models.records import Meeting, ModelRecord, SyncedRecord
+from server.models.records import Inspection, Meeting, ModelRecord, Recognition, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
 from server.models.units import Unit, unit_successors
 
@@ -10,9 +10,11 @@ __all__ = [
     "AuditEvent",
     "Conflict",
     "Device",
+    "Inspection",
     "Meeting",
     "ModelRecord",
     "MutationResult",
+    "Recognition",
     "ScopeRemoval",
     "SignInCounter",
     "SyncCounter",

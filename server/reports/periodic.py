@@ -4,8 +4,8 @@ The document follows DOMAIN.md §4's usual outline. The app writes only what the
 appendix of tables and a draft of section II.3 ("Xây dựng, nhân rộng mô hình"); every other
 section is left for the officers' own narrative. ``docx_writer`` turns it into a .docx file.
 
-The appendix is built from ``APPENDIX``, a list of table builders: a new table (R5 inspections,
-R6 commendations) is one line there, and its section then cites it.
+The appendix is built from ``APPENDIX``, a list of table builders: a new table is one line
+there, and the section it names then cites it.
 """
 
 import dataclasses
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from server.reports import effectiveness, lists, summaries
+from server.reports import commendations, effectiveness, inspections, lists, summaries
 from server.reports.formats import vn_number, vn_percent
 from server.reports.queries import FIELD_KEYS
 from server.reports.service import ReportArgs
@@ -45,15 +45,12 @@ APPENDIX: list[AppendixTable] = [
     AppendixTable("R2", "II.3", effectiveness.registered_vs_effective),
     AppendixTable("R3", "II.3", lists.model_list, row_limit=LIST_LIMIT),
     AppendixTable("R4", "II.5", summaries.meeting_summary),
-    # R5_HOOK: AppendixTable("R5", "II.4", <inspections' R5 builder>),
-    # R6_HOOK: AppendixTable("R6", "II.5", <recognitions' R6 builder>),
+    AppendixTable("R5", "II.4", inspections.inspection_report),
+    AppendixTable("R6", "II.5", commendations.commendation_report),
 ]
-# The tables DOMAIN.md §4 puts in the appendix that the system cannot produce yet: the
-# document says so in their place, and a table leaves this list by joining APPENDIX.
-PLANNED = {
-    "R5": ("II.4", "Kết quả kiểm tra, giám sát"),
-    "R6": ("II.5", "Biểu dương, khen thưởng"),
-}
+# Tables an outline section expects that the system cannot produce yet: the document says so
+# in their place, and a table leaves this list by joining APPENDIX. Empty since R5 and R6.
+PLANNED: dict[str, tuple[str, str]] = {}
 
 
 @dataclass

@@ -18,7 +18,17 @@ from server.extensions import db
 from server.http import load_args, respond
 from server.models import Unit
 from server.models.types import utcnow
-from server.reports import dashboard, effectiveness, lists, periodic, periods, summaries
+from server.reports import (
+    commendations,
+    dashboard,
+    effectiveness,
+    followup,
+    inspections,
+    lists,
+    periodic,
+    periods,
+    summaries,
+)
 from server.reports.csv_export import write_csv
 from server.reports.dashboard_schemas import DashboardOut
 from server.reports.docx_writer import write_docx
@@ -28,6 +38,8 @@ from server.reports.schemas import (
     MeetingListQuery,
     ModelListQuery,
     ModelSummaryQuery,
+    OverdueOut,
+    OverdueQuery,
     PeriodChoicesOut,
     PeriodicQuery,
     R1Out,
@@ -35,6 +47,8 @@ from server.reports.schemas import (
     R3Out,
     R4ListOut,
     R4Out,
+    R5Out,
+    R6Out,
     R7Out,
     ReportQuery,
     StatusQuery,
@@ -156,6 +170,22 @@ REPORTS = [
         "R4: list of meetings and activities, paged",
     ),
     (
+        "/r5",
+        "report_r5",
+        inspections.inspection_report,
+        ReportQuery,
+        R5Out,
+        "R5: inspections and supervision by conducting unit",
+    ),
+    (
+        "/r6",
+        "report_r6",
+        commendations.commendation_report,
+        ReportQuery,
+        R6Out,
+        "R6: recognition and commendations by decision, with the stage funnel",
+    ),
+    (
         "/r7",
         "report_r7",
         summaries.sync_status,
@@ -205,6 +235,22 @@ def report_periods():
 def dashboard_view():
     args, _ = _args(DashboardQuery())
     return respond(DashboardOut(), dashboard.build(db.session, args))
+
+
+@bp.get("/api/v1/inspections/overdue")
+@doc(
+    "Inspections whose follow-up is overdue, in the caller's scope, oldest due first",
+    query=OverdueQuery,
+    response=OverdueOut,
+)
+@auth_required()
+def overdue_view():
+    data = load_args(OverdueQuery())
+    unit = _unit(data.get("unit_id"))
+    as_of = data.get("as_of") or periods.vn_today()
+    scope = None if g.user.is_admin else g.user.unit.path
+    items = followup.overdue(db.session, unit, as_of, scope)
+    return respond(OverdueOut(), {"as_of": as_of, "items": items})
 
 
 @bp.get("/reports/print.css")

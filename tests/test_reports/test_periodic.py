@@ -90,6 +90,8 @@ def test_the_year_report_of_the_province(client, headers, thai_hoa):
         "Biểu R2. Mô hình đăng ký xây dựng và mô hình triển khai hiệu quả",
         "Biểu R3. Danh sách mô hình, điển hình “Dân vận khéo”",
         "Biểu R4. Tổng hợp hội nghị, hoạt động",
+        "Biểu R5. Kết quả kiểm tra, giám sát",
+        "Biểu R6. Công nhận, biểu dương, khen thưởng",
     ]
     body = texts(doc)
     assert "Kỳ báo cáo: Năm 2020" in body
@@ -97,8 +99,11 @@ def test_the_year_report_of_the_province(client, headers, thai_hoa):
     assert re.search(r"Tính đến ngày: \d\d/\d\d/\d{4}", body)
     # Sections the officers write are there, empty but for a hint.
     assert body.count("(Phần này do đơn vị viết.)") == 8
-    assert "(Biểu R5 (kết quả kiểm tra, giám sát): hệ thống chưa có số liệu.)" in body
-    assert "(Biểu R6 (biểu dương, khen thưởng): hệ thống chưa có số liệu.)" in body
+    # Each section names the appendix tables it draws on.
+    assert "(Số liệu: Biểu R1, Biểu R2, Biểu R3 phần Phụ lục.)" in body
+    assert "(Số liệu: Biểu R5 phần Phụ lục.)" in body
+    assert "(Số liệu: Biểu R4, Biểu R6 phần Phụ lục.)" in body
+    assert "chưa có số liệu." not in body
 
 
 def test_section_ii3_is_drafted_from_the_data(client, headers, thai_hoa):
@@ -139,6 +144,16 @@ def test_the_appendix_tables_hold_the_known_answers(client, headers, thai_hoa):
     signatures = [c.text for t in doc.tables for c in t.rows[0].cells]
     assert "NGƯỜI LẬP BIỂU\n(Ký, ghi rõ họ tên)" in signatures
     assert "LÃNH ĐẠO ĐƠN VỊ\n(Ký, ghi rõ họ tên)" in signatures
+
+
+def test_r5_counts_the_inspections_of_the_period(client, headers, thai_hoa, add_inspection):
+    day = {"date_from": "2020-03-10", "date_to": "2020-03-11"}
+    province, town = thai_hoa["province"], thai_hoa["town"]
+    add_inspection(province, [town], **day)
+    add_inspection(province, [town, thai_hoa["commune"]], kind="GIAM_SAT", **day)
+    doc, _ = fetch(client, headers, unit_id=province.id, period="NAM_2020")
+    r5 = table_with(doc, "Số cuộc kiểm tra")
+    assert row_of(r5, "Tổng cộng")[2:6] == ["1", "1", "1", "2"]
 
 
 def test_a_phase_that_has_ended_is_a_tong_ket_with_lessons(client, headers, thai_hoa):

@@ -109,6 +109,8 @@ const STAFF = {
   report_r3: ["R3. Danh sách mô hình, điển hình", "R3. List of models and exemplars"],
   report_r4: ["R4. Hội nghị, hoạt động (tổng hợp)", "R4. Meetings and activities (summary)"],
   "report_r4/list": ["R4. Danh sách hội nghị, hoạt động", "R4. List of meetings and activities"],
+  report_r5: ["R5. Kiểm tra, giám sát", "R5. Inspection and supervision"],
+  report_r6: ["R6. Công nhận, biểu dương, khen thưởng", "R6. Recognition and commendations"],
   report_r7: ["R7. Tình hình đồng bộ và duyệt", "R7. Sync and review status"],
   show_report: ["Xem báo cáo", "Show report"],
   export_xlsx: ["Xuất Excel", "Export to Excel"],

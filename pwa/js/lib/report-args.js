@@ -37,7 +37,7 @@ export function periodLabel(code) {
   return null;
 }
 
-export const REPORTS = ["r1", "r2", "r3", "r4", "r4/list", "r7"];
+export const REPORTS = ["r1", "r2", "r3", "r4", "r4/list", "r5", "r6", "r7"];
 const LISTS = ["r3", "r4/list"];
 // The reports that count models either by managing unit or by commune (`by`).
 export const GROUPED = ["r1", "r3"];

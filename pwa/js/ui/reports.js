@@ -1,4 +1,4 @@
-// "Báo cáo": choose a report (R1, R2, R3, R4, R7), a period, a unit, approved records only or all,
+// "Báo cáo": choose a report (R1–R7), a period, a unit, approved records only or all,
 // old or new administrative boundaries, models by managing unit or by commune (R1, R3); see
 // its table (the server's JSON: unit column frozen, all-zero rows hidden on request) and export
 // it as Excel or CSV or print it; or download the periodic report (.docx) of the unit and period. Files are fetched with the bearer token and saved through a Blob
@@ -13,7 +13,7 @@ import { periodSelect, subnav, unitSelect } from "./staff-nav.js";
 // Phones see a long list of communes, most of them empty: hide all-zero rows unless asked.
 const NARROW = "(max-width: 600px)";
 // The column a reader follows across a wide table, frozen at the left edge when it scrolls.
-const STICKY = new Set(["unit_name", "ten"]);
+const STICKY = new Set(["unit_name", "ten", "buoc"]);
 
 export function render(ctx, { query }) {
   const state = {
