@@ -209,3 +209,23 @@ def test_only_administrators_and_only_csv(client, nghe_an, reviewer, admin, auth
         headers={**auth_headers(admin), "Content-Type": "text/csv"},
     )
     assert latin.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "reason"),
+    [
+        # PostgreSQL cannot store NUL in text: refused as a row error, not a 500.
+        (HEADER + "X1,Xã\x00 Một,XA,XA,40,,2025-06-30,16939,\n", "name", "BAD_CHARACTER"),
+        (HEADER + "X1,Xã\x1b Một,XA,XA,40,,2025-06-30,16939,\n", "name", "BAD_CHARACTER"),
+        # A field past the csv module's limit is a broken file, not a 500.
+        (HEADER + 'X1,"' + "x" * 200_000 + '",XA,XA,40,,2025-06-30,,\n', None, "BAD_CSV"),
+    ],
+)
+def test_a_file_that_cannot_be_stored_is_refused(
+    client, nghe_an, admin, auth_headers, text, column, reason
+):
+    response = post(client, auth_headers(admin), text)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    rows = response.get_json()["error"]["details"]["rows"]
+    assert {(row["line"], row["column"], row["reason"]) for row in rows} >= {(2, column, reason)}
+    assert unit("X1") is None

@@ -36,6 +36,8 @@ COLUMNS = (
     "admin_code",
 )
 REQUIRED = ("code", "name", "level", "parent_code", "valid_to")
+# Control characters: PostgreSQL cannot store NUL, and none belongs in a unit's name or code.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 MAX_ROWS = 20_000  # the whole country before 2025 is ~11,400 units
 MAX_CODE, MAX_NAME, MAX_ADMIN_CODE = 32, 255, 16
@@ -64,6 +66,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "The code is a current unit's; it is not imported as a legacy unit",
     ),
     "TOO_MANY_ROWS": ("Tệp có quá nhiều dòng", "The file has too many rows"),
+    "BAD_CHARACTER": (
+        "Chứa ký tự điều khiển không lưu được",
+        "Contains a control character that cannot be stored",
+    ),
+    "BAD_CSV": ("Không đọc được tệp CSV từ dòng này", "The CSV file cannot be read from here"),
 }
 
 
@@ -97,7 +104,7 @@ class LegacyResult:
 class _Check:
     errors: list[dict] = field(default_factory=list)
 
-    def add(self, line: int, code: str | None, column: str, reason: str) -> None:
+    def add(self, line: int, code: str | None, column: str | None, reason: str) -> None:
         self.errors.append({"line": line, "code": code, "column": column, "reason": reason})
 
 
@@ -126,26 +133,35 @@ def parse(text: str, check: _Check) -> list[LegacyRow]:
         check.add(1, None, name, "MISSING_COLUMN")
     if missing:
         return []
-    rows, seen = [], set()
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            check.add(line, None, "code", "TOO_MANY_ROWS")
-            break
-        values = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
-        code = values.get("code") or None
-        if not any(values.values()):
-            continue  # a blank line
-        row = _row(line, code, values, check)
-        if code and code in seen:
-            check.add(line, code, "code", "DUPLICATE_CODE")
-        seen.add(code)
-        if row is not None:
-            rows.append(row)
+    rows: list[LegacyRow] = []
+    seen: set[str | None] = set()
+    line = 1
+    try:
+        for line, raw in enumerate(reader, start=2):
+            if line - 1 > MAX_ROWS:
+                check.add(line, None, None, "TOO_MANY_ROWS")
+                break
+            values = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
+            code = values.get("code") or None
+            if not any(values.values()):
+                continue  # a blank line
+            row = _row(line, code, values, check)
+            if code and code in seen:
+                check.add(line, code, "code", "DUPLICATE_CODE")
+            seen.add(code)
+            if row is not None:
+                rows.append(row)
+    except csv.Error:
+        # A field past the csv module's size limit, or an unterminated quote at the end.
+        check.add(line + 1, None, None, "BAD_CSV")
     return rows
 
 
 def _row(line: int, code: str | None, values: dict[str, str], check: _Check) -> LegacyRow | None:
     before = len(check.errors)
+    for name, value in values.items():
+        if CONTROL.search(value):
+            check.add(line, code, name, "BAD_CHARACTER")
     for name in REQUIRED:
         if not values.get(name):
             check.add(
