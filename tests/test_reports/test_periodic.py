@@ -210,3 +210,10 @@ def test_bad_arguments_are_refused(client, tree, reviewer, auth_headers, args, f
     )
     assert response.status_code == 422
     assert field in response.get_json()["error"]["details"]["fields"]
+
+
+def test_an_abolished_unit_on_new_boundaries_says_where_its_figures_went(client, headers, nghe_an):
+    doc, _ = fetch(client, headers, unit_id=nghe_an["town"].id, period="NAM_2026")
+    body = texts(doc)
+    assert "Trong năm 2026, Thị xã Thái Hòa chưa ghi nhận mô hình, điển hình" in body
+    assert "Ghi chú: Đơn vị này đã kết thúc ngày 30/06/2025 — theo địa giới hành chính mới" in body
