@@ -31,6 +31,8 @@ const SHELL = [
   "/js/ui/attendees.js",
   "/js/ui/dom.js",
   "/js/ui/forms.js",
+  "/js/ui/recog-forms.js",
+  "/js/lib/recognition.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
   "/js/ui/record-detail.js",

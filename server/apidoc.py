@@ -78,6 +78,8 @@ def _components(spec: APISpec) -> None:
         spec.components.schema(name, schema)
     spec.components.schema("ModelPage", _page("ModelOut"))
     spec.components.schema("MeetingPage", _page("MeetingOut"))
+    spec.components.schema("RecognitionPage", _page("RecognitionOut"))
+    spec.components.schema("InspectionPage", _page("InspectionOut"))
     spec.components.schema("ConflictOut", schema=ConflictOut)
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema)

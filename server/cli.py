@@ -39,6 +39,44 @@ def units_import():
     )
 
 
+@units_cli.command("import-legacy")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--province", default=None, help="Import only the rows inside this unit code.")
+def units_import_legacy(file, province):
+    """Import pre-2025 units and their successors from a CSV file (docs/UNITS_LEGACY.md)."""
+    from server.errors import ApiError
+    from server.units.legacy import import_legacy, with_messages
+
+    try:
+        result = import_legacy(db.session, file.read(), actor=None, province=province)
+    except ApiError as error:
+        with_messages(error, "vi")
+        for row in error.details.get("rows", []):
+            click.echo(
+                f"Dòng {row['line']} ({row['code'] or '—'}), cột {row['column']}: "
+                f"{row['reason']} — {row['message']}",
+                err=True,
+            )
+        raise click.ClickException(error.body("vi")["error"]["message"]) from None
+    click.echo(
+        f"Đơn vị cũ: tạo mới {result.created}, cập nhật {result.updated}, giữ nguyên "
+        f"{result.unchanged}, bỏ qua {result.skipped} (ngoài đơn vị đã chọn)."
+    )
+
+
+@units_cli.command("legacy-csv")
+@click.option("--province", default=None, help="Only the old units now inside this province (40).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def units_legacy_csv(province, output):
+    """Write the pre-2025 units as import-legacy's CSV, from the vietnamadminunits package."""
+    from server.units.legacy_source import SourceMissingError, legacy_csv
+
+    try:
+        output.write(legacy_csv(province))
+    except SourceMissingError as exc:
+        raise click.ClickException(f"Cần gói vietnamadminunits: {exc}") from None
+
+
 def _read_password(prompt: bool) -> str:
     if prompt and sys.stdin.isatty():
         return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)

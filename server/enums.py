@@ -160,6 +160,41 @@ ATTENDANCE = {
     "VANG": ("Vắng", "Absent"),
 }
 
+# Recognition and commendations (DOMAIN.md §2.7), inspections (§2.8).
+RECOGNITION_STAGE = {
+    "CONG_NHAN": ("Công nhận", "Recognised"),
+    "TIEU_BIEU": ("Tiêu biểu", "Exemplary"),
+    "DE_NGHI_KHEN": ("Đề nghị khen", "Proposed for commendation"),
+    "KHEN": ("Khen thưởng", "Commended"),
+}
+
+RECOGNITION_LEVEL = {
+    "TOAN_QUOC": ("Toàn quốc", "National"),
+    "TINH": ("Tỉnh", "Province"),
+    "HUYEN": ("Huyện (trước 01/7/2025)", "District (legacy)"),
+    "XA": ("Xã", "Commune"),
+}
+
+RECOGNITION_FORM = {
+    "BIEU_DUONG": ("Biểu dương", "Public praise"),
+    "GIAY_KHEN": ("Giấy khen", "Certificate of merit"),
+    "BANG_KHEN": ("Bằng khen", "Diploma of merit"),
+    "KY_NIEM_CHUONG": ("Kỷ niệm chương", "Commemorative medal"),
+    "KHAC": ("Khác", "Other"),
+}
+
+INSPECTION_KIND = {
+    "KIEM_TRA": ("Kiểm tra", "Inspection"),
+    "GIAM_SAT": ("Giám sát", "Supervision"),
+    "KHAO_SAT": ("Khảo sát", "Survey"),
+}
+
+INSPECTION_RESULT = {
+    "DAT": ("Đạt", "Satisfactory"),
+    "CHUA_DAT": ("Chưa đạt", "Unsatisfactory"),
+    "CAN_KHAC_PHUC": ("Cần khắc phục", "Needs remedy"),
+}
+
 CHAIR_ROLES = ("CHU_TRI", "DONG_CHU_TRI")
 
 ALL = {
@@ -181,4 +216,9 @@ ALL = {
     "report_period": REPORT_PERIOD,
     "attendee_role": ATTENDEE_ROLE,
     "attendance": ATTENDANCE,
+    "recognition_stage": RECOGNITION_STAGE,
+    "recognition_level": RECOGNITION_LEVEL,
+    "recognition_form": RECOGNITION_FORM,
+    "inspection_kind": INSPECTION_KIND,
+    "inspection_result": INSPECTION_RESULT,
 }

@@ -100,6 +100,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "A lower level must approve the record first.",
     ),
     "DUPLICATE": (409, "Đã tồn tại.", "Already exists."),
+    "TARGET_OUTSIDE_CONDUCTING_UNIT": (
+        422,
+        "Đơn vị được kiểm tra, giám sát phải thuộc phạm vi của đơn vị tiến hành.",
+        "An inspected unit must lie within the conducting unit's scope.",
+    ),
     "PAYLOAD_TOO_LARGE": (
         413,
         "Dữ liệu gửi lên quá lớn.",
@@ -119,6 +124,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         422,
         "Báo cáo quá lớn để xuất tệp. Vui lòng thu hẹp kỳ báo cáo hoặc đơn vị.",
         "The report is too large to export. Narrow the period or the unit.",
+    ),
+    # The pre-2025 units import (server/units/legacy.py): details.rows lists each bad row's
+    # line, code, column and reason (a code of legacy.REASONS) with its message.
+    "LEGACY_IMPORT_INVALID": (
+        422,
+        "Tệp đơn vị cũ có dòng không hợp lệ; chưa nhập đơn vị nào.",
+        "The legacy units file has bad rows; nothing was imported.",
     ),
     "DATABASE_UNAVAILABLE": (
         503,
@@ -285,6 +297,20 @@ FIELD_MESSAGES_VI = {
     "Unknown role.": "Vai trò không hợp lệ",
     "At least one role is needed.": "Cần ít nhất một vai trò",
     "The password needs at least 8 characters.": "Mật khẩu cần ít nhất 8 ký tự",
+    # Recognitions and inspections (server/records/rules.py).
+    "This level does not go with this stage.": (
+        "Cấp này không công nhận hay chọn tiêu biểu: cấp toàn quốc chỉ biểu dương, khen thưởng"
+    ),
+    "This form is not given at this level.": "Hình thức này không do cấp này trao tặng",
+    "This form is a commendation: use the stage Khen or Đề nghị khen.": (
+        "Hình thức này là khen thưởng: chọn bước “Khen thưởng” hoặc “Đề nghị khen”"
+    ),
+    "The follow-up date must not be before the start date.": (
+        "Hạn khắc phục không được trước ngày bắt đầu"
+    ),
+    "The unit is outside the conducting unit's scope.": (
+        "Đơn vị không thuộc phạm vi của đơn vị tiến hành kiểm tra, giám sát"
+    ),
 }
 
 # marshmallow's messages for a range with both bounds; checked before the one-bound forms.

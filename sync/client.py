@@ -21,7 +21,7 @@ from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
 # A sign-in answered SIGN_IN_BUSY is tried again after Retry-After, this many times in all.
 LOGIN_BUSY_TRIES = 30
 
-RECORD_TABLES = ("models", "meetings")
+RECORD_TABLES = ("models", "meetings", "recognitions", "inspections")
 # Bodies smaller than this go uncompressed: gzip's framing would make them larger.
 GZIP_MIN_BYTES = 1024
 
@@ -71,8 +71,11 @@ class LocalState:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "LocalState":
-        """Rebuild a state saved with to_json."""
-        return cls(**data)
+        """Rebuild a state saved with to_json; tables added since start empty."""
+        state = cls(**data)
+        for table in RECORD_TABLES:
+            state.records.setdefault(table, {})
+        return state
 
 
 class StateStore(Protocol):

@@ -158,3 +158,44 @@ def meeting_payload(owner: Unit, **overrides: Any) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def recognition_payload(model_id: str, owner: Unit, **overrides: Any) -> dict:
+    """Return a complete, valid recognition payload: a commune recognises a model."""
+    body = {
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": owner.id,
+        "subject_model_id": model_id,
+        "stage": "CONG_NHAN",
+        "level": "XA",
+        "form": "KHAC",
+        "issuer": "Ban Chỉ đạo phong trào thi đua Dân vận khéo xã",
+        "decision_no": None,
+        "decision_date": "2024-10-15",
+        "period": "GD_2021_2025",
+    }
+    body.update(overrides)
+    return body
+
+
+def inspection_payload(conducting: Unit, targets: list[Unit], **overrides: Any) -> dict:
+    """Return a complete, valid inspection payload by a unit of units below it."""
+    body = {
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": conducting.id,
+        "kind": "KIEM_TRA",
+        "conducting_unit_id": conducting.id,
+        "team_members": ["Nguyễn Thị Hoa", "Lê Văn Ghi"],
+        "target_unit_ids": [u.id for u in targets],
+        "other_targets": [],
+        "target_model_ids": [],
+        "subject": "Kiểm tra việc thực hiện phong trào thi đua Dân vận khéo",
+        "date_from": "2024-04-10",
+        "date_to": "2024-04-12",
+        "findings": "Các mô hình duy trì tốt",
+        "recommendations": None,
+        "result": "DAT",
+        "follow_up_due": None,
+    }
+    body.update(overrides)
+    return body

@@ -9,13 +9,29 @@ from marshmallow import fields
 
 from server.records import pwa_registry, registry
 from server.records.jsonschema import document
-from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut, RecordIn, RecordOut
+from server.records.schemas import (
+    InspectionIn,
+    InspectionOut,
+    MeetingIn,
+    MeetingOut,
+    ModelIn,
+    ModelOut,
+    RecognitionIn,
+    RecognitionOut,
+    RecordIn,
+    RecordOut,
+)
 from server.records.tables import TABLES
 from server.scope import REVIEWER_ROLES, WRITER_ROLES
 from sync.workflow import LOCKED, STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = {"models": (ModelIn, ModelOut), "meetings": (MeetingIn, MeetingOut)}
+SCHEMAS = {
+    "models": (ModelIn, ModelOut),
+    "meetings": (MeetingIn, MeetingOut),
+    "recognitions": (RecognitionIn, RecognitionOut),
+    "inspections": (InspectionIn, InspectionOut),
+}
 
 # A field added to the models in a fresh interpreter, before anything else reads the registry.
 ADD_A_FIELD = """
@@ -94,7 +110,7 @@ def test_tables_read_the_registry():
 def test_pwa_module_carries_workflow_forms_and_ranges():
     """The generated module holds the workflow, roles, form fields and plausibility rules."""
     doc = pwa_registry.document()
-    assert doc["tables"] == ["models", "meetings"]
+    assert doc["tables"] == ["models", "meetings", "recognitions", "inspections"]
     assert set(doc["workflow"]["steps"]) == set(STEPS)
     for action, step in STEPS.items():
         assert doc["workflow"]["steps"][action]["sources"] == sorted(step.sources)

@@ -13,6 +13,7 @@ import { APP_VERSION } from "./sync/protocol.js";
 import { renderSettings, renderSignIn } from "./ui/account.js";
 import { h, replace, statusText } from "./ui/dom.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
+import { renderInspectionForm, renderRecognitionForm } from "./ui/recog-forms.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
 import * as recordDetail from "./ui/record-detail.js";
@@ -139,6 +140,14 @@ function parseHash() {
 }
 
 let lastHash = null;
+// Each record table's form.
+const FORMS = {
+  models: renderModelForm,
+  meetings: renderMeetingForm,
+  recognitions: renderRecognitionForm,
+  inspections: renderInspectionForm,
+};
+
 let turn = 0;
 /** Render the screen for the current hash (events can fire twice for one move: render once). */
 function onLocation() {
@@ -174,7 +183,7 @@ async function route() {
     tab = "staff";
   } else if (RECORD_TABLES.includes(first)) {
     const table = first;
-    const renderForm = table === "models" ? renderModelForm : renderMeetingForm;
+    const renderForm = FORMS[table];
     if (!second) screen = recordList.render(ctx, { table, query });
     else if (second === "new") screen = renderForm(ctx, { route: routeKey, query });
     else if (third === "edit") screen = renderForm(ctx, { id: second, route: routeKey, query });

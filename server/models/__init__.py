@@ -2,7 +2,7 @@
 
 from server.models.accounts import Device, OneTimeCode, SignInCounter, User
 from server.models.audit import AuditEvent
-from server.models.records import Meeting, ModelRecord, SyncedRecord
+from server.models.records import Inspection, Meeting, ModelRecord, Recognition, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
 from server.models.units import Unit, unit_successors
 
@@ -10,10 +10,12 @@ __all__ = [
     "AuditEvent",
     "Conflict",
     "Device",
+    "Inspection",
     "Meeting",
     "ModelRecord",
     "MutationResult",
     "OneTimeCode",
+    "Recognition",
     "ScopeRemoval",
     "SignInCounter",
     "SyncCounter",

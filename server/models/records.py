@@ -151,3 +151,55 @@ class Meeting(SyncedRecord, Model):
     # Attendees travel inside their meeting: they are entered, reviewed and merged with it.
     attendees: Mapped[list] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Recognition(SyncedRecord, Model):
+    """A recognition, selection as exemplary, proposal or commendation of a model (§2.7)."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (
+        Index("ix_recognitions_seq", "change_seq"),
+        Index("ix_recognitions_owner_seq", "owner_unit_id", "change_seq"),
+        Index("ix_recognitions_model", "subject_model_id", "stage"),
+        Index("ix_recognitions_report", "owner_unit_id", "decision_date", "stage"),
+    )
+
+    subject_model_id: Mapped[str] = mapped_column(String(36))
+    stage: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(16))
+    issuer: Mapped[str] = mapped_column(String(255))
+    decision_no: Mapped[str | None] = mapped_column(String(64))
+    decision_date: Mapped[date] = mapped_column(Date)
+    period: Mapped[str | None] = mapped_column(String(16))
+    event_meeting_id: Mapped[str | None] = mapped_column(String(36))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Inspection(SyncedRecord, Model):
+    """An inspection, supervision or survey (kiểm tra, giám sát, khảo sát), DOMAIN.md §2.8."""
+
+    __tablename__ = "inspections"
+    __table_args__ = (
+        Index("ix_inspections_seq", "change_seq"),
+        Index("ix_inspections_owner_seq", "owner_unit_id", "change_seq"),
+        Index("ix_inspections_report", "conducting_unit_id", "date_from", "kind"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(16))
+    conducting_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    team_members: Mapped[list] = mapped_column(JSON, default=list)
+    target_unit_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Organisations inspected that are not units of the tree (a cooperative, a hamlet's chi bộ).
+    other_targets: Mapped[list] = mapped_column(JSON, default=list)
+    target_model_ids: Mapped[list] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(String(500))
+    date_from: Mapped[date] = mapped_column(Date)
+    date_to: Mapped[date | None] = mapped_column(Date)
+    findings: Mapped[str | None] = mapped_column(Text)
+    recommendations: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(String(16))
+    follow_up_due: Mapped[date | None] = mapped_column(Date)
+    # Set when the follow-up was checked done: the record then leaves the overdue list.
+    follow_up_done: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str | None] = mapped_column(Text)

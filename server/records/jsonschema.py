@@ -14,6 +14,8 @@ from server.records import rules
 from server.records.schemas import (
     AttendeeIn,
     AttendeeOut,
+    InspectionIn,
+    InspectionOut,
     LocalDateTime,
     MeetingIn,
     MeetingOut,
@@ -22,6 +24,8 @@ from server.records.schemas import (
     ModelIn,
     ModelOut,
     NaiveDateTime,
+    RecognitionIn,
+    RecognitionOut,
     SiteIn,
     SiteOut,
 )
@@ -34,6 +38,8 @@ NOT_BLANK = r"\S"
 INPUTS: dict[str, type[Schema]] = {
     "ModelIn": ModelIn,
     "MeetingIn": MeetingIn,
+    "RecognitionIn": RecognitionIn,
+    "InspectionIn": InspectionIn,
     "MetricIn": MetricIn,
     "AttendeeIn": AttendeeIn,
     "SiteIn": SiteIn,
@@ -41,6 +47,8 @@ INPUTS: dict[str, type[Schema]] = {
 OUTPUTS: dict[str, type[Schema]] = {
     "ModelOut": ModelOut,
     "MeetingOut": MeetingOut,
+    "RecognitionOut": RecognitionOut,
+    "InspectionOut": InspectionOut,
     "MetricOut": MetricOut,
     "AttendeeOut": AttendeeOut,
     "SiteOut": SiteOut,
@@ -49,7 +57,12 @@ OUTPUTS: dict[str, type[Schema]] = {
 ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
-TABLES = {"models": ("ModelIn", "ModelOut"), "meetings": ("MeetingIn", "MeetingOut")}
+TABLES = {
+    "models": ("ModelIn", "ModelOut"),
+    "meetings": ("MeetingIn", "MeetingOut"),
+    "recognitions": ("RecognitionIn", "RecognitionOut"),
+    "inspections": ("InspectionIn", "InspectionOut"),
+}
 
 TIME_NOTE = (
     "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. "
@@ -164,6 +177,12 @@ def _rule_schema(rule: rules.Rule, properties: dict) -> dict | None:
             },
             "required": [rule.field],
         }
+    if rule.kind == "excluded_if":
+        key, values = rule.condition
+        return {
+            "if": {"properties": {key: {"enum": list(values)}}, "required": [key]},
+            "then": {"properties": {rule.field: {"not": {"enum": list(rule.excluded)}}}},
+        }
     return None
 
 
@@ -244,6 +263,9 @@ def definitions(ref: str) -> dict:
     out["MeetingEdit"] = edit_schema(MeetingIn, ref, key="id")
     out["ModelPatch"] = edit_schema(ModelIn, ref, key="version")
     out["MeetingPatch"] = edit_schema(MeetingIn, ref, key="version")
+    for name, cls in (("Recognition", RecognitionIn), ("Inspection", InspectionIn)):
+        out[f"{name}Edit"] = edit_schema(cls, ref, key="id")
+        out[f"{name}Patch"] = edit_schema(cls, ref, key="version")
     return out
 
 

@@ -266,3 +266,13 @@ MEETING_PLAUSIBLE: tuple[Plausible, ...] = (
     ),
     Plausible("COUNT_RANGE", "range", "speeches_count", Bound("fixed", 0), Bound("fixed", 10_000)),
 )
+
+RECOGNITION_PLAUSIBLE: tuple[Plausible, ...] = (
+    Plausible("DATE_RANGE", "range", "decision_date", EARLIEST, YEAR_AHEAD),
+)
+
+INSPECTION_PLAUSIBLE: tuple[Plausible, ...] = (
+    Plausible("DATE_RANGE", "range", "date_from", EARLIEST, YEAR_AHEAD),
+    Plausible("DATE_RANGE", "range", "date_to", EARLIEST, YEAR_AHEAD),
+    Plausible("DATE_RANGE", "range", "follow_up_due", EARLIEST, Bound("days", 5 * 365)),
+)

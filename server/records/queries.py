@@ -19,6 +19,10 @@ EQUALITY_FILTERS = (
     "period",
     "type",
     "format",
+    "stage",
+    "level",
+    "subject_model_id",
+    "result",
 )
 
 

@@ -72,6 +72,34 @@ def check_references(
             _put(errors, path, UNKNOWN_RECORD)
     if errors:
         raise field_error("NOT_FOUND", errors)
+    _check_within(session, table, values, record)
+
+
+OUTSIDE_CONDUCTING = "The unit is outside the conducting unit's scope."
+
+
+def _check_within(
+    session: Session, table: RecordTable, values: dict[str, Any], record: SyncedRecord | None
+) -> None:
+    """Refuse units of a list that lie outside the subtree of the unit a field names.
+
+    Checked whenever the list or the anchor changes, against the record as it will be, so
+    moving the conducting unit cannot leave inspected units outside its scope.
+    """
+    errors: dict[str | int, Any] = {}
+    for name, anchor_name in table.within_fields:
+        if name not in values and anchor_name not in values:
+            continue
+        anchor_id = values.get(anchor_name, getattr(record, anchor_name, None))
+        listed = values[name] if name in values else _held(record, name)
+        found = _load(session, Unit, {anchor_id, *listed} - {None})
+        anchor = found.get(anchor_id)
+        for index, unit_id in enumerate(listed):
+            unit = found.get(unit_id)
+            if anchor is None or unit is None or not unit.path.startswith(anchor.path):
+                _put(errors, (name, index), OUTSIDE_CONDUCTING)
+    if errors:
+        raise field_error("TARGET_OUTSIDE_CONDUCTING_UNIT", errors)
 
 
 def _new(record: object, name: str, value: object) -> bool:

@@ -273,4 +273,120 @@ MEETINGS = RecordType(
     ),
 )
 
-RECORD_TYPES: dict[str, RecordType] = {t.table: t for t in (MODELS, MEETINGS)}
+RECOGNITIONS = RecordType(
+    table="recognitions",
+    shape="Recognition",
+    doc="A recognition, selection as exemplary, proposal or commendation of a model (§2.7).",
+    date_field="decision_date",
+    fields=(
+        F("subject_model_id", "uuid", required=True, model_ref=True, widget="select"),
+        enum("stage", enums.RECOGNITION_STAGE, required=True, enum_name="recognition_stage"),
+        enum("level", enums.RECOGNITION_LEVEL, required=True, enum_name="recognition_level"),
+        enum("form", enums.RECOGNITION_FORM, required=True, enum_name="recognition_form"),
+        F("issuer", "string", required=True, min_len=1, max_len=255, searchable=True),
+        F("decision_no", "string", nullable=True, max_len=64, searchable=True),
+        F("decision_date", "date", required=True),
+        F(
+            "period",
+            "string",
+            nullable=True,
+            pattern=PERIOD_PATTERN,
+            widget="select",
+            enum_name="period",
+        ),
+        # The commendation conference; a meeting the phone may not hold, so not checked.
+        F("event_meeting_id", "uuid", nullable=True, widget="select"),
+    ),
+    rules=rules.RECOGNITION_RULES,
+    plausible=plausible.RECOGNITION_PLAUSIBLE,
+    form=(
+        "subject_model_id",
+        "stage",
+        "level",
+        "form",
+        "issuer",
+        "decision_no",
+        "decision_date",
+        "period",
+        "event_meeting_id",
+        "owner_unit_id",
+        "notes",
+    ),
+)
+
+INSPECTIONS = RecordType(
+    table="inspections",
+    shape="Inspection",
+    doc="An inspection, supervision or survey of units and models (§2.8).",
+    date_field="date_from",
+    fields=(
+        enum("kind", enums.INSPECTION_KIND, required=True, enum_name="inspection_kind"),
+        F("conducting_unit_id", "unit", required=True, unit_ref="scoped", widget="select"),
+        F(
+            "team_members",
+            "list",
+            items=F("", "string", min_len=1, max_len=255),
+            max_items=50,
+            default=list,
+            searchable=True,
+            widget="lines",
+        ),
+        # Each must lie within the conducting unit's subtree (server/records/references.py).
+        F(
+            "target_unit_ids",
+            "list",
+            items=F("", "unit"),
+            max_items=500,
+            default=list,
+            unit_ref="exists",
+        ),
+        F(
+            "other_targets",
+            "list",
+            items=F("", "string", min_len=1, max_len=255),
+            max_items=500,
+            default=list,
+            widget="lines",
+        ),
+        F(
+            "target_model_ids",
+            "list",
+            items=F("", "uuid"),
+            max_items=100,
+            default=list,
+            model_ref=True,
+        ),
+        F("subject", "text", required=True, min_len=1, max_len=500, searchable=True),
+        F("date_from", "date", required=True),
+        F("date_to", "date", nullable=True),
+        F("findings", "text", nullable=True, max_len=TEXT),
+        F("recommendations", "text", nullable=True, max_len=TEXT),
+        enum("result", enums.INSPECTION_RESULT, nullable=True, enum_name="inspection_result"),
+        F("follow_up_due", "date", nullable=True),
+        F("follow_up_done", "bool", default=False),
+    ),
+    rules=rules.INSPECTION_RULES,
+    plausible=plausible.INSPECTION_PLAUSIBLE,
+    form=(
+        "kind",
+        "subject",
+        "conducting_unit_id",
+        "owner_unit_id",
+        "date_from",
+        "date_to",
+        "team_members",
+        "target_unit_ids",
+        "other_targets",
+        "target_model_ids",
+        "findings",
+        "recommendations",
+        "result",
+        "follow_up_due",
+        "follow_up_done",
+        "notes",
+    ),
+)
+
+RECORD_TYPES: dict[str, RecordType] = {
+    t.table: t for t in (MODELS, MEETINGS, RECOGNITIONS, INSPECTIONS)
+}

@@ -16,6 +16,10 @@ from server.models import Unit
 from server.pagination import paginate
 from server.records import queries, service
 from server.records.schemas import (
+    InspectionIn,
+    InspectionOut,
+    InspectionPageOut,
+    InspectionQuery,
     MeetingIn,
     MeetingOut,
     MeetingPageOut,
@@ -24,10 +28,14 @@ from server.records.schemas import (
     ModelOut,
     ModelPageOut,
     ModelQuery,
+    RecognitionIn,
+    RecognitionOut,
+    RecognitionPageOut,
+    RecognitionQuery,
     ReviewIn,
     WriteMeta,
 )
-from server.records.tables import MEETINGS, MODELS, RecordTable
+from server.records.tables import INSPECTIONS, MEETINGS, MODELS, RECOGNITIONS, RecordTable
 from server.records.views import AuditEventOut
 from server.scope import sees_unit
 
@@ -55,7 +63,7 @@ def _register(
 ) -> None:
     base = f"/{table.name}"
     # The OpenAPI components of the record shapes are their JSON Schema, rules included.
-    shape = "Model" if table.name == "models" else "Meeting"
+    shape = in_schema.__name__.removesuffix("In")
 
     def list_records():
         args = load_args(query_schema())
@@ -212,3 +220,14 @@ def load_dict(body: object) -> dict:
 
 _register(MODELS, ModelIn, ModelOut, ModelQuery, ModelPageOut, "models")
 _register(MEETINGS, MeetingIn, MeetingOut, MeetingQuery, MeetingPageOut, "meetings")
+_register(
+    RECOGNITIONS,
+    RecognitionIn,
+    RecognitionOut,
+    RecognitionQuery,
+    RecognitionPageOut,
+    "recognitions",
+)
+_register(
+    INSPECTIONS, InspectionIn, InspectionOut, InspectionQuery, InspectionPageOut, "inspections"
+)

@@ -7,7 +7,7 @@ and `message_key` names the PWA's label for it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import ValidationError
@@ -28,7 +28,9 @@ class Rule:
     - `required_if`: when `when[0]` is one of `when[1]`, `field` is present and not blank
       (a string with more than white space, a non-empty list, not null);
     - `after`: when both are set, `field` is strictly later than `other`;
-    - `contains`: `field` is a list with at least one item whose `item[0]` is one of `item[1]`.
+    - `contains`: `field` is a list with at least one item whose `item[0]` is one of `item[1]`;
+    - `not_before`: when both are set, the date in `field` is not earlier than `other`;
+    - `excluded_if`: when `when[0]` is one of `when[1]`, `field` is none of `excluded`.
     """
 
     code: str
@@ -39,6 +41,7 @@ class Rule:
     when: tuple[str, tuple[str, ...]] | None = None
     other: str | None = None
     item: tuple[str, tuple[str, ...]] | None = None
+    excluded: tuple[str, ...] = ()
 
     @property
     def condition(self) -> tuple[str, tuple[str, ...]]:
@@ -68,6 +71,12 @@ class Rule:
         if self.kind == "contains":
             key, values = self.sought
             return not any(isinstance(i, dict) and i.get(key) in values for i in value or [])
+        if self.kind == "not_before":
+            start = data.get(self.other) if self.other else None
+            return isinstance(value, date) and isinstance(start, date) and value < start
+        if self.kind == "excluded_if":
+            key, values = self.condition
+            return data.get(key) in values and value in self.excluded
         raise ValueError(self.kind)
 
     def describe(self) -> dict:
@@ -84,6 +93,8 @@ class Rule:
             out["other"] = self.other
         if self.item:
             out["item"] = {"field": self.item[0], "in": list(self.item[1])}
+        if self.excluded:
+            out["excluded"] = list(self.excluded)
         return out
 
 
@@ -158,6 +169,84 @@ MEETING_RULES: tuple[Rule, ...] = (
         "At least one chair is needed.",
         "need_chair",
         item=("role", tuple(enums.CHAIR_ROLES)),
+    ),
+)
+
+# Which stage, level and form go together (docs/REPORTS.md, "Recognition rules"): the national
+# level commends and praises but does not recognise models or pick exemplars; a Bằng khen is
+# given by a province or the centre, not by a commune or district; the Kỷ niệm chương
+# "Vì sự nghiệp Dân vận" only by the centre; and recognising a model is not a commendation.
+LOCAL_STAGES = ("CONG_NHAN", "TIEU_BIEU")
+COMMENDATION_FORMS = ("GIAY_KHEN", "BANG_KHEN", "KY_NIEM_CHUONG")
+LEVEL_FOR_STAGE = "This level does not go with this stage."
+FORM_FOR_LEVEL = "This form is not given at this level."
+FORM_FOR_STAGE = "This form is a commendation: use the stage Khen or Đề nghị khen."
+
+RECOGNITION_RULES: tuple[Rule, ...] = (
+    _not_blank("recognitions", "issuer"),
+    Rule(
+        "recognitions.decision_no.required_if_khen",
+        "required_if",
+        "decision_no",
+        REQUIRED,
+        "need_decision_no",
+        when=("stage", ("KHEN",)),
+    ),
+    Rule(
+        "recognitions.level.not_national_for_local_stage",
+        "excluded_if",
+        "level",
+        LEVEL_FOR_STAGE,
+        "level_for_stage",
+        when=("stage", LOCAL_STAGES),
+        excluded=("TOAN_QUOC",),
+    ),
+    Rule(
+        "recognitions.form.bang_khen_from_province",
+        "excluded_if",
+        "form",
+        FORM_FOR_LEVEL,
+        "form_for_level",
+        when=("level", ("XA", "HUYEN")),
+        excluded=("BANG_KHEN", "KY_NIEM_CHUONG"),
+    ),
+    Rule(
+        "recognitions.form.medal_national",
+        "excluded_if",
+        "form",
+        FORM_FOR_LEVEL,
+        "form_for_level",
+        when=("level", ("TINH",)),
+        excluded=("KY_NIEM_CHUONG",),
+    ),
+    Rule(
+        "recognitions.form.not_for_local_stage",
+        "excluded_if",
+        "form",
+        FORM_FOR_STAGE,
+        "form_for_stage",
+        when=("stage", LOCAL_STAGES),
+        excluded=COMMENDATION_FORMS,
+    ),
+)
+
+INSPECTION_RULES: tuple[Rule, ...] = (
+    _not_blank("inspections", "subject"),
+    Rule(
+        "inspections.date_to.not_before_start",
+        "not_before",
+        "date_to",
+        "The end date must not be before the start date.",
+        "end_not_before_start",
+        other="date_from",
+    ),
+    Rule(
+        "inspections.follow_up_due.not_before_start",
+        "not_before",
+        "follow_up_due",
+        "The follow-up date must not be before the start date.",
+        "follow_up_not_before_start",
+        other="date_from",
     ),
 )
 

@@ -10,10 +10,12 @@ from server import enums
 from server.records import plausible, rules
 from server.records.registry import (
     COMMON,
+    INSPECTIONS,
     MEETINGS,
     MODELS,
     NO_DEFAULT,
     PERIOD_PATTERN,
+    RECOGNITIONS,
     TEXT,
     F,
     RecordType,
@@ -310,6 +312,8 @@ def _record_schemas(kind: RecordType) -> tuple[type[Schema], type[Schema]]:
 
 ModelIn, ModelOut = _record_schemas(MODELS)
 MeetingIn, MeetingOut = _record_schemas(MEETINGS)
+RecognitionIn, RecognitionOut = _record_schemas(RECOGNITIONS)
+InspectionIn, InspectionOut = _record_schemas(INSPECTIONS)
 
 
 class RecordQuery(InputSchema):
@@ -341,6 +345,39 @@ class MeetingQuery(RecordQuery):
 
     type = fields.String(validate=one_of(enums.MEETING_TYPE))
     format = fields.String(validate=one_of(enums.MEETING_FORMAT))
+
+
+class RecognitionQuery(RecordQuery):
+    """Filters for the recognition list."""
+
+    stage = fields.String(validate=one_of(enums.RECOGNITION_STAGE))
+    level = fields.String(validate=one_of(enums.RECOGNITION_LEVEL))
+    subject_model_id = UuidString()
+
+
+class InspectionQuery(RecordQuery):
+    """Filters for the inspection list."""
+
+    kind = fields.String(validate=one_of(enums.INSPECTION_KIND))
+    result = fields.String(validate=one_of(enums.INSPECTION_RESULT))
+
+
+class RecognitionPageOut(Schema):
+    """A page of recognitions."""
+
+    items = fields.List(fields.Nested(RecognitionOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class InspectionPageOut(Schema):
+    """A page of inspections."""
+
+    items = fields.List(fields.Nested(InspectionOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
 
 
 class ModelPageOut(Schema):

@@ -11,10 +11,21 @@ from functools import cache
 from marshmallow import Schema
 
 from server.fastdump import FastDumper
-from server.models import Meeting, ModelRecord
+from server.models import Inspection, Meeting, ModelRecord, Recognition
 from server.records import registry
 from server.records.registry import COMMON, F, RecordType
-from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
+from server.records.schemas import (
+    InspectionIn,
+    InspectionOut,
+    MeetingIn,
+    MeetingOut,
+    ModelIn,
+    ModelOut,
+    RecognitionIn,
+    RecognitionOut,
+)
+
+RecordModel = type[ModelRecord] | type[Meeting] | type[Recognition] | type[Inspection]
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,7 @@ class RecordTable:
     """One synced record table: its model, schemas and the fields that carry meaning."""
 
     name: str
-    model: type[ModelRecord] | type[Meeting]
+    model: RecordModel
     input_schema: type[Schema]
     output_schema: type[Schema]
     search_fields: tuple[str, ...]
@@ -37,6 +48,8 @@ class RecordTable:
     nested_unit_fields: tuple[str, ...] = ()
     # References to models, which must exist, be live and lie within the writer's scope.
     model_fields: tuple[str, ...] = ()
+    # (list of unit ids, unit field): each unit in the list lies within that unit's subtree.
+    within_fields: tuple[tuple[str, str], ...] = ()
 
     def loader(self, *, partial: bool = False) -> Schema:
         """Return the shared input schema instance (building one deep-copies every field)."""
@@ -58,9 +71,13 @@ def _schema(cls: type[Schema], partial: bool) -> Schema:
     return cls(partial=partial) if partial else cls()
 
 
+# Inspected units lie within the conducting unit's scope (DOMAIN.md §2.8).
+WITHIN = {"inspections": (("target_unit_ids", "conducting_unit_id"),)}
+
+
 def _table(
     kind: RecordType,
-    model: type[ModelRecord] | type[Meeting],
+    model: RecordModel,
     input_schema: type[Schema],
     output: type[Schema],
 ) -> RecordTable:
@@ -82,13 +99,17 @@ def _table(
         unit_list_fields=named(lambda f: f.unit_ref == "exists" and f.items is not None),
         nested_unit_fields=named(lambda f: f.unit_ref == "exists" and f.shape is not None),
         model_fields=named(lambda f: f.model_ref),
+        within_fields=WITHIN.get(kind.table, ()),
     )
 
 
 MODELS = _table(registry.MODELS, ModelRecord, ModelIn, ModelOut)
 MEETINGS = _table(registry.MEETINGS, Meeting, MeetingIn, MeetingOut)
 
-TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}
+RECOGNITIONS = _table(registry.RECOGNITIONS, Recognition, RecognitionIn, RecognitionOut)
+INSPECTIONS = _table(registry.INSPECTIONS, Inspection, InspectionIn, InspectionOut)
+
+TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS, RECOGNITIONS, INSPECTIONS)}
 
 
 def to_wire(value):

@@ -11,7 +11,7 @@ import csv
 from io import StringIO
 from typing import Any
 
-from server.reports.formats import export_text, vn_datetime, vn_day
+from server.reports.formats import export_text, vn_datetime, vn_day, vn_percent
 from server.reports.tables import Column, Report
 
 BOM = "\ufeff"
@@ -31,6 +31,9 @@ def _neutral(text: str) -> str:
 def _cell(column: Column, value: Any) -> str:
     if value is None:
         return ""
+    if column.kind == "percent":
+        # vi-VN Excel reads "87,3" as a number and "87.3" as text or a date.
+        return vn_percent(value)
     if column.kind == "date":
         return vn_day(value)
     if column.kind == "datetime":

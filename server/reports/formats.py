@@ -28,6 +28,11 @@ def vn_number(value: float | int | None, *, signed: bool = False) -> str:
     return f"+{text}" if signed and value > 0 else text
 
 
+def vn_percent(value: float | None) -> str:
+    """Write a percentage with one decimal and a decimal comma: 87,3."""
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def local_time(value: datetime) -> datetime:
     """Return a datetime as Vietnam's wall clock, without an offset (what Excel can hold)."""
     if value.tzinfo is None:

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from server import enums
 from server.models import Meeting, ModelRecord
-from server.reports import queries
+from server.reports import commendations, queries, recog_queries
 from server.reports.formats import vn_number
 from server.reports.service import (
     EXPORT_LIMIT,
@@ -93,7 +93,11 @@ def model_list(session: Session, args: ReportArgs) -> Report:
         page=args.page,
         per_page=limit,
     )
+    recognitions = recog_queries.recognitions_of(
+        session, [model.id for model, _, _ in found], args.records, args.period.end
+    )
     for index, (model, row_id, commune) in enumerate(found, start=offset + 1):
+        level, forms = commendations.r3_columns(recognitions[model.id])
         report.rows.append(
             {
                 "stt": index,
@@ -107,16 +111,22 @@ def model_list(session: Session, args: ReportArgs) -> Report:
                 "thoi_gian_bat_dau": model.start_date,
                 "cach_lam": model.method,
                 "ket_qua": _results(model),
-                "cap_cong_nhan": None,
-                "hinh_thuc_khen_thuong": None,
+                "cap_cong_nhan": level,
+                "hinh_thuc_khen_thuong": forms,
                 "trang_thai": _label(enums.MODEL_STATUS, model.status),
                 "review_status": model.review_status,
             }
         )
+    funnel = recog_queries.funnel(
+        session, plan, args.period, args.records, by=args.by, scope=args.scope
+    )
+    report.funnel = commendations.funnel_items(funnel)
     report.notes += [
         GROUPED_NOTE[args.by],
-        "Cột “Cấp công nhận” và “Hình thức khen thưởng” để trống: hệ thống chưa quản lý dữ "
-        "liệu công nhận, khen thưởng.",
+        "Cấp công nhận: cấp cao nhất đã công nhận, chọn tiêu biểu, đề nghị khen hoặc khen "
+        "thưởng mô hình, điển hình đến hết kỳ; Hình thức khen thưởng: các lần được khen "
+        "(hình thức, cấp, số quyết định).",
+        *commendations.funnel_lines(funnel),
     ]
     return report
 

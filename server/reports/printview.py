@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import render_template, url_for
 
-from server.reports.formats import export_text, vn_datetime, vn_day, vn_number
+from server.reports.formats import export_text, vn_datetime, vn_day, vn_number, vn_percent
 from server.reports.tables import Column, Report
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "print.css"
@@ -16,6 +16,8 @@ def _text(column: Column, value: Any) -> str:
         return ""
     if column.kind in ("int", "stt"):
         return vn_number(value)
+    if column.kind == "percent":
+        return vn_percent(value)
     if column.kind == "signed":
         return vn_number(value, signed=True)
     if column.kind == "date":

@@ -16,6 +16,7 @@ from sqlalchemy import (
     column,
     func,
     literal,
+    null,
     or_,
     select,
     text,
@@ -31,6 +32,8 @@ from server.reports.rollup import RowPlan
 
 PAUSED = "TAM_DUNG"
 NEW_STATUSES = ("DANG_KY", "DANG_XAY_DUNG")
+# R2: a model is "triển khai hiệu quả" once it is maintained or replicated (docs/REPORTS.md).
+EFFECTIVE_STATUSES = ("DANG_DUY_TRI", "DA_NHAN_RONG")
 FIELD_KEYS = {
     "KINH_TE": "kinh_te",
     "VAN_HOA_XA_HOI": "van_hoa_xa_hoi",
@@ -377,3 +380,34 @@ def unit_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).tuples().all())
+
+
+def registered_vs_effective(
+    session: Session, plan: RowPlan, period: Period, records: str
+) -> list[tuple[int | None, int, int]]:
+    """Count R2's models: (year or None, registered, effective) for a period.
+
+    Whole years come back one row per registration year; any other period as one row (None).
+    """
+    if not plan.sources:
+        return []
+    model, rm = ModelRecord, row_map(plan)
+    basis = counted_by(period)
+    year = model.year_registered if basis == "year_registered" else null()
+    query = (
+        select(
+            year.label("year"),
+            func.count().label("registered"),
+            _count(model.status.in_(EFFECTIVE_STATUSES)).label("effective"),
+        )
+        .select_from(model)
+        .join(rm, rm.c.unit_id == model.owner_unit_id)
+        .where(
+            model.deleted.is_(False),
+            review_filter(model.review_status, records),
+            model_in(period, basis),
+        )
+    )
+    if basis == "year_registered":
+        query = query.group_by(model.year_registered)
+    return [(row[0], int(row[1]), int(row[2])) for row in session.execute(query)]

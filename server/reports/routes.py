@@ -1,4 +1,4 @@
-"""HTTP routes of the reports (R1, R3, R4, R7) and the dashboard.
+"""HTTP routes of the reports (R1–R4, R7, the periodic report) and the dashboard.
 
 Each report answers as JSON by default; ``format=xlsx|csv|html`` downloads the same report as an
 Excel workbook, a CSV file or a printable page.
@@ -18,20 +18,37 @@ from server.extensions import db
 from server.http import load_args, respond
 from server.models import Unit
 from server.models.types import utcnow
-from server.reports import dashboard, lists, periods, summaries
+from server.reports import (
+    commendations,
+    dashboard,
+    effectiveness,
+    followup,
+    inspections,
+    lists,
+    periodic,
+    periods,
+    summaries,
+)
 from server.reports.csv_export import write_csv
 from server.reports.dashboard_schemas import DashboardOut
+from server.reports.docx_writer import write_docx
 from server.reports.printview import render_print, stylesheet
 from server.reports.schemas import (
     DashboardQuery,
     MeetingListQuery,
     ModelListQuery,
     ModelSummaryQuery,
+    OverdueOut,
+    OverdueQuery,
     PeriodChoicesOut,
+    PeriodicQuery,
     R1Out,
+    R2Out,
     R3Out,
     R4ListOut,
     R4Out,
+    R5Out,
+    R6Out,
     R7Out,
     ReportQuery,
     StatusQuery,
@@ -45,6 +62,7 @@ from server.scope import sees_unit
 bp = Blueprint("reports", __name__, template_folder="templates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMAT_HELP = "; format=xlsx|csv|html downloads it as Excel, CSV (UTF-8, ';') or a print page"
 
 
@@ -61,9 +79,14 @@ def _unit(unit_id: int | None) -> Unit:
 def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
     """Parse a report's query string and load the unit it is about."""
     data = load_args(schema)
+    return _report_args(data), data.get("format", "json")
+
+
+def _report_args(data: dict) -> ReportArgs:
+    """Turn a report's parsed arguments into what the report builders take."""
     today = periods.vn_today()
     fmt = data.get("format", "json")
-    args = ReportArgs(
+    return ReportArgs(
         unit=_unit(data.get("unit_id")),
         period=data.get("period") or periods.year(today.year),
         today=today,
@@ -79,7 +102,6 @@ def _args(schema: ReportQuery) -> tuple[ReportArgs, str]:
         export=fmt != "json",
         by=data.get("by", "owner"),
     )
-    return args, fmt
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -122,6 +144,14 @@ REPORTS = [
         R1Out,
         "R1: models and exemplars by unit and field",
     ),
+    (
+        "/r2",
+        "report_r2",
+        effectiveness.registered_vs_effective,
+        ReportQuery,
+        R2Out,
+        "R2: models registered versus carried out effectively, by period",
+    ),
     ("/r3", "report_r3", lists.model_list, ModelListQuery, R3Out, "R3: list of models, paged"),
     (
         "/r4",
@@ -140,6 +170,22 @@ REPORTS = [
         "R4: list of meetings and activities, paged",
     ),
     (
+        "/r5",
+        "report_r5",
+        inspections.inspection_report,
+        ReportQuery,
+        R5Out,
+        "R5: inspections and supervision by conducting unit",
+    ),
+    (
+        "/r6",
+        "report_r6",
+        commendations.commendation_report,
+        ReportQuery,
+        R6Out,
+        "R6: recognition and commendations by decision, with the stage funnel",
+    ),
+    (
         "/r7",
         "report_r7",
         summaries.sync_status,
@@ -153,6 +199,21 @@ for rule, name, build, query, out_schema, summary in REPORTS:
     view = _report_view(name, build, query, out_schema)
     described = doc(summary + FORMAT_HELP, query=query, response=out_schema)
     bp.add_url_rule(f"/api/v1/reports{rule}", view_func=described(auth_required()(view)))
+
+
+@bp.get("/api/v1/reports/periodic")
+@doc(
+    "The periodic report (6 months, year, sơ kết/tổng kết) as an editable Word file: header, "
+    "outline, a draft of section II.3 and the appendix of tables",
+    query=PeriodicQuery,
+    response={"type": "string", "format": "binary"},
+    mimetype=DOCX,
+)
+@auth_required()
+def report_periodic():
+    data = load_args(PeriodicQuery())
+    document = periodic.build(db.session, _report_args(data), data.get("stage"))
+    return _download(write_docx(document), DOCX, document.filename())
 
 
 @bp.get("/api/v1/reports/periods")
@@ -174,6 +235,22 @@ def report_periods():
 def dashboard_view():
     args, _ = _args(DashboardQuery())
     return respond(DashboardOut(), dashboard.build(db.session, args))
+
+
+@bp.get("/api/v1/inspections/overdue")
+@doc(
+    "Inspections whose follow-up is overdue, in the caller's scope, oldest due first",
+    query=OverdueQuery,
+    response=OverdueOut,
+)
+@auth_required()
+def overdue_view():
+    data = load_args(OverdueQuery())
+    unit = _unit(data.get("unit_id"))
+    as_of = data.get("as_of") or periods.vn_today()
+    scope = None if g.user.is_admin else g.user.unit.path
+    items = followup.overdue(db.session, unit, as_of, scope)
+    return respond(OverdueOut(), {"as_of": as_of, "items": items})
 
 
 @bp.get("/reports/print.css")

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from server import enums
 from server.models import Unit
 from server.reports import periods
+from server.reports.periodic import STAGES
 from server.reports.rollup import BOUNDARIES
 from server.schemas import InputSchema, id_arg, page_arg
 
@@ -102,6 +103,18 @@ class StatusQuery(ReportQuery):
 
     class Meta:
         exclude = ("records",)
+
+
+class PeriodicQuery(ReportQuery):
+    """The periodic report's arguments: a report's, and a phase's stage; always a .docx."""
+
+    stage = fields.String(
+        validate=validate.OneOf(STAGES),
+        metadata={"description": "so_ket or tong_ket; default for a phase: tong_ket once ended"},
+    )
+
+    class Meta:
+        exclude = ("format",)
 
 
 class DashboardQuery(ReportQuery):
@@ -215,6 +228,26 @@ class R1Out(ReportOut):
     totals = fields.Nested(R1RowOut)
 
 
+class R2RowOut(Schema):
+    """A row of R2: a period's registered and effective models."""
+
+    ky = fields.String()
+    dang_ky = fields.Integer()
+    hieu_qua = fields.Integer()
+    # None when nothing was registered (no ratio) or the period before had nothing.
+    ty_le = fields.Float(allow_none=True)
+    tang = fields.Integer(allow_none=True)
+
+
+class R2Out(ReportOut):
+    """R2, models registered versus carried out effectively, by period."""
+
+    previous_period = fields.Nested(ReportPeriodOut)
+    counted_by = fields.String()
+    rows = fields.List(fields.Nested(R2RowOut))
+    totals = fields.Nested(R2RowOut, allow_none=True)
+
+
 class R3RowOut(Schema):
     """A row of R3."""
 
@@ -249,6 +282,7 @@ class R3Out(ReportListOut):
     counted_by = fields.String()
     grouped_by = fields.String()
     rows = fields.List(fields.Nested(R3RowOut))
+    funnel = fields.List(fields.Nested("FunnelStepOut"))
 
 
 class R4RowOut(ReportRowOut):
@@ -317,3 +351,86 @@ class R7Out(ReportOut):
     counted_by = fields.String()
     rows = fields.List(fields.Nested(R7RowOut))
     totals = fields.Nested(R7RowOut)
+
+
+class FunnelStepOut(Schema):
+    """How many models reached one recognition stage in the period."""
+
+    stage = fields.String()
+    label = fields.String()
+    tap_the = fields.Integer()
+    ca_nhan = fields.Integer()
+    total = fields.Integer()
+
+
+class R5RowOut(ReportRowOut):
+    """A row of R5."""
+
+    so_cuoc_kiem_tra = fields.Integer()
+    so_don_vi_kiem_tra = fields.Integer()
+    so_cuoc_giam_sat = fields.Integer()
+    so_don_vi_giam_sat = fields.Integer()
+    so_cuoc_khao_sat = fields.Integer()
+    kien_nghi = fields.Integer()
+    can_khac_phuc = fields.Integer()
+    qua_han = fields.Integer()
+    ghi_chu = fields.String()
+
+
+class R5Out(ReportOut):
+    """R5, inspection and supervision by conducting unit."""
+
+    rows = fields.List(fields.Nested(R5RowOut))
+    totals = fields.Nested(R5RowOut)
+
+
+class R6RowOut(Schema):
+    """A row of R6: one decision (or round of recognition) and the models it names."""
+
+    stt = fields.Integer(allow_none=True)
+    stage = fields.String()
+    buoc = fields.String()
+    cap_khen = fields.String()
+    hinh_thuc = fields.String()
+    co_quan_khen = fields.String()
+    so_tap_the = fields.Integer()
+    so_ca_nhan = fields.Integer()
+    so_ngay_quyet_dinh = fields.String()
+    giai_doan = fields.String()
+
+
+class R6Out(ReportOut):
+    """R6, recognition and commendations, with the stage funnel."""
+
+    rows = fields.List(fields.Nested(R6RowOut))
+    totals = fields.Nested(R6RowOut)
+    funnel = fields.List(fields.Nested(FunnelStepOut))
+
+
+class OverdueQuery(InputSchema):
+    """Which follow-ups to list: a unit subtree, as of a day."""
+
+    unit_id = id_arg(metadata={"description": "Conducting units under this one; default: all"})
+    as_of = fields.Date(validate=DATES, metadata={"description": "Default: today in Vietnam"})
+
+
+class OverdueItemOut(Schema):
+    """An inspection whose follow-up is overdue."""
+
+    id = fields.String()
+    kind = fields.String()
+    subject = fields.String()
+    conducting_unit_id = fields.Integer()
+    conducting_unit_name = fields.String()
+    date_from = fields.Date()
+    result = fields.String(allow_none=True)
+    recommendations = fields.String(allow_none=True)
+    follow_up_due = fields.Date()
+    days_overdue = fields.Integer()
+
+
+class OverdueOut(Schema):
+    """The overdue follow-ups, oldest due first."""
+
+    as_of = fields.Date()
+    items = fields.List(fields.Nested(OverdueItemOut))

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server import enums
-from server.reports import queries
+from server.reports import queries, recog_queries
 from server.reports.formats import vn_day
 from server.reports.rollup import moved_notes
 from server.reports.service import ReportArgs, new_report, plan_for, row_name, shown_rows
@@ -15,7 +15,7 @@ from server.reports.tables import GROUPED_NOTE, TOTAL_LABEL, Column, Report
 
 HEAD = [Column("stt", "STT", "stt", 5), Column("unit_name", "Đơn vị", "text", 34)]
 NOTE = Column("ghi_chu", "Ghi chú", "text", 40)
-UNRECOGNISED = ("cong_nhan", "khen_thuong")
+RECOGNISED = ("cong_nhan", "khen_thuong")
 
 R1_COLUMNS = [
     *HEAD,
@@ -83,7 +83,8 @@ def _totals(rows: list[dict[str, Any]], keys: Iterable[str]) -> dict[str, Any]:
     return totals
 
 
-def _counted_by_note(report: Report) -> str:
+def counted_by_note(report: Report) -> str:
+    """Return the note that says which column put a model in the period."""
     period = report.period
     if report.counted_by == "year_registered":
         years = str(period.start.year)
@@ -124,6 +125,12 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         if origin:
             moved[origin] += part["total"]
     notes = moved_notes(plan, moved, "mô hình")
+    recognised = {
+        part.pop("row_id"): part
+        for part in recog_queries.recognition_counts(
+            session, plan, args.period, args.records, by=args.by, scope=args.scope
+        )
+    }
     previous = args.period.previous()
     report = new_report(
         args,
@@ -134,10 +141,11 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
         counted_by=queries.counted_by(args.period),
         grouped_by=args.by,
     )
-    shown = shown_rows(plan, counts)
+    shown = shown_rows(plan, counts.keys() | recognised.keys())
     for row in shown:
         count = counts[row.id]
         values: dict[str, int | None] = {key: count[key] for key in R1_SUMMED}
+        values |= {key: recognised.get(row.id, {}).get(key, 0) for key in RECOGNISED}
         values["tang_giam"] = _change(count["total"], count["previous"])
         remarks = [*row.notes, *notes.get(row.id, [])]
         if count["tam_dung"]:
@@ -150,20 +158,21 @@ def model_summary(session: Session, args: ReportArgs) -> Report:
                 "unit_id": row.id,
                 "unit_name": row_name(row, shown),
                 **values,
-                **dict.fromkeys(UNRECOGNISED),
                 "ghi_chu": "; ".join(remarks),
             }
         )
     _number_rows(report.rows)
-    report.totals = _totals(report.rows, R1_SUMMED) | dict.fromkeys(UNRECOGNISED)
+    report.totals = _totals(report.rows, (*R1_SUMMED, *RECOGNISED))
     report.totals["tang_giam"] = _change(report.totals["total"], report.totals["previous"])
     report.notes += [
         GROUPED_NOTE[args.by],
-        _counted_by_note(report),
+        counted_by_note(report),
         "Xây dựng mới trong kỳ: mô hình đăng ký xây dựng hoặc đang xây dựng; Duy trì: đang duy "
         "trì; Nhân rộng: đã nhân rộng. Mô hình tạm dừng chỉ tính vào tổng số (xem Ghi chú).",
-        "Cột “Được công nhận” và “Được biểu dương, khen thưởng” để trống: hệ thống chưa quản lý "
-        "dữ liệu công nhận, khen thưởng.",
+        "Được công nhận: số mô hình, điển hình có quyết định công nhận (hoặc được chọn tiêu "
+        "biểu, đề nghị khen, khen thưởng) trong kỳ, theo ngày quyết định, dù đăng ký năm nào; "
+        "Được biểu dương, khen thưởng: số mô hình, điển hình được khen (bước Khen thưởng) "
+        "trong kỳ.",
         f"Tăng/giảm so với cùng kỳ: so với {previous.label[0].lower()}"
         f"{previous.label[1:]}; để trống khi cùng kỳ không có số liệu để so sánh.",
     ]
@@ -259,7 +268,7 @@ def sync_status(session: Session, args: ReportArgs) -> Report:
         "Bản ghi chờ đồng bộ: số thay đổi còn trên thiết bị, do thiết bị báo ở lần đồng bộ gần "
         "nhất; chỉ tính thiết bị chưa bị thu hồi.",
         f"Chờ duyệt, Trả lại, Đã duyệt: mô hình, điển hình và hội nghị của kỳ báo cáo. "
-        f"{_counted_by_note(report)} Hội nghị tính theo ngày bắt đầu.",
+        f"{counted_by_note(report)} Hội nghị tính theo ngày bắt đầu.",
         "Cột “Đã nộp báo cáo kỳ” chưa có: hệ thống chưa quản lý việc nộp báo cáo.",
     ]
     return report

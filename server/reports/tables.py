@@ -35,7 +35,7 @@ class Column:
 
     key: str
     label: str
-    kind: str = "int"  # stt, int, signed, text, date, datetime
+    kind: str = "int"  # stt, int, signed, percent, text, date, datetime
     width: int = 11  # characters, for spreadsheets
 
 
@@ -43,7 +43,7 @@ class Column:
 class Report:
     """A report ready to dump as JSON or write as XLSX, CSV or a printable page."""
 
-    code: str  # R1, R3, R4, R4_DS, R7
+    code: str  # R1, R2, R3, R4, R4_DS, R5, R6, R7
     title: str
     unit: Unit
     period: Period
@@ -62,6 +62,8 @@ class Report:
     total_rows: int = 0
     page: int = 1
     per_page: int = 0
+    # R3 and R6: models per recognition stage (recognised → exemplary → proposed → commended).
+    funnel: list[dict] | None = None
 
     @property
     def scope_line(self) -> str:

@@ -22,6 +22,7 @@ NUMBER_FORMATS = {
     "stt": "0",
     "int": "#,##0",
     "signed": "+#,##0;-#,##0;0",
+    "percent": "0.0",
     "date": "dd/mm/yyyy",
     "datetime": "dd/mm/yyyy hh:mm",
 }

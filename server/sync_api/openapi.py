@@ -12,7 +12,12 @@ from server.records.schemas import ReviewIn
 from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SEQ, OPS
 
 REF = "#/components/schemas/"
-RECORD_TABLES = {"models": ("ModelIn", "ModelEdit"), "meetings": ("MeetingIn", "MeetingEdit")}
+RECORD_TABLES = {
+    "models": ("ModelIn", "ModelEdit"),
+    "meetings": ("MeetingIn", "MeetingEdit"),
+    "recognitions": ("RecognitionIn", "RecognitionEdit"),
+    "inspections": ("InspectionIn", "InspectionEdit"),
+}
 
 
 def _ref(name: str) -> dict:
@@ -188,6 +193,14 @@ CHANGES = {
         "meetings": {
             "type": "array",
             "items": {"anyOf": [_ref("MeetingOut"), _ref("Tombstone")]},
+        },
+        "recognitions": {
+            "type": "array",
+            "items": {"anyOf": [_ref("RecognitionOut"), _ref("Tombstone")]},
+        },
+        "inspections": {
+            "type": "array",
+            "items": {"anyOf": [_ref("InspectionOut"), _ref("Tombstone")]},
         },
         "conflicts": {"type": "array", "items": _ref("ConflictOut")},
         "removed": {

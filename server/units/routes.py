@@ -1,24 +1,26 @@
 """HTTP routes for the unit tree."""
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.apidoc import doc
 from server.auth.guard import auth_required, current_actor
-from server.errors import ApiError, field_error
+from server.errors import ApiError, field_error, request_language
 from server.extensions import db
-from server.http import load, load_args, respond
+from server.http import load, load_args, read_body, respond
 from server.models import Unit
 from server.pagination import paginate
 from server.records.references import OUT_OF_SCOPE
 from server.schemas import MAX_ID
 from server.scope import sees_unit, unit_filter
 from server.search import search
-from server.units import service
+from server.units import legacy, service
 from server.units.preview import preview_move
 from server.units.schemas import (
+    LegacyImportOut,
+    LegacyImportQuery,
     MovePreviewOut,
     MovePreviewQuery,
     UnitIn,
@@ -104,3 +106,34 @@ def move_preview(unit_id: int) -> ResponseReturnValue:
     unit = _visible_unit(unit_id)
     parent = _visible_unit(args["parent_id"], "parent_id")
     return respond(MovePreviewOut(), preview_move(db.session, unit, parent))
+
+
+@bp.post("/import-legacy")
+@doc(
+    "Import pre-2025 units with their successors from a CSV body (text/csv; admin, own subtree; "
+    "format: docs/UNITS_LEGACY.md). All rows or, on any bad row, none; running it again "
+    "changes nothing",
+    query=LegacyImportQuery,
+    response=LegacyImportOut,
+    errors=("LEGACY_IMPORT_INVALID", "UNSUPPORTED_MEDIA_TYPE"),
+)
+@auth_required("QUAN_TRI")
+def import_legacy_units() -> ResponseReturnValue:
+    args = load_args(LegacyImportQuery())
+    if request.mimetype != "text/csv":
+        raise ApiError("UNSUPPORTED_MEDIA_TYPE", {"expected": "text/csv"})
+    try:
+        text = read_body().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError("MALFORMED_BODY", {"reason": "the file is not UTF-8"}) from exc
+    try:
+        result = legacy.import_legacy(
+            db.session,
+            text,
+            actor=current_actor(),
+            scope=None if g.user.is_admin else g.user.unit.path,
+            province=args.get("province"),
+        )
+    except ApiError as error:
+        raise legacy.with_messages(error, request_language()) from None
+    return respond(LegacyImportOut(), result)

@@ -107,3 +107,21 @@ class MovePreviewOut(Schema):
     records = fields.Dict(keys=fields.String(), values=fields.Integer())
     users_losing = fields.Integer()
     users_gaining = fields.Integer()
+
+
+class LegacyImportQuery(InputSchema):
+    """The pre-2025 units import's arguments: only the rows inside one unit (a province)."""
+
+    province = fields.String(
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "Code of a unit: import only the rows inside it"},
+    )
+
+
+class LegacyImportOut(Schema):
+    """What the import did: units created, updated, unchanged, and rows left out."""
+
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Integer()

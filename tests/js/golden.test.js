@@ -15,6 +15,8 @@ function memoryState(before) {
   const tables = { units: new Map(), conflicts: new Map() };
   for (const [table, rows] of Object.entries(before.records)) tables[table] = new Map(Object.entries(rows).map(([id, r]) => [id, structuredClone(r)]));
   const outbox = new Map(before.outbox.map((e) => [e.seq, keyed(structuredClone(e))]));
+  // A table the fixture does not name starts empty (tables added since it was written).
+  const map = (table) => (tables[table] ||= new Map());
   const state = {
     cursor: before.cursor,
     tables,
@@ -22,11 +24,11 @@ function memoryState(before) {
     outbox: async () => [...outbox.values()].sort((a, b) => a.seq - b.seq),
     putOutbox: async (e) => outbox.set(e.seq, e),
     dropOutbox: async (seq) => outbox.delete(seq),
-    get: async (table, id) => structuredClone(tables[table].get(id)),
-    all: async (table) => [...tables[table].values()],
-    put: async (table, value) => tables[table].set(value.id, structuredClone(value)),
-    drop: async (table, id) => tables[table].delete(id),
-    clear: async (table) => tables[table].clear(),
+    get: async (table, id) => structuredClone(map(table).get(id)),
+    all: async (table) => [...map(table).values()],
+    put: async (table, value) => map(table).set(value.id, structuredClone(value)),
+    drop: async (table, id) => map(table).delete(id),
+    clear: async (table) => map(table).clear(),
     setCursor: async (c) => { state.cursor = c; },
   };
   return state;

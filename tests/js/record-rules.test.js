@@ -4,7 +4,7 @@ import test from "node:test";
 import { LABELS, setLang } from "../../pwa/js/i18n/labels.js";
 import { RECORD_SCHEMA } from "../../pwa/js/lib/record-schema.js";
 import {
-  parseNumber, toWire, validateMeeting, validateModel, WIRE_FIELDS, withDefaults,
+  parseNumber, toWire, validateMeeting, validateModel, validateRecord, WIRE_FIELDS, withDefaults,
 } from "../../pwa/js/lib/record-rules.js";
 import { availableSteps, canEdit } from "../../pwa/js/lib/record-rules.js";
 import { ownFixture } from "./fixtures.js";
@@ -105,4 +105,27 @@ test("every published rule's message has a label in both languages", () => {
   const keys = shapes.flatMap((shape) => (shape["x-rules"] || []).map((rule) => rule.message_key));
   assert.ok(keys.length > 5);
   for (const key of keys) assert.equal(LABELS[key]?.length, 2, key);
+});
+
+test("recognitions: a commendation needs its number; stage, level and form must go together", () => {
+  setLang("vi");
+  const base = {
+    id: "5b1f3c2e-8a4d-4f6b-9c1e-2d3f4a5b6c7d", owner_unit_id: 3, subject_model_id: "6c2f3c2e-8a4d-4f6b-9c1e-2d3f4a5b6c7d",
+    stage: "KHEN", level: "TINH", form: "BANG_KHEN", issuer: "UBND tỉnh", decision_no: "12/QĐ-UBND", decision_date: "2024-05-01",
+  };
+  assert.deepEqual(validateRecord("recognitions", base), {});
+  assert.deepEqual(Object.keys(validateRecord("recognitions", { ...base, decision_no: null })), ["decision_no"]);
+  assert.deepEqual(Object.keys(validateRecord("recognitions", { ...base, level: "XA" })), ["form"]);
+  assert.deepEqual(Object.keys(validateRecord("recognitions", { ...base, stage: "CONG_NHAN", level: "TOAN_QUOC", form: "KHAC" })), ["level"]);
+});
+
+test("inspections: the end may be the start's day, never before it", () => {
+  const base = {
+    id: "5b1f3c2e-8a4d-4f6b-9c1e-2d3f4a5b6c7d", owner_unit_id: 3, kind: "KIEM_TRA", conducting_unit_id: 3,
+    subject: "Kiểm tra", date_from: "2024-05-02", date_to: "2024-05-02",
+  };
+  assert.deepEqual(validateRecord("inspections", base), {});
+  const errors = validateRecord("inspections", { ...base, date_to: "2024-05-01" });
+  assert.deepEqual(Object.keys(errors), ["date_to"]);
+  assert.equal(errors.date_to, "Ngày kết thúc không được trước ngày bắt đầu");
 });

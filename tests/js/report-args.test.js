@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { allZero, cellText, currentYear, dashboardQuery, periodChoices, periodLabel, reportQuery } from "../../pwa/js/lib/report-args.js";
+import { allZero, cellText, currentYear, dashboardQuery, periodChoices, periodicQuery, periodLabel, reportQuery } from "../../pwa/js/lib/report-args.js";
 
 test("period choices match the server's: phases, then years with their halves, newest first", () => {
   const choices = periodChoices(new Date(2026, 2, 1));
@@ -45,6 +45,9 @@ test("report cells read the Vietnamese way", () => {
   assert.equal(cellText("text", "Xã Nậm Cắn"), "Xã Nậm Cắn");
   assert.equal(cellText("int", null), "");
   assert.equal(cellText("int", 1554, "en"), "1,554");
+  assert.equal(cellText("percent", 87.3), "87,3");
+  assert.equal(cellText("percent", 87.3, "en"), "87.3");
+  assert.equal(cellText("percent", null), "");
 });
 
 test("a summary row is all zero when every count is zero or blank", () => {
@@ -53,4 +56,11 @@ test("a summary row is all zero when every count is zero or blank", () => {
   assert.equal(allZero(columns, { stt: 2, unit_name: "Xã Mường Xén", total: 0, tang_giam: null }), true);
   assert.equal(allZero(columns, { stt: 3, unit_name: "Xã Long Sơn", total: 0, tang_giam: -2 }), false);
   assert.equal(allZero(columns, { stt: 4, unit_name: "Phường Hòa Hiếu", total: 1, tang_giam: null }), false);
+});
+
+test("the periodic report's query names the unit, period, records and boundaries, never a format", () => {
+  const base = { unit: "40", period: "NAM_2024", approved: true };
+  assert.equal(periodicQuery(base), "unit_id=40&period=NAM_2024&records=approved");
+  assert.equal(periodicQuery({ ...base, period: "dates", from: "2024-01-01", to: "2024-06-30", approved: false, boundaries: "old" }),
+    "unit_id=40&date_from=2024-01-01&date_to=2024-06-30&records=all&boundaries=old");
 });

@@ -8,9 +8,11 @@ import pytest
 
 from server.actor import Actor
 from server.extensions import db
+from server.models import Unit
 from server.records import service
-from server.records.tables import MEETINGS, MODELS
+from server.records.tables import INSPECTIONS, MEETINGS, MODELS, RECOGNITIONS
 from tests.conftest import meeting_payload, model_payload
+from tests.factories import inspection_payload, recognition_payload
 
 LEGACY_END = "2025-06-30"
 
@@ -122,3 +124,36 @@ def in_2020(**overrides) -> dict:
         "period": "GD_2016_2020",
         **overrides,
     }
+
+
+@pytest.fixture
+def add_recognition(writer, reviewer):
+    """Return a factory of recognitions of a model, in a review status (approved by default)."""
+
+    def make(model, review: str = "DA_DUYET", **overrides):
+        owner = db.session.get(Unit, model.owner_unit_id)
+        body = recognition_payload(model.id, owner, **overrides)
+        actor = Actor.signed_in(writer)
+        record = service.create(db.session, RECOGNITIONS, body, actor=actor).record
+        db.session.flush()
+        _walk(RECOGNITIONS, record, review, writer, reviewer)
+        db.session.commit()
+        return record
+
+    return make
+
+
+@pytest.fixture
+def add_inspection(writer, reviewer):
+    """Return a factory of inspections, in a review status (approved by default)."""
+
+    def make(conducting, targets, review: str = "DA_DUYET", **overrides):
+        body = inspection_payload(conducting, targets, **overrides)
+        actor = Actor.signed_in(writer)
+        record = service.create(db.session, INSPECTIONS, body, actor=actor).record
+        db.session.flush()
+        _walk(INSPECTIONS, record, review, writer, reviewer)
+        db.session.commit()
+        return record
+
+    return make

@@ -4,6 +4,7 @@ import pytest
 
 ROUTES = [
     "/api/v1/reports/r1",
+    "/api/v1/reports/r2",
     "/api/v1/reports/r3",
     "/api/v1/reports/r4",
     "/api/v1/reports/r4/list",

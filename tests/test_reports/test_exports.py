@@ -80,7 +80,7 @@ def test_xlsx_rows_totals_and_number_formats(sheet):
     assert totals[1].value == "Tổng cộng"
     assert totals[2].value == 4
     assert all(isinstance(c.value, int) for c in totals[2:12])
-    assert totals[12].value is None and totals[13].value is None  # recognitions: not tracked
+    assert totals[12].value == 0 and totals[13].value == 0  # no recognitions recorded
     assert totals[2].font.bold
     for cell in sheet[HEADER_ROW + 1][2:12]:
         assert cell.number_format == "#,##0"

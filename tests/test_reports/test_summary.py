@@ -168,11 +168,11 @@ def test_status_columns(client, headers, tree, add_model):
     assert "1 mô hình tạm dừng" in line["ghi_chu"]
 
 
-def test_recognitions_are_blank_and_said_so(client, headers, tree, add_model):
+def test_no_recognitions_count_zero(client, headers, tree, add_model):
     add_model(tree["commune"])
     report = r1(client, headers, unit_id=tree["province"].id, period="NAM_2024")
-    assert {(r["cong_nhan"], r["khen_thuong"]) for r in report["rows"]} == {(None, None)}
-    assert any("chưa quản lý dữ liệu công nhận" in note for note in report["notes"])
+    assert {(r["cong_nhan"], r["khen_thuong"]) for r in report["rows"]} == {(0, 0)}
+    assert any(note.startswith("Được công nhận:") for note in report["notes"])
 
 
 def test_change_on_the_same_period_a_year_before(client, headers, tree, add_model):

@@ -143,5 +143,34 @@ export const ENUMS = /* JSON */ {
   "CO_MAT": ["Có mặt", "Present"],
   "VANG_CO_LY_DO": ["Vắng (có lý do)", "Absent with reason"],
   "VANG": ["Vắng", "Absent"]
+ },
+ "recognition_stage": {
+  "CONG_NHAN": ["Công nhận", "Recognised"],
+  "TIEU_BIEU": ["Tiêu biểu", "Exemplary"],
+  "DE_NGHI_KHEN": ["Đề nghị khen", "Proposed for commendation"],
+  "KHEN": ["Khen thưởng", "Commended"]
+ },
+ "recognition_level": {
+  "TOAN_QUOC": ["Toàn quốc", "National"],
+  "TINH": ["Tỉnh", "Province"],
+  "HUYEN": ["Huyện (trước 01/7/2025)", "District (legacy)"],
+  "XA": ["Xã", "Commune"]
+ },
+ "recognition_form": {
+  "BIEU_DUONG": ["Biểu dương", "Public praise"],
+  "GIAY_KHEN": ["Giấy khen", "Certificate of merit"],
+  "BANG_KHEN": ["Bằng khen", "Diploma of merit"],
+  "KY_NIEM_CHUONG": ["Kỷ niệm chương", "Commemorative medal"],
+  "KHAC": ["Khác", "Other"]
+ },
+ "inspection_kind": {
+  "KIEM_TRA": ["Kiểm tra", "Inspection"],
+  "GIAM_SAT": ["Giám sát", "Supervision"],
+  "KHAO_SAT": ["Khảo sát", "Survey"]
+ },
+ "inspection_result": {
+  "DAT": ["Đạt", "Satisfactory"],
+  "CHUA_DAT": ["Chưa đạt", "Unsatisfactory"],
+  "CAN_KHAC_PHUC": ["Cần khắc phục", "Needs remedy"]
  }
 } /* END */;

@@ -158,6 +158,13 @@ function broken(rule, data) {
     }
     case "contains":
       return !(Array.isArray(value) && value.some((item) => item && rule.item.in.includes(item[rule.item.field])));
+    case "not_before": {
+      const start = data[rule.other];
+      return typeof value === "string" && typeof start === "string" && !blank(value) && !blank(start)
+        && value.slice(0, 10) < start.slice(0, 10);
+    }
+    case "excluded_if":
+      return rule.when.in.includes(data[rule.when.field]) && rule.excluded.includes(value);
     default:
       return false;
   }

@@ -6,7 +6,7 @@ export const RECORD_SCHEMA = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "/api/v1/schema",
  "title": "Sổ tay Dân vận record shapes",
- "schema_version": 1,
+ "schema_version": 2,
  "tables": {
   "models": {
    "create": {
@@ -282,6 +282,192 @@ export const RECORD_SCHEMA = {
      "high": {
       "kind": "fixed",
       "value": 10000
+     }
+    }
+   ]
+  },
+  "recognitions": {
+   "create": {
+    "$ref": "#/$defs/RecognitionIn"
+   },
+   "edit": {
+    "$ref": "#/$defs/RecognitionEdit"
+   },
+   "output": {
+    "$ref": "#/$defs/RecognitionOut"
+   },
+   "rules": [
+    {
+     "code": "recognitions.issuer.not_blank",
+     "kind": "not_blank",
+     "field": "issuer",
+     "message_key": "required"
+    },
+    {
+     "code": "recognitions.decision_no.required_if_khen",
+     "kind": "required_if",
+     "field": "decision_no",
+     "message_key": "need_decision_no",
+     "when": {
+      "field": "stage",
+      "in": [
+       "KHEN"
+      ]
+     }
+    },
+    {
+     "code": "recognitions.level.not_national_for_local_stage",
+     "kind": "excluded_if",
+     "field": "level",
+     "message_key": "level_for_stage",
+     "when": {
+      "field": "stage",
+      "in": [
+       "CONG_NHAN",
+       "TIEU_BIEU"
+      ]
+     },
+     "excluded": [
+      "TOAN_QUOC"
+     ]
+    },
+    {
+     "code": "recognitions.form.bang_khen_from_province",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_level",
+     "when": {
+      "field": "level",
+      "in": [
+       "XA",
+       "HUYEN"
+      ]
+     },
+     "excluded": [
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG"
+     ]
+    },
+    {
+     "code": "recognitions.form.medal_national",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_level",
+     "when": {
+      "field": "level",
+      "in": [
+       "TINH"
+      ]
+     },
+     "excluded": [
+      "KY_NIEM_CHUONG"
+     ]
+    },
+    {
+     "code": "recognitions.form.not_for_local_stage",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_stage",
+     "when": {
+      "field": "stage",
+      "in": [
+       "CONG_NHAN",
+       "TIEU_BIEU"
+      ]
+     },
+     "excluded": [
+      "GIAY_KHEN",
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG"
+     ]
+    }
+   ],
+   "plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "decision_date",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    }
+   ]
+  },
+  "inspections": {
+   "create": {
+    "$ref": "#/$defs/InspectionIn"
+   },
+   "edit": {
+    "$ref": "#/$defs/EditspectionEdit"
+   },
+   "output": {
+    "$ref": "#/$defs/InspectionOut"
+   },
+   "rules": [
+    {
+     "code": "inspections.subject.not_blank",
+     "kind": "not_blank",
+     "field": "subject",
+     "message_key": "required"
+    },
+    {
+     "code": "inspections.date_to.not_before_start",
+     "kind": "not_before",
+     "field": "date_to",
+     "message_key": "end_not_before_start",
+     "other": "date_from"
+    },
+    {
+     "code": "inspections.follow_up_due.not_before_start",
+     "kind": "not_before",
+     "field": "follow_up_due",
+     "message_key": "follow_up_not_before_start",
+     "other": "date_from"
+    }
+   ],
+   "plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "date_from",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    },
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "date_to",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    },
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "follow_up_due",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 1825
      }
     }
    ]
@@ -1202,6 +1388,548 @@ export const RECORD_SCHEMA = {
     }
    ]
   },
+  "RecognitionIn": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "subject_model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "stage": {
+     "type": "string",
+     "enum": [
+      "CONG_NHAN",
+      "TIEU_BIEU",
+      "DE_NGHI_KHEN",
+      "KHEN"
+     ]
+    },
+    "level": {
+     "type": "string",
+     "enum": [
+      "TOAN_QUOC",
+      "TINH",
+      "HUYEN",
+      "XA"
+     ]
+    },
+    "form": {
+     "type": "string",
+     "enum": [
+      "BIEU_DUONG",
+      "GIAY_KHEN",
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG",
+      "KHAC"
+     ]
+    },
+    "issuer": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 255
+    },
+    "decision_no": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 64
+    },
+    "decision_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "period": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^GD_\\d{4}_\\d{4}$"
+    },
+    "event_meeting_id": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "uuid"
+    }
+   },
+   "required": [
+    "id",
+    "owner_unit_id",
+    "subject_model_id",
+    "stage",
+    "level",
+    "form",
+    "issuer",
+    "decision_date"
+   ],
+   "additionalProperties": false,
+   "allOf": [
+    {
+     "properties": {
+      "issuer": {
+       "pattern": "\\S"
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "stage": {
+        "enum": [
+         "KHEN"
+        ]
+       }
+      },
+      "required": [
+       "stage"
+      ]
+     },
+     "then": {
+      "properties": {
+       "decision_no": {
+        "type": "string",
+        "pattern": "\\S"
+       }
+      },
+      "required": [
+       "decision_no"
+      ]
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "stage": {
+        "enum": [
+         "CONG_NHAN",
+         "TIEU_BIEU"
+        ]
+       }
+      },
+      "required": [
+       "stage"
+      ]
+     },
+     "then": {
+      "properties": {
+       "level": {
+        "not": {
+         "enum": [
+          "TOAN_QUOC"
+         ]
+        }
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "level": {
+        "enum": [
+         "XA",
+         "HUYEN"
+        ]
+       }
+      },
+      "required": [
+       "level"
+      ]
+     },
+     "then": {
+      "properties": {
+       "form": {
+        "not": {
+         "enum": [
+          "BANG_KHEN",
+          "KY_NIEM_CHUONG"
+         ]
+        }
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "level": {
+        "enum": [
+         "TINH"
+        ]
+       }
+      },
+      "required": [
+       "level"
+      ]
+     },
+     "then": {
+      "properties": {
+       "form": {
+        "not": {
+         "enum": [
+          "KY_NIEM_CHUONG"
+         ]
+        }
+       }
+      }
+     }
+    },
+    {
+     "if": {
+      "properties": {
+       "stage": {
+        "enum": [
+         "CONG_NHAN",
+         "TIEU_BIEU"
+        ]
+       }
+      },
+      "required": [
+       "stage"
+      ]
+     },
+     "then": {
+      "properties": {
+       "form": {
+        "not": {
+         "enum": [
+          "GIAY_KHEN",
+          "BANG_KHEN",
+          "KY_NIEM_CHUONG"
+         ]
+        }
+       }
+      }
+     }
+    }
+   ],
+   "x-rules": [
+    {
+     "code": "recognitions.issuer.not_blank",
+     "kind": "not_blank",
+     "field": "issuer",
+     "message_key": "required"
+    },
+    {
+     "code": "recognitions.decision_no.required_if_khen",
+     "kind": "required_if",
+     "field": "decision_no",
+     "message_key": "need_decision_no",
+     "when": {
+      "field": "stage",
+      "in": [
+       "KHEN"
+      ]
+     }
+    },
+    {
+     "code": "recognitions.level.not_national_for_local_stage",
+     "kind": "excluded_if",
+     "field": "level",
+     "message_key": "level_for_stage",
+     "when": {
+      "field": "stage",
+      "in": [
+       "CONG_NHAN",
+       "TIEU_BIEU"
+      ]
+     },
+     "excluded": [
+      "TOAN_QUOC"
+     ]
+    },
+    {
+     "code": "recognitions.form.bang_khen_from_province",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_level",
+     "when": {
+      "field": "level",
+      "in": [
+       "XA",
+       "HUYEN"
+      ]
+     },
+     "excluded": [
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG"
+     ]
+    },
+    {
+     "code": "recognitions.form.medal_national",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_level",
+     "when": {
+      "field": "level",
+      "in": [
+       "TINH"
+      ]
+     },
+     "excluded": [
+      "KY_NIEM_CHUONG"
+     ]
+    },
+    {
+     "code": "recognitions.form.not_for_local_stage",
+     "kind": "excluded_if",
+     "field": "form",
+     "message_key": "form_for_stage",
+     "when": {
+      "field": "stage",
+      "in": [
+       "CONG_NHAN",
+       "TIEU_BIEU"
+      ]
+     },
+     "excluded": [
+      "GIAY_KHEN",
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG"
+     ]
+    }
+   ],
+   "x-plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "decision_date",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    }
+   ]
+  },
+  "InspectionIn": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "kind": {
+     "type": "string",
+     "enum": [
+      "KIEM_TRA",
+      "GIAM_SAT",
+      "KHAO_SAT"
+     ]
+    },
+    "conducting_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "team_members": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 50,
+     "default": []
+    },
+    "target_unit_ids": {
+     "type": "array",
+     "items": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 2147483647
+     },
+     "maxItems": 500,
+     "default": []
+    },
+    "other_targets": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 500,
+     "default": []
+    },
+    "target_model_ids": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "maxItems": 100,
+     "default": []
+    },
+    "subject": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 500
+    },
+    "date_from": {
+     "type": "string",
+     "format": "date"
+    },
+    "date_to": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "findings": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "recommendations": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "result": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DAT",
+      "CHUA_DAT",
+      "CAN_KHAC_PHUC",
+      null
+     ]
+    },
+    "follow_up_due": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "follow_up_done": {
+     "type": "boolean",
+     "default": false
+    }
+   },
+   "required": [
+    "id",
+    "owner_unit_id",
+    "kind",
+    "conducting_unit_id",
+    "subject",
+    "date_from"
+   ],
+   "additionalProperties": false,
+   "allOf": [
+    {
+     "properties": {
+      "subject": {
+       "pattern": "\\S"
+      }
+     }
+    }
+   ],
+   "x-rules": [
+    {
+     "code": "inspections.subject.not_blank",
+     "kind": "not_blank",
+     "field": "subject",
+     "message_key": "required"
+    },
+    {
+     "code": "inspections.date_to.not_before_start",
+     "kind": "not_before",
+     "field": "date_to",
+     "message_key": "end_not_before_start",
+     "other": "date_from"
+    },
+    {
+     "code": "inspections.follow_up_due.not_before_start",
+     "kind": "not_before",
+     "field": "follow_up_due",
+     "message_key": "follow_up_not_before_start",
+     "other": "date_from"
+    }
+   ],
+   "x-plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "date_from",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    },
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "date_to",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 365
+     }
+    },
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "follow_up_due",
+     "low": {
+      "kind": "fixed",
+      "value": "1945-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 1825
+     }
+    }
+   ]
+  },
   "MetricIn": {
    "type": "object",
    "properties": {
@@ -1907,6 +2635,342 @@ export const RECORD_SCHEMA = {
     "linked_model_ids",
     "minutes_no",
     "attendees"
+   ]
+  },
+  "RecognitionOut": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string"
+    },
+    "version": {
+     "type": "integer"
+    },
+    "deleted": {
+     "type": "boolean"
+    },
+    "owner_unit_id": {
+     "type": "integer"
+    },
+    "review_status": {
+     "type": "string"
+    },
+    "review_comment": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "reviewed_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "reviewed_by_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "submitted_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "approvals": {
+     "type": "array",
+     "items": {
+      "type": "object"
+     }
+    },
+    "awaiting_unit_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "created_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "updated_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "created_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "updated_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "subject_model_id": {
+     "type": "string"
+    },
+    "stage": {
+     "type": "string"
+    },
+    "level": {
+     "type": "string"
+    },
+    "form": {
+     "type": "string"
+    },
+    "issuer": {
+     "type": "string"
+    },
+    "decision_no": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "decision_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "period": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "event_meeting_id": {
+     "type": [
+      "string",
+      "null"
+     ]
+    }
+   },
+   "required": [
+    "id",
+    "version",
+    "deleted",
+    "owner_unit_id",
+    "review_status",
+    "review_comment",
+    "reviewed_at",
+    "reviewed_by_name",
+    "submitted_at",
+    "approvals",
+    "awaiting_unit_id",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+    "notes",
+    "subject_model_id",
+    "stage",
+    "level",
+    "form",
+    "issuer",
+    "decision_no",
+    "decision_date",
+    "period",
+    "event_meeting_id"
+   ]
+  },
+  "InspectionOut": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string"
+    },
+    "version": {
+     "type": "integer"
+    },
+    "deleted": {
+     "type": "boolean"
+    },
+    "owner_unit_id": {
+     "type": "integer"
+    },
+    "review_status": {
+     "type": "string"
+    },
+    "review_comment": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "reviewed_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "reviewed_by_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "submitted_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "approvals": {
+     "type": "array",
+     "items": {
+      "type": "object"
+     }
+    },
+    "awaiting_unit_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "created_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "updated_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "created_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "updated_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "kind": {
+     "type": "string"
+    },
+    "conducting_unit_id": {
+     "type": "integer"
+    },
+    "team_members": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "target_unit_ids": {
+     "type": "array",
+     "items": {
+      "type": "integer"
+     }
+    },
+    "other_targets": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "target_model_ids": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
+    "subject": {
+     "type": "string"
+    },
+    "date_from": {
+     "type": "string",
+     "format": "date"
+    },
+    "date_to": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "findings": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "recommendations": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "result": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "follow_up_due": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "follow_up_done": {
+     "type": "boolean"
+    }
+   },
+   "required": [
+    "id",
+    "version",
+    "deleted",
+    "owner_unit_id",
+    "review_status",
+    "review_comment",
+    "reviewed_at",
+    "reviewed_by_name",
+    "submitted_at",
+    "approvals",
+    "awaiting_unit_id",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+    "notes",
+    "kind",
+    "conducting_unit_id",
+    "team_members",
+    "target_unit_ids",
+    "other_targets",
+    "target_model_ids",
+    "subject",
+    "date_from",
+    "date_to",
+    "findings",
+    "recommendations",
+    "result",
+    "follow_up_due",
+    "follow_up_done"
    ]
   },
   "MetricOut": {
@@ -2930,6 +3994,442 @@ export const RECORD_SCHEMA = {
    ],
    "additionalProperties": false,
    "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "RecognitionEdit": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "subject_model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "stage": {
+     "type": "string",
+     "enum": [
+      "CONG_NHAN",
+      "TIEU_BIEU",
+      "DE_NGHI_KHEN",
+      "KHEN"
+     ]
+    },
+    "level": {
+     "type": "string",
+     "enum": [
+      "TOAN_QUOC",
+      "TINH",
+      "HUYEN",
+      "XA"
+     ]
+    },
+    "form": {
+     "type": "string",
+     "enum": [
+      "BIEU_DUONG",
+      "GIAY_KHEN",
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG",
+      "KHAC"
+     ]
+    },
+    "issuer": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 255
+    },
+    "decision_no": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 64
+    },
+    "decision_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "period": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^GD_\\d{4}_\\d{4}$"
+    },
+    "event_meeting_id": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "uuid"
+    }
+   },
+   "required": [
+    "id"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "RecognitionPatch": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "subject_model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "stage": {
+     "type": "string",
+     "enum": [
+      "CONG_NHAN",
+      "TIEU_BIEU",
+      "DE_NGHI_KHEN",
+      "KHEN"
+     ]
+    },
+    "level": {
+     "type": "string",
+     "enum": [
+      "TOAN_QUOC",
+      "TINH",
+      "HUYEN",
+      "XA"
+     ]
+    },
+    "form": {
+     "type": "string",
+     "enum": [
+      "BIEU_DUONG",
+      "GIAY_KHEN",
+      "BANG_KHEN",
+      "KY_NIEM_CHUONG",
+      "KHAC"
+     ]
+    },
+    "issuer": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 255
+    },
+    "decision_no": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 64
+    },
+    "decision_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "period": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^GD_\\d{4}_\\d{4}$"
+    },
+    "event_meeting_id": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "uuid"
+    },
+    "version": {
+     "type": "integer",
+     "minimum": 0
+    }
+   },
+   "required": [
+    "version"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "InspectionEdit": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "kind": {
+     "type": "string",
+     "enum": [
+      "KIEM_TRA",
+      "GIAM_SAT",
+      "KHAO_SAT"
+     ]
+    },
+    "conducting_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "team_members": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 50
+    },
+    "target_unit_ids": {
+     "type": "array",
+     "items": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 2147483647
+     },
+     "maxItems": 500
+    },
+    "other_targets": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 500
+    },
+    "target_model_ids": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "maxItems": 100
+    },
+    "subject": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 500
+    },
+    "date_from": {
+     "type": "string",
+     "format": "date"
+    },
+    "date_to": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "findings": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "recommendations": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "result": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DAT",
+      "CHUA_DAT",
+      "CAN_KHAC_PHUC",
+      null
+     ]
+    },
+    "follow_up_due": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "follow_up_done": {
+     "type": "boolean"
+    }
+   },
+   "required": [
+    "id"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "InspectionPatch": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "kind": {
+     "type": "string",
+     "enum": [
+      "KIEM_TRA",
+      "GIAM_SAT",
+      "KHAO_SAT"
+     ]
+    },
+    "conducting_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "team_members": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 50
+    },
+    "target_unit_ids": {
+     "type": "array",
+     "items": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 2147483647
+     },
+     "maxItems": 500
+    },
+    "other_targets": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 255
+     },
+     "maxItems": 500
+    },
+    "target_model_ids": {
+     "type": "array",
+     "items": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "maxItems": 100
+    },
+    "subject": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 500
+    },
+    "date_from": {
+     "type": "string",
+     "format": "date"
+    },
+    "date_to": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "findings": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "recommendations": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "result": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DAT",
+      "CHUA_DAT",
+      "CAN_KHAC_PHUC",
+      null
+     ]
+    },
+    "follow_up_due": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date"
+    },
+    "follow_up_done": {
+     "type": "boolean"
+    },
+    "version": {
+     "type": "integer",
+     "minimum": 0
+    }
+   },
+   "required": [
+    "version"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
   }
  }
 };
@@ -2937,7 +4437,9 @@ export const RECORD_SCHEMA = {
 export const RECORD_REGISTRY = {
  "tables": [
   "models",
-  "meetings"
+  "meetings",
+  "recognitions",
+  "inspections"
  ],
  "types": {
   "models": {
@@ -3261,6 +4763,161 @@ export const RECORD_REGISTRY = {
     "attendees"
    ],
    "date_field": "start_at"
+  },
+  "recognitions": {
+   "form": [
+    {
+     "name": "subject_model_id",
+     "kind": "select",
+     "required": true
+    },
+    {
+     "name": "stage",
+     "kind": "select",
+     "required": true,
+     "enumName": "recognition_stage"
+    },
+    {
+     "name": "level",
+     "kind": "select",
+     "required": true,
+     "enumName": "recognition_level"
+    },
+    {
+     "name": "form",
+     "kind": "select",
+     "required": true,
+     "enumName": "recognition_form"
+    },
+    {
+     "name": "issuer",
+     "kind": "text",
+     "required": true,
+     "max": 255
+    },
+    {
+     "name": "decision_no",
+     "kind": "text",
+     "required": true,
+     "max": 64
+    },
+    {
+     "name": "decision_date",
+     "kind": "date",
+     "required": true
+    },
+    {
+     "name": "period",
+     "kind": "select",
+     "enumName": "period"
+    },
+    {
+     "name": "event_meeting_id",
+     "kind": "select"
+    },
+    {
+     "name": "owner_unit_id",
+     "kind": "select",
+     "required": true,
+     "numeric": true
+    },
+    {
+     "name": "notes",
+     "kind": "textarea",
+     "max": 20000
+    }
+   ],
+   "search": [
+    "issuer",
+    "decision_no"
+   ],
+   "date_field": "decision_date"
+  },
+  "inspections": {
+   "form": [
+    {
+     "name": "kind",
+     "kind": "select",
+     "required": true,
+     "enumName": "inspection_kind"
+    },
+    {
+     "name": "subject",
+     "kind": "textarea",
+     "required": true,
+     "max": 500
+    },
+    {
+     "name": "conducting_unit_id",
+     "kind": "select",
+     "required": true,
+     "numeric": true
+    },
+    {
+     "name": "owner_unit_id",
+     "kind": "select",
+     "required": true,
+     "numeric": true
+    },
+    {
+     "name": "date_from",
+     "kind": "date",
+     "required": true
+    },
+    {
+     "name": "date_to",
+     "kind": "date"
+    },
+    {
+     "name": "team_members",
+     "kind": "lines"
+    },
+    {
+     "name": "target_unit_ids",
+     "kind": "checks"
+    },
+    {
+     "name": "other_targets",
+     "kind": "lines"
+    },
+    {
+     "name": "target_model_ids",
+     "kind": "checks"
+    },
+    {
+     "name": "findings",
+     "kind": "textarea",
+     "max": 20000
+    },
+    {
+     "name": "recommendations",
+     "kind": "textarea",
+     "max": 20000
+    },
+    {
+     "name": "result",
+     "kind": "select",
+     "enumName": "inspection_result"
+    },
+    {
+     "name": "follow_up_due",
+     "kind": "date"
+    },
+    {
+     "name": "follow_up_done",
+     "kind": "checkbox"
+    },
+    {
+     "name": "notes",
+     "kind": "textarea",
+     "max": 20000
+    }
+   ],
+   "search": [
+    "team_members",
+    "subject"
+   ],
+   "date_field": "date_from"
   }
  },
  "workflow": {

@@ -37,7 +37,7 @@ export function periodLabel(code) {
   return null;
 }
 
-export const REPORTS = ["r1", "r3", "r4", "r4/list", "r7"];
+export const REPORTS = ["r1", "r2", "r3", "r4", "r4/list", "r5", "r6", "r7"];
 const LISTS = ["r3", "r4/list"];
 // The reports that count models either by managing unit or by commune (`by`).
 export const GROUPED = ["r1", "r3"];
@@ -72,6 +72,24 @@ export function reportQuery(s, format = "json") {
   return params.toString();
 }
 
+/**
+ * The periodic report's query string: a unit, a period, which records, which boundaries; the
+ * server always answers with a .docx.
+ * @param {{period: string, from?: string, to?: string, unit?: string, approved: boolean,
+ *   boundaries?: string}} s
+ */
+export function periodicQuery(s) {
+  const params = new URLSearchParams();
+  if (s.unit) params.set("unit_id", s.unit);
+  if (s.period === "dates") {
+    params.set("date_from", s.from || "");
+    params.set("date_to", s.to || "");
+  } else if (s.period) params.set("period", s.period);
+  params.set("records", s.approved ? "approved" : "all");
+  if (s.boundaries) params.set("boundaries", s.boundaries);
+  return params.toString();
+}
+
 /** The dashboard's query string (a report's, always JSON). */
 export function dashboardQuery({ unit, period, approved }) {
   const params = new URLSearchParams();
@@ -94,6 +112,8 @@ export function allZero(columns, row) {
 export function cellText(kind, value, lang = "vi") {
   if (value === null || value === undefined) return "";
   if (kind === "int" || kind === "stt") return formatNumber(value, lang);
+  // R2's ratio: one decimal, written the reader's way (87,3 in Vietnamese).
+  if (kind === "percent") return formatNumber(Number(value).toFixed(1), lang);
   if (kind === "signed") return `${value > 0 ? "+" : ""}${formatNumber(value, lang)}`;
   if (kind === "date") return formatDate(value);
   if (kind === "datetime") return formatInstant(value);

@@ -5,11 +5,13 @@ import { RECORD_REGISTRY } from "../lib/record-schema.js";
 
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
-export const DB_VERSION = 2;
+export const DB_VERSION = 5;
 
 export const STORE = Object.freeze({
   MODELS: "models",
   MEETINGS: "meetings",
+  RECOGNITIONS: "recognitions",
+  INSPECTIONS: "inspections",
   UNITS: "units",
   CONFLICTS: "conflicts",
   OUTBOX: "outbox",
@@ -46,6 +48,12 @@ export function upgrade(db, oldVersion, tx) {
       cursor.continue();
     };
     tx.objectStore(STORE.CONFLICTS).createIndex("record", ["table", "record_id"]);
+  }
+  if (oldVersion < 5) {
+    // v5: recognitions and inspections (DOMAIN.md §2.7–2.8), synced like models and meetings.
+    for (const name of [STORE.RECOGNITIONS, STORE.INSPECTIONS]) {
+      if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "id" });
+    }
   }
 }
 

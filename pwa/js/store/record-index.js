@@ -10,8 +10,10 @@ import { getAll, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 /** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
 
 function itemOf(table, rec) {
-  const sort = table === "meetings" ? rec.start_at || "" : String(rec.updated_at_local || rec.updated_at || "");
-  return { rec, text: searchText(table, rec), name: fold(rec.name || rec.title), sort };
+  const sort = table === "meetings" ? rec.start_at || ""
+    : table === "inspections" ? rec.date_from || ""
+      : table === "recognitions" ? rec.decision_date || "" : String(rec.updated_at_local || rec.updated_at || "");
+  return { rec, text: searchText(table, rec), name: fold(rec.name || rec.title || rec.subject || rec.issuer), sort };
 }
 
 class TableIndex {
@@ -51,7 +53,8 @@ class TableIndex {
 
 /**
  * @typedef {{q?: string, field?: string, status?: string, review_status?: string,
- *   type?: string, kind?: string, sync?: string}} Query
+ *   type?: string, kind?: string, sync?: string, stage?: string, level?: string,
+ *   result?: string}} Query
  */
 
 export class RecordIndex {
@@ -72,9 +75,8 @@ export class RecordIndex {
   load() {
     if (!this.ready) {
       this.ready = (async () => {
-        const [models, meetings] = await Promise.all([getAll(STORE.MODELS), getAll(STORE.MEETINGS)]);
-        this.tables.models.fill(models);
-        this.tables.meetings.fill(meetings);
+        const all = await Promise.all(RECORD_TABLES.map((table) => getAll(table)));
+        RECORD_TABLES.forEach((table, i) => this.tables[table].fill(all[i]));
         await Promise.all([this.loadOutbox(), this.loadConflicts(), this.loadUnits()]);
         on(EV.DATA_CHANGED, (detail) => this.onChanged(detail || {}));
         on(EV.SYNC_STATE, (status) => {
@@ -161,6 +163,9 @@ export class RecordIndex {
       if (query.status && rec.status !== query.status) continue;
       if (query.kind && rec.kind !== query.kind) continue;
       if (query.type && rec.type !== query.type) continue;
+      if (query.stage && rec.stage !== query.stage) continue;
+      if (query.level && rec.level !== query.level) continue;
+      if (query.result && rec.result !== query.result) continue;
       if (query.review_status && rec.review_status !== query.review_status) continue;
       if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
       if (!words.length) out.push(rec);

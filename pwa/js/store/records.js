@@ -175,11 +175,11 @@ export async function dismissError(table, id, discard = false) {
 
 /** Everything not yet on the server, for the export file. */
 export async function unsyncedData() {
-  return withTx([STORE.OUTBOX, STORE.MODELS, STORE.MEETINGS, STORE.CONFLICTS], "readonly", async (tx) => {
+  return withTx([STORE.OUTBOX, ...RECORD_TABLES, STORE.CONFLICTS], "readonly", async (tx) => {
     const outbox = await req(tx.objectStore(STORE.OUTBOX).getAll());
     const keys = new Set(outbox.map((e) => e.record));
     const records = [];
-    for (const table of [STORE.MODELS, STORE.MEETINGS]) {
+    for (const table of RECORD_TABLES) {
       for (const record of await req(tx.objectStore(table).getAll())) {
         if (keys.has(recordKey(table, record.id)) || (record._local && record._local.error)) {
           records.push({ table, ...record });

@@ -218,8 +218,12 @@ export const ENUM_OF = {
   period: "period", person_gender: "gender", type: "meeting_type", format: "meeting_format",
   report_period: "report_period", review_status: "review_status", role: "attendee_role",
   attendance: "attendance", gender: "gender",
+  stage: "recognition_stage", level: "recognition_level", form: "recognition_form", result: "inspection_result",
 };
-const UNIT_FIELDS = new Set(["owner_unit_id", "commune_unit_id", "organizer_unit_id"]);
+// Fields whose name another table uses for another enum.
+const TABLE_ENUMS = { inspections: { kind: "inspection_kind" } };
+const UNIT_FIELDS = new Set(["owner_unit_id", "commune_unit_id", "organizer_unit_id", "conducting_unit_id"]);
+const DATE_FIELDS = new Set(["start_date", "decision_date", "date_from", "date_to", "follow_up_due"]);
 const PART_OF_DAY = { SANG: ["Sáng", "Morning"], CHIEU: ["Chiều", "Afternoon"], TOI: ["Tối", "Evening"], CA_NGAY: ["Cả ngày", "All day"] };
 
 /** Parts of the day as select options, in the current language. @returns {[string, string][]} */
@@ -232,14 +236,22 @@ export function displayValue(name, value, ctx = {}) {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
     return t("empty_value");
   }
+  const own = ctx.table && TABLE_ENUMS[ctx.table] && TABLE_ENUMS[ctx.table][name];
+  if (own) return enumLabel(own, value);
   if (ENUM_OF[name]) return enumLabel(ENUM_OF[name], value);
+  if (name === "target_unit_ids") return value.map((id) => (ctx.unit && ctx.unit(id) ? ctx.unit(id).name : `#${id}`)).join("; ");
+  if (["subject_model_id", "event_meeting_id", "target_model_ids"].includes(name)) {
+    const titles = [].concat(value).map((id) => (ctx.record && ctx.record(name, id)) || id);
+    return titles.join("; ");
+  }
+  if (name === "team_members" || name === "other_targets") return value.join("; ");
   if (name === "part_of_day") return (PART_OF_DAY[value] || [value])[getLang() === "en" ? 1 : 0] || value;
   if (UNIT_FIELDS.has(name)) {
     const unit = ctx.unit && ctx.unit(value);
     if (!unit) return `#${value}`;
     return unit.valid_to ? `${unit.name} ${t("unit_old")}` : unit.name;
   }
-  if (name === "start_date") return formatDate(value);
+  if (DATE_FIELDS.has(name)) return formatDate(value);
   if (name === "start_at" || name === "end_at") return formatLocalDateTime(value);
   if (["created_at", "updated_at", "reviewed_at", "at"].includes(name)) return formatInstant(value);
   if (name === "topic_tags") return value.map((v) => enumLabel("topic_tag", v)).join(", ");
@@ -257,6 +269,10 @@ export function displayValue(name, value, ctx = {}) {
 
 /** The title of a record of either table. */
 export function recordTitle(table, rec) {
+  if (table === "recognitions") {
+    return [enumLabel("recognition_stage", rec.stage), enumLabel("recognition_level", rec.level), rec.decision_no].filter(Boolean).join(" · ") || "—";
+  }
+  if (table === "inspections") return rec.subject || "—";
   return (table === "models" ? rec.name : rec.title) || "—";
 }
 

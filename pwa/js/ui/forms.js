@@ -193,7 +193,7 @@ function checkedValues(control) {
 function readControl(spec, control) {
   const input = /** @type {HTMLInputElement} */ (control);
   if (spec.kind === "checkbox") return input.checked;
-  if (spec.kind === "checks") return checkedValues(control);
+  if (spec.kind === "checks") return spec.numeric ? checkedValues(control).map(Number) : checkedValues(control);
   const raw = input.value;
   if (spec.kind === "int" || spec.kind === "number") {
     const n = parseNumber(raw);
@@ -354,6 +354,8 @@ export function recordForm(ctx, options) {
     await ready;
     const record = { ...start, ...kit.values() };
     const errors = validateRecord(table, record, { touched: existing ? changedFields(existing, record) : null });
+    // Checks only the phone can make, against the units it holds (the server makes them too).
+    if (options.check) Object.assign(errors, { ...options.check(record), ...errors });
     const first = kit.showErrors(errors);
     if (first) {
       banner.textContent = t("form_has_errors");

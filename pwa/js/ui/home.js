@@ -2,6 +2,7 @@
 
 import { EV, on } from "../events.js";
 import { formatBytes, formatNumber, getLang, t } from "../i18n/labels.js";
+import { isOverdue } from "../lib/recognition.js";
 import { keepDataCard } from "./keep-data.js";
 import { h, lastSyncText, pendingText, recordTitle, replace, reworkFlag, statusText, syncErrorLines } from "./dom.js";
 
@@ -17,6 +18,11 @@ export function render(ctx) {
     const returned = ctx.canWrite ? index.returned() : [];
     const conflicts = index.openConflicts();
     const errors = index.errors();
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const overdue = index.tables.inspections.all().filter((item) => isOverdue(item.rec, today)).length;
+    const count = (table) => h("a", { class: "card count", href: `#/${table}`, "data-testid": `count-${table}` },
+      h("span", { class: "count-n", text: formatNumber(index.count(table), getLang()) }),
+      h("span", { class: "count-label", text: t(`count_${table}`) }));
     replace(node,
       h("p", { class: "greeting", text: t("hello", { name: ctx.user.full_name }) }),
       h("p", { class: "unit-name", text: ctx.user.unit.name }),
@@ -39,16 +45,21 @@ export function render(ctx) {
       conflicts.length ? h("a", { class: "card alert alert-conflict", href: "#/conflicts", "data-testid": "conflicts-alert" },
         t("conflicts_n", { n: conflicts.length })) : "",
       errors.length ? h("a", { class: "card alert alert-error", href: "#/outbox" }, t("errors_n", { n: errors.length })) : "",
+      overdue ? h("a", { class: "card alert alert-rework", href: "#/inspections?overdue=1", "data-testid": "overdue-alert" },
+        t("overdue_n", { n: overdue })) : "",
       h("div", { class: "counts" },
         h("a", { class: "card count", href: "#/models", "data-testid": "count-models" },
           h("span", { class: "count-n", text: formatNumber(index.count("models"), getLang()) }),
           h("span", { class: "count-label", text: t("count_models") })),
         h("a", { class: "card count", href: "#/meetings", "data-testid": "count-meetings" },
           h("span", { class: "count-n", text: formatNumber(index.count("meetings"), getLang()) }),
-          h("span", { class: "count-label", text: t("count_meetings") }))),
+          h("span", { class: "count-label", text: t("count_meetings") })),
+        count("recognitions"), count("inspections")),
       ctx.canWrite ? h("div", { class: "quick" },
         h("a", { class: "btn btn-block", href: "#/models/new" }, `+ ${t("add_model")}`),
-        h("a", { class: "btn btn-block", href: "#/meetings/new" }, `+ ${t("add_meeting")}`)) : "");
+        h("a", { class: "btn btn-block", href: "#/meetings/new" }, `+ ${t("add_meeting")}`),
+        h("a", { class: "btn btn-block", href: "#/recognitions/new" }, `+ ${t("add_recognition")}`),
+        h("a", { class: "btn btn-block", href: "#/inspections/new" }, `+ ${t("add_inspection")}`)) : "");
   }
 
   draw();

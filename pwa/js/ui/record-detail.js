@@ -3,6 +3,7 @@
 
 import { EV, on } from "../events.js";
 import { eventTimeText, LABEL_KEYS, t } from "../i18n/labels.js";
+import { highestRecognition } from "../lib/recognition.js";
 import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules.js";
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
@@ -18,6 +19,12 @@ export function render(ctx, { table, id }) {
   const node = h("section", { class: "screen screen-detail" });
   const historyBox = h("div", { class: "history" });
   const unit = (uid) => ctx.index.unit(uid);
+  // References to other records read as their titles when the phone holds them.
+  const REFERS = { subject_model_id: "models", target_model_ids: "models", event_meeting_id: "meetings" };
+  const record = (field, refId) => {
+    const other = ctx.index.get(REFERS[field], refId);
+    return other ? recordTitle(REFERS[field], other) : null;
+  };
 
   function draw() {
     const rec = ctx.index.get(table, id);
@@ -48,9 +55,10 @@ export function render(ctx, { table, id }) {
         steps.map((action) => h("button", { type: "button", class: `btn ${action === "approve" ? "btn-primary" : ""}`, "data-action": action,
           onclick: () => step(rec, action) }, t(action === "cancel" ? "cancel_record" : action)))),
       h("dl", { class: "fields" }, fields.flatMap((f) => [
-        h("dt", { text: t(`f_${f}`) }),
-        h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit }) }),
+        h("dt", { text: t(table === "inspections" && f === "kind" ? "f_inspection_kind" : `f_${f}`) }),
+        h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit, table, record }) }),
       ])),
+      table === "models" ? recognitionCard(ctx, rec) : "",
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
@@ -135,4 +143,18 @@ function fieldErrors(error) {
     const top = field.split(".")[0];
     return h("li", { text: `${t(`f_${top}`)}${field.includes(".") ? ` (${field.slice(top.length + 1)})` : ""}: ${rest.join(": ")}` });
   }));
+}
+
+/** A model's recognitions on the phone, the highest first in bold, and a way to add one. */
+function recognitionCard(ctx, model) {
+  const mine = ctx.index.tables.recognitions.all().map((item) => item.rec).filter((r) => r.subject_model_id === model.id);
+  const top = highestRecognition(mine);
+  const ordered = top ? [top, ...mine.filter((r) => r !== top)] : [];
+  return h("div", { class: "card", "data-testid": "recognitions" },
+    h("p", { class: "label", text: t("recognitions_of_model") }),
+    ordered.length ? h("ul", { class: "plain-list" }, ordered.map((r) => h("li", null,
+      h("a", { href: `#/recognitions/${r.id}`, class: r === top ? "strong" : null, dir: "auto" },
+        joined([recordTitle("recognitions", r), displayValue("form", r.form), r.issuer, displayValue("decision_date", r.decision_date)])))))
+      : h("p", { class: "small", text: t("empty_value") }),
+    ctx.canWrite ? h("a", { class: "btn btn-small", href: `#/recognitions/new?model=${model.id}`, "data-action": "add-recognition" }, `+ ${t("add_recognition")}`) : "");
 }

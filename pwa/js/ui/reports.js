@@ -1,11 +1,11 @@
-// "Báo cáo": choose a report (R1, R3, R4, R7), a period, a unit, approved records only or all,
+// "Báo cáo": choose a report (R1–R7), a period, a unit, approved records only or all,
 // old or new administrative boundaries, models by managing unit or by commune (R1, R3); see
 // its table (the server's JSON: unit column frozen, all-zero rows hidden on request) and export
-// it as Excel or CSV or print it. Files are fetched with the bearer token and saved through a Blob
+// it as Excel or CSV or print it; or download the periodic report (.docx) of the unit and period. Files are fetched with the bearer token and saved through a Blob
 // link; "In" opens the server's print page the same way, or prints the table shown here.
 
 import { enumOptions, formatDate, formatNumber, getLang, t } from "../i18n/labels.js";
-import { allZero, cellText, GROUPED, reportQuery, REPORTS } from "../lib/report-args.js";
+import { allZero, cellText, GROUPED, periodicQuery, reportQuery, REPORTS } from "../lib/report-args.js";
 import { ApiError, request } from "../sync/http.js";
 import { h, replace } from "./dom.js";
 import { periodSelect, subnav, unitSelect } from "./staff-nav.js";
@@ -13,7 +13,7 @@ import { periodSelect, subnav, unitSelect } from "./staff-nav.js";
 // Phones see a long list of communes, most of them empty: hide all-zero rows unless asked.
 const NARROW = "(max-width: 600px)";
 // The column a reader follows across a wide table, frozen at the left edge when it scrolls.
-const STICKY = new Set(["unit_name", "ten"]);
+const STICKY = new Set(["unit_name", "ten", "buoc"]);
 
 export function render(ctx, { query }) {
   const state = {
@@ -103,7 +103,9 @@ export function render(ctx, { query }) {
 
   /** Fetch the report as a file, with the bearer token (a plain link could not send it). */
   async function fetchFile(format) {
-    const response = await fetch(`/api/v1/reports/${state.code}?${reportQuery(state, format)}`, {
+    // "docx" is the periodic report of the chosen unit and period, whichever table is chosen.
+    const path = format === "docx" ? `periodic?${periodicQuery(state)}` : `${state.code}?${reportQuery(state, format)}`;
+    const response = await fetch(`/api/v1/reports/${path}`, {
       headers: { Authorization: `Bearer ${ctx.session.token}`, "Accept-Language": getLang() }, cache: "no-store", credentials: "omit",
     }).catch((error) => {
       throw new ApiError(0, "NETWORK", String(error));
@@ -179,7 +181,8 @@ export function render(ctx, { query }) {
       button("show_report", "show", () => show(1), true),
       button("export_xlsx", "xlsx", () => download("xlsx")),
       button("export_csv", "csv", () => download("csv")),
-      button("print", "print", print)),
+      button("print", "print", print),
+      button("periodic_report", "periodic", () => download("docx"))),
     status, out);
   if (query.code && navigator.onLine) show(state.page);
   return { node };
