@@ -21,7 +21,7 @@ from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
 # A sign-in answered SIGN_IN_BUSY is tried again after Retry-After, this many times in all.
 LOGIN_BUSY_TRIES = 30
 
-RECORD_TABLES = ("models", "meetings")
+RECORD_TABLES = ("models", "meetings", "evaluations")
 # Bodies smaller than this go uncompressed: gzip's framing would make them larger.
 GZIP_MIN_BYTES = 1024
 

@@ -20,8 +20,10 @@ from tests.conftest import model_payload
 TABLES = {
     "audit_events",
     "conflicts",
+    "criteria_sets",
     "devices",
     "dvk_models",
+    "evaluations",
     "meetings",
     "mutation_results",
     "scope_removals",

@@ -14,6 +14,8 @@ from server.records import rules
 from server.records.schemas import (
     AttendeeIn,
     AttendeeOut,
+    EvaluationIn,
+    EvaluationOut,
     LocalDateTime,
     MeetingIn,
     MeetingOut,
@@ -22,9 +24,12 @@ from server.records.schemas import (
     ModelIn,
     ModelOut,
     NaiveDateTime,
+    ScoreIn,
+    ScoreOut,
     SiteIn,
     SiteOut,
 )
+from sync import scoring
 from sync.messages import SCHEMA_VERSION
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -37,6 +42,8 @@ INPUTS: dict[str, type[Schema]] = {
     "MetricIn": MetricIn,
     "AttendeeIn": AttendeeIn,
     "SiteIn": SiteIn,
+    "EvaluationIn": EvaluationIn,
+    "ScoreIn": ScoreIn,
 }
 OUTPUTS: dict[str, type[Schema]] = {
     "ModelOut": ModelOut,
@@ -44,12 +51,18 @@ OUTPUTS: dict[str, type[Schema]] = {
     "MetricOut": MetricOut,
     "AttendeeOut": AttendeeOut,
     "SiteOut": SiteOut,
+    "EvaluationOut": EvaluationOut,
+    "ScoreOut": ScoreOut,
 }
 # List items are stored as their input schema loaded them.
-ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn}
+ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn, ScoreOut: ScoreIn}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
-TABLES = {"models": ("ModelIn", "ModelOut"), "meetings": ("MeetingIn", "MeetingOut")}
+TABLES = {
+    "models": ("ModelIn", "ModelOut"),
+    "meetings": ("MeetingIn", "MeetingOut"),
+    "evaluations": ("EvaluationIn", "EvaluationOut"),
+}
 
 TIME_NOTE = (
     "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. "
@@ -244,6 +257,8 @@ def definitions(ref: str) -> dict:
     out["MeetingEdit"] = edit_schema(MeetingIn, ref, key="id")
     out["ModelPatch"] = edit_schema(ModelIn, ref, key="version")
     out["MeetingPatch"] = edit_schema(MeetingIn, ref, key="version")
+    out["EvaluationEdit"] = edit_schema(EvaluationIn, ref, key="id")
+    out["EvaluationPatch"] = edit_schema(EvaluationIn, ref, key="version")
     return out
 
 
@@ -267,6 +282,9 @@ def document() -> dict:
             for table, (create, output) in TABLES.items()
         },
         "$defs": definitions(ref),
+        # How an evaluation's total and rating follow from its scores (sync/scoring.py): the
+        # sum in hundredths, then the highest rating whose threshold the total reaches.
+        "x-scoring": {"ratings": list(scoring.RATINGS), "cents": scoring.CENTS},
     }
 
 

@@ -19,6 +19,9 @@ EQUALITY_FILTERS = (
     "period",
     "type",
     "format",
+    "model_id",
+    "set_id",
+    "rating",
 )
 
 

@@ -16,6 +16,10 @@ from server.models import Unit
 from server.pagination import paginate
 from server.records import queries, service
 from server.records.schemas import (
+    EvaluationIn,
+    EvaluationOut,
+    EvaluationPageOut,
+    EvaluationQuery,
     MeetingIn,
     MeetingOut,
     MeetingPageOut,
@@ -27,7 +31,7 @@ from server.records.schemas import (
     ReviewIn,
     WriteMeta,
 )
-from server.records.tables import MEETINGS, MODELS, RecordTable
+from server.records.tables import EVALUATIONS, MEETINGS, MODELS, RecordTable
 from server.records.views import AuditEventOut
 from server.scope import sees_unit
 
@@ -55,7 +59,7 @@ def _register(
 ) -> None:
     base = f"/{table.name}"
     # The OpenAPI components of the record shapes are their JSON Schema, rules included.
-    shape = "Model" if table.name == "models" else "Meeting"
+    shape = {"models": "Model", "meetings": "Meeting", "evaluations": "Evaluation"}[table.name]
 
     def list_records():
         args = load_args(query_schema())
@@ -212,3 +216,6 @@ def load_dict(body: object) -> dict:
 
 _register(MODELS, ModelIn, ModelOut, ModelQuery, ModelPageOut, "models")
 _register(MEETINGS, MeetingIn, MeetingOut, MeetingQuery, MeetingPageOut, "meetings")
+_register(
+    EVALUATIONS, EvaluationIn, EvaluationOut, EvaluationQuery, EvaluationPageOut, "evaluations"
+)

@@ -7,14 +7,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from marshmallow import Schema
 
+from server.criteria import evaluations
 from server.fastdump import FastDumper
-from server.models import Meeting, ModelRecord
+from server.models import Evaluation, Meeting, ModelRecord
 from server.records import registry
 from server.records.registry import COMMON, F, RecordType
-from server.records.schemas import MeetingIn, MeetingOut, ModelIn, ModelOut
+from server.records.schemas import (
+    EvaluationIn,
+    EvaluationOut,
+    MeetingIn,
+    MeetingOut,
+    ModelIn,
+    ModelOut,
+)
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,7 @@ class RecordTable:
     """One synced record table: its model, schemas and the fields that carry meaning."""
 
     name: str
-    model: type[ModelRecord] | type[Meeting]
+    model: type[ModelRecord] | type[Meeting] | type[Evaluation]
     input_schema: type[Schema]
     output_schema: type[Schema]
     search_fields: tuple[str, ...]
@@ -37,6 +46,8 @@ class RecordTable:
     nested_unit_fields: tuple[str, ...] = ()
     # References to models, which must exist, be live and lie within the writer's scope.
     model_fields: tuple[str, ...] = ()
+    # Checks against other rows, and the derived fields they yield (an evaluation's total).
+    derive: Callable[..., dict[str, Any]] | None = None
 
     def loader(self, *, partial: bool = False) -> Schema:
         """Return the shared input schema instance (building one deep-copies every field)."""
@@ -60,9 +71,10 @@ def _schema(cls: type[Schema], partial: bool) -> Schema:
 
 def _table(
     kind: RecordType,
-    model: type[ModelRecord] | type[Meeting],
+    model: type[ModelRecord] | type[Meeting] | type[Evaluation],
     input_schema: type[Schema],
     output: type[Schema],
+    derive: Callable[..., dict[str, Any]] | None = None,
 ) -> RecordTable:
     """Return the sync table of a record type, its references read from the registry."""
     every = (*COMMON, *kind.fields)
@@ -82,13 +94,17 @@ def _table(
         unit_list_fields=named(lambda f: f.unit_ref == "exists" and f.items is not None),
         nested_unit_fields=named(lambda f: f.unit_ref == "exists" and f.shape is not None),
         model_fields=named(lambda f: f.model_ref),
+        derive=derive,
     )
 
 
 MODELS = _table(registry.MODELS, ModelRecord, ModelIn, ModelOut)
 MEETINGS = _table(registry.MEETINGS, Meeting, MeetingIn, MeetingOut)
+EVALUATIONS = _table(
+    registry.EVALUATIONS, Evaluation, EvaluationIn, EvaluationOut, evaluations.derive
+)
 
-TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS)}
+TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS, EVALUATIONS)}
 
 
 def to_wire(value):

@@ -12,7 +12,11 @@ from server.records.schemas import ReviewIn
 from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SEQ, OPS
 
 REF = "#/components/schemas/"
-RECORD_TABLES = {"models": ("ModelIn", "ModelEdit"), "meetings": ("MeetingIn", "MeetingEdit")}
+RECORD_TABLES = {
+    "models": ("ModelIn", "ModelEdit"),
+    "meetings": ("MeetingIn", "MeetingEdit"),
+    "evaluations": ("EvaluationIn", "EvaluationEdit"),
+}
 
 
 def _ref(name: str) -> dict:
@@ -188,6 +192,16 @@ CHANGES = {
         "meetings": {
             "type": "array",
             "items": {"anyOf": [_ref("MeetingOut"), _ref("Tombstone")]},
+        },
+        "evaluations": {
+            "type": "array",
+            "items": {"anyOf": [_ref("EvaluationOut"), _ref("Tombstone")]},
+        },
+        "criteria_sets": {
+            "type": "array",
+            "description": "Criteria set versions issued by the user's unit, the units above "
+            "it and below it (§3.3); read only on devices.",
+            "items": _ref("CriteriaSetOut"),
         },
         "conflicts": {"type": "array", "items": _ref("ConflictOut")},
         "removed": {
