@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -20,6 +20,7 @@ const SHELL = [
   "/js/lib/fold.js",
   "/js/lib/record-rules.js",
   "/js/lib/record-schema.js",
+  "/js/lib/scoring.js",
   "/js/lib/unit-groups.js",
   "/js/store/db.js",
   "/js/store/record-index.js",
@@ -30,6 +31,8 @@ const SHELL = [
   "/js/ui/account.js",
   "/js/ui/attendees.js",
   "/js/ui/dom.js",
+  "/js/ui/evaluation-form.js",
+  "/js/ui/evaluation-views.js",
   "/js/ui/forms.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
@@ -50,6 +53,7 @@ const STAFF = [
   "/js/lib/report-args.js",
   "/js/lib/review-rules.js",
   "/js/ui/charts.js",
+  "/js/ui/criteria-sets.js",
   "/js/ui/dashboard.js",
   "/js/ui/reports.js",
   "/js/ui/review-detail.js",

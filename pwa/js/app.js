@@ -12,6 +12,7 @@ import * as api from "./sync/http.js";
 import { APP_VERSION } from "./sync/protocol.js";
 import { renderSettings, renderSignIn } from "./ui/account.js";
 import { h, replace, statusText } from "./ui/dom.js";
+import { renderEvaluationForm } from "./ui/evaluation-form.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
@@ -171,7 +172,8 @@ async function route() {
     tab = "staff";
   } else if (RECORD_TABLES.includes(first)) {
     const table = first;
-    const renderForm = table === "models" ? renderModelForm : renderMeetingForm;
+    const forms = { models: renderModelForm, meetings: renderMeetingForm, evaluations: renderEvaluationForm };
+    const renderForm = forms[table] || renderMeetingForm;
     if (!second) screen = recordList.render(ctx, { table, query });
     else if (second === "new") screen = renderForm(ctx, { route: routeKey, query });
     else if (third === "edit") screen = renderForm(ctx, { id: second, route: routeKey, query });

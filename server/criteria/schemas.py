@@ -69,6 +69,9 @@ class CriteriaSetBody(InputSchema):
         for index, item in enumerate(criteria):
             if item["code"] in seen:
                 errors.setdefault("criteria", {})[index] = {"code": [DUPLICATE_CODE]}
+            elif scoring.cents(item["max_points"]) is None:
+                message = CodedMessage("SCORE_PRECISION", {})
+                errors.setdefault("criteria", {})[index] = {"max_points": [message]}
             seen.add(item["code"])
         if "thresholds" in data and criteria:
             most = max_score(criteria)

@@ -93,10 +93,11 @@ def visible(session: Session, user: User, set_id: str, *, for_update: bool = Fal
 
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
-    values = {name: data.get(name) for name in CONTENT}
+    values: dict[str, Any] = {name: data.get(name) for name in CONTENT}
     values["allow_self"] = bool(values["allow_self"])
-    values["criteria"] = sorted(data["criteria"], key=lambda c: (c["order"], c["code"]))
-    values["max_score"] = max_score(values["criteria"])
+    criteria: list[dict[str, Any]] = sorted(data["criteria"], key=lambda c: (c["order"], c["code"]))
+    values["criteria"] = criteria
+    values["max_score"] = max_score(criteria)
     return values
 
 

@@ -6,7 +6,7 @@ export const RECORD_SCHEMA = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "/api/v1/schema",
  "title": "Sổ tay Dân vận record shapes",
- "schema_version": 1,
+ "schema_version": 2,
  "tables": {
   "models": {
    "create": {

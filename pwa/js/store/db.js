@@ -5,7 +5,7 @@ import { RECORD_REGISTRY } from "../lib/record-schema.js";
 
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
-export const DB_VERSION = 2;
+export const DB_VERSION = 4;
 
 export const STORE = Object.freeze({
   MODELS: "models",
@@ -14,6 +14,8 @@ export const STORE = Object.freeze({
   CONFLICTS: "conflicts",
   OUTBOX: "outbox",
   META: "meta",
+  EVALUATIONS: "evaluations",
+  CRITERIA_SETS: "criteria_sets",
 });
 // The synced record tables, from the server's registry (each needs its store in upgrade()).
 export const RECORD_TABLES = RECORD_REGISTRY.tables;
@@ -46,6 +48,11 @@ export function upgrade(db, oldVersion, tx) {
       cursor.continue();
     };
     tx.objectStore(STORE.CONFLICTS).createIndex("record", ["table", "record_id"]);
+  }
+  if (oldVersion < 4) {
+    // v4: evaluations (a synced record table) and the criteria sets pulled with them (read only).
+    if (!db.objectStoreNames.contains(STORE.EVALUATIONS)) db.createObjectStore(STORE.EVALUATIONS, { keyPath: "id" });
+    if (!db.objectStoreNames.contains(STORE.CRITERIA_SETS)) db.createObjectStore(STORE.CRITERIA_SETS, { keyPath: "id" });
   }
 }
 

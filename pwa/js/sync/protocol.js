@@ -4,10 +4,10 @@
 import { RECORD_TYPES, STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
-export const APP_VERSION = "2026.11.4";
+export const APP_VERSION = "2026.12.1";
 
 export const PROTOCOL = 1;
-export const SCHEMA = 1;
+export const SCHEMA = 2;
 // Mutations per request (≤ 1,000 allowed): ~100 KB raw, so a drop on 2G costs seconds.
 export const BATCH_SIZE = 200;
 // Pull page: bigger means fewer round trips but more lost on a drop.
@@ -371,6 +371,8 @@ export async function applyResponseTo(db, response) {
     }
     await db.clear("units");
     await db.clear("conflicts");
+    await db.clear("criteria_sets");
+    touched.add("criteria_sets");
   }
   // 4. What left the scope goes first, then the pulled changes under pending values (§5.4,
   // §5.6); the server never removes what the same page sends.
@@ -404,6 +406,12 @@ export async function applyResponseTo(db, response) {
       else if (local) await db.drop(table, incoming.id);
       touched.add(table);
     }
+  }
+  // Criteria sets are read only on the phone: the server's version replaces the local one.
+  for (const criteriaSet of changes.criteria_sets || []) {
+    await db.put("criteria_sets", criteriaSet);
+    received += 1;
+    touched.add("criteria_sets");
   }
   for (const conflict of changes.conflicts || []) {
     received += 1;

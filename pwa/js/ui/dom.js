@@ -217,7 +217,7 @@ export const ENUM_OF = {
   kind: "model_kind", subject_type: "subject_type", field: "field", status: "model_status",
   period: "period", person_gender: "gender", type: "meeting_type", format: "meeting_format",
   report_period: "report_period", review_status: "review_status", role: "attendee_role",
-  attendance: "attendance", gender: "gender",
+  attendance: "attendance", gender: "gender", rating: "rating", proposal: "proposal",
 };
 const UNIT_FIELDS = new Set(["owner_unit_id", "commune_unit_id", "organizer_unit_id"]);
 const PART_OF_DAY = { SANG: ["Sáng", "Morning"], CHIEU: ["Chiều", "Afternoon"], TOI: ["Tối", "Evening"], CA_NGAY: ["Cả ngày", "All day"] };
@@ -238,7 +238,7 @@ export function displayValue(name, value, ctx = {}) {
     const unit = ctx.unit && ctx.unit(value);
     return unit ? unit.name : `#${value}`;
   }
-  if (name === "start_date") return formatDate(value);
+  if (name === "start_date" || name === "eval_date") return formatDate(value);
   if (name === "start_at" || name === "end_at") return formatLocalDateTime(value);
   if (["created_at", "updated_at", "reviewed_at", "at"].includes(name)) return formatInstant(value);
   if (name === "topic_tags") return value.map((v) => enumLabel("topic_tag", v)).join(", ");
@@ -256,6 +256,7 @@ export function displayValue(name, value, ctx = {}) {
 
 /** The title of a record of either table. */
 export function recordTitle(table, rec) {
+  if (table === "evaluations") return t("evaluation_title", { date: rec.eval_date ? formatDate(rec.eval_date) : "—" });
   return (table === "models" ? rec.name : rec.title) || "—";
 }
 

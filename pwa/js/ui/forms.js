@@ -353,6 +353,8 @@ export function recordForm(ctx, options) {
     await ready;
     const record = { ...start, ...kit.values() };
     const errors = validateRecord(table, record, { touched: existing ? changedFields(existing, record) : null });
+    // Rules the record's shape cannot say (an evaluation's scores against its criteria set).
+    if (options.check) Object.assign(errors, { ...options.check(record), ...errors });
     const first = kit.showErrors(errors);
     if (first) {
       banner.textContent = t("form_has_errors");

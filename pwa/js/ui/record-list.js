@@ -11,7 +11,9 @@ const PAGE = 50;
 const FILTERS = {
   models: [["field", "filter_field", "field"], ["status", "filter_status", "model_status"], ["review_status", "filter_review", "review_status"]],
   meetings: [["type", "filter_type", "meeting_type"], ["review_status", "filter_review", "review_status"]],
+  evaluations: [["rating", "filter_rating", "rating"], ["review_status", "filter_review", "review_status"]],
 };
+const ADD_LABEL = { models: "add_model", meetings: "add_meeting", evaluations: "add_evaluation" };
 
 export function render(ctx, { table, query }) {
   const { index } = ctx;
@@ -48,7 +50,9 @@ export function render(ctx, { table, query }) {
     const state = index.stateOf(table, rec);
     const sub = table === "models"
       ? [enumLabel("field", rec.field), rec.locality, (index.unit(rec.commune_unit_id) || {}).name]
-      : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at), rec.location];
+      : table === "evaluations"
+        ? [(index.get("models", rec.model_id) || {}).name, rec.rating ? enumLabel("rating", rec.rating) : ""]
+        : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at), rec.location];
     return h("li", null, h("a", { class: `record-row${rec.review_status === "TRA_LAI" ? " is-returned" : ""}`, href: `#/${table}/${rec.id}`, "data-id": rec.id },
       h("span", { class: "row-title", dir: "auto", text: recordTitle(table, rec) }),
       h("span", { class: "row-sub" }, joined(sub)),
@@ -84,7 +88,7 @@ export function render(ctx, { table, query }) {
     h("h2", { class: "screen-title", text: t(`nav_${table}`) }),
     h("div", { class: "list-tools" }, search, h("div", { class: "filters" }, selects)),
     summary, list, more,
-    ctx.canWrite ? h("a", { class: "fab", href: addHref, "aria-label": t(table === "models" ? "add_model" : "add_meeting") }, "+") : "");
+    ctx.canWrite ? h("a", { class: "fab", href: addHref, "aria-label": t(ADD_LABEL[table]) }, "+") : "");
   const stop = on(EV.INDEX_CHANGED, (detail) => {
     if (!detail || !detail.tables || detail.tables.some((x) => [table, "outbox", "conflicts"].includes(x))) draw();
   });

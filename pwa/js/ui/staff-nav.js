@@ -32,7 +32,7 @@ export function start(ctx) {
   const load = (name) => (parts, query) => import(`./${name}.js`).then(
     (m) => m.render(ctx, { parts, query }),
     () => ({ node: h("p", { class: "empty", text: t("online_only") }) }));
-  Object.assign(ctx.routes, { review: load("review-queue"), dashboard: load("dashboard"), reports: load("reports") });
+  Object.assign(ctx.routes, { review: load("review-queue"), dashboard: load("dashboard"), reports: load("reports"), criteria: load("criteria-sets") });
   document.head.append(h("link", { rel: "stylesheet", href: "/css/staff.css" }));
 
   const reviewer = isReviewer(ctx.user);
@@ -66,7 +66,7 @@ export function start(ctx) {
 
 /** The switch between the staff screens, at the top of each. */
 export function subnav(ctx, active) {
-  const items = [["overview", "#/dashboard", "dashboard"], ["reports_tab", "#/reports", "reports"]];
+  const items = [["overview", "#/dashboard", "dashboard"], ["reports_tab", "#/reports", "reports"], ["criteria_tab", "#/criteria", "criteria"]];
   if (isReviewer(ctx.user)) items.unshift(["review_queue", "#/review", "review"]);
   return h("nav", { class: "segmented subnav", "aria-label": t("nav_reports") },
     items.map(([label, href, key]) => h("a", {
