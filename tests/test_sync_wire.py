@@ -1,7 +1,7 @@
 """Pulls send each record version's kept JSON, identical to rendering the row (PROTOCOL.md §5)."""
 
-import uuid
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select, update
