@@ -83,7 +83,16 @@ function scoreSheet() {
     drawTotal();
   }
 
-  node.addEventListener("input", drawTotal);
+  node.addEventListener("input", (event) => {
+    // A corrected score loses its old message at once; the save checks it again.
+    const target = /** @type {HTMLElement} */ (event.target);
+    const row = target.dataset.criterion && rows.get(target.dataset.criterion);
+    if (row) {
+      row.error.hidden = true;
+      row.points.removeAttribute("aria-invalid");
+    }
+    drawTotal();
+  });
   return {
     node,
     show,
