@@ -91,3 +91,50 @@ def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(new_phone, 
     officer.locator("[data-testid=model-evaluations]").scroll_into_view_if_needed()
     shot(officer, "model-evaluations", full_page=None)
     assert officer.errors == [] and reviewer.errors == []
+
+
+def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
+    """The score sheet, an evaluation, a model's ratings and the criteria set editor: axe-clean,
+    44 px targets, no sideways scroll (as tests/browser/test_a11y.py for the other screens)."""
+    from tests.browser.a11y import audit
+    from tests.browser.test_a11y import DESKTOP, report
+
+    token = server.login("lanhdao")
+    status, issued = server.api(
+        "POST", "/api/v1/criteria-sets", token, {**SET, "issuer_unit_id": server.units["40"]}
+    )
+    assert status == 201, issued
+    officer = new_phone()
+    sign_in(officer)
+    sync_now(officer)
+    model_id = fill_model(officer, "Khéo trong vận động hiến đất làm đường")
+    officer.click('.screen-detail [data-action="evaluate"]')
+    officer.wait_for_selector(".screen-form .score-row")
+    problems = audit(officer, "evaluation form")
+    officer.click('.screen-form [data-action="save"]')
+    officer.wait_for_selector(".score-row .field-error:not([hidden])")
+    problems += audit(officer, "evaluation form with errors")
+    for code, points in (("TC1", "30"), ("TC2", "40"), ("TC3", "25")):
+        officer.fill(f'[data-criterion="{code}"]', points)
+    officer.click('.screen-form [data-action="save"]')
+    officer.wait_for_selector("[data-testid=evaluation-card]")
+    problems += audit(officer, "evaluation detail")
+    officer.evaluate(f"() => {{ location.hash = '#/models/{model_id}'; }}")
+    officer.wait_for_selector("[data-testid=model-evaluations] a.record-row")
+    problems += audit(officer, "model with evaluations")
+    officer.evaluate("() => { location.hash = '#/evaluations'; }")
+    officer.wait_for_selector(".record-list a.record-row")
+    problems += audit(officer, "evaluations list")
+
+    reviewer = new_phone()
+    sign_in(reviewer, "lanhdao")
+    reviewer.evaluate("() => { location.hash = '#/criteria'; }")
+    reviewer.wait_for_selector("[data-testid=criteria-sets] a.record-row")
+    problems += audit(reviewer, "criteria sets")
+    reviewer.click("[data-testid=criteria-sets] a.record-row")
+    reviewer.wait_for_selector(".criterion-row")
+    problems += audit(reviewer, "criteria set editor")
+    reviewer.set_viewport_size(DESKTOP)
+    problems += audit(reviewer, "criteria set editor desktop", phone=False)
+    assert not problems, report(problems)
+    assert officer.errors == [] and reviewer.errors == []
