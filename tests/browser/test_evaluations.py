@@ -138,3 +138,48 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
     problems += audit(reviewer, "criteria set editor desktop", phone=False)
     assert not problems, report(problems)
     assert officer.errors == [] and reviewer.errors == []
+
+
+def test_a_reviewer_issues_and_edits_a_set_in_the_editor(new_phone, server):
+    """The staff editor: thresholds checked on the phone, the set issued for the reviewer's unit,
+    then edited in place while no evaluation uses it."""
+    reviewer = new_phone()
+    sign_in(reviewer, "lanhdao")
+    reviewer.evaluate("() => { location.hash = '#/criteria'; }")
+    reviewer.click('[data-action="new-set"]')
+    reviewer.wait_for_selector(".criterion-row")
+    reviewer.fill("[name=name]", "Bộ tiêu chí điển hình tập thể")
+    reviewer.fill("[name=doc_number]", "07-HD/BDVTU")
+    for n, (text, points) in enumerate(
+        (("Sáng tạo, tiết kiệm", "30"), ("Huy động nhiều lực lượng", "40"), ("Bền vững", "30")),
+        start=1,
+    ):
+        reviewer.fill(f"[name=text_{n}]", text)
+        reviewer.fill(f"[name=points_{n}]", points)
+    for rating, value in (("XUAT_SAC", "90"), ("TOT", "95"), ("KHA", "65"), ("DAT", "50")):
+        reviewer.fill(f"[name=t_{rating}]", value)
+    reviewer.click('[data-action="save-set"]')
+    reviewer.wait_for_selector(".form-error:not([hidden])")
+    assert "giảm dần" in reviewer.inner_text(".form-error")
+    reviewer.fill("[name=t_TOT]", "80")
+    reviewer.click('[data-action="save-set"]')
+    reviewer.wait_for_function("() => /#\\/criteria\\/[0-9a-f-]{36}$/.test(location.hash)")
+    set_id = reviewer.evaluate("() => location.hash").split("/")[2]
+    token = server.login("lanhdao")
+    status, body = server.api("GET", f"/api/v1/criteria-sets/{set_id}", token)
+    assert status == 200
+    assert (body["issuer_unit_id"], body["max_score"], body["thresholds"]["TOT"]) == (
+        server.units["40"],
+        100,
+        80,
+    )
+    reviewer.wait_for_selector(".criterion-row")
+    reviewer.fill("[name=name]", "Bộ tiêu chí điển hình tập thể (sửa đổi)")
+    reviewer.click('[data-action="save-set"]')
+    reviewer.wait_for_function(
+        "() => (document.querySelector('.screen-title') || {textContent: ''})"
+        ".textContent.includes('sửa đổi')"
+    )
+    status, body = server.api("GET", f"/api/v1/criteria-sets/{set_id}", token)
+    assert (body["name"], body["version_no"]) == ("Bộ tiêu chí điển hình tập thể (sửa đổi)", 1)
+    assert reviewer.errors == []
