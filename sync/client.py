@@ -252,13 +252,13 @@ class SyncClient:
 
     def record(self, table: str, record_id: str) -> dict[str, Any] | None:
         """Return the local copy of a record."""
-        return self.state.records[table].get(record_id)
+        return self.state.records.get(table, {}).get(record_id)
 
     def create(self, table: str, data: dict[str, Any]) -> dict[str, Any]:
         """Create a record locally and queue it."""
         # What the server starts every record with (§3.2): a draft awaiting no one.
         record = {**data, "version": 0, "review_status": "NHAP", "approvals": [], "deleted": False}
-        self.state.records[table][data["id"]] = record
+        self.state.records.setdefault(table, {})[data["id"]] = record
         self._enqueue("put", table, 0, dict(data))
         return record
 
@@ -371,7 +371,7 @@ class SyncClient:
             report.results.append(result)
             if mutation is None or mutation["table"] not in RECORD_TABLES:
                 continue
-            record = self.state.records[mutation["table"]].get(mutation["data"]["id"])
+            record = self.state.records.get(mutation["table"], {}).get(mutation["data"]["id"])
             key = f"{mutation['table']}/{mutation['data']['id']}"
             if result["status"] == "rejected":
                 self.state.errors[key] = {"code": result["code"], "message": result["message"]}
@@ -391,7 +391,7 @@ class SyncClient:
         for table in RECORD_TABLES:
             for record_id in removed.get(table, []):
                 if not self._pending_for(table, record_id):
-                    self.state.records[table].pop(record_id, None)
+                    self.state.records.get(table, {}).pop(record_id, None)
         for conflict_id in removed.get("conflicts", []):
             self.state.conflicts.pop(conflict_id, None)
         for unit_id in removed.get("units", []):
@@ -414,20 +414,19 @@ class SyncClient:
         pending = [m for m in self._pending_for(table, record["id"]) if m["op"] == "put"]
         if record.get("deleted"):
             if not pending:
-                self.state.records[table].pop(record["id"], None)
+                self.state.records.get(table, {}).pop(record["id"], None)
             return
         merged = dict(record)
         for mutation in pending:  # local edits still unsent stay on top (§5.6)
             merged.update({k: v for k, v in mutation["data"].items() if k != "id"})
-        self.state.records[table][record["id"]] = merged
+        # A state saved before a table existed (evaluations, schema 2) gains it here.
+        self.state.records.setdefault(table, {})[record["id"]] = merged
 
     def _drop_pulled(self) -> None:
         pending = {(m["table"], m["data"]["id"]) for m in self.state.outbox}
-        for table in RECORD_TABLES:
+        for table, records in self.state.records.items():
             self.state.records[table] = {
-                rid: rec
-                for rid, rec in self.state.records[table].items()
-                if (table, rid) in pending
+                rid: rec for rid, rec in records.items() if (table, rid) in pending
             }
         self.state.units = {}
         self.state.conflicts = {}
