@@ -72,11 +72,19 @@ def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(new_phone, 
 
     reviewer = new_phone()
     sign_in(reviewer, "lanhdao")
-    reviewer.evaluate(f"() => {{ location.hash = '#/evaluations/{evaluation_id}'; }}")
-    reviewer.wait_for_selector('.screen-detail [data-review="CHO_DUYET"]')
+    # The reviewer's queue lists the evaluation; its detail shows the score sheet.
+    reviewer.evaluate("() => { location.hash = '#/review'; }")
+    row = reviewer.locator(f'a.queue-row[data-table="evaluations"][data-id="{evaluation_id}"]')
+    row.wait_for()
+    assert "Khéo trong vận động hiến đất làm đường" in row.inner_text()
+    row.click()
+    reviewer.wait_for_selector("[data-testid=evaluation-card]")
+    assert "83,5/100" in reviewer.inner_text("[data-testid=evaluation-rating]")
     reviewer.click('[data-action="approve"]')
     reviewer.click(".dialog .btn-primary")
-    reviewer.wait_for_selector('.screen-detail [data-review="DA_DUYET"]')
+    # Queued like any change; back in the queue, which no longer lists it.
+    reviewer.wait_for_selector(".screen-queue")
+    assert reviewer.locator(f'a.queue-row[data-id="{evaluation_id}"]').count() == 0
     sync_now(reviewer)
     stored = server.list("evaluations", token, model_id=model_id)
     assert [(e["review_status"], e["total"], e["rating"]) for e in stored] == [
