@@ -473,3 +473,26 @@ def test_an_evaluation_and_its_model_created_in_one_push(client, people, town_tr
     ]
     results = sync(client, people["town_officer"], mutations)["results"]
     assert [r["status"] for r in results] == ["applied", "applied"], results
+
+
+def test_a_huge_threshold_is_refused_not_a_server_error(client, people, town_tree):
+    """A threshold past any total is VALIDATION_FAILED: counted in hundredths it overflowed."""
+    body = set_body(town_tree["town"], thresholds={**THRESHOLDS, "XUAT_SAC": 1e308})
+    response = issue(client, people["town_lead"], body)
+    assert response.status_code == 422, response.get_json()
+    assert "XUAT_SAC" in response.get_json()["error"]["details"]["fields"]["thresholds"]
+    assert count(CriteriaSet) == 0
+
+
+@pytest.mark.parametrize("odd", ["x" * 40, "%00", "00000000-0000-0000-0000-000000000000"])
+def test_an_odd_set_id_is_not_found(client, people, odd):
+    """An id no set can have never reaches SQL (PostgreSQL refuses NUL in text)."""
+    response = client.get(f"/api/v1/criteria-sets/{odd}", headers=people["town_lead"])
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_an_odd_model_id_filter_is_refused(client, people):
+    """The evaluation list's model_id filter takes a record id only."""
+    response = client.get("/api/v1/evaluations?model_id=%00", headers=people["town_lead"])
+    assert response.status_code == 422

@@ -31,13 +31,23 @@ class CriterionIn(Schema):
     evidence_required = fields.Boolean(load_default=False)
 
 
+def _threshold() -> fields.Float:
+    # Bounded so that counting it in hundredths never overflows; the max score bounds it anyway.
+    return fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=-1_000_000, max=1_000_000),
+    )
+
+
 class ThresholdsIn(Schema):
     """The minimum total of each rating; CHUA_DAT is every total below DAT's."""
 
-    XUAT_SAC = fields.Float(allow_none=True, load_default=None, allow_nan=False)
-    TOT = fields.Float(allow_none=True, load_default=None, allow_nan=False)
-    KHA = fields.Float(allow_none=True, load_default=None, allow_nan=False)
-    DAT = fields.Float(allow_none=True, load_default=None, allow_nan=False)
+    XUAT_SAC = _threshold()
+    TOT = _threshold()
+    KHA = _threshold()
+    DAT = _threshold()
 
 
 class CriteriaSetBody(InputSchema):

@@ -23,6 +23,7 @@ from server.criteria.schemas import CriteriaSetOut, max_score
 from server.errors import ApiError, field_error
 from server.models import CriteriaSet, Evaluation, Unit, User
 from server.models.types import utcnow
+from server.schemas import canonical_uuid
 from server.scope import ADMIN_ROLE, sees_unit
 
 MANAGER_ROLES = ("LANH_DAO_DUYET", ADMIN_ROLE)
@@ -83,6 +84,8 @@ def filter_applies(rows: list[CriteriaSet], applies_to: str | None) -> list[Crit
 
 def visible(session: Session, user: User, set_id: str, *, for_update: bool = False) -> CriteriaSet:
     """Load a set version the user sees, or raise NOT_FOUND."""
+    if canonical_uuid(set_id) != set_id:
+        raise ApiError("NOT_FOUND")  # no set has such an id; keeps odd bytes out of SQL
     query = select(CriteriaSet).where(CriteriaSet.id == set_id)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)

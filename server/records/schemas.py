@@ -387,8 +387,8 @@ class MeetingPageOut(Schema):
 class EvaluationQuery(RecordQuery):
     """Filters for the evaluation list."""
 
-    model_id = fields.String(validate=validate.Length(max=36))
-    set_id = fields.String(validate=validate.Length(max=36))
+    model_id = UuidString()
+    set_id = UuidString()
     rating = fields.String(validate=one_of(enums.RATING))
 
 
