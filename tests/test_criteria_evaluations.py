@@ -496,3 +496,39 @@ def test_an_odd_model_id_filter_is_refused(client, people):
     """The evaluation list's model_id filter takes a record id only."""
     response = client.get("/api/v1/evaluations?model_id=%00", headers=people["town_lead"])
     assert response.status_code == 422
+
+
+def test_an_evaluation_of_a_superseded_version_can_still_be_corrected(
+    client, people, town_tree, town_set, ward_model
+):
+    """The old version is read only, not its evaluations: their scores may be edited."""
+    data = evaluation(town_set["id"], ward_model, town_tree["town"])
+    sync(client, people["town_officer"], [put(1, data)])
+    response = client.put(
+        f"/api/v1/criteria-sets/{town_set['id']}", json=edit_body(), headers=people["town_lead"]
+    )
+    assert response.get_json()["version_no"] == 2
+    edit = {
+        "seq": 2,
+        "op": "put",
+        "table": "evaluations",
+        "base": 1,
+        "data": {"id": data["id"], "scores": scores(10, 10, 10)},
+    }
+    assert sync(client, people["town_officer"], [edit])["results"][0]["status"] == "applied"
+    stored = db.session.get(Evaluation, data["id"])
+    assert (stored.set_id, stored.total, stored.rating) == (town_set["id"], 30, "CHUA_DAT")
+
+
+def test_a_deleted_evaluation_still_holds_its_version(
+    client, people, town_tree, town_set, ward_model
+):
+    """A deleted evaluation can be restored, so its version is kept: the edit makes version 2."""
+    data = evaluation(town_set["id"], ward_model, town_tree["town"])
+    sync(client, people["town_officer"], [put(1, data)])
+    gone = {"seq": 2, "op": "delete", "table": "evaluations", "base": 1, "data": {"id": data["id"]}}
+    assert sync(client, people["town_officer"], [gone])["results"][0]["status"] == "applied"
+    response = client.put(
+        f"/api/v1/criteria-sets/{town_set['id']}", json=edit_body(), headers=people["town_lead"]
+    )
+    assert response.get_json()["version_no"] == 2

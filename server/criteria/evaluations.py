@@ -46,7 +46,12 @@ def applies_kind(model: ModelRecord) -> str:
 
 def _load_set(session: Session, set_id: str) -> CriteriaSet | None:
     # A shared lock: an edit of the set (FOR UPDATE) waits for this write, then sees it used.
-    query = select(CriteriaSet).where(CriteriaSet.id == set_id).with_for_update(read=True)
+    query = (
+        select(CriteriaSet)
+        .where(CriteriaSet.id == set_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
     return session.execute(query).scalar_one_or_none()
 
 

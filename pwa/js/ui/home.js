@@ -45,7 +45,10 @@ export function render(ctx) {
           h("span", { class: "count-label", text: t("count_models") })),
         h("a", { class: "card count", href: "#/meetings", "data-testid": "count-meetings" },
           h("span", { class: "count-n", text: formatNumber(index.count("meetings"), getLang()) }),
-          h("span", { class: "count-label", text: t("count_meetings") }))),
+          h("span", { class: "count-label", text: t("count_meetings") })),
+        h("a", { class: "card count count-wide", href: "#/evaluations", "data-testid": "count-evaluations" },
+          h("span", { class: "count-n", text: formatNumber(index.count("evaluations"), getLang()) }),
+          h("span", { class: "count-label", text: t("nav_evaluations") }))),
       ctx.canWrite ? h("div", { class: "quick" },
         h("a", { class: "btn btn-block", href: "#/models/new" }, `+ ${t("add_model")}`),
         h("a", { class: "btn btn-block", href: "#/meetings/new" }, `+ ${t("add_meeting")}`)) : "");
