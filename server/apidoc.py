@@ -70,6 +70,7 @@ def _page(item: str) -> dict:
 def _components(spec: APISpec) -> None:
     """Register the shapes written as JSON Schema: records (from their rules) and sync."""
     # Imported here: the record and sync modules import this one for @doc.
+    from server.criteria.schemas import CriteriaSetOut
     from server.records.jsonschema import definitions
     from server.sync_api.openapi import SCHEMAS
     from server.sync_api.schemas import ConflictOut
@@ -80,7 +81,10 @@ def _components(spec: APISpec) -> None:
     spec.components.schema("MeetingPage", _page("MeetingOut"))
     spec.components.schema("RecognitionPage", _page("RecognitionOut"))
     spec.components.schema("InspectionPage", _page("InspectionOut"))
+    spec.components.schema("EvaluationPage", _page("EvaluationOut"))
     spec.components.schema("ConflictOut", schema=ConflictOut)
+    if "CriteriaSetOut" not in spec.components.schemas:
+        spec.components.schema("CriteriaSetOut", schema=CriteriaSetOut)
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema)
 

@@ -197,6 +197,27 @@ INSPECTION_RESULT = {
 
 CHAIR_ROLES = ("CHU_TRI", "DONG_CHU_TRI")
 
+# Criteria sets and evaluations (DOMAIN.md §2.6).
+APPLIES_TO = {
+    "MO_HINH": ("Mô hình", "Model"),
+    "DIEN_HINH_TAP_THE": ("Điển hình tập thể", "Collective exemplar"),
+    "DIEN_HINH_CA_NHAN": ("Điển hình cá nhân", "Individual exemplar"),
+}
+
+RATING = {
+    "XUAT_SAC": ("Xuất sắc", "Excellent"),
+    "TOT": ("Tốt", "Good"),
+    "KHA": ("Khá", "Fair"),
+    "DAT": ("Đạt", "Pass"),
+    "CHUA_DAT": ("Chưa đạt", "Not yet passing"),
+}
+
+PROPOSAL = {
+    "DE_NGHI_CONG_NHAN": ("Đề nghị công nhận", "Propose recognition"),
+    "DE_NGHI_KHEN": ("Đề nghị khen thưởng", "Propose commendation"),
+    "DE_NGHI_NHAN_RONG": ("Đề nghị nhân rộng", "Propose replication"),
+}
+
 ALL = {
     "unit_level": UNIT_LEVEL,
     "unit_type": UNIT_TYPE,
@@ -221,4 +242,7 @@ ALL = {
     "recognition_form": RECOGNITION_FORM,
     "inspection_kind": INSPECTION_KIND,
     "inspection_result": INSPECTION_RESULT,
+    "applies_to": APPLIES_TO,
+    "rating": RATING,
+    "proposal": PROPOSAL,
 }

@@ -105,6 +105,26 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Đơn vị được kiểm tra, giám sát phải thuộc phạm vi của đơn vị tiến hành.",
         "An inspected unit must lie within the conducting unit's scope.",
     ),
+    # Criteria sets and evaluations (DOMAIN.md §2.6).
+    "CRITERIA_SET_SUPERSEDED": (
+        409,
+        "Bộ tiêu chí này đã có phiên bản mới; phiên bản cũ chỉ để xem. Vui lòng chấm theo "
+        "phiên bản mới.",
+        "This criteria set has a newer version; the old one is read only. Please use the new "
+        "version.",
+    ),
+    "CRITERIA_SET_NOT_APPLICABLE": (
+        422,
+        "Bộ tiêu chí không áp dụng cho loại mô hình, điển hình này.",
+        "The criteria set does not apply to this kind of model or exemplar.",
+    ),
+    "EVALUATOR_NOT_ABOVE": (
+        422,
+        "Đơn vị đánh giá phải là cấp trên của đơn vị quản lý mô hình (hoặc chính đơn vị đó nếu "
+        "bộ tiêu chí cho phép tự đánh giá).",
+        "The evaluating unit must be above the model's owner unit (or that unit itself when the "
+        "criteria set allows self-evaluation).",
+    ),
     "PAYLOAD_TOO_LARGE": (
         413,
         "Dữ liệu gửi lên quá lớn.",

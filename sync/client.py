@@ -21,7 +21,7 @@ from sync.messages import PROTOCOL_VERSION, SCHEMA_VERSION
 # A sign-in answered SIGN_IN_BUSY is tried again after Retry-After, this many times in all.
 LOGIN_BUSY_TRIES = 30
 
-RECORD_TABLES = ("models", "meetings", "recognitions", "inspections")
+RECORD_TABLES = ("models", "meetings", "evaluations", "recognitions", "inspections")
 # Bodies smaller than this go uncompressed: gzip's framing would make them larger.
 GZIP_MIN_BYTES = 1024
 
@@ -261,13 +261,13 @@ class SyncClient:
 
     def record(self, table: str, record_id: str) -> dict[str, Any] | None:
         """Return the local copy of a record."""
-        return self.state.records[table].get(record_id)
+        return self.state.records.get(table, {}).get(record_id)
 
     def create(self, table: str, data: dict[str, Any]) -> dict[str, Any]:
         """Create a record locally and queue it."""
         # What the server starts every record with (§3.2): a draft awaiting no one.
         record = {**data, "version": 0, "review_status": "NHAP", "approvals": [], "deleted": False}
-        self.state.records[table][data["id"]] = record
+        self.state.records.setdefault(table, {})[data["id"]] = record
         self._enqueue("put", table, 0, dict(data))
         return record
 
@@ -294,7 +294,7 @@ class SyncClient:
         if server is None:
             # Never accepted by the server: nothing of it exists but what was refused.
             if not self._pending_for(table, record_id):
-                self.state.records[table].pop(record_id, None)
+                self.state.records.get(table, {}).pop(record_id, None)
         else:
             self._store_pulled(table, server)
         self.store.save(self.state)
@@ -402,7 +402,7 @@ class SyncClient:
             report.results.append(result)
             if mutation is None or mutation["table"] not in RECORD_TABLES:
                 continue
-            record = self.state.records[mutation["table"]].get(mutation["data"]["id"])
+            record = self.state.records.get(mutation["table"], {}).get(mutation["data"]["id"])
             key = f"{mutation['table']}/{mutation['data']['id']}"
             if result["status"] == "rejected":
                 self.state.errors[key] = {"code": result["code"], "message": result["message"]}
@@ -425,7 +425,7 @@ class SyncClient:
         for table in RECORD_TABLES:
             for record_id in removed.get(table, []):
                 if not self._has_local_values(table, record_id):
-                    self.state.records[table].pop(record_id, None)
+                    self.state.records.get(table, {}).pop(record_id, None)
                     self.state.server_copies.pop(f"{table}/{record_id}", None)
         for conflict_id in removed.get("conflicts", []):
             self.state.conflicts.pop(conflict_id, None)
@@ -458,7 +458,7 @@ class SyncClient:
         if not pending and kept is None:
             self.state.server_copies.pop(key, None)
             if record.get("deleted"):
-                self.state.records[table].pop(record["id"], None)
+                self.state.records.get(table, {}).pop(record["id"], None)
                 return
         else:
             self.state.server_copies[key] = copy.deepcopy(record)
@@ -470,14 +470,13 @@ class SyncClient:
             merged.update(kept)
         for mutation in pending:
             merged.update({k: v for k, v in mutation["data"].items() if k != "id"})
-        self.state.records[table][record["id"]] = merged
+        # A state saved before a table existed (evaluations, schema 2) gains it here.
+        self.state.records.setdefault(table, {})[record["id"]] = merged
 
     def _drop_pulled(self) -> None:
-        for table in RECORD_TABLES:
+        for table, records in self.state.records.items():
             self.state.records[table] = {
-                rid: rec
-                for rid, rec in self.state.records[table].items()
-                if self._has_local_values(table, rid)
+                rid: rec for rid, rec in records.items() if self._has_local_values(table, rid)
             }
         self.state.units = {}
         self.state.conflicts = {}

@@ -20,9 +20,11 @@ from tests.conftest import model_payload
 TABLES = {
     "audit_events",
     "conflicts",
+    "criteria_sets",
     "devices",
     "dvk_models",
     "inspections",
+    "evaluations",
     "meetings",
     "mutation_results",
     "one_time_codes",

@@ -10,6 +10,8 @@ from marshmallow import fields
 from server.records import pwa_registry, registry
 from server.records.jsonschema import document
 from server.records.schemas import (
+    EvaluationIn,
+    EvaluationOut,
     InspectionIn,
     InspectionOut,
     MeetingIn,
@@ -31,6 +33,7 @@ SCHEMAS = {
     "meetings": (MeetingIn, MeetingOut),
     "recognitions": (RecognitionIn, RecognitionOut),
     "inspections": (InspectionIn, InspectionOut),
+    "evaluations": (EvaluationIn, EvaluationOut),
 }
 
 # A field added to the models in a fresh interpreter, before anything else reads the registry.
@@ -88,9 +91,11 @@ def test_schemas_have_exactly_the_registry_fields():
     for table, kind in registry.RECORD_TYPES.items():
         schema_in, schema_out = SCHEMAS[table]
         names = [f.name for f in kind.fields]
-        assert list(schema_in().fields) == common + names
+        # Derived fields (an evaluation's total and rating) are output only.
+        inputs = [f.name for f in kind.fields if not f.derived]
+        assert list(schema_in().fields) == common + inputs
         assert [n for n in schema_out().fields if n not in server_owned | set(common)] == names
-        for f in (*registry.COMMON, *kind.fields):
+        for f in (*registry.COMMON, *(f for f in kind.fields if not f.derived)):
             loaded = schema_in().fields[f.name]
             assert loaded.required == f.required, f.name
             assert loaded.allow_none == f.nullable, f.name
@@ -110,7 +115,7 @@ def test_tables_read_the_registry():
 def test_pwa_module_carries_workflow_forms_and_ranges():
     """The generated module holds the workflow, roles, form fields and plausibility rules."""
     doc = pwa_registry.document()
-    assert doc["tables"] == ["models", "meetings", "recognitions", "inspections"]
+    assert doc["tables"] == ["models", "meetings", "evaluations", "recognitions", "inspections"]
     assert set(doc["workflow"]["steps"]) == set(STEPS)
     for action, step in STEPS.items():
         assert doc["workflow"]["steps"][action]["sources"] == sorted(step.sources)

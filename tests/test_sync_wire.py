@@ -1,6 +1,7 @@
 """Pulls send each record version's kept JSON, identical to rendering the row (PROTOCOL.md §5)."""
 
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select, update
@@ -54,6 +55,27 @@ def _every_shape(client, tree, officer_headers, reviewer_headers) -> None:
     full = _full_meeting(commune.id)
     short = meeting_payload(commune, sites=[], end_at=None)
     gone, returned = model_payload(commune), meeting_payload(commune)
+    issued = client.post(
+        "/api/v1/criteria-sets",
+        json={
+            "issuer_unit_id": tree["province"].id,
+            "name": "Bộ tiêu chí",
+            "applies_to": ["MO_HINH"],
+            "allow_self": True,
+            "criteria": [{"order": 1, "code": "TC1", "text": "Bền vững", "max_points": 10}],
+            "thresholds": {"DAT": 5},
+        },
+        headers=reviewer_headers,
+    )
+    assert issued.status_code == 201, issued.get_json()
+    evaluation = {
+        "id": str(uuid.uuid4()),
+        "owner_unit_id": commune.id,
+        "model_id": plain["id"],
+        "set_id": issued.get_json()["id"],
+        "eval_date": "2026-11-20",
+        "scores": [{"code": "TC1", "points": 7.5, "comment": "Tốt"}],
+    }
     first = _sync(
         client,
         officer_headers,
@@ -69,6 +91,7 @@ def _every_shape(client, tree, officer_headers, reviewer_headers) -> None:
             {"op": "delete", "table": "models", "base": 1, "data": {"id": gone["id"]}},
             _review("models", person["id"], "submit", 1),
             _review("meetings", returned["id"], "submit", 1),
+            _put("evaluations", evaluation),
         ],
     )
     second = _sync(

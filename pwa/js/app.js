@@ -12,6 +12,7 @@ import * as api from "./sync/http.js";
 import { APP_VERSION } from "./sync/protocol.js";
 import { renderSettings, renderSignIn } from "./ui/account.js";
 import { h, replace, statusText } from "./ui/dom.js";
+import { renderEvaluationForm } from "./ui/evaluation-form.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import { renderInspectionForm, renderRecognitionForm } from "./ui/recog-forms.js";
 import * as home from "./ui/home.js";
@@ -144,6 +145,7 @@ let lastHash = null;
 const FORMS = {
   models: renderModelForm,
   meetings: renderMeetingForm,
+  evaluations: renderEvaluationForm,
   recognitions: renderRecognitionForm,
   inspections: renderInspectionForm,
 };

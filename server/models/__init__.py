@@ -2,6 +2,7 @@
 
 from server.models.accounts import Device, OneTimeCode, SignInCounter, User
 from server.models.audit import AuditEvent
+from server.models.criteria import CriteriaSet, Evaluation
 from server.models.records import Inspection, Meeting, ModelRecord, Recognition, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
 from server.models.units import Unit, unit_successors
@@ -9,7 +10,9 @@ from server.models.units import Unit, unit_successors
 __all__ = [
     "AuditEvent",
     "Conflict",
+    "CriteriaSet",
     "Device",
+    "Evaluation",
     "Inspection",
     "Meeting",
     "ModelRecord",

@@ -14,6 +14,8 @@ from server.records import rules
 from server.records.schemas import (
     AttendeeIn,
     AttendeeOut,
+    EvaluationIn,
+    EvaluationOut,
     InspectionIn,
     InspectionOut,
     LocalDateTime,
@@ -26,9 +28,12 @@ from server.records.schemas import (
     NaiveDateTime,
     RecognitionIn,
     RecognitionOut,
+    ScoreIn,
+    ScoreOut,
     SiteIn,
     SiteOut,
 )
+from sync import scoring
 from sync.messages import SCHEMA_VERSION
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -43,6 +48,8 @@ INPUTS: dict[str, type[Schema]] = {
     "MetricIn": MetricIn,
     "AttendeeIn": AttendeeIn,
     "SiteIn": SiteIn,
+    "EvaluationIn": EvaluationIn,
+    "ScoreIn": ScoreIn,
 }
 OUTPUTS: dict[str, type[Schema]] = {
     "ModelOut": ModelOut,
@@ -52,9 +59,11 @@ OUTPUTS: dict[str, type[Schema]] = {
     "MetricOut": MetricOut,
     "AttendeeOut": AttendeeOut,
     "SiteOut": SiteOut,
+    "EvaluationOut": EvaluationOut,
+    "ScoreOut": ScoreOut,
 }
 # List items are stored as their input schema loaded them.
-ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn}
+ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn, ScoreOut: ScoreIn}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
 TABLES = {
@@ -62,6 +71,7 @@ TABLES = {
     "meetings": ("MeetingIn", "MeetingOut"),
     "recognitions": ("RecognitionIn", "RecognitionOut"),
     "inspections": ("InspectionIn", "InspectionOut"),
+    "evaluations": ("EvaluationIn", "EvaluationOut"),
 }
 
 TIME_NOTE = (
@@ -266,6 +276,8 @@ def definitions(ref: str) -> dict:
     for name, cls in (("Recognition", RecognitionIn), ("Inspection", InspectionIn)):
         out[f"{name}Edit"] = edit_schema(cls, ref, key="id")
         out[f"{name}Patch"] = edit_schema(cls, ref, key="version")
+    out["EvaluationEdit"] = edit_schema(EvaluationIn, ref, key="id")
+    out["EvaluationPatch"] = edit_schema(EvaluationIn, ref, key="version")
     return out
 
 
@@ -289,6 +301,9 @@ def document() -> dict:
             for table, (create, output) in TABLES.items()
         },
         "$defs": definitions(ref),
+        # How an evaluation's total and rating follow from its scores (sync/scoring.py): the
+        # sum in hundredths, then the highest rating whose threshold the total reaches.
+        "x-scoring": {"ratings": list(scoring.RATINGS), "cents": scoring.CENTS},
     }
 
 

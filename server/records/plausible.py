@@ -47,6 +47,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Số thực tế phải từ {min} đến {max} (không quá {factor} lần số dự kiến).",
         "The actual number must be from {min} to {max} (at most {factor} times the planned).",
     ),
+    # Scores of an evaluation and thresholds of a criteria set (sync/scoring.py).
+    "SCORE_ABOVE_MAX": (
+        "Điểm phải từ 0 đến {max}.",
+        "The points must be from 0 to {max}.",
+    ),
+    "SCORE_PRECISION": (
+        "Điểm chỉ có tối đa hai chữ số thập phân.",
+        "Points have at most two decimals.",
+    ),
+    "CRITERION_NOT_SCORED": (
+        "Chưa chấm điểm tiêu chí {code}.",
+        "Criterion {code} is not scored.",
+    ),
+    "CRITERION_UNKNOWN": (
+        "Bộ tiêu chí không có tiêu chí {code}.",
+        "The criteria set has no criterion {code}.",
+    ),
+    "CRITERION_SCORED_TWICE": (
+        "Tiêu chí {code} được chấm hai lần.",
+        "Criterion {code} is scored twice.",
+    ),
+    "THRESHOLD_ORDER": (
+        "Mức điểm xếp loại phải giảm dần từ Xuất sắc đến Đạt, từ 0 đến {max}.",
+        "Rating thresholds must descend from Excellent to Pass, from 0 to {max}.",
+    ),
+    "THRESHOLD_PASS_REQUIRED": (
+        "Cần mức điểm tối thiểu để Đạt.",
+        "The minimum total to pass is required.",
+    ),
 }
 
 
@@ -275,4 +304,9 @@ INSPECTION_PLAUSIBLE: tuple[Plausible, ...] = (
     Plausible("DATE_RANGE", "range", "date_from", EARLIEST, YEAR_AHEAD),
     Plausible("DATE_RANGE", "range", "date_to", EARLIEST, YEAR_AHEAD),
     Plausible("DATE_RANGE", "range", "follow_up_due", EARLIEST, Bound("days", 5 * 365)),
+)
+
+EVALUATION_PLAUSIBLE: tuple[Plausible, ...] = (
+    # Scored on the day or before: an evaluation records what was seen.
+    Plausible("DATE_RANGE", "range", "eval_date", Bound("fixed", "2000-01-01"), Bound("days", 1)),
 )

@@ -7,6 +7,7 @@ forms, search index, table lists and workflow buttons read the server's declarat
 from server.records import plausible
 from server.records.registry import COMMON, RECORD_TYPES, F, RecordType
 from server.scope import REVIEWER_ROLES, WRITER_ROLES
+from sync import scoring
 from sync.workflow import LOCKED, RESTORE, STEPS
 
 KINDS = {
@@ -54,6 +55,7 @@ def _type(kind: RecordType) -> dict:
         "form": [form_field(fields[name], conditional) for name in kind.form],
         "search": [f.name for f in fields.values() if f.searchable],
         "date_field": kind.date_field,
+        "derived": [f.name for f in kind.fields if f.derived],
     }
 
 
@@ -79,4 +81,6 @@ def document() -> dict:
         },
         # Coded messages of the plausibility rules, [Vietnamese, English], as the server words them.
         "messages": {code: list(pair) for code, pair in plausible.MESSAGES.items()},
+        # An evaluation's total and rating (sync/scoring.py; pwa/js/lib/scoring.js reads these).
+        "scoring": {"ratings": list(scoring.RATINGS), "cents": scoring.CENTS},
     }

@@ -23,6 +23,9 @@ EQUALITY_FILTERS = (
     "level",
     "subject_model_id",
     "result",
+    "model_id",
+    "set_id",
+    "rating",
 )
 
 

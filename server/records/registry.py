@@ -50,6 +50,8 @@ class F:
     enum_name: str | None = None
     # (field, "in" | "not_in", values): the form shows the field only then.
     show_if: tuple[str, str, tuple[Any, ...]] | None = None
+    # Computed by the server on every write (never sent by a client): output only.
+    derived: bool = False
 
 
 def enum(name: str, codes: dict, **kw: Any) -> F:
@@ -314,6 +316,39 @@ RECOGNITIONS = RecordType(
     ),
 )
 
+EVALUATIONS = RecordType(
+    table="evaluations",
+    shape="Evaluation",
+    doc=(
+        "A model scored against one criteria set version by the unit owning the evaluation "
+        "(DOMAIN.md §2.6); total and rating are computed by the server (sync/scoring.py)."
+    ),
+    date_field="eval_date",
+    fields=(
+        F("model_id", "uuid", required=True, model_ref=True, widget="select"),
+        # One version of a criteria set (server.criteria); never changes to another version.
+        F("set_id", "uuid", required=True, widget="select"),
+        F("eval_date", "date", required=True),
+        F("evaluator_name", "string", nullable=True, max_len=255, searchable=True),
+        F("scores", "list", shape="Score", min_len=1, max_items=200, required=True),
+        enum("proposal", enums.PROPOSAL, nullable=True, enum_name="proposal"),
+        F("total", "float", derived=True),
+        enum("rating", enums.RATING, derived=True, enum_name="rating"),
+    ),
+    rules=(),
+    plausible=plausible.EVALUATION_PLAUSIBLE,
+    form=(
+        "model_id",
+        "set_id",
+        "owner_unit_id",
+        "eval_date",
+        "evaluator_name",
+        "scores",
+        "proposal",
+        "notes",
+    ),
+)
+
 INSPECTIONS = RecordType(
     table="inspections",
     shape="Inspection",
@@ -388,5 +423,5 @@ INSPECTIONS = RecordType(
 )
 
 RECORD_TYPES: dict[str, RecordType] = {
-    t.table: t for t in (MODELS, MEETINGS, RECOGNITIONS, INSPECTIONS)
+    t.table: t for t in (MODELS, MEETINGS, EVALUATIONS, RECOGNITIONS, INSPECTIONS)
 }

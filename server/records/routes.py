@@ -16,6 +16,10 @@ from server.models import Unit
 from server.pagination import paginate
 from server.records import queries, service
 from server.records.schemas import (
+    EvaluationIn,
+    EvaluationOut,
+    EvaluationPageOut,
+    EvaluationQuery,
     InspectionIn,
     InspectionOut,
     InspectionPageOut,
@@ -35,7 +39,14 @@ from server.records.schemas import (
     ReviewIn,
     WriteMeta,
 )
-from server.records.tables import INSPECTIONS, MEETINGS, MODELS, RECOGNITIONS, RecordTable
+from server.records.tables import (
+    EVALUATIONS,
+    INSPECTIONS,
+    MEETINGS,
+    MODELS,
+    RECOGNITIONS,
+    RecordTable,
+)
 from server.records.views import AuditEventOut
 from server.scope import sees_unit
 
@@ -230,4 +241,7 @@ _register(
 )
 _register(
     INSPECTIONS, InspectionIn, InspectionOut, InspectionQuery, InspectionPageOut, "inspections"
+)
+_register(
+    EVALUATIONS, EvaluationIn, EvaluationOut, EvaluationQuery, EvaluationPageOut, "evaluations"
 )

@@ -10,6 +10,7 @@ from server import enums
 from server.records import plausible, rules
 from server.records.registry import (
     COMMON,
+    EVALUATIONS,
     INSPECTIONS,
     MEETINGS,
     MODELS,
@@ -113,6 +114,16 @@ class AttendeeIn(Schema):
         rules.check(self.RULES, data)
 
 
+class ScoreIn(Schema):
+    """The points an evaluation gives one criterion of its set, with a comment."""
+
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    points = fields.Float(
+        required=True, allow_nan=False, validate=validate.Range(min=0, max=100_000)
+    )
+    comment = Text(validate=validate.Length(max=2000), allow_none=True)
+
+
 class SiteIn(Schema):
     """A connection point (điểm cầu) of an online meeting."""
 
@@ -210,7 +221,7 @@ def _input_schema(
     base: type[Schema], name: str, decls: tuple[F, ...], **attrs: Any
 ) -> type[Schema]:
     """Declare an input schema class from registry fields (marshmallow reads class attributes)."""
-    body = {f.name: input_field(f) for f in decls}
+    body = {f.name: input_field(f) for f in decls if not f.derived}
     return type(name, (base,), {"__module__": __name__, **body, **attrs})
 
 
@@ -266,6 +277,14 @@ class SiteOut(Schema):
     chair = fields.String(allow_none=True)
 
 
+class ScoreOut(Schema):
+    """One criterion's points."""
+
+    code = fields.String()
+    points = fields.Float()
+    comment = fields.String(allow_none=True)
+
+
 class NaiveDateTime(fields.DateTime):
     """A wall-clock datetime written to the minute, without an offset."""
 
@@ -284,7 +303,10 @@ OUTPUT_TYPES: dict[str, type[fields.Field]] = {
     "bool": fields.Boolean,
 }
 SHAPES.update(
-    Metric=(MetricIn, MetricOut), Attendee=(AttendeeIn, AttendeeOut), Site=(SiteIn, SiteOut)
+    Metric=(MetricIn, MetricOut),
+    Attendee=(AttendeeIn, AttendeeOut),
+    Site=(SiteIn, SiteOut),
+    Score=(ScoreIn, ScoreOut),
 )
 
 # Record fields come from the registry; server-owned fields (RecordOut) are declared above.
@@ -314,6 +336,7 @@ ModelIn, ModelOut = _record_schemas(MODELS)
 MeetingIn, MeetingOut = _record_schemas(MEETINGS)
 RecognitionIn, RecognitionOut = _record_schemas(RECOGNITIONS)
 InspectionIn, InspectionOut = _record_schemas(INSPECTIONS)
+EvaluationIn, EvaluationOut = _record_schemas(EVALUATIONS)
 
 
 class RecordQuery(InputSchema):
@@ -393,6 +416,23 @@ class MeetingPageOut(Schema):
     """A page of meetings."""
 
     items = fields.List(fields.Nested(MeetingOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class EvaluationQuery(RecordQuery):
+    """Filters for the evaluation list."""
+
+    model_id = UuidString()
+    set_id = UuidString()
+    rating = fields.String(validate=one_of(enums.RATING))
+
+
+class EvaluationPageOut(Schema):
+    """A page of evaluations."""
+
+    items = fields.List(fields.Nested(EvaluationOut))
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()

@@ -151,9 +151,11 @@ def create(
         raise ApiError("FORBIDDEN")
     values = table.loader().load(raw)
     check_references(session, table, values, actor.user)
+    derived = table.derive(session, values, actor, None) if table.derive else {}
     now = utcnow()
     record = table.model(
         **values,
+        **derived,
         version=1,
         deleted=False,
         review_status="NHAP",
@@ -229,6 +231,7 @@ def update(
         lost_fields = outcome.conflicts
     if apply:
         _validate_whole(table, record, apply)
+    derived = table.derive(session, apply, actor, record) if apply and table.derive else {}
     before = _snapshot(record, apply)
     old_owner = record.owner_unit_id
     result = WriteResult(record=record, applied=sorted(apply))
@@ -239,6 +242,8 @@ def update(
         for name, value in apply.items():
             setattr(record, name, value)
             versions[name] = record.version
+        for name, value in derived.items():
+            setattr(record, name, value)
         record.field_versions = versions
         _refresh_search(table, record)
         stamped.append(record)

@@ -7,14 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from marshmallow import Schema
 
+from server.criteria import evaluations
 from server.fastdump import FastDumper
-from server.models import Inspection, Meeting, ModelRecord, Recognition
+from server.models import Evaluation, Inspection, Meeting, ModelRecord, Recognition
 from server.records import registry
 from server.records.registry import COMMON, F, RecordType
 from server.records.schemas import (
+    EvaluationIn,
+    EvaluationOut,
     InspectionIn,
     InspectionOut,
     MeetingIn,
@@ -25,7 +29,9 @@ from server.records.schemas import (
     RecognitionOut,
 )
 
-RecordModel = type[ModelRecord] | type[Meeting] | type[Recognition] | type[Inspection]
+RecordModel = (
+    type[ModelRecord] | type[Meeting] | type[Evaluation] | type[Recognition] | type[Inspection]
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class RecordTable:
     model_fields: tuple[str, ...] = ()
     # (list of unit ids, unit field): each unit in the list lies within that unit's subtree.
     within_fields: tuple[tuple[str, str], ...] = ()
+    # Checks against other rows, and the derived fields they yield (an evaluation's total).
+    derive: Callable[..., dict[str, Any]] | None = None
 
     def loader(self, *, partial: bool = False) -> Schema:
         """Return the shared input schema instance (building one deep-copies every field)."""
@@ -80,6 +88,7 @@ def _table(
     model: RecordModel,
     input_schema: type[Schema],
     output: type[Schema],
+    derive: Callable[..., dict[str, Any]] | None = None,
 ) -> RecordTable:
     """Return the sync table of a record type, its references read from the registry."""
     every = (*COMMON, *kind.fields)
@@ -100,16 +109,22 @@ def _table(
         nested_unit_fields=named(lambda f: f.unit_ref == "exists" and f.shape is not None),
         model_fields=named(lambda f: f.model_ref),
         within_fields=WITHIN.get(kind.table, ()),
+        derive=derive,
     )
 
 
 MODELS = _table(registry.MODELS, ModelRecord, ModelIn, ModelOut)
 MEETINGS = _table(registry.MEETINGS, Meeting, MeetingIn, MeetingOut)
+EVALUATIONS = _table(
+    registry.EVALUATIONS, Evaluation, EvaluationIn, EvaluationOut, evaluations.derive
+)
 
 RECOGNITIONS = _table(registry.RECOGNITIONS, Recognition, RecognitionIn, RecognitionOut)
 INSPECTIONS = _table(registry.INSPECTIONS, Inspection, InspectionIn, InspectionOut)
 
-TABLES: dict[str, RecordTable] = {t.name: t for t in (MODELS, MEETINGS, RECOGNITIONS, INSPECTIONS)}
+TABLES: dict[str, RecordTable] = {
+    t.name: t for t in (MODELS, MEETINGS, EVALUATIONS, RECOGNITIONS, INSPECTIONS)
+}
 
 
 def to_wire(value):

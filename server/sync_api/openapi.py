@@ -17,6 +17,7 @@ RECORD_TABLES = {
     "meetings": ("MeetingIn", "MeetingEdit"),
     "recognitions": ("RecognitionIn", "RecognitionEdit"),
     "inspections": ("InspectionIn", "InspectionEdit"),
+    "evaluations": ("EvaluationIn", "EvaluationEdit"),
 }
 
 
@@ -201,6 +202,16 @@ CHANGES = {
         "inspections": {
             "type": "array",
             "items": {"anyOf": [_ref("InspectionOut"), _ref("Tombstone")]},
+        },
+        "evaluations": {
+            "type": "array",
+            "items": {"anyOf": [_ref("EvaluationOut"), _ref("Tombstone")]},
+        },
+        "criteria_sets": {
+            "type": "array",
+            "description": "Criteria set versions issued by the user's unit, the units above "
+            "it and below it (§3.3); read only on devices.",
+            "items": _ref("CriteriaSetOut"),
         },
         "conflicts": {"type": "array", "items": _ref("ConflictOut")},
         "removed": {

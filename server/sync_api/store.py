@@ -13,9 +13,19 @@ from sqlalchemy.sql import Select
 
 from server import audit, changes
 from server.actor import Actor
+from server.criteria.schemas import CriteriaSetOut
+from server.criteria.service import visible_filter
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
-from server.models import Conflict, Device, MutationResult, ScopeRemoval, SyncedRecord, Unit
+from server.models import (
+    Conflict,
+    CriteriaSet,
+    Device,
+    MutationResult,
+    ScopeRemoval,
+    SyncedRecord,
+    Unit,
+)
 from server.models.types import utcnow
 from server.records import service, wire
 from server.records.tables import TABLES
@@ -38,6 +48,7 @@ KEPT_RESULTS = MAX_MUTATIONS
 
 UNIT_OUT = FastDumper(UnitOut())
 CONFLICT_OUT = FastDumper(ConflictOut())
+CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 
 
 class _Echo:
@@ -374,6 +385,20 @@ class SqlStore:
             (u.change_seq, "units", u)
             for u in self.session.scalars(self._unit_query(cursor, high).limit(limit + 1))
         )
+        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
+        rows.extend(
+            (c.change_seq, "criteria_sets", c)
+            for c in self.session.scalars(
+                select(CriteriaSet)
+                .where(
+                    CriteriaSet.change_seq > cursor,
+                    CriteriaSet.change_seq <= high,
+                    visible_filter(self.user, CriteriaSet.issuer_unit_id),
+                )
+                .order_by(CriteriaSet.change_seq)
+                .limit(limit + 1)
+            )
+        )
         if scoped is not None and cursor > 0:
             # At cursor 0 the device holds nothing pulled: it has nothing to drop.
             rows.extend(
@@ -459,6 +484,8 @@ class SqlStore:
             elif kind == "conflicts":
                 seen.add(("conflicts", row.id))
                 out.setdefault("conflicts", []).append(CONFLICT_OUT.dump(row))
+            elif kind == "criteria_sets":
+                out.setdefault("criteria_sets", []).append(CRITERIA_SET_OUT.dump(row))
             elif kind == "removed":
                 removed.setdefault(row.table_name, {})[row.record_id] = None
             else:

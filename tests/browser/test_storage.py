@@ -1,10 +1,16 @@
 """The local database upgrades through its schema ladder without losing pending changes."""
 
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import outbox_count, wait_synced
+
+# The upgrade ladder's top rung, as pwa/js/store/db.js declares it.
+DB_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "store" / "db.js"
+DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8")).group(1))
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +82,9 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     page.wait_for_selector(f'a[data-id="{record["id"]}"]')
     wait_synced(page)
     assert outbox_count(page) == 0
-    assert page.evaluate("() => indexedDB.databases()") == [{"name": "sotay", "version": 2}]
+    assert page.evaluate("() => indexedDB.databases()") == [
+        {"name": "sotay", "version": DB_VERSION}
+    ]
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]

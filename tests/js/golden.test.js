@@ -12,7 +12,7 @@ const wire = ({ record, at, meta, edited, ...entry }) => entry;
 
 /** A LocalState over Maps, filled from a fixture's "before". */
 function memoryState(before) {
-  const tables = { units: new Map(), conflicts: new Map() };
+  const tables = { units: new Map(), conflicts: new Map(), criteria_sets: new Map(), evaluations: new Map() };
   for (const [table, rows] of Object.entries(before.records)) tables[table] = new Map(Object.entries(rows).map(([id, r]) => [id, structuredClone(r)]));
   const outbox = new Map(before.outbox.map((e) => [e.seq, keyed(structuredClone(e))]));
   // A table the fixture does not name starts empty (tables added since it was written).

@@ -172,5 +172,22 @@ export const ENUMS = /* JSON */ {
   "DAT": ["Đạt", "Satisfactory"],
   "CHUA_DAT": ["Chưa đạt", "Unsatisfactory"],
   "CAN_KHAC_PHUC": ["Cần khắc phục", "Needs remedy"]
+ },
+ "applies_to": {
+  "MO_HINH": ["Mô hình", "Model"],
+  "DIEN_HINH_TAP_THE": ["Điển hình tập thể", "Collective exemplar"],
+  "DIEN_HINH_CA_NHAN": ["Điển hình cá nhân", "Individual exemplar"]
+ },
+ "rating": {
+  "XUAT_SAC": ["Xuất sắc", "Excellent"],
+  "TOT": ["Tốt", "Good"],
+  "KHA": ["Khá", "Fair"],
+  "DAT": ["Đạt", "Pass"],
+  "CHUA_DAT": ["Chưa đạt", "Not yet passing"]
+ },
+ "proposal": {
+  "DE_NGHI_CONG_NHAN": ["Đề nghị công nhận", "Propose recognition"],
+  "DE_NGHI_KHEN": ["Đề nghị khen thưởng", "Propose commendation"],
+  "DE_NGHI_NHAN_RONG": ["Đề nghị nhân rộng", "Propose replication"]
  }
 } /* END */;

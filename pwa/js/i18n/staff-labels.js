@@ -126,6 +126,28 @@ const STAFF = {
   page_of: ["Trang {page}/{pages} — {n} dòng", "Page {page} of {pages} — {n} rows", "Page {page} of {pages} — {n} row"],
   prev_page: ["Trang trước", "Previous page"],
   next_page: ["Trang sau", "Next page"],
+  // The criteria set editor (ui/criteria-sets.js).
+  criteria_tab: ["Bộ tiêu chí", "Criteria"],
+  set_name: ["Tên bộ tiêu chí", "Name of the set"],
+  new_criteria_set: ["Ban hành bộ tiêu chí", "Issue a criteria set"],
+  no_criteria_sets_staff: ["Chưa có bộ tiêu chí nào.", "No criteria set yet."],
+  points_unit: ["điểm", "points"],
+  applies_to: ["Áp dụng cho", "Applies to"],
+  doc_number: ["Số văn bản", "Document number"],
+  doc_date: ["Ngày ban hành", "Date issued"],
+  allow_self: ["Cho phép đơn vị tự đánh giá mô hình của mình", "The owner unit may evaluate its own models"],
+  criteria_list: ["Các tiêu chí", "Criteria"],
+  add_criterion: ["Thêm tiêu chí", "Add a criterion"],
+  criterion_code: ["Mã", "Code"],
+  criterion_text: ["Nội dung tiêu chí", "Criterion"],
+  criterion_points: ["Điểm tối đa", "Maximum points"],
+  max_score_is: ["Tổng điểm tối đa: {max}", "Maximum score: {max}"],
+  rating_thresholds: ["Mức điểm tối thiểu để xếp loại", "Minimum total for each rating"],
+  thresholds_invalid: [
+    "Mức điểm phải giảm dần từ Xuất sắc đến Đạt và không vượt tổng điểm tối đa; cần mức Đạt",
+    "Thresholds must descend from Excellent to Pass within the maximum score; Pass is required",
+  ],
+  criteria_set_saved: ["Đã lưu bộ tiêu chí.", "Criteria set saved."],
 };
 
 Object.assign(LABELS, STAFF);

@@ -471,6 +471,33 @@ export const RECORD_SCHEMA = {
      }
     }
    ]
+  },
+  "evaluations": {
+   "create": {
+    "$ref": "#/$defs/EvaluationIn"
+   },
+   "edit": {
+    "$ref": "#/$defs/EvaluationEdit"
+   },
+   "output": {
+    "$ref": "#/$defs/EvaluationOut"
+   },
+   "rules": [],
+   "plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "eval_date",
+     "low": {
+      "kind": "fixed",
+      "value": "2000-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 1
+     }
+    }
+   ]
   }
  },
  "$defs": {
@@ -2124,6 +2151,117 @@ export const RECORD_SCHEMA = {
    ],
    "additionalProperties": false
   },
+  "EvaluationIn": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "set_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "eval_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "evaluator_name": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 255
+    },
+    "scores": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/ScoreIn"
+     },
+     "minItems": 1,
+     "maxItems": 200
+    },
+    "proposal": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DE_NGHI_CONG_NHAN",
+      "DE_NGHI_KHEN",
+      "DE_NGHI_NHAN_RONG",
+      null
+     ]
+    }
+   },
+   "required": [
+    "id",
+    "owner_unit_id",
+    "model_id",
+    "set_id",
+    "eval_date",
+    "scores"
+   ],
+   "additionalProperties": false,
+   "x-plausible": [
+    {
+     "code": "DATE_RANGE",
+     "kind": "range",
+     "field": "eval_date",
+     "low": {
+      "kind": "fixed",
+      "value": "2000-01-01"
+     },
+     "high": {
+      "kind": "days",
+      "value": 1
+     }
+    }
+   ]
+  },
+  "ScoreIn": {
+   "type": "object",
+   "properties": {
+    "code": {
+     "type": "string",
+     "minLength": 1,
+     "maxLength": 32
+    },
+    "points": {
+     "type": "number",
+     "minimum": 0,
+     "maximum": 100000
+    },
+    "comment": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 2000
+    }
+   },
+   "required": [
+    "code",
+    "points"
+   ],
+   "additionalProperties": false
+  },
   "ModelOut": {
    "type": "object",
    "properties": {
@@ -3077,6 +3215,171 @@ export const RECORD_SCHEMA = {
    },
    "required": [
     "name"
+   ]
+  },
+  "EvaluationOut": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string"
+    },
+    "version": {
+     "type": "integer"
+    },
+    "deleted": {
+     "type": "boolean"
+    },
+    "owner_unit_id": {
+     "type": "integer"
+    },
+    "review_status": {
+     "type": "string"
+    },
+    "review_comment": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "reviewed_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "reviewed_by_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "submitted_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "format": "date-time"
+    },
+    "approvals": {
+     "type": "array",
+     "items": {
+      "type": "object"
+     }
+    },
+    "awaiting_unit_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "created_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "updated_at": {
+     "type": "string",
+     "format": "date-time"
+    },
+    "created_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "updated_by_id": {
+     "type": [
+      "integer",
+      "null"
+     ]
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "model_id": {
+     "type": "string"
+    },
+    "set_id": {
+     "type": "string"
+    },
+    "eval_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "evaluator_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "scores": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/ScoreOut"
+     }
+    },
+    "proposal": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "total": {
+     "type": "number"
+    },
+    "rating": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "id",
+    "version",
+    "deleted",
+    "owner_unit_id",
+    "review_status",
+    "review_comment",
+    "reviewed_at",
+    "reviewed_by_name",
+    "submitted_at",
+    "approvals",
+    "awaiting_unit_id",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+    "notes",
+    "model_id",
+    "set_id",
+    "eval_date",
+    "evaluator_name",
+    "scores",
+    "proposal",
+    "total",
+    "rating"
+   ]
+  },
+  "ScoreOut": {
+   "type": "object",
+   "properties": {
+    "code": {
+     "type": "string"
+    },
+    "points": {
+     "type": "number"
+    },
+    "comment": {
+     "type": [
+      "string",
+      "null"
+     ]
+    }
+   },
+   "required": [
+    "code",
+    "points"
    ]
   },
   "ModelEdit": {
@@ -4430,7 +4733,151 @@ export const RECORD_SCHEMA = {
    ],
    "additionalProperties": false,
    "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "EvaluationEdit": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "set_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "eval_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "evaluator_name": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 255
+    },
+    "scores": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/ScoreIn"
+     },
+     "minItems": 1,
+     "maxItems": 200
+    },
+    "proposal": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DE_NGHI_CONG_NHAN",
+      "DE_NGHI_KHEN",
+      "DE_NGHI_NHAN_RONG",
+      null
+     ]
+    }
+   },
+   "required": [
+    "id"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
+  },
+  "EvaluationPatch": {
+   "type": "object",
+   "properties": {
+    "id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "owner_unit_id": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 2147483647
+    },
+    "notes": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 20000
+    },
+    "model_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "set_id": {
+     "type": "string",
+     "format": "uuid"
+    },
+    "eval_date": {
+     "type": "string",
+     "format": "date"
+    },
+    "evaluator_name": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 255
+    },
+    "scores": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/ScoreIn"
+     },
+     "minItems": 1,
+     "maxItems": 200
+    },
+    "proposal": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "enum": [
+      "DE_NGHI_CONG_NHAN",
+      "DE_NGHI_KHEN",
+      "DE_NGHI_NHAN_RONG",
+      null
+     ]
+    },
+    "version": {
+     "type": "integer",
+     "minimum": 0
+    }
+   },
+   "required": [
+    "version"
+   ],
+   "additionalProperties": false,
+   "description": "Only the fields that change. The record after the edit must satisfy the create's rules (x-rules); a field that must be filled cannot be emptied."
   }
+ },
+ "x-scoring": {
+  "ratings": [
+   "XUAT_SAC",
+   "TOT",
+   "KHA",
+   "DAT",
+   "CHUA_DAT"
+  ],
+  "cents": 100
  }
 };
 
@@ -4438,6 +4885,7 @@ export const RECORD_REGISTRY = {
  "tables": [
   "models",
   "meetings",
+  "evaluations",
   "recognitions",
   "inspections"
  ],
@@ -4618,7 +5066,8 @@ export const RECORD_REGISTRY = {
     "lead_org",
     "objective"
    ],
-   "date_field": "start_date"
+   "date_field": "start_date",
+   "derived": []
   },
   "meetings": {
    "form": [
@@ -4762,7 +5211,61 @@ export const RECORD_REGISTRY = {
     "minutes_no",
     "attendees"
    ],
-   "date_field": "start_at"
+   "date_field": "start_at",
+   "derived": []
+  },
+  "evaluations": {
+   "form": [
+    {
+     "name": "model_id",
+     "kind": "select",
+     "required": true
+    },
+    {
+     "name": "set_id",
+     "kind": "select",
+     "required": true
+    },
+    {
+     "name": "owner_unit_id",
+     "kind": "select",
+     "required": true,
+     "numeric": true
+    },
+    {
+     "name": "eval_date",
+     "kind": "date",
+     "required": true
+    },
+    {
+     "name": "evaluator_name",
+     "kind": "text",
+     "max": 255
+    },
+    {
+     "name": "scores",
+     "kind": "list",
+     "required": true
+    },
+    {
+     "name": "proposal",
+     "kind": "select",
+     "enumName": "proposal"
+    },
+    {
+     "name": "notes",
+     "kind": "textarea",
+     "max": 20000
+    }
+   ],
+   "search": [
+    "evaluator_name"
+   ],
+   "date_field": "eval_date",
+   "derived": [
+    "total",
+    "rating"
+   ]
   },
   "recognitions": {
    "form": [
@@ -4831,7 +5334,8 @@ export const RECORD_REGISTRY = {
     "issuer",
     "decision_no"
    ],
-   "date_field": "decision_date"
+   "date_field": "decision_date",
+   "derived": []
   },
   "inspections": {
    "form": [
@@ -4917,7 +5421,8 @@ export const RECORD_REGISTRY = {
     "team_members",
     "subject"
    ],
-   "date_field": "date_from"
+   "date_field": "date_from",
+   "derived": []
   }
  },
  "workflow": {
@@ -5021,6 +5526,44 @@ export const RECORD_REGISTRY = {
   "ACTUAL_ABOVE_PLANNED": [
    "Số thực tế phải từ {min} đến {max} (không quá {factor} lần số dự kiến).",
    "The actual number must be from {min} to {max} (at most {factor} times the planned)."
+  ],
+  "SCORE_ABOVE_MAX": [
+   "Điểm phải từ 0 đến {max}.",
+   "The points must be from 0 to {max}."
+  ],
+  "SCORE_PRECISION": [
+   "Điểm chỉ có tối đa hai chữ số thập phân.",
+   "Points have at most two decimals."
+  ],
+  "CRITERION_NOT_SCORED": [
+   "Chưa chấm điểm tiêu chí {code}.",
+   "Criterion {code} is not scored."
+  ],
+  "CRITERION_UNKNOWN": [
+   "Bộ tiêu chí không có tiêu chí {code}.",
+   "The criteria set has no criterion {code}."
+  ],
+  "CRITERION_SCORED_TWICE": [
+   "Tiêu chí {code} được chấm hai lần.",
+   "Criterion {code} is scored twice."
+  ],
+  "THRESHOLD_ORDER": [
+   "Mức điểm xếp loại phải giảm dần từ Xuất sắc đến Đạt, từ 0 đến {max}.",
+   "Rating thresholds must descend from Excellent to Pass, from 0 to {max}."
+  ],
+  "THRESHOLD_PASS_REQUIRED": [
+   "Cần mức điểm tối thiểu để Đạt.",
+   "The minimum total to pass is required."
   ]
+ },
+ "scoring": {
+  "ratings": [
+   "XUAT_SAC",
+   "TOT",
+   "KHA",
+   "DAT",
+   "CHUA_DAT"
+  ],
+  "cents": 100
  }
 };

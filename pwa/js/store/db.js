@@ -16,6 +16,8 @@ export const STORE = Object.freeze({
   CONFLICTS: "conflicts",
   OUTBOX: "outbox",
   META: "meta",
+  EVALUATIONS: "evaluations",
+  CRITERIA_SETS: "criteria_sets",
 });
 // The synced record tables, from the server's registry (each needs its store in upgrade()).
 export const RECORD_TABLES = RECORD_REGISTRY.tables;
@@ -48,6 +50,11 @@ export function upgrade(db, oldVersion, tx) {
       cursor.continue();
     };
     tx.objectStore(STORE.CONFLICTS).createIndex("record", ["table", "record_id"]);
+  }
+  if (oldVersion < 4) {
+    // v4: evaluations (a synced record table) and the criteria sets pulled with them (read only).
+    if (!db.objectStoreNames.contains(STORE.EVALUATIONS)) db.createObjectStore(STORE.EVALUATIONS, { keyPath: "id" });
+    if (!db.objectStoreNames.contains(STORE.CRITERIA_SETS)) db.createObjectStore(STORE.CRITERIA_SETS, { keyPath: "id" });
   }
   if (oldVersion < 5) {
     // v5: recognitions and inspections (DOMAIN.md §2.7–2.8), synced like models and meetings.

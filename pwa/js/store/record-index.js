@@ -12,7 +12,8 @@ import { getAll, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 function itemOf(table, rec) {
   const sort = table === "meetings" ? rec.start_at || ""
     : table === "inspections" ? rec.date_from || ""
-      : table === "recognitions" ? rec.decision_date || "" : String(rec.updated_at_local || rec.updated_at || "");
+      : table === "recognitions" ? rec.decision_date || ""
+        : table === "evaluations" ? rec.eval_date || "" : String(rec.updated_at_local || rec.updated_at || "");
   return { rec, text: searchText(table, rec), name: fold(rec.name || rec.title || rec.subject || rec.issuer), sort };
 }
 
@@ -54,7 +55,7 @@ class TableIndex {
 /**
  * @typedef {{q?: string, field?: string, status?: string, review_status?: string,
  *   type?: string, kind?: string, sync?: string, stage?: string, level?: string,
- *   result?: string}} Query
+ *   result?: string, rating?: string}} Query
  */
 
 export class RecordIndex {
@@ -66,6 +67,8 @@ export class RecordIndex {
     this.conflicts = new Map();
     /** @type {any[]} */
     this.units = [];
+    /** @type {Map<string, any>} criteria set versions pulled from the server, by id */
+    this.criteriaSets = new Map();
     /** @type {Set<number>} */
     this.inflight = new Set();
     this.ready = null;
@@ -77,7 +80,7 @@ export class RecordIndex {
       this.ready = (async () => {
         const all = await Promise.all(RECORD_TABLES.map((table) => getAll(table)));
         RECORD_TABLES.forEach((table, i) => this.tables[table].fill(all[i]));
-        await Promise.all([this.loadOutbox(), this.loadConflicts(), this.loadUnits()]);
+        await Promise.all([this.loadOutbox(), this.loadConflicts(), this.loadUnits(), this.loadCriteriaSets()]);
         on(EV.DATA_CHANGED, (detail) => this.onChanged(detail || {}));
         on(EV.SYNC_STATE, (status) => {
           if (status && !status.remote) this.inflight = new Set(status.inflight || []);
@@ -113,6 +116,10 @@ export class RecordIndex {
     this.units = (await getAll(STORE.UNITS)).sort((a, b) => String(a.path).localeCompare(String(b.path)));
   }
 
+  async loadCriteriaSets() {
+    this.criteriaSets = new Map((await getAll(STORE.CRITERIA_SETS)).map((s) => [s.id, s]));
+  }
+
   async onChanged({ tables = [], ids }) {
     const jobs = [];
     for (const table of RECORD_TABLES) {
@@ -122,6 +129,7 @@ export class RecordIndex {
     if (tables.includes(STORE.OUTBOX)) jobs.push(this.loadOutbox());
     if (tables.includes(STORE.CONFLICTS)) jobs.push(this.loadConflicts());
     if (tables.includes(STORE.UNITS)) jobs.push(this.loadUnits());
+    if (tables.includes(STORE.CRITERIA_SETS)) jobs.push(this.loadCriteriaSets());
     await Promise.all(jobs);
     emit(EV.INDEX_CHANGED, { tables });
   }
@@ -166,6 +174,7 @@ export class RecordIndex {
       if (query.stage && rec.stage !== query.stage) continue;
       if (query.level && rec.level !== query.level) continue;
       if (query.result && rec.result !== query.result) continue;
+      if (query.rating && rec.rating !== query.rating) continue;
       if (query.review_status && rec.review_status !== query.review_status) continue;
       if (query.sync && this.stateOf(table, rec) !== query.sync) continue;
       if (!words.length) out.push(rec);
@@ -217,6 +226,24 @@ export class RecordIndex {
         && item.rec.commune_unit_id === candidate.commune_unit_id) return item.rec;
     }
     return undefined;
+  }
+
+  /** A criteria set version by id. */
+  criteriaSet(id) {
+    return this.criteriaSets.get(id);
+  }
+
+  /** The sets an evaluation may use now: latest versions, for that kind of subject. */
+  currentSets(appliesTo) {
+    return [...this.criteriaSets.values()]
+      .filter((s) => !s.superseded_at && (!appliesTo || (s.applies_to || []).includes(appliesTo)))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  }
+
+  /** A model's live evaluations, the latest first (by evaluation date). */
+  evaluationsOf(modelId) {
+    return this.tables.evaluations.all().map((i) => i.rec).filter((e) => e.model_id === modelId)
+      .sort((a, b) => (a.eval_date < b.eval_date ? 1 : a.eval_date > b.eval_date ? -1 : 0));
   }
 
   unit(id) {

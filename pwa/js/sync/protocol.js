@@ -371,6 +371,8 @@ export async function applyResponseTo(db, response) {
     }
     await db.clear("units");
     await db.clear("conflicts");
+    await db.clear("criteria_sets");
+    touched.add("criteria_sets");
   }
   // 4. What left the scope goes first, then the pulled changes under pending values (§5.4,
   // §5.6); the server never removes what the same page sends.
@@ -404,6 +406,12 @@ export async function applyResponseTo(db, response) {
       else if (local) await db.drop(table, incoming.id);
       touched.add(table);
     }
+  }
+  // Criteria sets are read only on the phone: the server's version replaces the local one.
+  for (const criteriaSet of changes.criteria_sets || []) {
+    await db.put("criteria_sets", criteriaSet);
+    received += 1;
+    touched.add("criteria_sets");
   }
   for (const conflict of changes.conflicts || []) {
     received += 1;

@@ -217,13 +217,13 @@ export const ENUM_OF = {
   kind: "model_kind", subject_type: "subject_type", field: "field", status: "model_status",
   period: "period", person_gender: "gender", type: "meeting_type", format: "meeting_format",
   report_period: "report_period", review_status: "review_status", role: "attendee_role",
-  attendance: "attendance", gender: "gender",
+  attendance: "attendance", gender: "gender", rating: "rating", proposal: "proposal",
   stage: "recognition_stage", level: "recognition_level", form: "recognition_form", result: "inspection_result",
 };
 // Fields whose name another table uses for another enum.
 const TABLE_ENUMS = { inspections: { kind: "inspection_kind" } };
 const UNIT_FIELDS = new Set(["owner_unit_id", "commune_unit_id", "organizer_unit_id", "conducting_unit_id"]);
-const DATE_FIELDS = new Set(["start_date", "decision_date", "date_from", "date_to", "follow_up_due"]);
+const DATE_FIELDS = new Set(["start_date", "eval_date", "decision_date", "date_from", "date_to", "follow_up_due"]);
 const PART_OF_DAY = { SANG: ["Sáng", "Morning"], CHIEU: ["Chiều", "Afternoon"], TOI: ["Tối", "Evening"], CA_NGAY: ["Cả ngày", "All day"] };
 
 /** Parts of the day as select options, in the current language. @returns {[string, string][]} */
@@ -273,6 +273,7 @@ export function recordTitle(table, rec) {
     return [enumLabel("recognition_stage", rec.stage), enumLabel("recognition_level", rec.level), rec.decision_no].filter(Boolean).join(" · ") || "—";
   }
   if (table === "inspections") return rec.subject || "—";
+  if (table === "evaluations") return t("evaluation_title", { date: rec.eval_date ? formatDate(rec.eval_date) : "—" });
   return (table === "models" ? rec.name : rec.title) || "—";
 }
 

@@ -354,7 +354,8 @@ export function recordForm(ctx, options) {
     await ready;
     const record = { ...start, ...kit.values() };
     const errors = validateRecord(table, record, { touched: existing ? changedFields(existing, record) : null });
-    // Checks only the phone can make, against the units it holds (the server makes them too).
+    // Checks only the phone can make, against the units it holds (the server makes them too),
+    // and rules the record's shape cannot say (an evaluation's scores against its criteria set).
     if (options.check) Object.assign(errors, { ...options.check(record), ...errors });
     const first = kit.showErrors(errors);
     if (first) {

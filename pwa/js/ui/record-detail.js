@@ -8,12 +8,13 @@ import { availableSteps, canEdit, STEPS, WIRE_FIELDS } from "../lib/record-rules
 import { deleteRecord, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import { attendanceLine } from "./attendees.js";
+import { evaluationCard, modelEvaluations } from "./evaluation-views.js";
 import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   reworkFlag, syncBadge,
 } from "./dom.js";
 
-const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
+const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics", "model_id", "set_id", "scores"]);
 
 export function render(ctx, { table, id }) {
   const node = h("section", { class: "screen screen-detail" });
@@ -59,6 +60,8 @@ export function render(ctx, { table, id }) {
         h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit, table, record }) }),
       ])),
       table === "models" ? recognitionCard(ctx, rec) : "",
+      table === "evaluations" ? evaluationCard(ctx, rec) : "",
+      table === "models" && !rec.deleted ? modelEvaluations(ctx, rec) : "",
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",

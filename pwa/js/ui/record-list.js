@@ -13,10 +13,11 @@ const PAGE = 50;
 const FILTERS = {
   models: [["field", "filter_field", "field"], ["status", "filter_status", "model_status"], ["review_status", "filter_review", "review_status"]],
   meetings: [["type", "filter_type", "meeting_type"], ["review_status", "filter_review", "review_status"]],
+  evaluations: [["rating", "filter_rating", "rating"], ["review_status", "filter_review", "review_status"]],
   recognitions: [["stage", "filter_stage", "recognition_stage"], ["level", "filter_level", "recognition_level"], ["review_status", "filter_review", "review_status"]],
   inspections: [["kind", "filter_inspection_kind", "inspection_kind"], ["result", "filter_result", "inspection_result"], ["review_status", "filter_review", "review_status"]],
 };
-const ADD_LABEL = { models: "add_model", meetings: "add_meeting", recognitions: "add_recognition", inspections: "add_inspection" };
+const ADD_LABEL = { models: "add_model", meetings: "add_meeting", evaluations: "add_evaluation", recognitions: "add_recognition", inspections: "add_inspection" };
 
 /** Today in Vietnam, YYYY-MM-DD. */
 const today = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
@@ -67,6 +68,9 @@ export function render(ctx, { table, query }) {
     }
     if (table === "inspections") {
       return [enumLabel("inspection_kind", rec.kind), formatDate(rec.date_from), (index.unit(rec.conducting_unit_id) || {}).name];
+    }
+    if (table === "evaluations") {
+      return [(index.get("models", rec.model_id) || {}).name, rec.rating ? enumLabel("rating", rec.rating) : ""];
     }
     return [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at), rec.location];
   }

@@ -9,6 +9,7 @@ import { decision, diffEvent, waitingDays } from "../lib/review-rules.js";
 import { resolveConflict, reviewRecord } from "../store/records.js";
 import { history as fetchHistory } from "../sync/http.js";
 import { attendanceLine } from "./attendees.js";
+import { evaluationCard } from "./evaluation-views.js";
 import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   syncBadge,
@@ -17,7 +18,7 @@ import { subnav } from "./staff-nav.js";
 
 // Shown apart (title, lists) or meaningless to people (ids, coordinates).
 const HIDDEN = new Set(["id", "name", "title", "attendees", "metrics", "geo_lat", "geo_lon", "geo_accuracy",
-  "replicated_from_id", "co_organizer_ids", "linked_model_ids"]);
+  "replicated_from_id", "co_organizer_ids", "linked_model_ids", "model_id", "set_id", "scores"]);
 const UNIT_VALUES = new Set(["awaiting_unit_id"]);
 // A collective has no person's details, an individual no collective's name.
 const NOT_FOR = { TAP_THE: /^person_/, CA_NHAN: /^collective_name$/ };
@@ -97,6 +98,7 @@ export function render(ctx, { table, id, back = "#/review" }) {
         h("dt", { text: fieldLabel(f) }),
         h("dd", { class: blank(rec[f]) ? "muted" : "", "data-field": f, dir: "auto", text: show(f, rec[f]) }),
       ])),
+      table === "evaluations" ? evaluationCard(ctx, rec) : "",
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",

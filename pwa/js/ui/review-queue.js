@@ -74,7 +74,9 @@ export function render(ctx, { parts, query }) {
     const unit = unitOf(recordUnitId(table, rec));
     const sub = table === "models"
       ? [enumLabel("model_kind", rec.kind), enumLabel("field", rec.field)]
-      : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at)];
+      : table === "evaluations"
+        ? [(index.get("models", rec.model_id) || {}).name, rec.rating ? enumLabel("rating", rec.rating) : ""]
+        : [enumLabel("meeting_type", rec.type), formatLocalDateTime(rec.start_at)];
     const waited = days === null ? "" : days < 1 ? t("waiting_today") : t("waiting_days", { n: formatNumber(Math.floor(days), getLang()) });
     const state = index.stateOf(table, rec);
     const key = `${table}:${rec.id}`;

@@ -33,7 +33,7 @@ export function start(ctx) {
   const load = (name) => (parts, query) => import(`./${name}.js`).then(
     (m) => m.render(ctx, { parts, query }),
     () => ({ node: h("p", { class: "empty", text: t("online_only") }) }));
-  Object.assign(ctx.routes, { review: load("review-queue"), dashboard: load("dashboard"), reports: load("reports") });
+  Object.assign(ctx.routes, { review: load("review-queue"), dashboard: load("dashboard"), reports: load("reports"), criteria: load("criteria-sets") });
   if (managesUsers(ctx.user)) ctx.routes.admin = load("admin");
   document.head.append(h("link", { rel: "stylesheet", href: "/css/staff.css" }));
 
@@ -73,7 +73,7 @@ export function managesUsers(user) {
 
 /** The switch between the staff screens, at the top of each. */
 export function subnav(ctx, active) {
-  const items = [["overview", "#/dashboard", "dashboard"], ["reports_tab", "#/reports", "reports"]];
+  const items = [["overview", "#/dashboard", "dashboard"], ["reports_tab", "#/reports", "reports"], ["criteria_tab", "#/criteria", "criteria"]];
   if (isReviewer(ctx.user)) items.unshift(["review_queue", "#/review", "review"]);
   if (managesUsers(ctx.user)) items.push(["nav_admin", "#/admin", "admin"]);
   return h("nav", { class: "segmented subnav", "aria-label": t("nav_reports") },

@@ -1,0 +1,1 @@
+"""Criteria sets (bộ tiêu chí) issued per unit, versioned, and the rules evaluations follow."""
