@@ -61,13 +61,7 @@ def _move_strayed_conflicts():
                 " (change_seq, table_name, record_id, from_unit_id, to_unit_id, from_path, note)"
                 " VALUES (:seq, 'conflicts', :id, :old, :new, :path, 'record moved')"
             ),
-            {
-                "seq": seq + 1,
-                "id": conflict_id,
-                "old": old_owner,
-                "new": new_owner,
-                "path": old_path,
-            },
+            {"seq": seq + 1, "id": conflict_id, "old": old_owner, "new": new_owner, "path": old_path},
         )
         bind.execute(
             sa.text("UPDATE conflicts SET owner_unit_id = :new, change_seq = :seq WHERE id = :id"),
