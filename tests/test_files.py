@@ -513,3 +513,19 @@ def test_status_mends_a_record_that_missed_its_file(client, phone, tree, app_sto
     mended = db.session.get(ModelRecord, record_id)
     assert mended.files_received == [sha(data)]
     assert mended.change_seq > seq
+
+
+def test_a_second_assembly_of_a_complete_file_changes_nothing(
+    client, phone, tree, app_store, small_chunks
+):
+    """Callers that found the file whole together: the later ones find it complete, served."""
+    from server.files.service import assemble, chunk_count
+
+    data = photo()
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    count = chunk_count(len(data), CHUNK)
+    again = assemble(db.session, app_store, sha(data), count, CHUNK)
+    assert again["state"] == "complete"
+    assert db.session.get(StoredFile, sha(data)).state == "complete"
+    assert app_store.get(file_key(sha(data))) == data
