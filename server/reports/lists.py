@@ -46,6 +46,8 @@ R4_LIST_COLUMNS = [
     Column("so_dai_bieu", "Số đại biểu"),
     Column("so_y_kien", "Số ý kiến/tham luận", width=12),
     Column("ket_qua", "Kết quả/Kết luận", "text", 40),
+    Column("tep", "Tệp (đã nhận/khai báo)", "text", 10),
+    Column("tep_dinh_kem", "Tệp đính kèm", "text", 50),
 ]
 
 
@@ -211,6 +213,8 @@ def meeting_list(session: Session, args: ReportArgs) -> Report:
                 "so_dai_bieu": meeting.actual_count,
                 "so_y_kien": meeting.speeches_count,
                 "ket_qua": " ".join(filter(None, [meeting.conclusion, meeting.outcomes])),
+                "tep": files_count(meeting),
+                "tep_dinh_kem": files_listing("meetings", meeting),
                 "count_is_approx": meeting.count_is_approx,
                 "review_status": meeting.review_status,
             }

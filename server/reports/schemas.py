@@ -292,6 +292,8 @@ class R4ListRowOut(Schema):
     count_is_approx = fields.Boolean()
     so_y_kien = fields.Integer(allow_none=True)
     ket_qua = fields.String()
+    tep = fields.String()
+    tep_dinh_kem = fields.String()
     review_status = fields.String()
 
 

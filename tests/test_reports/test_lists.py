@@ -195,6 +195,8 @@ def test_r4_list(client, headers, meetings):
         "Số đại biểu",
         "Số ý kiến/tham luận",
         "Kết quả/Kết luận",
+        "Tệp (đã nhận/khai báo)",
+        "Tệp đính kèm",
     ]
     assert report["total"] == 5
     # Row by row (the commune, then its sibling), each by start time.
