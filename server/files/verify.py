@@ -3,7 +3,7 @@
 import io
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from server.errors import ApiError
 
@@ -49,7 +49,8 @@ def thumbnail(data: bytes, mime: str, max_pixels: int) -> bytes:
                     {"width": width, "height": height, "max_pixels": max_pixels},
                 )
             image.load()  # a truncated or corrupt image fails here, not when served
-            small = image.convert("RGB")
+            # Turned as the camera held it: a photo from the gallery may keep its EXIF rotation.
+            small = ImageOps.exif_transpose(image).convert("RGB")
             small.thumbnail((THUMB_EDGE, THUMB_EDGE))
             out = io.BytesIO()
             small.save(out, "JPEG", quality=80)
