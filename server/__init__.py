@@ -62,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     wire.install()
     from server.auth.routes import bp as auth_bp
     from server.criteria.routes import bp as criteria_bp
+    from server.files import store as file_store
+    from server.files.routes import bp as files_bp
     from server.health import bp as health_bp
     from server.meta import bp as meta_bp
     from server.records.routes import bp as records_bp
@@ -77,6 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(criteria_bp)
+    app.register_blueprint(files_bp)
+    file_store.init_app(app)
 
     from server.errors import register_error_handlers
 

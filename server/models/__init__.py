@@ -3,6 +3,7 @@
 from server.models.accounts import Device, OneTimeCode, SignInCounter, User
 from server.models.audit import AuditEvent
 from server.models.criteria import CriteriaSet, Evaluation
+from server.models.files import FileChunk, FileRef, StoredFile
 from server.models.records import Inspection, Meeting, ModelRecord, Recognition, SyncedRecord
 from server.models.sync_state import Conflict, MutationResult, ScopeRemoval, SyncCounter
 from server.models.units import Unit, unit_successors
@@ -14,6 +15,8 @@ __all__ = [
     "Device",
     "Evaluation",
     "Inspection",
+    "FileChunk",
+    "FileRef",
     "Meeting",
     "ModelRecord",
     "MutationResult",
@@ -21,6 +24,7 @@ __all__ = [
     "Recognition",
     "ScopeRemoval",
     "SignInCounter",
+    "StoredFile",
     "SyncCounter",
     "SyncedRecord",
     "Unit",

@@ -42,6 +42,11 @@ class SyncedRecord:
     # the change_seq it was rendered at: a pull uses the text only while the two match.
     wire_json: Mapped[str | None] = mapped_column(Text)
     wire_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The photos and documents the record declares (schema 2, PROTOCOL.md §12.1).
+    attachments: Mapped[list | None] = mapped_column(JSON, default=list)
+    # The declared files (attachments' sha256) the server holds complete, server-owned and sent
+    # with the record, so a pull needs no join to tell "2/3 received" (PROTOCOL.md §12.3).
+    files_received: Mapped[list | None] = mapped_column(JSON, default=list)
 
     @declared_attr
     def owner_unit_id(cls) -> Mapped[int]:  # noqa: N805 - SQLAlchemy passes the class
@@ -133,6 +138,7 @@ class Meeting(SyncedRecord, Model):
     location: Mapped[str] = mapped_column(String(500))
     geo_lat: Mapped[float | None] = mapped_column(Float)
     geo_lon: Mapped[float | None] = mapped_column(Float)
+    geo_accuracy: Mapped[float | None] = mapped_column(Float)
     sites: Mapped[list] = mapped_column(JSON, default=list)
     planned_count: Mapped[int | None]
     actual_count: Mapped[int | None]

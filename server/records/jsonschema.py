@@ -12,6 +12,8 @@ from marshmallow import Schema, fields, missing, validate
 
 from server.records import rules
 from server.records.schemas import (
+    AttachmentIn,
+    AttachmentOut,
     AttendeeIn,
     AttendeeOut,
     EvaluationIn,
@@ -50,6 +52,7 @@ INPUTS: dict[str, type[Schema]] = {
     "SiteIn": SiteIn,
     "EvaluationIn": EvaluationIn,
     "ScoreIn": ScoreIn,
+    "AttachmentIn": AttachmentIn,
 }
 OUTPUTS: dict[str, type[Schema]] = {
     "ModelOut": ModelOut,
@@ -61,9 +64,16 @@ OUTPUTS: dict[str, type[Schema]] = {
     "SiteOut": SiteOut,
     "EvaluationOut": EvaluationOut,
     "ScoreOut": ScoreOut,
+    "AttachmentOut": AttachmentOut,
 }
 # List items are stored as their input schema loaded them.
-ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn, ScoreOut: ScoreIn}
+ITEMS = {
+    MetricOut: MetricIn,
+    AttendeeOut: AttendeeIn,
+    SiteOut: SiteIn,
+    ScoreOut: ScoreIn,
+    AttachmentOut: AttachmentIn,
+}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
 TABLES = {

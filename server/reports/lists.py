@@ -29,6 +29,9 @@ R3_COLUMNS = [
     Column("cap_cong_nhan", "Cấp công nhận", "text", 12),
     Column("hinh_thuc_khen_thuong", "Hình thức khen thưởng", "text", 14),
     Column("trang_thai", "Trạng thái", "text", 14),
+    # Received of declared files, "2/3"; and the files themselves (PROTOCOL.md §12).
+    Column("tep", "Tệp (đã nhận/khai báo)", "text", 10),
+    Column("tep_dinh_kem", "Tệp đính kèm", "text", 50),
 ]
 
 R4_LIST_COLUMNS = [
@@ -43,6 +46,8 @@ R4_LIST_COLUMNS = [
     Column("so_dai_bieu", "Số đại biểu"),
     Column("so_y_kien", "Số ý kiến/tham luận", width=12),
     Column("ket_qua", "Kết quả/Kết luận", "text", 40),
+    Column("tep", "Tệp (đã nhận/khai báo)", "text", 10),
+    Column("tep_dinh_kem", "Tệp đính kèm", "text", 50),
 ]
 
 
@@ -63,6 +68,36 @@ def _results(model: ModelRecord) -> str:
         for m in model.metrics or []
     ]
     return "; ".join(filter(None, [model.results, *metrics]))
+
+
+def files_count(record: ModelRecord | Meeting) -> str:
+    """Return "received/declared", with a missing-files marker; empty when none is declared."""
+    declared = record.attachments or []
+    if not declared:
+        return ""
+    received = set(record.files_received or [])
+    done = sum(1 for a in declared if a["sha256"] in received)
+    mark = "" if done == len(declared) else f" {MISSING_FILES}"
+    return f"{done}/{len(declared)}{mark}"
+
+
+MISSING_FILES = "(thiếu tệp)"
+
+
+def files_listing(table: str, record: ModelRecord | Meeting) -> str:
+    """Return one line per declared file: its kind, caption and link, or that it is missing."""
+    received = set(record.files_received or [])
+    lines = []
+    for item in record.attachments or []:
+        label = _label(enums.ATTACHMENT_KIND, item.get("kind"))
+        caption = item.get("caption") or item.get("file_name") or ""
+        where = (
+            f"/api/v1/files/{item['sha256']}?table={table}&record_id={record.id}"
+            if item["sha256"] in received
+            else "chưa nhận"
+        )
+        lines.append(" — ".join(filter(None, [label, caption, where])))
+    return "\n".join(lines)
 
 
 def model_list(session: Session, args: ReportArgs) -> Report:
@@ -114,6 +149,8 @@ def model_list(session: Session, args: ReportArgs) -> Report:
                 "cap_cong_nhan": level,
                 "hinh_thuc_khen_thuong": forms,
                 "trang_thai": _label(enums.MODEL_STATUS, model.status),
+                "tep": files_count(model),
+                "tep_dinh_kem": files_listing("models", model),
                 "review_status": model.review_status,
             }
         )
@@ -123,6 +160,8 @@ def model_list(session: Session, args: ReportArgs) -> Report:
     report.funnel = commendations.funnel_items(funnel)
     report.notes += [
         GROUPED_NOTE[args.by],
+        "Cột “Tệp” ghi số tệp đã nhận trên số tệp khai báo; bản ghi còn thiếu tệp được đánh "
+        f"dấu “{MISSING_FILES}” và chưa được coi là đầy đủ.",
         "Cấp công nhận: cấp cao nhất đã công nhận, chọn tiêu biểu, đề nghị khen hoặc khen "
         "thưởng mô hình, điển hình đến hết kỳ; Hình thức khen thưởng: các lần được khen "
         "(hình thức, cấp, số quyết định).",
@@ -184,6 +223,8 @@ def meeting_list(session: Session, args: ReportArgs) -> Report:
                 "so_dai_bieu": meeting.actual_count,
                 "so_y_kien": meeting.speeches_count,
                 "ket_qua": " ".join(filter(None, [meeting.conclusion, meeting.outcomes])),
+                "tep": files_count(meeting),
+                "tep_dinh_kem": files_listing("meetings", meeting),
                 "count_is_approx": meeting.count_is_approx,
                 "review_status": meeting.review_status,
             }

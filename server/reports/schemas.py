@@ -265,6 +265,8 @@ class R3RowOut(Schema):
     cap_cong_nhan = fields.String(allow_none=True)
     hinh_thuc_khen_thuong = fields.String(allow_none=True)
     trang_thai = fields.String()
+    tep = fields.String()
+    tep_dinh_kem = fields.String()
     review_status = fields.String()
 
 
@@ -324,6 +326,8 @@ class R4ListRowOut(Schema):
     count_is_approx = fields.Boolean()
     so_y_kien = fields.Integer(allow_none=True)
     ket_qua = fields.String()
+    tep = fields.String()
+    tep_dinh_kem = fields.String()
     review_status = fields.String()
 
 

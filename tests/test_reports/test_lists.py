@@ -33,6 +33,8 @@ def test_r3_columns(client, headers, tree):
         "Cấp công nhận",
         "Hình thức khen thưởng",
         "Trạng thái",
+        "Tệp (đã nhận/khai báo)",
+        "Tệp đính kèm",
     ]
 
 
@@ -68,6 +70,8 @@ def test_r3_row(client, headers, tree, add_model):
         "cap_cong_nhan": None,
         "hinh_thuc_khen_thuong": None,
         "trang_thai": "Đang duy trì",
+        "tep": "",
+        "tep_dinh_kem": "",
         "review_status": "DA_DUYET",
     }
 
@@ -191,6 +195,8 @@ def test_r4_list(client, headers, meetings):
         "Số đại biểu",
         "Số ý kiến/tham luận",
         "Kết quả/Kết luận",
+        "Tệp (đã nhận/khai báo)",
+        "Tệp đính kèm",
     ]
     assert report["total"] == 5
     # Row by row (the commune, then its sibling), each by start time.

@@ -712,6 +712,14 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": 0,
      "maximum": 1000000.0
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20,
+     "default": []
     }
    },
    "required": [
@@ -1040,6 +1048,14 @@ export const RECORD_SCHEMA = {
      "minimum": -180,
      "maximum": 180
     },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
+    },
     "sites": {
      "type": "array",
      "items": {
@@ -1163,6 +1179,14 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000,
+     "default": []
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20,
      "default": []
     }
    },
@@ -2262,6 +2286,72 @@ export const RECORD_SCHEMA = {
    ],
    "additionalProperties": false
   },
+  "AttachmentIn": {
+   "type": "object",
+   "properties": {
+    "sha256": {
+     "type": "string",
+     "pattern": "^[0-9a-f]{64}$"
+    },
+    "kind": {
+     "type": "string",
+     "enum": [
+      "ANH",
+      "BIEN_BAN",
+      "QUYET_DINH",
+      "BAO_CAO",
+      "DANH_SACH",
+      "KHAC"
+     ]
+    },
+    "mime": {
+     "type": "string",
+     "enum": [
+      "image/jpeg",
+      "image/png",
+      "image/webp",
+      "application/pdf"
+     ]
+    },
+    "size": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 10485760
+    },
+    "caption": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 500,
+     "default": null
+    },
+    "file_name": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 255,
+     "default": null
+    },
+    "captured_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value.",
+     "default": null
+    }
+   },
+   "required": [
+    "sha256",
+    "kind",
+    "mime",
+    "size"
+   ],
+   "additionalProperties": false
+  },
   "ModelOut": {
    "type": "object",
    "properties": {
@@ -2343,6 +2433,12 @@ export const RECORD_SCHEMA = {
       "string",
       "null"
      ]
+    },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
     },
     "kind": {
      "type": "string"
@@ -2464,6 +2560,12 @@ export const RECORD_SCHEMA = {
       "number",
       "null"
      ]
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentOut"
+     }
     }
    },
    "required": [
@@ -2483,6 +2585,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "kind",
     "subject_type",
     "name",
@@ -2508,7 +2611,8 @@ export const RECORD_SCHEMA = {
     "replicated_from_id",
     "geo_lat",
     "geo_lon",
-    "geo_accuracy"
+    "geo_accuracy",
+    "attachments"
    ]
   },
   "MeetingOut": {
@@ -2593,6 +2697,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
     "type": {
      "type": "string"
     },
@@ -2640,6 +2750,12 @@ export const RECORD_SCHEMA = {
      ]
     },
     "geo_lon": {
+     "type": [
+      "number",
+      "null"
+     ]
+    },
+    "geo_accuracy": {
      "type": [
       "number",
       "null"
@@ -2728,6 +2844,12 @@ export const RECORD_SCHEMA = {
      "items": {
       "$ref": "#/$defs/AttendeeOut"
      }
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentOut"
+     }
     }
    },
    "required": [
@@ -2747,6 +2869,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "type",
     "title",
     "format",
@@ -2758,6 +2881,7 @@ export const RECORD_SCHEMA = {
     "location",
     "geo_lat",
     "geo_lon",
+    "geo_accuracy",
     "sites",
     "planned_count",
     "actual_count",
@@ -2772,7 +2896,8 @@ export const RECORD_SCHEMA = {
     "outcomes",
     "linked_model_ids",
     "minutes_no",
-    "attendees"
+    "attendees",
+    "attachments"
    ]
   },
   "RecognitionOut": {
@@ -2857,6 +2982,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
     "subject_model_id": {
      "type": "string"
     },
@@ -2912,6 +3043,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "subject_model_id",
     "stage",
     "level",
@@ -3005,6 +3137,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
     "kind": {
      "type": "string"
     },
@@ -3095,6 +3233,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "kind",
     "conducting_unit_id",
     "team_members",
@@ -3299,6 +3438,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
     "model_id": {
      "type": "string"
     },
@@ -3351,6 +3496,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "model_id",
     "set_id",
     "eval_date",
@@ -3380,6 +3526,49 @@ export const RECORD_SCHEMA = {
    "required": [
     "code",
     "points"
+   ]
+  },
+  "AttachmentOut": {
+   "type": "object",
+   "properties": {
+    "sha256": {
+     "type": "string"
+    },
+    "kind": {
+     "type": "string"
+    },
+    "mime": {
+     "type": "string"
+    },
+    "size": {
+     "type": "integer"
+    },
+    "caption": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "file_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "captured_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$",
+     "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
+    }
+   },
+   "required": [
+    "sha256",
+    "kind",
+    "mime",
+    "size"
    ]
   },
   "ModelEdit": {
@@ -3591,6 +3780,13 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": 0,
      "maximum": 1000000.0
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     }
    },
    "required": [
@@ -3708,6 +3904,14 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": -180,
      "maximum": 180
+    },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
     },
     "sites": {
      "type": "array",
@@ -3828,6 +4032,13 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     }
    },
    "required": [
@@ -4046,6 +4257,13 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000.0
     },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
+    },
     "version": {
      "type": "integer",
      "minimum": 0
@@ -4167,6 +4385,14 @@ export const RECORD_SCHEMA = {
      "minimum": -180,
      "maximum": 180
     },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
+    },
     "sites": {
      "type": "array",
      "items": {
@@ -4286,6 +4512,13 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     },
     "version": {
      "type": "integer",
@@ -5495,6 +5728,10 @@ export const RECORD_REGISTRY = {
   ]
  },
  "messages": {
+  "FILE_TOO_LARGE": [
+   "Tệp quá lớn: tối đa 10 MB mỗi tệp.",
+   "The file is too large: at most 10 MB a file."
+  ],
   "BIRTH_YEAR_RANGE": [
    "Năm sinh phải từ {min} đến {max}.",
    "The birth year must be from {min} to {max}."
