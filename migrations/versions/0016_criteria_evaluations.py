@@ -1,7 +1,7 @@
 """criteria sets (versioned, per issuing unit) and the evaluations of models against them
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-30 16:03:16.402444
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

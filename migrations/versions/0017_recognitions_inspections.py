@@ -1,7 +1,7 @@
 """recognitions and commendations, inspections and supervision (DOMAIN.md §2.7–2.8)
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-11-30 16:03:15.013718
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

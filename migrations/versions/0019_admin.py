@@ -1,7 +1,7 @@
 """one-time codes: a phone's enrolment by QR and an administrator's password reset
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0017
 Create Date: 2026-11-30 16:20:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0013'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
