@@ -81,7 +81,10 @@ def test_put_of_an_unknown_table_keeps_its_details(client, phone):
     data = {"id": str(uuid.uuid4())}
     result = first_result(client, phone, {"op": "put", "table": "users", "data": data})
     assert result["code"] == "UNKNOWN_TABLE"
-    assert result["details"] == {"table": "users", "tables": ["evaluations", "meetings", "models"]}
+    assert result["details"] == {
+        "table": "users",
+        "tables": ["evaluations", "inspections", "meetings", "models", "recognitions"],
+    }
 
 
 BAD_ID = {"op": "put", "table": "models", "data": {"id": "NOT-A-UUID"}}

@@ -50,6 +50,8 @@ def upgrade():
         batch_op.create_index('ix_criteria_sets_seq', ['change_seq'], unique=False)
 
     op.create_table('evaluations',
+    sa.Column('attachments', sa.JSON(), nullable=True),
+    sa.Column('files_received', sa.JSON(), nullable=True),
     sa.Column('model_id', sa.String(length=36), nullable=False),
     sa.Column('set_id', sa.String(length=36), nullable=False),
     sa.Column('eval_date', sa.Date(), nullable=False),

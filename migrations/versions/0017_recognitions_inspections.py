@@ -19,6 +19,8 @@ depends_on = None
 def upgrade():
     op.create_table(
         "inspections",
+        sa.Column("attachments", sa.JSON(), nullable=True),
+        sa.Column("files_received", sa.JSON(), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("conducting_unit_id", sa.Integer(), nullable=False),
         sa.Column("team_members", sa.JSON(), nullable=False),
@@ -90,6 +92,8 @@ def upgrade():
 
     op.create_table(
         "recognitions",
+        sa.Column("attachments", sa.JSON(), nullable=True),
+        sa.Column("files_received", sa.JSON(), nullable=True),
         sa.Column("subject_model_id", sa.String(length=36), nullable=False),
         sa.Column("stage", sa.String(length=16), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
