@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -22,11 +22,14 @@ const SHELL = [
   "/js/lib/record-schema.js",
   "/js/lib/unit-groups.js",
   "/js/store/db.js",
+  "/js/store/files.js",
   "/js/store/record-index.js",
   "/js/store/records.js",
   "/js/sync/engine.js",
   "/js/sync/http.js",
   "/js/sync/protocol.js",
+  "/js/sync/upload-core.js",
+  "/js/sync/uploads.js",
   "/js/ui/account.js",
   "/js/ui/attendees.js",
   "/js/ui/dom.js",
