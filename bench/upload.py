@@ -27,6 +27,8 @@ from bench.netem import PROFILES, emulated_link, ensure_tools
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "2g-lossy"
 PORT = 8000
+# Its own namespace names, so a link of another benchmark never collides with this one.
+LINK_PREFIX = "sdvup"
 PHOTO_BYTES = 2 * 1024 * 1024
 TARGET_RATIO = 1.2
 KIB = 1024
@@ -93,7 +95,7 @@ def run_one(url: str, workdir: Path, chunk_size: int, in_flight: int, cuts: int,
     photo = workdir / f"photo-{seed}.jpg"
     make_photo(photo, seed)
     log_path = workdir / f"gunicorn-{seed}.log"
-    with emulated_link(PROFILES[PROFILE]) as link, open(log_path, "wb") as log:
+    with emulated_link(PROFILES[PROFILE], prefix=LINK_PREFIX) as link, open(log_path, "wb") as log:
         base = f"http://{link.server_ip}:{PORT}"
         env = server_env(
             url,
