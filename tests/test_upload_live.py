@@ -134,11 +134,15 @@ def test_status_after_completion_says_complete_for_every_declaring_record_protoc
     """§12: identical content is stored once; a second record's upload costs one status request."""
     data = pdf(99)
     first, first_id = declare(live, data)
-    Uploader(live.server.url, first.token or "").upload(UploadTarget("models", first_id, data))
+    uploader = Uploader(live.server.url, first.token or "")
+    uploader.upload(UploadTarget("models", first_id, data))
+    uploader.close()
     second, second_id = declare(live, data)
     uploader = Uploader(live.server.url, second.token or "")
     report = uploader.upload(UploadTarget("models", second_id, data))
     uploader.close()
+    first.transport.close()
+    second.transport.close()
     assert report.state == "complete"
     assert report.chunk_sends == {}
     assert report.requests == 1
