@@ -8,6 +8,7 @@ the file with a code and loses nothing of the record.
 
 import hashlib
 import re
+import urllib.error
 import urllib.request
 
 import pytest
@@ -46,14 +47,28 @@ async (sha) => {
 """
 
 
+def until(page, sha: str, condition, seconds: float = 30.0) -> dict:
+    """Poll the phone's row of a file until the condition holds; return it."""
+    row = None
+    for _ in range(int(seconds * 10)):
+        row = page.evaluate(FILE_ROW, sha)
+        if row and condition(row):
+            return row
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the file's row never got there: {row}")
+
+
 def download(server, token: str, sha: str, record_id: str) -> bytes:
     """Return the file as the server serves it."""
     request = urllib.request.Request(
         f"{server.url}/api/v1/files/{sha}?table=models&record_id={record_id}",
         headers={"Authorization": f"Bearer {token}"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise AssertionError(f"{error.code} {error.read()[:500]!r}") from error
 
 
 def test_upload_cut_offline_resumes_after_reload_protocol_12(new_phone, server):
@@ -100,21 +115,15 @@ def test_upload_cut_offline_resumes_after_reload_protocol_12(new_phone, server):
     assert row == {"uploaded": False, "received": [0], "hasBlob": True}
 
     page.context.set_offline(False)  # the engine hears "online" and goes on
-    page.wait_for_function(
-        "async (sha) => { const db = await import('/js/store/db.js');"
-        " const r = await db.get('files', sha); return r && r.uploaded; }",
-        arg=sha,
-        timeout=30000,
-    )
+    row = until(page, sha, lambda r: r["uploaded"])
     assert puts.count(0) == 1, puts  # chunk 0 was never sent again
     assert len(puts) <= chunks + 1, puts  # the cut cost one chunk at most
     token = server.login("canbo")
     served = download(server, token, sha, record_id)
     assert hashlib.sha256(served).hexdigest() == sha
     # Uploaded and no unsynced record needs it: the phone let the bytes go.
-    wait_synced(page)
-    row = page.evaluate(FILE_ROW, sha)
-    assert row["uploaded"] and not row["hasBlob"], row
+    row = until(page, sha, lambda r: not r["hasBlob"])
+    assert row["uploaded"], row
     assert page.errors == []
 
 
