@@ -99,6 +99,13 @@ export async function fileInfo(sha256) {
   return { ...rest, blob: blob ? blob : null };
 }
 
+// Most phones (reviewers') never hold a file: they skip reading every record after each sync.
+async function holdsBytes() {
+  /** @type {StoredFile[]} */
+  const files = await withTx([STORE.FILES], "readonly", (tx) => req(tx.objectStore(STORE.FILES).getAll()));
+  return files.some((f) => f.blob);
+}
+
 const READ_STORES = [STORE.FILES, STORE.OUTBOX, ...ATTACHMENT_TABLES];
 
 async function readState(tx) {
@@ -118,6 +125,7 @@ async function readState(tx) {
  * @returns {Promise<PendingUpload[]>}
  */
 export async function pendingUploads() {
+  if (!(await holdsBytes())) return [];
   const { records, outbox, files } = await withTx(READ_STORES, "readonly", readState);
   const plan = planUploads(records, outbox, files);
   for (const sha256 of plan.complete) await markUploaded(sha256);
@@ -159,6 +167,7 @@ export async function markUploaded(sha256) {
 /** Drop the bytes of every uploaded file no unsynced record references, and of week-old
  * captures no record or form draft declares; returns how many. */
 export async function pruneFiles(now = Date.now()) {
+  if (!(await holdsBytes())) return 0;
   const dropped = await withTx([...READ_STORES, STORE.META], "readwrite", async (tx) => {
     const { records, outbox, files } = await readState(tx);
     const draft = await req(tx.objectStore(STORE.META).get(META.FORM_DRAFT));
