@@ -291,6 +291,10 @@ class Uploader:
                     if answer.state == "complete":
                         return report
                     missing = missing_chunks(report.size, chunk_size, answer.received)
+                    if self.in_flight > 1:
+                        # The chunks go on connections of their own: this one would sit idle
+                        # past the server's keep-alive and fail the next status request.
+                        self._connection().close()
                     if self._send(target, missing, chunk_size, report):
                         return report
                     failures = 0  # every chunk went and the server still wants something
