@@ -13,7 +13,14 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import fill_model, sign_in, wait_sw_ready, wait_synced
+from tests.browser.conftest import (
+    fill_model,
+    outbox_count,
+    sign_in,
+    sync_now,
+    wait_sw_ready,
+    wait_synced,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -166,7 +173,9 @@ def test_full_storage_refuses_the_file_with_a_code_and_keeps_the_record(new_phon
     # the store's writes of a file fail the way a full disk makes them fail.
     page.evaluate(FULL_DISK)
     assert page.evaluate(QUOTA_SAVE, ["models", record_id]) == "STORAGE_FULL"
-    wait_synced(page)
+    # The chip still says "synced" from before the save until the scheduled sync starts.
+    sync_now(page)
+    assert outbox_count(page) == 0
     token = server.login("canbo")
     saved = [m for m in server.list("models", token) if m["id"] == record_id]
     assert saved and saved[0]["locality"] == "Bản Huồi Pủng, xóm 2"
