@@ -265,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cmd == "down":
         from bench.netem import teardown
+        from bench.upload import LINK_PREFIX
 
         teardown()
+        teardown(LINK_PREFIX)
         drop_databases(args.pg_url, DATABASES)
         return 0
     if args.cmd == "pwa":
