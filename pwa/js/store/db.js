@@ -18,6 +18,7 @@ export const STORE = Object.freeze({
   META: "meta",
   EVALUATIONS: "evaluations",
   CRITERIA_SETS: "criteria_sets",
+  FILES: "files",
 });
 // The synced record tables, from the server's registry (each needs its store in upgrade()).
 export const RECORD_TABLES = RECORD_REGISTRY.tables;
@@ -50,6 +51,11 @@ export function upgrade(db, oldVersion, tx) {
       cursor.continue();
     };
     tx.objectStore(STORE.CONFLICTS).createIndex("record", ["table", "record_id"]);
+  }
+  if (oldVersion < 3) {
+    // v3: attachments' bytes, keyed by their SHA-256, so a photo used by two records is kept
+    // once. No index: a phone holds tens of files, read whole.
+    db.createObjectStore(STORE.FILES, { keyPath: "sha256" });
   }
   if (oldVersion < 4) {
     // v4: evaluations (a synced record table) and the criteria sets pulled with them (read only).
