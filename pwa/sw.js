@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -16,6 +16,7 @@ const SHELL = [
   "/js/events.js",
   "/js/i18n/enums.js",
   "/js/i18n/labels.js",
+  "/js/lib/attachments.js",
   "/js/lib/attendee-list.js",
   "/js/lib/fold.js",
   "/js/lib/record-rules.js",
@@ -33,6 +34,7 @@ const SHELL = [
   "/js/ui/forms.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
+  "/js/ui/photos.js",
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",

@@ -15,6 +15,7 @@ import { h, replace, statusText } from "./ui/dom.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
+import { uploadStrip } from "./ui/photos.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
 import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
@@ -42,6 +43,8 @@ const chip = /** @type {HTMLButtonElement} */ ($("sync-chip"));
 const tabbar = $("tabbar");
 const banner = $("banner");
 const toastBox = $("toast");
+// Files upload on their own queue: their line sits under the header, apart from the sync chip.
+banner.after(uploadStrip().node);
 
 /** @type {{dispose?: () => void, flush?: () => Promise<void>, isDirty?: () => boolean}|null} */
 let current = null;

@@ -4,10 +4,10 @@
 import { RECORD_TYPES, STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
-export const APP_VERSION = "2026.11.4";
+export const APP_VERSION = "2026.12.1";
 
 export const PROTOCOL = 1;
-export const SCHEMA = 1;
+export const SCHEMA = 2;
 // Mutations per request (≤ 1,000 allowed): ~100 KB raw, so a drop on 2G costs seconds.
 export const BATCH_SIZE = 200;
 // Pull page: bigger means fewer round trips but more lost on a drop.

@@ -11,8 +11,11 @@ import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   reworkFlag, syncBadge,
 } from "./dom.js";
+import { attachmentsView, placeView } from "./photos.js";
 
-const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics"]);
+// Shown apart: the title, lists, the place and the files.
+const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics", "geo_lat", "geo_lon", "geo_accuracy",
+  "attachments", "files_received"]);
 
 export function render(ctx, { table, id }) {
   const node = h("section", { class: "screen screen-detail" });
@@ -51,6 +54,8 @@ export function render(ctx, { table, id }) {
         h("dt", { text: t(`f_${f}`) }),
         h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit }) }),
       ])),
+      placeView(rec),
+      attachmentsView(ctx, table, rec),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",
