@@ -22,6 +22,8 @@ export const EV = Object.freeze({
   STORAGE_STATE: "sotay:storage-state",
   /** Connectivity as the app sees it changed: detail {online} */
   CONNECTIVITY: "sotay:connectivity",
+  /** Attachment upload progress: detail UploadProgress (see sync/uploads.js) */
+  UPLOADS: "sotay:uploads",
 });
 
 const bus = new EventTarget();

@@ -5,7 +5,7 @@ import { RECORD_REGISTRY } from "../lib/record-schema.js";
 
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export const STORE = Object.freeze({
   MODELS: "models",
@@ -14,6 +14,7 @@ export const STORE = Object.freeze({
   CONFLICTS: "conflicts",
   OUTBOX: "outbox",
   META: "meta",
+  FILES: "files",
 });
 // The synced record tables, from the server's registry (each needs its store in upgrade()).
 export const RECORD_TABLES = RECORD_REGISTRY.tables;
@@ -46,6 +47,11 @@ export function upgrade(db, oldVersion, tx) {
       cursor.continue();
     };
     tx.objectStore(STORE.CONFLICTS).createIndex("record", ["table", "record_id"]);
+  }
+  if (oldVersion < 3) {
+    // v3: attachments' bytes, keyed by their SHA-256, so a photo used by two records is kept
+    // once. No index: a phone holds tens of files, read whole.
+    db.createObjectStore(STORE.FILES, { keyPath: "sha256" });
   }
 }
 

@@ -2,10 +2,12 @@
 // Announces through events; never touches the DOM.
 
 import { emit, EV, on } from "../events.js";
-import { getMeta, getSession, META, setSession } from "../store/db.js";
+import { getMeta, getSession, META, req, setSession, STORE, withTx } from "../store/db.js";
 import { applyResponse, renumberOutbox, takeBatch } from "../store/records.js";
 import { ApiError, postSync } from "./http.js";
 import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
+import { classifyFileError, UploadError } from "./upload-core.js";
+import { announceRetry, runUploads, setResumeHandler } from "./uploads.js";
 
 /**
  * @typedef {Object} SyncStatus
@@ -42,6 +44,8 @@ export class SyncEngine {
     this.timer = 0;
     this.started = false;
     this.blocked = false; // signed out remotely or app too old: wait for the user
+    this.uploadFailures = 0;
+    setResumeHandler(() => this.request("uploads"));
   }
 
   /** Start the triggers: load, after saves, timer (the page adds online and visible). */
@@ -100,7 +104,11 @@ export class SyncEngine {
       try {
         do {
           this.again = false;
-          await this.withLock(() => this.run(reason));
+          await this.withLock(async () => {
+            await this.run(reason);
+            // Files go after the records, under the same lock: two tabs never send one file.
+            if (this.status.phase === "idle" && !this.again && !this.blocked) await this.uploads();
+          });
         } while (this.again && !this.blocked && this.status.phase !== "error");
       } finally {
         this.running = null;
@@ -176,6 +184,39 @@ export class SyncEngine {
     }
   }
 
+  /** Upload pending files; give the lock back as soon as records are waiting again. */
+  async uploads() {
+    const session = await getSession();
+    if (!session || !session.token) return;
+    const outboxAtStart = await outboxCount();
+    // Another tab's save lands in the shared outbox: its records go before our next chunk.
+    const shouldYield = async () => {
+      if (this.again || this.blocked) return true;
+      if ((await outboxCount()) > outboxAtStart) this.again = true;
+      return this.again;
+    };
+    try {
+      await runUploads({ token: session.token, shouldYield });
+      this.uploadFailures = 0;
+    } catch (error) {
+      if (!(error instanceof UploadError)) {
+        console.error(error);
+        return;
+      }
+      const kind = classifyFileError(error.status, error.code);
+      if (kind === "auth" || kind === "update") {
+        const api = new ApiError(error.status, error.code, error.message);
+        this.fail(Object.assign(api, { action: { kind } }));
+        return;
+      }
+      if (!navigator.onLine) return; // the "online" event starts the next run
+      this.uploadFailures += 1;
+      const delay = backoffDelay(this.uploadFailures);
+      this.schedule(delay);
+      announceRetry(Date.now() + delay);
+    }
+  }
+
   fail(error) {
     const action = (error && error.action) || { kind: "retry" };
     const api = error instanceof ApiError;
@@ -206,6 +247,10 @@ export class SyncEngine {
     this.schedule(delay);
     this.set({ phase: "error", inflight: [], message, errorCode, httpStatus, retryAt: Date.now() + delay });
   }
+}
+
+function outboxCount() {
+  return withTx([STORE.OUTBOX], "readonly", (tx) => req(tx.objectStore(STORE.OUTBOX).count()));
 }
 
 export const engine = new SyncEngine();
