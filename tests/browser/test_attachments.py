@@ -330,7 +330,7 @@ def put_file(server, token: str, table: str, record_id: str, data: bytes) -> Non
     )
     assert status == 200, answer
     size = answer["chunk_size"]
-    for index in range(0, max(1, -(-len(data) // size))):
+    for index in range(max(1, -(-len(data) // size))):
         chunk = data[index * size : (index + 1) * size]
         request = urllib.request.Request(
             f"{server.url}/api/v1/files/{sha}/chunks/{index}?table={table}&record_id={record_id}",

@@ -366,6 +366,8 @@ export const LABELS = {
   upload_of: ["{sent} / {size}", "{sent} / {size}"],
   upload_failed: ["Không gửi được tệp", "File not sent"],
   retry_upload: ["Thử lại", "Retry"],
+  uploads_later: ["Chưa gửi được tệp ({message}); sẽ tự thử lại.", "Files not sent yet ({message}); will retry by itself."],
+  file_waiting: ["Đang lưu trên máy, chờ tải lên", "Kept on this phone, waiting to upload"],
   kind_ANH: ["Ảnh", "Photo"],
   kind_BIEN_BAN: ["Biên bản", "Minutes"],
   kind_QUYET_DINH: ["Quyết định", "Decision"],

@@ -80,7 +80,8 @@ export class FormKit {
     this.specs = specs;
     /** @type {Map<string, {spec: FieldSpec, wrap: HTMLElement, control: HTMLElement, error: HTMLElement}>} */
     this.fields = new Map();
-    /** @type {Map<string, {getValue: () => any, setValue: (v: any) => void, showErrors: (e: Record<string,string>) => void, node: HTMLElement}>} */
+    /** fields: a widget over several fields (the place) names them; its value is an object of them.
+     * @type {Map<string, {getValue: () => any, setValue: (v: any) => void, showErrors: (e: Record<string,string>) => void, node: HTMLElement, fields?: string[]}>} */
     this.widgets = new Map();
   }
 

@@ -12,8 +12,6 @@ import * as files from "../store/files.js";
 import * as uploads from "../sync/uploads.js";
 import { ask, cleanText, h, joined, replace } from "./dom.js";
 
-// The uploader's event (pwa/js/sync/uploads.js): {done, total, file: {sha256, sent, size}, paused, error}.
-const UPLOADS = /** @type {any} */ (EV).UPLOADS || "uploads";
 
 /**
  * @typedef {Object} AttachmentItem
@@ -94,8 +92,9 @@ export async function takeFile(file, { kind, purpose }) {
   try {
     return await files.saveFile(blob, { kind, mime, caption: null, file_name: name ? name.slice(0, 255) : null, captured_at: localMinutes() });
   } catch (error) {
-    const quota = error && /** @type {any} */ (error).name === "QuotaExceededError";
-    throw new Error(quota ? "file_quota" : "file_not_saved");
+    // The store says why (STORAGE_FULL, …); the record in the form is untouched either way.
+    const code = error && /** @type {any} */ (error).code;
+    throw new Error(code === "STORAGE_FULL" ? "file_quota" : code === "FILE_TOO_LARGE" ? "file_too_large" : "file_not_saved");
   }
 }
 
@@ -422,8 +421,9 @@ export function placeView(rec) {
  * @param {any} ctx
  * @param {string} table
  * @param {Record<string, any>} rec
+ * @param {{own?: boolean}} [options] own: the phone that took the files (its upload state shows)
  */
-export function attachmentsView(ctx, table, rec) {
+export function attachmentsView(ctx, table, rec, options = {}) {
   const items = /** @type {AttachmentItem[]} */ (Array.isArray(rec.attachments) ? rec.attachments : []);
   if (!items.length) return "";
   const count = completeness(rec);
@@ -444,6 +444,7 @@ export function attachmentsView(ctx, table, rec) {
           item.caption ? h("p", { class: "attach-caption", dir: "auto", text: item.caption }) : "",
           h("p", { class: "small" }, joined([kindLabel(item.kind), item.file_name, formatBytes(item.size, getLang())])),
           held ? "" : h("p", { class: "badge badge-missing", "data-testid": "file-missing", text: t("file_missing") }),
+          held || !options.own ? "" : phoneState(item.sha256),
           item.mime.startsWith("image/") ? "" : h("button", { type: "button", class: "btn btn-small", "data-action": "open-document",
             onclick: () => openFile(ctx, where, item) }, t("open_document"))));
     })));
@@ -451,59 +452,52 @@ export function attachmentsView(ctx, table, rec) {
 
 // --- upload progress -----------------------------------------------------------------------
 
-/** What the uploader said last, and each file's bar and failure, for every view that shows it. */
+/** What the uploader said last, and each file's bar and refusal this session. */
 const progress = {
-  done: 0, total: 0, paused: false,
+  /** @type {any} */
+  last: uploads.uploadProgress(),
   /** @type {Map<string, {sent: number, size: number, error: {code: string, message: string}|null}>} */
   files: new Map(),
 };
-on(UPLOADS, (detail) => {
-  if (!detail) return;
-  progress.done = detail.done ?? progress.done;
-  progress.total = detail.total ?? progress.total;
-  progress.paused = Boolean(detail.paused);
+on(EV.UPLOADS, (detail) => {
+  if (!detail || detail.remote) return;
+  progress.last = detail;
   const file = detail.file;
   if (file && file.sha256) {
     const row = progress.files.get(file.sha256) || { sent: 0, size: file.size || 0, error: null };
     row.sent = file.sent ?? row.sent;
     row.size = file.size ?? row.size;
-    row.error = detail.error || (file.sent ? null : row.error);
+    // While the run goes on, an error names this file's refusal; after it, the run's failure.
+    if (detail.running) row.error = detail.error || null;
     progress.files.set(file.sha256, row);
   }
-  if (progress.total && progress.done >= progress.total) {
+  if (!detail.running) {
     for (const [sha, row] of progress.files) if (!row.error) progress.files.delete(sha);
   }
 });
 
-function retry(ctx, sha256) {
-  const row = progress.files.get(sha256);
-  if (row) row.error = null;
-  if (typeof uploads.retryUpload === "function") uploads.retryUpload(sha256);
-  else {
-    uploads.resumeUploads();
-    if (ctx && ctx.syncNow) ctx.syncNow();
-  }
+function running() {
+  const last = progress.last;
+  return Boolean(last && last.running && last.total > 0 && last.done < last.total);
 }
 
-function active() {
-  return progress.total > 0 && progress.done < progress.total;
-}
-
-/** "Đang tải tệp lên 3/5" or "Đã tạm dừng tải tệp (2/5)"; "" when nothing is waiting. */
+/** "Đang tải tệp lên 3/5" or "Đã tạm dừng tải tệp (2/5)"; "" when nothing is moving or paused. */
 export function uploadLine() {
-  if (!active()) return "";
-  const { current, total } = uploadPosition(progress);
-  return progress.paused ? t("uploads_paused", { done: progress.done, total }) : t("uploads_running", { current, total });
+  const last = progress.last;
+  if (last && last.paused) return t("uploads_paused", { done: last.done || 0, total: last.total || 0 });
+  if (!running()) return "";
+  const { current, total } = uploadPosition(last);
+  return t("uploads_running", { current, total });
 }
 
 function pauseButton() {
-  return progress.paused
+  return progress.last && progress.last.paused
     ? h("button", { type: "button", class: "btn btn-small", "data-action": "resume-uploads", onclick: () => uploads.resumeUploads() }, t("resume_uploads"))
     : h("button", { type: "button", class: "btn btn-small", "data-action": "pause-uploads", onclick: () => uploads.pauseUploads() }, t("pause_uploads"));
 }
 
 /**
- * The one-line upload state under the header, shown only while files are waiting.
+ * The one-line upload state under the header, shown only while files move or are paused.
  * @returns {{node: HTMLElement, stop: () => void}}
  */
 export function uploadStrip() {
@@ -513,39 +507,72 @@ export function uploadStrip() {
     node.hidden = !line;
     if (line) replace(node, h("span", { text: line }), pauseButton());
   };
-  const stop = on(UPLOADS, () => queueMicrotask(draw));
+  const stop = on(EV.UPLOADS, () => queueMicrotask(draw));
   draw();
   return { node, stop };
 }
 
+/** A file's bar: bytes the server holds of it. */
+function bar(sha, row) {
+  const text = t("upload_of", { sent: formatBytes(row.sent, getLang()), size: formatBytes(row.size, getLang()) });
+  return h("li", { "data-sha": sha },
+    h("progress", { max: String(row.size), value: String(row.sent), "aria-label": text }),
+    h("span", { class: "small", text }));
+}
+
 /**
- * The outbox's files card: the overall line, a bar per file, pause/resume, and the refused
- * files with their message and a retry. Records' sync state is shown apart: files never hold
- * records back.
- * @param {any} ctx
+ * The outbox's files card: the overall line, a bar per file, pause/resume, the refused files
+ * with their message and a retry, and why the last run stopped. Records' sync state is shown
+ * apart: files never hold records back.
  * @returns {{node: HTMLElement, stop: () => void}}
  */
-export function uploadPanel(ctx) {
+export function uploadPanel() {
   const node = h("div", { class: "card upload-card", "data-testid": "uploads", hidden: true });
   const draw = () => {
+    const last = progress.last || {};
     const failed = [...progress.files.entries()].filter(([, row]) => row.error);
     const moving = [...progress.files.entries()].filter(([, row]) => !row.error && row.size && row.sent < row.size);
-    node.hidden = !active() && !failed.length;
+    const runError = !last.running && last.error && !last.paused ? last.error : null;
+    const line = uploadLine();
+    node.hidden = !line && !failed.length && !runError;
     if (node.hidden) return;
     replace(node,
       h("p", { class: "label", text: t("uploads_title") }),
-      active() ? h("div", { class: "upload-head" }, h("p", { class: "strong", "data-testid": "uploads-line", text: uploadLine() }), pauseButton()) : "",
-      moving.length ? h("ul", { class: "plain-list upload-bars" }, moving.map(([sha, row]) => h("li", { "data-sha": sha },
-        h("progress", { max: String(row.size), value: String(row.sent), "aria-label": t("upload_of", { sent: formatBytes(row.sent, getLang()), size: formatBytes(row.size, getLang()) }) }),
-        h("span", { class: "small", text: t("upload_of", { sent: formatBytes(row.sent, getLang()), size: formatBytes(row.size, getLang()) }) })))) : "",
-      failed.map(([sha, row]) => h("div", { class: "alert alert-error upload-failed", "data-testid": "upload-failed", "data-sha": sha },
-        h("p", { text: `${t("upload_failed")}: ${row.error?.message || row.error?.code || ""}` }),
-        h("button", { type: "button", class: "btn btn-small", "data-action": "retry-upload", onclick: () => {
-          retry(ctx, sha);
-          draw();
-        } }, t("retry_upload")))));
+      line ? h("div", { class: "upload-head" }, h("p", { class: "strong", "data-testid": "uploads-line", text: line }), pauseButton()) : "",
+      moving.length ? h("ul", { class: "plain-list upload-bars" }, moving.map(([sha, row]) => bar(sha, row))) : "",
+      runError ? h("p", { class: "small", "data-testid": "uploads-later", text: t("uploads_later", { message: runError.message || runError.code }) }) : "",
+      failed.map(([sha, row]) => failedRow(sha, row.error, draw)));
   };
-  const stop = on(UPLOADS, () => queueMicrotask(draw));
+  const stop = on(EV.UPLOADS, () => queueMicrotask(draw));
   draw();
   return { node, stop };
+}
+
+/** A file the server refused: its coded message and a retry. */
+function failedRow(sha, error, after) {
+  return h("div", { class: "alert alert-error upload-failed", "data-testid": "upload-failed", "data-sha": sha, "data-code": error.code },
+    h("p", { text: `${t("upload_failed")}: ${error.message || error.code}` }),
+    h("button", { type: "button", class: "btn btn-small", "data-action": "retry-upload", onclick: async () => {
+      const row = progress.files.get(sha);
+      if (row) row.error = null;
+      await uploads.retryUpload(sha);
+      after();
+    } }, t("retry_upload")));
+}
+
+/**
+ * Where a declared file stands on this phone, for the officer's record: kept and waiting, being
+ * sent, or refused (with a retry). "" once the server holds it or the phone has no word of it.
+ * @param {string} sha256
+ */
+function phoneState(sha256) {
+  const node = h("div", { class: "file-state", "data-testid": "file-state" });
+  files.fileInfo(sha256).then((info) => {
+    if (!info || info.uploaded) return;
+    const row = progress.files.get(sha256);
+    if (info.failed) replace(node, failedRow(sha256, info.failed, () => replace(node, h("p", { class: "small", text: t("file_waiting") }))));
+    else if (row && row.sent && row.sent < row.size) replace(node, h("ul", { class: "plain-list upload-bars" }, bar(sha256, row)));
+    else replace(node, h("p", { class: "small", text: t("file_waiting") }));
+  }, () => {});
+  return node;
 }

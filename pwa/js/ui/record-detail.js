@@ -55,7 +55,7 @@ export function render(ctx, { table, id }) {
         h("dd", { dir: "auto", text: displayValue(f, rec[f], { unit }) }),
       ])),
       placeView(rec),
-      attachmentsView(ctx, table, rec),
+      attachmentsView(ctx, table, rec, { own: true }),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",

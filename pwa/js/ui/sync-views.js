@@ -17,7 +17,7 @@ import { uploadPanel } from "./photos.js";
 export function renderOutbox(ctx) {
   const node = h("section", { class: "screen screen-outbox" });
   // Files have their own card: a file waiting never makes a record look unsynced.
-  const uploads = uploadPanel(ctx);
+  const uploads = uploadPanel();
 
   function opLabel(entry, first) {
     // Only the first put of a record new on this phone creates it; later ones edit it.
