@@ -4,7 +4,10 @@ thumbnail and the completeness count ("1/1 tệp đã nhận", "1/2" with one mi
 is taken only when asked, and a full storage never costs the record."""
 
 import base64
+import contextlib
 import hashlib
+import json
+import urllib.request
 
 import pytest
 
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.browser
 # A camera photo: 3000×2000 JPEG with an EXIF block (camera make, a GPS marker) spliced in
 # after the start-of-image marker, as phones write it.
 CAMERA_JS = """
-async ([width, height]) => {
+async ([width, height, noise]) => {
   const canvas = new OffscreenCanvas(width, height);
   const g = canvas.getContext("2d");
   const grad = g.createLinearGradient(0, 0, width, height);
@@ -28,6 +31,12 @@ async ([width, height]) => {
   g.fillRect(0, 0, width, height);
   g.fillStyle = "#a4161a";
   g.fillRect(width / 4, height / 4, width / 2, height / 3);
+  if (noise) {
+    // Grain (leaves, crowds) keeps a redrawn photo large: several chunks to upload.
+    const pixels = g.getImageData(0, 0, width, height);
+    for (let i = 0; i < pixels.data.length; i += 1) pixels.data[i] = (pixels.data[i] + Math.random() * 160) & 255;
+    g.putImageData(pixels, 0, 0);
+  }
   const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 })).arrayBuffer());
   const text = new TextEncoder().encode("FakeCam GPS 21.0285N 105.8542E\\0");
   // TIFF header (big endian), IFD0 with one entry: Make (ASCII) pointing at the text.
@@ -75,8 +84,8 @@ QUOTA_JS = """
 """
 
 
-def camera_photo(page, width: int = 3000, height: int = 2000) -> bytes:
-    return base64.b64decode(page.evaluate(CAMERA_JS, [width, height]))
+def camera_photo(page, width: int = 3000, height: int = 2000, noise: bool = False) -> bytes:
+    return base64.b64decode(page.evaluate(CAMERA_JS, [width, height, noise]))
 
 
 def take_photo(page, data: bytes, name: str = "IMG_20261130_0815.jpg") -> None:
@@ -318,9 +327,6 @@ def test_reviewer_sees_one_of_two_files_and_the_missing_one(new_phone, server):
 
 def put_file(server, token: str, table: str, record_id: str, data: bytes) -> None:
     """Upload a whole file through the chunk API (ATTACH.md §2)."""
-    import json
-    import urllib.request
-
     sha = hashlib.sha256(data).hexdigest()
     status, answer = server.api(
         "POST",
@@ -369,3 +375,90 @@ def test_full_storage_never_costs_the_record(new_phone, server):
     sync_now(page, lambda: page.context.set_offline(False))
     assert record_id in [r["id"] for r in server.list("models", server.login("canbo"))]
     assert page.errors == []
+
+
+def test_upload_progress_pause_resume_and_a_refused_file(new_phone, server):
+    """#10 item 3: records sync at once and the chip says so while files upload; the outbox shows
+    "Đang tải tệp lên 1/2" with a bar; pause and resume; a file the server refuses shows its
+    coded message and a retry, and never blocks the other file."""
+    page = new_phone()
+    sign_in(page)
+    page.context.set_offline(True)
+    go(page, "#/models/new", ".screen-form")
+    fill_model_fields(page, "Mô hình hai ảnh")
+    take_photo(page, camera_photo(page, noise=True), "IMG_1.jpg")
+    take_photo(page, camera_photo(page, noise=True), "IMG_2.jpg")
+    first, second = page.eval_on_selector_all(
+        ".attach-editor .attach-item", "els => els.map((e) => e.dataset.sha)"
+    )
+    record_id = save(page)
+
+    # The first chunk passes; later ones wait on the link until released; the second file's
+    # last chunk is refused once as a damaged file.
+    held, seen = [], []
+
+    def chunk(route):
+        seen.append(route.request.url)
+        if len(seen) == 1:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/files/*/chunks/*", chunk)
+    go(page, "#/outbox", ".screen-outbox")
+    sync_now(page, lambda: page.context.set_offline(False))
+    assert record_id in [r["id"] for r in server.list("models", server.login("canbo"))]
+    page.wait_for_selector("[data-testid=uploads-line]")
+    page.wait_for_function("() => document.querySelector('.upload-bars progress')?.value > 0")
+    assert page.inner_text("[data-testid=uploads-line]") == "Đang tải tệp lên 1/2"
+    assert page.inner_text("[data-testid=upload-strip] span") == "Đang tải tệp lên 1/2"
+    assert page.get_attribute("#sync-chip", "data-tone") == "ok"  # records are not waiting
+    shot(page, "upload-progress", full_page=None)
+
+    page.click("[data-testid=uploads] [data-action=pause-uploads]")
+    page.wait_for_selector("[data-testid=uploads] [data-action=resume-uploads]")
+    assert page.inner_text("[data-testid=uploads-line]").startswith("Đã tạm dừng tải tệp")
+    page.unroute("**/api/v1/files/*/chunks/*")
+    for route in held:
+        with contextlib.suppress(Exception):  # a paused request may be gone already
+            route.abort()
+
+    def refuse_second(route):
+        if second in route.request.url:
+            route.fulfill(
+                status=422,
+                content_type="application/json",
+                body='{"error": {"code": "FILE_TYPE_MISMATCH", "message": "Tệp không đúng loại đã khai báo"}}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/files/*/chunks/*", refuse_second)
+    page.click("[data-testid=uploads] [data-action=resume-uploads]")
+    page.wait_for_selector(f'[data-testid=upload-failed][data-sha="{second}"]', timeout=30000)
+    assert page.get_attribute("[data-testid=upload-failed]", "data-code") == "FILE_TYPE_MISMATCH"
+    assert "Tệp không đúng loại đã khai báo" in page.inner_text("[data-testid=upload-failed]")
+    token = server.login("canbo")
+    states = file_states(server, token, record_id, [first, second])
+    assert states[first] == "complete", states
+
+    page.unroute("**/api/v1/files/*/chunks/*")
+    page.click("[data-testid=upload-failed] [data-action=retry-upload]")
+    for _ in range(60):
+        if file_states(server, token, record_id, [second])[second] == "complete":
+            break
+        page.wait_for_timeout(500)
+    assert file_states(server, token, record_id, [second])[second] == "complete"
+    page.wait_for_selector("[data-testid=upload-strip]", state="hidden")
+    assert page.errors == []
+
+
+def file_states(server, token: str, record_id: str, shas: list[str]) -> dict[str, str]:
+    status, body = server.api(
+        "POST",
+        "/api/v1/files/status",
+        token,
+        {"files": [{"table": "models", "record_id": record_id, "sha256": s} for s in shas]},
+    )
+    assert status == 200, body
+    return {f["sha256"]: f["state"] for f in body["files"]}
