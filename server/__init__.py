@@ -61,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     wire.install()
     from server.auth.routes import bp as auth_bp
+    from server.files import store as file_store
+    from server.files.routes import bp as files_bp
     from server.health import bp as health_bp
     from server.meta import bp as meta_bp
     from server.records.routes import bp as records_bp
@@ -73,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (health_bp, auth_bp, units_bp, records_bp, sync_bp, meta_bp, web_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(files_bp)
+    file_store.init_app(app)
 
     from server.errors import register_error_handlers
 

@@ -22,6 +22,9 @@ class RouteDoc:
     query: type[Schema] | Schema | None = None
     response: type[Schema] | Schema | str | dict | None = None
     mimetype: str = "application/json"
+    body_mimetype: str = "application/json"
+    # Request headers the route reads: name -> JSON Schema.
+    headers: dict[str, dict] = field(default_factory=dict)
     status: int = 200
     auth: bool = True
     errors: tuple[str, ...] = field(default_factory=tuple)
@@ -118,6 +121,8 @@ def build_spec(app: Flask) -> dict:
             params.append({"in": "path", "name": arg, "required": True, "schema": {"type": kind}})
         if info.query is not None:
             params.append({"in": "query", "schema": info.query})
+        for name, header in info.headers.items():
+            params.append({"in": "header", "name": name, "required": True, "schema": header})
         responses = {
             str(info.status): {
                 "description": "OK",
@@ -138,7 +143,7 @@ def build_spec(app: Flask) -> dict:
             if info.body is not None:
                 op["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": _schema(info.body)}},
+                    "content": {info.body_mimetype: {"schema": _schema(info.body)}},
                 }
             if info.auth:
                 op["security"] = [{"bearer": []}]

@@ -52,6 +52,17 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none). Behind
         # a proxy every sign-in would otherwise come from the proxy's own address.
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
+        # Photos and documents (PROTOCOL.md §12): a chunk is what a cut on 2G may cost again.
+        "FILE_CHUNK_BYTES": _int("FILE_CHUNK_BYTES", 256 * 1024),
+        # "fs" (files under FILE_DIR, by default the instance folder) or "s3" (S3_BUCKET at
+        # S3_ENDPOINT_URL, credentials from the environment as boto3 reads them).
+        "FILE_STORE": os.environ.get("FILE_STORE", "fs"),
+        "FILE_DIR": os.environ.get("FILE_DIR") or str(Path(instance_path) / "files"),
+        "S3_BUCKET": os.environ.get("S3_BUCKET"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL"),
+        # An image over this many pixels is refused before it is decoded (decompression bombs);
+        # a phone sends at most 1600 px on the long edge.
+        "MAX_IMAGE_PIXELS": _int("MAX_IMAGE_PIXELS", 40_000_000),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "JSON_SORT_KEYS": False,
     }

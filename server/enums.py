@@ -162,6 +162,20 @@ ATTENDANCE = {
 
 CHAIR_ROLES = ("CHU_TRI", "DONG_CHU_TRI")
 
+# Photos and documents a record declares (DOMAIN.md §2.9); no video for now.
+ATTACHMENT_KIND = {
+    "ANH": ("Ảnh", "Photo"),
+    "BIEN_BAN": ("Biên bản", "Minutes"),
+    "QUYET_DINH": ("Quyết định", "Decision"),
+    "BAO_CAO": ("Báo cáo", "Report"),
+    "DANH_SACH": ("Danh sách đại biểu", "List of delegates"),
+    "KHAC": ("Khác", "Other"),
+}
+# The file types an attachment may have; the server checks the bytes, not only the label.
+ATTACHMENT_MIME = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+# The largest file a record may declare (10 MiB): a phone re-encodes photos far below it.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
 ALL = {
     "unit_level": UNIT_LEVEL,
     "unit_type": UNIT_TYPE,
@@ -181,4 +195,5 @@ ALL = {
     "report_period": REPORT_PERIOD,
     "attendee_role": ATTENDEE_ROLE,
     "attendance": ATTENDANCE,
+    "attachment_kind": ATTACHMENT_KIND,
 }

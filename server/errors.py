@@ -125,6 +125,48 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Máy chủ tạm thời không truy cập được cơ sở dữ liệu.",
         "The server cannot reach its database right now.",
     ),
+    # Photos and documents (PROTOCOL.md §12). FILE_TOO_LARGE is a field code (below).
+    "FILE_NOT_DECLARED": (
+        422,
+        "Bản ghi không khai báo tệp này.",
+        "The record does not declare this file.",
+    ),
+    "FILE_RECORD_UNKNOWN": (
+        404,
+        "Máy chủ chưa có bản ghi của tệp này. Hãy đồng bộ bản ghi trước.",
+        "The server has no such record yet. Sync the record first.",
+    ),
+    "FILE_CHUNK_HASH": (
+        422,
+        "Phần tệp bị hỏng khi truyền (mã băm không khớp). Hãy gửi lại phần này.",
+        "The chunk was damaged in transit (hash mismatch). Send it again.",
+    ),
+    "FILE_CHUNK_RANGE": (
+        422,
+        "Phần tệp không đúng vị trí hoặc độ dài.",
+        "The chunk index or length is wrong.",
+    ),
+    "FILE_HASH_MISMATCH": (
+        422,
+        "Tệp ghép lại không khớp mã băm đã khai báo; tệp đã bị loại bỏ.",
+        "The assembled file does not match its declared hash; it was discarded.",
+    ),
+    "FILE_TYPE_MISMATCH": (
+        422,
+        "Nội dung tệp không đúng loại đã khai báo (chỉ nhận ảnh JPEG, PNG, WebP hoặc PDF).",
+        "The file's content is not its declared type (only JPEG, PNG, WebP or PDF).",
+    ),
+    "IMAGE_TOO_LARGE": (
+        422,
+        "Ảnh có quá nhiều điểm ảnh. Hãy chụp lại hoặc thu nhỏ ảnh.",
+        "The image has too many pixels. Take it again or make it smaller.",
+    ),
+    "FILE_NOT_FOUND": (404, "Máy chủ chưa nhận đủ tệp này.", "The server does not hold this file."),
+    "MINUTES_REQUIRED": (
+        409,
+        "Đơn vị yêu cầu biên bản: cần nhận được tệp biên bản trước khi duyệt.",
+        "The unit requires the minutes: a minutes file must be received before approval.",
+    ),
     "INTERNAL": (
         500,
         "Lỗi máy chủ. Vui lòng thử lại sau.",

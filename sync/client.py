@@ -209,8 +209,11 @@ class SyncClient:
         compress: bool = True,
         page_limit: int | None = None,
         transport: Transport | None = None,
+        schema: int = SCHEMA_VERSION,
     ) -> None:
         self.transport = transport or Transport(base_url)
+        # The record shapes this client knows (PROTOCOL.md §9): an older app sends an older one.
+        self.schema = schema
         self.store: StateStore = store or MemoryStore()
         self.state = self.store.load()
         self.token = token
@@ -308,7 +311,7 @@ class SyncClient:
     def _exchange(self, mutations: list[dict[str, Any]]) -> dict[str, Any]:
         body = {
             "protocol": PROTOCOL_VERSION,
-            "schema": SCHEMA_VERSION,
+            "schema": self.schema,
             "app_version": self.app_version,
             "cursor": self.state.cursor,
             "pending": max(0, len(self.state.outbox) - len(mutations)),

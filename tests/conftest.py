@@ -39,6 +39,9 @@ from tests.factories import (
     model_payload,
 )
 
+# The file stores every store-dependent test runs against (PROTOCOL.md §12).
+from tests.file_stores import app_store, file_store, s3_endpoint  # noqa: F401
+
 __all__ = ["TEST_PASSWORD", "meeting_payload", "model_payload", "shared_data"]
 
 # Every property test draws the same examples on every run, so a failure in CI replays here;
@@ -142,6 +145,7 @@ def _session_app(_schema, database_url, tmp_path_factory):
             "LOGIN_MAX_FAILURES": 5,
             # Test processes running side by side must not take each other's hashing slots.
             "LOGIN_SLOT_DIR": str(tmp_path_factory.mktemp("sign-in-slots")),
+            "FILE_DIR": str(tmp_path_factory.mktemp("files")),
         }
     )
     yield app

@@ -22,10 +22,13 @@ TABLES = {
     "conflicts",
     "devices",
     "dvk_models",
+    "file_chunks",
+    "file_refs",
     "meetings",
     "mutation_results",
     "scope_removals",
     "sign_in_counters",
+    "stored_files",
     "sync_counter",
     "unit_successors",
     "units",
@@ -33,11 +36,20 @@ TABLES = {
 }
 
 
-# Record columns added after 0008, which the ORM writes on every INSERT (0013).
+# Record columns added after 0008, which the ORM writes on every INSERT (0013, 0015).
 LATER_COLUMNS = [
-    (table, column, kind)
-    for table in ("dvk_models", "meetings")
-    for column, kind in (("wire_json", "TEXT"), ("wire_seq", "BIGINT"))
+    *(
+        (table, column, kind)
+        for table in ("dvk_models", "meetings")
+        for column, kind in (
+            ("wire_json", "TEXT"),
+            ("wire_seq", "BIGINT"),
+            ("attachments", "JSON"),
+            ("files_received", "JSON"),
+        )
+    ),
+    ("meetings", "geo_accuracy", "FLOAT"),
+    ("units", "requires_minutes", "BOOLEAN"),
 ]
 
 

@@ -39,6 +39,9 @@ class Unit(Model):
     is_dbkk: Mapped[bool] = mapped_column(default=False)
     # Whether this unit's reviewers must approve the records of the units below it.
     approves_records: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whether a meeting owned here or below needs its minutes (a BIEN_BAN file) received
+    # before it may be approved (PROTOCOL.md §12.3).
+    requires_minutes: Mapped[bool] = mapped_column(default=False, server_default=false())
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0, index=True)

@@ -12,6 +12,8 @@ from marshmallow import Schema, fields, missing, validate
 
 from server.records import rules
 from server.records.schemas import (
+    AttachmentIn,
+    AttachmentOut,
     AttendeeIn,
     AttendeeOut,
     LocalDateTime,
@@ -37,6 +39,7 @@ INPUTS: dict[str, type[Schema]] = {
     "MetricIn": MetricIn,
     "AttendeeIn": AttendeeIn,
     "SiteIn": SiteIn,
+    "AttachmentIn": AttachmentIn,
 }
 OUTPUTS: dict[str, type[Schema]] = {
     "ModelOut": ModelOut,
@@ -44,9 +47,15 @@ OUTPUTS: dict[str, type[Schema]] = {
     "MetricOut": MetricOut,
     "AttendeeOut": AttendeeOut,
     "SiteOut": SiteOut,
+    "AttachmentOut": AttachmentOut,
 }
 # List items are stored as their input schema loaded them.
-ITEMS = {MetricOut: MetricIn, AttendeeOut: AttendeeIn, SiteOut: SiteIn}
+ITEMS = {
+    MetricOut: MetricIn,
+    AttendeeOut: AttendeeIn,
+    SiteOut: SiteIn,
+    AttachmentOut: AttachmentIn,
+}
 NAMES = {cls: name for name, cls in {**INPUTS, **OUTPUTS}.items()}
 # table -> (create shape, output shape)
 TABLES = {"models": ("ModelIn", "ModelOut"), "meetings": ("MeetingIn", "MeetingOut")}

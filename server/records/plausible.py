@@ -21,6 +21,10 @@ _touched: ContextVar[frozenset[str] | None] = ContextVar("touched", default=None
 
 # code -> (Vietnamese, English); `server.errors.CATALOGUE` lists them, the PWA shows the same.
 MESSAGES: dict[str, tuple[str, str]] = {
+    "FILE_TOO_LARGE": (
+        "Tệp quá lớn: tối đa 10 MB mỗi tệp.",
+        "The file is too large: at most 10 MB a file.",
+    ),
     "BIRTH_YEAR_RANGE": (
         "Năm sinh phải từ {min} đến {max}.",
         "The birth year must be from {min} to {max}.",

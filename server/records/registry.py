@@ -96,6 +96,10 @@ COMMON: tuple[F, ...] = (
     F("notes", "text", nullable=True, max_len=TEXT),
 )
 
+# Schema 2: the photos and documents a record declares, by content hash (PROTOCOL.md §12).
+# Optional, so phones on schema 1 never send it and their edits never touch it (§9).
+ATTACHMENTS = F("attachments", "list", shape="Attachment", max_items=20, default=list)
+
 MODELS = RecordType(
     table="models",
     shape="Model",
@@ -143,6 +147,7 @@ MODELS = RecordType(
         F("geo_lat", "float", nullable=True, minimum=-90, maximum=90),
         F("geo_lon", "float", nullable=True, minimum=-180, maximum=180),
         F("geo_accuracy", "float", nullable=True, minimum=0, maximum=1e6),
+        ATTACHMENTS,
     ),
     rules=rules.MODEL_RULES,
     plausible=plausible.MODEL_PLAUSIBLE,
@@ -198,6 +203,8 @@ MEETINGS = RecordType(
         F("location", "string", required=True, min_len=1, max_len=500, searchable=True),
         F("geo_lat", "float", nullable=True, minimum=-90, maximum=90),
         F("geo_lon", "float", nullable=True, minimum=-180, maximum=180),
+        # Schema 2: the phone's accuracy in metres, sent only with the officer's consent.
+        F("geo_accuracy", "float", nullable=True, minimum=0, maximum=1e6),
         F(
             "sites",
             "list",
@@ -242,6 +249,7 @@ MEETINGS = RecordType(
             searchable=True,
             unit_ref="exists",
         ),
+        ATTACHMENTS,
     ),
     rules=rules.MEETING_RULES,
     plausible=plausible.MEETING_PLAUSIBLE,

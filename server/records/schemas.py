@@ -4,7 +4,7 @@ import re
 from datetime import timedelta, timezone
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server import enums
 from server.records import plausible, rules
@@ -111,6 +111,47 @@ class AttendeeIn(Schema):
         rules.check(self.RULES, data)
 
 
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class FileSize(validate.Range):
+    """A declared file's size: 1 byte to MAX_FILE_BYTES, the excess coded FILE_TOO_LARGE."""
+
+    def __init__(self) -> None:
+        super().__init__(min=1, max=enums.MAX_FILE_BYTES)
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, int) and value > enums.MAX_FILE_BYTES:
+            raise ValidationError(plausible.CodedMessage("FILE_TOO_LARGE", {}))
+        return super().__call__(value)
+
+
+class AttachmentIn(Schema):
+    """A photo or document the record declares by content hash (PROTOCOL.md §12.1)."""
+
+    sha256 = fields.String(required=True, validate=validate.Regexp(SHA256_PATTERN))
+    kind = fields.String(required=True, validate=one_of(enums.ATTACHMENT_KIND))
+    mime = fields.String(required=True, validate=validate.OneOf(enums.ATTACHMENT_MIME))
+    size = fields.Integer(required=True, strict=True, validate=FileSize())
+    caption = Text(validate=validate.Length(max=500), allow_none=True, load_default=None)
+    file_name = fields.String(validate=validate.Length(max=255), allow_none=True, load_default=None)
+    captured_at = LocalDateTime(allow_none=True, load_default=None)
+
+    @post_load
+    def _json_ready(self, data: dict, **kwargs: Any) -> dict:
+        # Kept in a JSON column: the time in its wire form, to the minute (PROTOCOL.md §3.5).
+        if data.get("captured_at") is not None:
+            data["captured_at"] = data["captured_at"].isoformat(timespec="minutes")
+        return data
+
+
+def unique_hashes(items: list[dict]) -> None:
+    """Refuse a list of attachments naming one file twice."""
+    hashes = [item.get("sha256") for item in items]
+    if len(set(hashes)) != len(hashes):
+        raise ValidationError("Each file may be listed once (sha256 repeats).")
+
+
 class SiteIn(Schema):
     """A connection point (điểm cầu) of an online meeting."""
 
@@ -155,6 +196,8 @@ def input_field(f: F) -> fields.Field:
         kw["validate"] = checks
     if f.type == "list":
         inner = fields.Nested(SHAPES[f.shape][0]) if f.shape else input_field(_item(f))
+        if f.shape in LIST_CHECKS:
+            kw["validate"] = [*kw.get("validate", []), LIST_CHECKS[f.shape]]
         return fields.List(inner, **kw)
     if f.type == "int":
         kw["strict"] = True  # 1.5 and "1" are not integers on the wire
@@ -185,6 +228,8 @@ INPUT_TYPES: dict[str, type[fields.Field]] = {
 }
 # List items (metrics, attendees, connection points) keep their hand-declared schemas.
 SHAPES: dict[str, tuple[type[Schema], type[Schema]]] = {}
+# Checks of a whole list of a shape, beyond each item's.
+LIST_CHECKS: dict[str, validate.Validator | Any] = {"Attachment": unique_hashes}
 
 
 class RecordRules(InputSchema):
@@ -231,6 +276,8 @@ class RecordOut(Schema):
     created_by_id = fields.Integer(allow_none=True)
     updated_by_id = fields.Integer(allow_none=True)
     notes = fields.String(allow_none=True)
+    # Server-owned (PROTOCOL.md §12.3): the declared files the server holds complete.
+    files_received = fields.List(fields.String())
 
 
 class MetricOut(Schema):
@@ -270,7 +317,21 @@ class NaiveDateTime(fields.DateTime):
     PATTERN = TIME_PATTERN
 
     def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str):  # kept inside a JSON column, already in its wire form
+            return value
         return None if value is None else value.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+class AttachmentOut(Schema):
+    """A declared photo or document."""
+
+    sha256 = fields.String()
+    kind = fields.String()
+    mime = fields.String()
+    size = fields.Integer()
+    caption = fields.String(allow_none=True)
+    file_name = fields.String(allow_none=True)
+    captured_at = NaiveDateTime(allow_none=True)
 
 
 OUTPUT_TYPES: dict[str, type[fields.Field]] = {
@@ -282,7 +343,10 @@ OUTPUT_TYPES: dict[str, type[fields.Field]] = {
     "bool": fields.Boolean,
 }
 SHAPES.update(
-    Metric=(MetricIn, MetricOut), Attendee=(AttendeeIn, AttendeeOut), Site=(SiteIn, SiteOut)
+    Metric=(MetricIn, MetricOut),
+    Attendee=(AttendeeIn, AttendeeOut),
+    Site=(SiteIn, SiteOut),
+    Attachment=(AttachmentIn, AttachmentOut),
 )
 
 # Record fields come from the registry; server-owned fields (RecordOut) are declared above.

@@ -14,6 +14,7 @@ from server import changes
 from server.actor import Actor
 from server.audit import record_event
 from server.errors import ApiError
+from server.files.declare import attachments_written
 from server.models import AuditEvent, Conflict, SyncedRecord, Unit, User
 from server.models.types import utcnow
 from server.records import moves, plausible
@@ -166,6 +167,8 @@ def create(
         device_id=actor.device_id,
     )
     _refresh_search(table, record)
+    if values.get("attachments"):
+        attachments_written(session, table.name, record)
     session.add(record)
     changes.stamp(session, [record])
     record_event(
@@ -241,6 +244,8 @@ def update(
             versions[name] = record.version
         record.field_versions = versions
         _refresh_search(table, record)
+        if "attachments" in apply:
+            attachments_written(session, table.name, record)
         stamped.append(record)
         record_event(
             session,
@@ -451,6 +456,8 @@ def review(
             },
         ) from exc
     refuse_own_work(session, table.name, record, actor.user, action)
+    if action == "approve":
+        require_minutes(session, table, record)
     # Submitted, approved, returned: as the person did it, not as their phone reported it.
     now = actor.acted_at(utcnow())
     before = _snapshot(record, REVIEW_FIELDS)
@@ -473,6 +480,25 @@ def review(
         comment=comment,
         version=record.version,
     )
+
+
+def require_minutes(session: Session, table: RecordTable, record: SyncedRecord) -> None:
+    """Refuse to approve a meeting without received minutes where a unit requires them."""
+    if table.name != "meetings":
+        return
+    owner = session.get(Unit, record.owner_unit_id)
+    if owner is None:
+        return
+    unit_ids = [int(part) for part in owner.path.strip("/").split("/") if part]
+    wanted = session.scalar(
+        select(Unit.id).where(Unit.id.in_(unit_ids), Unit.requires_minutes.is_(True)).limit(1)
+    )
+    if wanted is None:
+        return
+    received = set(record.files_received or [])
+    attachments = record.attachments or []
+    if not any(a["kind"] == "BIEN_BAN" and a["sha256"] in received for a in attachments):
+        raise ApiError("MINUTES_REQUIRED", {"unit_id": wanted})
 
 
 def approval_chain(session: Session, record: SyncedRecord) -> list[int]:

@@ -29,6 +29,9 @@ R3_COLUMNS = [
     Column("cap_cong_nhan", "Cấp công nhận", "text", 12),
     Column("hinh_thuc_khen_thuong", "Hình thức khen thưởng", "text", 14),
     Column("trang_thai", "Trạng thái", "text", 14),
+    # Received of declared files, "2/3"; and the files themselves (PROTOCOL.md §12).
+    Column("tep", "Tệp (đã nhận/khai báo)", "text", 10),
+    Column("tep_dinh_kem", "Tệp đính kèm", "text", 50),
 ]
 
 R4_LIST_COLUMNS = [
@@ -63,6 +66,36 @@ def _results(model: ModelRecord) -> str:
         for m in model.metrics or []
     ]
     return "; ".join(filter(None, [model.results, *metrics]))
+
+
+def files_count(record: ModelRecord | Meeting) -> str:
+    """Return "received/declared", with a missing-files marker; empty when none is declared."""
+    declared = record.attachments or []
+    if not declared:
+        return ""
+    received = set(record.files_received or [])
+    done = sum(1 for a in declared if a["sha256"] in received)
+    mark = "" if done == len(declared) else f" {MISSING_FILES}"
+    return f"{done}/{len(declared)}{mark}"
+
+
+MISSING_FILES = "(thiếu tệp)"
+
+
+def files_listing(table: str, record: ModelRecord | Meeting) -> str:
+    """Return one line per declared file: its kind, caption and link, or that it is missing."""
+    received = set(record.files_received or [])
+    lines = []
+    for item in record.attachments or []:
+        label = _label(enums.ATTACHMENT_KIND, item.get("kind"))
+        caption = item.get("caption") or item.get("file_name") or ""
+        where = (
+            f"/api/v1/files/{item['sha256']}?table={table}&record_id={record.id}"
+            if item["sha256"] in received
+            else "chưa nhận"
+        )
+        lines.append(" — ".join(filter(None, [label, caption, where])))
+    return "\n".join(lines)
 
 
 def model_list(session: Session, args: ReportArgs) -> Report:
@@ -110,11 +143,15 @@ def model_list(session: Session, args: ReportArgs) -> Report:
                 "cap_cong_nhan": None,
                 "hinh_thuc_khen_thuong": None,
                 "trang_thai": _label(enums.MODEL_STATUS, model.status),
+                "tep": files_count(model),
+                "tep_dinh_kem": files_listing("models", model),
                 "review_status": model.review_status,
             }
         )
     report.notes += [
         GROUPED_NOTE[args.by],
+        "Cột “Tệp” ghi số tệp đã nhận trên số tệp khai báo; bản ghi còn thiếu tệp được đánh "
+        f"dấu “{MISSING_FILES}” và chưa được coi là đầy đủ.",
         "Cột “Cấp công nhận” và “Hình thức khen thưởng” để trống: hệ thống chưa quản lý dữ "
         "liệu công nhận, khen thưởng.",
     ]

@@ -232,6 +232,8 @@ class R3RowOut(Schema):
     cap_cong_nhan = fields.String(allow_none=True)
     hinh_thuc_khen_thuong = fields.String(allow_none=True)
     trang_thai = fields.String()
+    tep = fields.String()
+    tep_dinh_kem = fields.String()
     review_status = fields.String()
 
 

@@ -25,6 +25,7 @@ class UnitOut(Schema):
     is_border = fields.Boolean()
     is_dbkk = fields.Boolean()
     approves_records = fields.Boolean()
+    requires_minutes = fields.Boolean()
     aliases = fields.List(fields.String())
     successor_ids = fields.Method("_successor_ids")
 
@@ -46,6 +47,7 @@ class UnitIn(InputSchema):
     is_border = fields.Boolean()
     is_dbkk = fields.Boolean()
     approves_records = fields.Boolean()
+    requires_minutes = fields.Boolean()
     aliases = fields.List(fields.String(validate=validate.Length(max=255)))
     successor_ids = fields.List(id_field())
 

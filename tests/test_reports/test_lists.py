@@ -68,6 +68,8 @@ def test_r3_row(client, headers, tree, add_model):
         "cap_cong_nhan": None,
         "hinh_thuc_khen_thuong": None,
         "trang_thai": "Đang duy trì",
+        "tep": "",
+        "tep_dinh_kem": "",
         "review_status": "DA_DUYET",
     }
 

@@ -6,7 +6,7 @@ export const RECORD_SCHEMA = {
  "$schema": "https://json-schema.org/draft/2020-12/schema",
  "$id": "/api/v1/schema",
  "title": "Sổ tay Dân vận record shapes",
- "schema_version": 1,
+ "schema_version": 2,
  "tables": {
   "models": {
    "create": {
@@ -499,6 +499,14 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": 0,
      "maximum": 1000000.0
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20,
+     "default": []
     }
    },
    "required": [
@@ -827,6 +835,14 @@ export const RECORD_SCHEMA = {
      "minimum": -180,
      "maximum": 180
     },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
+    },
     "sites": {
      "type": "array",
      "items": {
@@ -950,6 +966,14 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000,
+     "default": []
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20,
      "default": []
     }
    },
@@ -1396,6 +1420,72 @@ export const RECORD_SCHEMA = {
    ],
    "additionalProperties": false
   },
+  "AttachmentIn": {
+   "type": "object",
+   "properties": {
+    "sha256": {
+     "type": "string",
+     "pattern": "^[0-9a-f]{64}$"
+    },
+    "kind": {
+     "type": "string",
+     "enum": [
+      "ANH",
+      "BIEN_BAN",
+      "QUYET_DINH",
+      "BAO_CAO",
+      "DANH_SACH",
+      "KHAC"
+     ]
+    },
+    "mime": {
+     "type": "string",
+     "enum": [
+      "image/jpeg",
+      "image/png",
+      "image/webp",
+      "application/pdf"
+     ]
+    },
+    "size": {
+     "type": "integer",
+     "minimum": 1,
+     "maximum": 10485760
+    },
+    "caption": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 500,
+     "default": null
+    },
+    "file_name": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "maxLength": 255,
+     "default": null
+    },
+    "captured_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?$",
+     "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value.",
+     "default": null
+    }
+   },
+   "required": [
+    "sha256",
+    "kind",
+    "mime",
+    "size"
+   ],
+   "additionalProperties": false
+  },
   "ModelOut": {
    "type": "object",
    "properties": {
@@ -1477,6 +1567,12 @@ export const RECORD_SCHEMA = {
       "string",
       "null"
      ]
+    },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
     },
     "kind": {
      "type": "string"
@@ -1598,6 +1694,12 @@ export const RECORD_SCHEMA = {
       "number",
       "null"
      ]
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentOut"
+     }
     }
    },
    "required": [
@@ -1617,6 +1719,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "kind",
     "subject_type",
     "name",
@@ -1642,7 +1745,8 @@ export const RECORD_SCHEMA = {
     "replicated_from_id",
     "geo_lat",
     "geo_lon",
-    "geo_accuracy"
+    "geo_accuracy",
+    "attachments"
    ]
   },
   "MeetingOut": {
@@ -1727,6 +1831,12 @@ export const RECORD_SCHEMA = {
       "null"
      ]
     },
+    "files_received": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    },
     "type": {
      "type": "string"
     },
@@ -1774,6 +1884,12 @@ export const RECORD_SCHEMA = {
      ]
     },
     "geo_lon": {
+     "type": [
+      "number",
+      "null"
+     ]
+    },
+    "geo_accuracy": {
      "type": [
       "number",
       "null"
@@ -1862,6 +1978,12 @@ export const RECORD_SCHEMA = {
      "items": {
       "$ref": "#/$defs/AttendeeOut"
      }
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentOut"
+     }
     }
    },
    "required": [
@@ -1881,6 +2003,7 @@ export const RECORD_SCHEMA = {
     "created_by_id",
     "updated_by_id",
     "notes",
+    "files_received",
     "type",
     "title",
     "format",
@@ -1892,6 +2015,7 @@ export const RECORD_SCHEMA = {
     "location",
     "geo_lat",
     "geo_lon",
+    "geo_accuracy",
     "sites",
     "planned_count",
     "actual_count",
@@ -1906,7 +2030,8 @@ export const RECORD_SCHEMA = {
     "outcomes",
     "linked_model_ids",
     "minutes_no",
-    "attendees"
+    "attendees",
+    "attachments"
    ]
   },
   "MetricOut": {
@@ -2013,6 +2138,49 @@ export const RECORD_SCHEMA = {
    },
    "required": [
     "name"
+   ]
+  },
+  "AttachmentOut": {
+   "type": "object",
+   "properties": {
+    "sha256": {
+     "type": "string"
+    },
+    "kind": {
+     "type": "string"
+    },
+    "mime": {
+     "type": "string"
+    },
+    "size": {
+     "type": "integer"
+    },
+    "caption": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "file_name": {
+     "type": [
+      "string",
+      "null"
+     ]
+    },
+    "captured_at": {
+     "type": [
+      "string",
+      "null"
+     ],
+     "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$",
+     "description": "Local wall-clock time in Vietnam (UTC+7), to the minute: YYYY-MM-DDTHH:MM. On input, seconds are dropped and an offset (Z or ±HH:MM) is converted to UTC+7 and dropped; the record then holds, and every client receives, the normalised value."
+    }
+   },
+   "required": [
+    "sha256",
+    "kind",
+    "mime",
+    "size"
    ]
   },
   "ModelEdit": {
@@ -2224,6 +2392,13 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": 0,
      "maximum": 1000000.0
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     }
    },
    "required": [
@@ -2341,6 +2516,14 @@ export const RECORD_SCHEMA = {
      ],
      "minimum": -180,
      "maximum": 180
+    },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
     },
     "sites": {
      "type": "array",
@@ -2461,6 +2644,13 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     }
    },
    "required": [
@@ -2679,6 +2869,13 @@ export const RECORD_SCHEMA = {
      "minimum": 0,
      "maximum": 1000000.0
     },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
+    },
     "version": {
      "type": "integer",
      "minimum": 0
@@ -2800,6 +2997,14 @@ export const RECORD_SCHEMA = {
      "minimum": -180,
      "maximum": 180
     },
+    "geo_accuracy": {
+     "type": [
+      "number",
+      "null"
+     ],
+     "minimum": 0,
+     "maximum": 1000000.0
+    },
     "sites": {
      "type": "array",
      "items": {
@@ -2919,6 +3124,13 @@ export const RECORD_SCHEMA = {
       "$ref": "#/$defs/AttendeeIn"
      },
      "maxItems": 2000
+    },
+    "attachments": {
+     "type": "array",
+     "items": {
+      "$ref": "#/$defs/AttachmentIn"
+     },
+     "maxItems": 20
     },
     "version": {
      "type": "integer",
@@ -3333,6 +3545,10 @@ export const RECORD_REGISTRY = {
   ]
  },
  "messages": {
+  "FILE_TOO_LARGE": [
+   "Tệp quá lớn: tối đa 10 MB mỗi tệp.",
+   "The file is too large: at most 10 MB a file."
+  ],
   "BIRTH_YEAR_RANGE": [
    "Năm sinh phải từ {min} đến {max}.",
    "The birth year must be from {min} to {max}."

@@ -1,0 +1,1 @@
+"""Photos and documents: object storage, chunked upload by content, verification (§12)."""

@@ -1,0 +1,143 @@
+"""HTTP routes for photos and documents (PROTOCOL.md §12.2)."""
+
+import re
+import tempfile
+import zipfile
+
+from flask import Blueprint, Response, g, jsonify, request, send_file
+from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
+
+from server.apidoc import doc
+from server.auth.guard import auth_required
+from server.errors import ApiError, request_language
+from server.extensions import db
+from server.files import service
+from server.files.schemas import FileStateOut, FileStatusIn, FileStatusOut, RecordArgs
+from server.files.store import store
+from server.http import load, load_args, read_body
+from server.records import service as records
+from server.records.schemas import SHA256_PATTERN
+from server.records.tables import TABLES
+
+bp = Blueprint("files", __name__, url_prefix="/api/v1")
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+SHA_ARG = {"type": "string", "pattern": SHA256_PATTERN}
+
+
+def _sha(value: str, name: str = "sha256") -> str:
+    if not re.fullmatch(SHA256_PATTERN, value or ""):
+        raise ValidationError({name: ["Must be 64 lowercase hexadecimal digits."]})
+    return value
+
+
+@bp.post("/files/status")
+@doc("Which chunks of declared files the server holds", body=FileStatusIn, response=FileStatusOut)
+@auth_required()
+def file_status() -> ResponseReturnValue:
+    data = load(FileStatusIn())
+    answer = service.status(db.session, g.user, data["files"], request_language())
+    return jsonify(FileStatusOut().dump(answer))
+
+
+@bp.put("/files/<sha256>/chunks/<int:index>")
+@doc(
+    "Send one chunk of a declared file (raw bytes)",
+    query=RecordArgs,
+    body={"type": "string", "format": "binary"},
+    body_mimetype="application/octet-stream",
+    headers={"X-Chunk-SHA256": SHA_ARG},
+    response=FileStateOut,
+)
+@auth_required()
+def put_chunk(sha256: str, index: int) -> ResponseReturnValue:
+    args = load_args(RecordArgs())
+    sha = _sha(sha256)
+    chunk_sha = _sha((request.headers.get("X-Chunk-SHA256") or "").lower(), "X-Chunk-SHA256")
+    answer = service.put_chunk(
+        db.session,
+        store(),
+        g.user,
+        table_name=args["table"],
+        record_id=args["record_id"],
+        sha=sha,
+        index=index,
+        data=read_body(),
+        chunk_sha=chunk_sha,
+    )
+    return jsonify(FileStateOut().dump(answer))
+
+
+def _stream(key: str, mime: str) -> Response:
+    try:
+        body = store().stream(key)
+    except KeyError as exc:
+        raise ApiError("FILE_NOT_FOUND") from exc
+    response = Response(body, mimetype=mime)
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/files/<sha256>")
+@doc(
+    "A received file, for a readable record that declares it",
+    query=RecordArgs,
+    response={"type": "string", "format": "binary"},
+    mimetype="application/octet-stream",
+)
+@auth_required()
+def get_file(sha256: str) -> ResponseReturnValue:
+    args = load_args(RecordArgs())
+    row = service.readable_file(db.session, g.user, args["table"], args["record_id"], _sha(sha256))
+    mime = row.mime
+    db.session.commit()
+    return _stream(service.file_key(row.sha256), mime)
+
+
+@bp.get("/files/<sha256>/thumb")
+@doc(
+    "The JPEG thumbnail (long edge 320 px) of a received image",
+    query=RecordArgs,
+    response={"type": "string", "format": "binary"},
+    mimetype="image/jpeg",
+)
+@auth_required()
+def get_thumb(sha256: str) -> ResponseReturnValue:
+    args = load_args(RecordArgs())
+    row = service.readable_file(db.session, g.user, args["table"], args["record_id"], _sha(sha256))
+    if not row.has_thumb:
+        raise ApiError("FILE_NOT_FOUND", {"reason": "no thumbnail"})
+    db.session.commit()
+    return _stream(service.thumb_key(row.sha256), "image/jpeg")
+
+
+@bp.get("/records/<table>/<record_id>/files.zip")
+@doc(
+    "A ZIP of the record's received files",
+    response={"type": "string", "format": "binary"},
+    mimetype="application/zip",
+)
+@auth_required()
+def record_zip(table: str, record_id: str) -> ResponseReturnValue:
+    if table not in TABLES:
+        raise ApiError("NOT_FOUND")
+    record = records.visible(db.session, TABLES[table], record_id, g.user)
+    items = service.record_files(record)
+    db.session.commit()
+    # Spooled: small archives stay in memory, large ones go to a temporary file.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    objects = store()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for item in items:
+            with archive.open(item["zip_name"], "w") as entry:
+                for piece in objects.stream(service.file_key(item["sha256"])):
+                    entry.write(piece)
+    out.seek(0)
+    response = send_file(
+        out, mimetype="application/zip", as_attachment=True, download_name=f"{record.id}.zip"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.call_on_close(out.close)
+    return response

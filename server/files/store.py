@@ -1,0 +1,207 @@
+"""Where file bytes live: a small object-store interface, on the filesystem or S3.
+
+Keys are plain relative names (`chunks/<sha>/<index>`, `files/<sha>`, `thumbs/<sha>`). A put is
+atomic and durable before it returns: a reader sees the whole object or none, so a database row
+that names an object is committed only after the object is stored.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+STREAM_BYTES = 64 * 1024
+
+
+class Storage(Protocol):
+    """Objects by key: put, get, ranged or streamed reads, exists, delete."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store data under key, replacing any object there, atomically and durably."""
+
+    def get(self, key: str) -> bytes:
+        """Return the whole object; raise KeyError when there is none."""
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        """Return bytes [start, end) of the object; raise KeyError when there is none."""
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        """Yield the object in pieces; raise KeyError (at once) when there is none."""
+
+    def exists(self, key: str) -> bool:
+        """Tell whether an object is stored under key."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object; removing a missing one is harmless."""
+
+
+class FileSystemStore:
+    """Objects as files under one directory (the default, for one machine)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise ValueError(f"key outside the store: {key!r}")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write to a temporary file, flush it to disk, then rename it into place."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)  # the rename itself survives a power cut
+        finally:
+            os.close(directory)
+
+    def get(self, key: str) -> bytes:
+        """Return the whole file."""
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise KeyError(key) from exc
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        """Return a slice of the file."""
+        try:
+            with self._path(key).open("rb") as src:
+                src.seek(start)
+                return src.read(max(0, end - start))
+        except FileNotFoundError as exc:
+            raise KeyError(key) from exc
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        """Open the file now and yield it in pieces."""
+        try:
+            src = self._path(key).open("rb")
+        except FileNotFoundError as exc:
+            raise KeyError(key) from exc
+        return _pieces(src)
+
+    def exists(self, key: str) -> bool:
+        """Tell whether the file exists."""
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove the file if it is there."""
+        self._path(key).unlink(missing_ok=True)
+
+
+def _pieces(src: Any) -> Iterator[bytes]:
+    with src:
+        while piece := src.read(STREAM_BYTES):
+            yield piece
+
+
+class S3Store:
+    """Objects in an S3-compatible bucket, for deployments past one machine.
+
+    Credentials come from the environment as boto3 reads them (AWS_ACCESS_KEY_ID, …). An S3
+    PUT is atomic: the object appears whole once the request succeeds.
+    """
+
+    def __init__(self, bucket: str, endpoint_url: str | None = None, prefix: str = "") -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = boto3.client("s3", endpoint_url=endpoint_url or None)
+
+    def _key(self, key: str) -> str:
+        return self.prefix + key
+
+    def _missing(self, exc: Exception) -> bool:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        return code in ("NoSuchKey", "404", "NotFound")
+
+    def put(self, key: str, data: bytes) -> None:
+        """PUT the object."""
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def _get(self, key: str, **kw: Any) -> Any:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key), **kw)["Body"]
+        except self.client.exceptions.ClientError as exc:
+            if self._missing(exc):
+                raise KeyError(key) from exc
+            raise
+
+    def get(self, key: str) -> bytes:
+        """GET the whole object."""
+        body = self._get(key)
+        with body:
+            data: bytes = body.read()
+            return data
+
+    def read_range(self, key: str, start: int, end: int) -> bytes:
+        """GET a byte range of the object."""
+        if end <= start:
+            return b""
+        body = self._get(key, Range=f"bytes={start}-{end - 1}")
+        with body:
+            data: bytes = body.read()
+            return data
+
+    def stream(self, key: str) -> Iterator[bytes]:
+        """GET the object and yield its body in pieces."""
+        body = self._get(key)
+
+        def pieces() -> Iterator[bytes]:
+            with body:
+                yield from body.iter_chunks(STREAM_BYTES)
+
+        return pieces()
+
+    def exists(self, key: str) -> bool:
+        """HEAD the object."""
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except self.client.exceptions.ClientError as exc:
+            if self._missing(exc):
+                return False
+            raise
+        return True
+
+    def delete(self, key: str) -> None:
+        """DELETE the object (S3 answers the same for a missing one)."""
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+
+def make_store(config: dict[str, Any], instance_path: str) -> Storage:
+    """Build the store the configuration names: FILE_STORE=fs (default) or s3."""
+    kind = config.get("FILE_STORE") or "fs"
+    if kind == "s3":
+        return S3Store(
+            config["S3_BUCKET"], config.get("S3_ENDPOINT_URL"), config.get("S3_PREFIX") or ""
+        )
+    if kind != "fs":
+        raise ValueError(f"FILE_STORE must be fs or s3, not {kind!r}")
+    return FileSystemStore(config.get("FILE_DIR") or os.path.join(instance_path, "files"))
+
+
+def init_app(app: Flask) -> None:
+    """Build the app's store once."""
+    app.extensions["file_store"] = make_store(app.config, app.instance_path)
+
+
+def store() -> Storage:
+    """Return the current app's store."""
+    found: Storage = current_app.extensions["file_store"]
+    return found

@@ -1,0 +1,138 @@
+"""Two phones upload one file at once to real gunicorn: it is kept once, whole (§12.2).
+
+Several workers and threads take the same chunks together, the last chunk from many callers
+at the same moment; the file must be assembled and announced exactly once, on the test
+database (SQLite or PostgreSQL).
+"""
+
+import hashlib
+import http.client
+import json
+import random
+import threading
+import types
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from bench.live import (
+    LIVE_PASSWORD,
+    LiveServer,
+    create_user,
+    live_database_url,
+    migrate,
+    seed_units,
+)
+from sync.client import MemoryStore, SyncClient
+from tests.conftest import model_payload
+from tests.files_helpers import chunks, item, photo
+
+pytestmark = pytest.mark.slow
+
+UNITS = [
+    ("TW", "Trung ương", "TRUNG_UONG", None),
+    ("40", "Tỉnh Nghệ An", "TINH", "TW"),
+    ("17000", "Xã Nậm Cắn", "XA", "40"),
+]
+CHUNK = 4096
+UPLOADERS = 6
+TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """Start gunicorn, two workers, files on disk, 4 KiB chunks, with one officer."""
+    tmp = tmp_path_factory.mktemp("files-live")
+    url = live_database_url(tmp)
+    migrate(url)
+    units = seed_units(url, UNITS)
+    create_user(url, "canbo", "17000", "CAN_BO_NHAP")
+    env = {"FILE_DIR": str(tmp / "files"), "FILE_CHUNK_BYTES": str(CHUNK)}
+    server = LiveServer(url, tmp / "gunicorn.log", workers=2, env=env)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        server.start()
+        yield types.SimpleNamespace(server=server, db=engine, unit=units["17000"], url=url)
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def phone(live, name: str) -> SyncClient:
+    """Sign a device of the officer in, straight to the server."""
+    client = SyncClient(live.server.url, store=MemoryStore())
+    client.login("canbo", LIVE_PASSWORD, device_name=name)
+    return client
+
+
+def request(port, method, path, token, body=b"", headers=None):
+    """Send one request on a new connection; return the status and the body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
+    try:
+        conn.request(
+            method, path, body=body, headers={"Authorization": f"Bearer {token}", **(headers or {})}
+        )
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_two_phones_uploading_one_file_at_once_keep_it_once(live):
+    """§12.2: every chunk sent by several callers together; assembled and announced once."""
+    first, second = phone(live, "máy 1"), phone(live, "máy 2")
+    data = photo(400, 300, seed=5)
+    digest = hashlib.sha256(data).hexdigest()
+    payload = model_payload(types.SimpleNamespace(id=live.unit), attachments=[item(data)])
+    first.create("models", payload)
+    first.sync()
+    second.sync()
+    parts = chunks(data, CHUNK)
+    assert len(parts) > 3
+    port = live.server.port
+    path = f"/api/v1/files/{digest}/chunks/{{}}?table=models&record_id={payload['id']}"
+    barrier = threading.Barrier(UPLOADERS)
+
+    def uploader(n: int) -> list[tuple[int, dict]]:
+        token = (first, second)[n % 2].token
+        order = list(range(len(parts)))
+        random.Random(n).shuffle(order)  # noqa: S311 - an order, not a secret
+        barrier.wait(timeout=TIMEOUT_S)
+        out = []
+        for index in order:
+            status, body = request(
+                port,
+                "PUT",
+                path.format(index),
+                token,
+                parts[index],
+                {
+                    "Content-Type": "application/octet-stream",
+                    "X-Chunk-SHA256": hashlib.sha256(parts[index]).hexdigest(),
+                },
+            )
+            out.append((status, json.loads(body)))
+        return out
+
+    with ThreadPoolExecutor(max_workers=UPLOADERS) as pool:
+        answers = [a for result in pool.map(uploader, range(UPLOADERS)) for a in result]
+    assert {status for status, _ in answers} == {200}, [a for a in answers if a[0] != 200][:3]
+    assert any(body["state"] == "complete" for _, body in answers)
+
+    status, served = request(
+        port, "GET", f"/api/v1/files/{digest}?table=models&record_id={payload['id']}", first.token
+    )
+    assert status == 200 and served == data
+    with live.db.connect() as conn:
+        files = conn.execute(text("SELECT state FROM stored_files")).scalars().all()
+        left = conn.execute(text("SELECT count(*) FROM file_chunks")).scalar_one()
+        version = conn.execute(
+            text("SELECT version FROM dvk_models WHERE id = :id"), {"id": payload["id"]}
+        ).scalar_one()
+    assert files == ["complete"]
+    assert left == 0
+    assert version == 1  # restamped, not a new version
+    second.sync()
+    assert second.record("models", payload["id"])["files_received"] == [digest]
