@@ -143,5 +143,13 @@ export const ENUMS = /* JSON */ {
   "CO_MAT": ["Có mặt", "Present"],
   "VANG_CO_LY_DO": ["Vắng (có lý do)", "Absent with reason"],
   "VANG": ["Vắng", "Absent"]
+ },
+ "attachment_kind": {
+  "ANH": ["Ảnh", "Photo"],
+  "BIEN_BAN": ["Biên bản", "Minutes"],
+  "QUYET_DINH": ["Quyết định", "Decision"],
+  "BAO_CAO": ["Báo cáo", "Report"],
+  "DANH_SACH": ["Danh sách đại biểu", "List of delegates"],
+  "KHAC": ["Khác", "Other"]
  }
 } /* END */;

@@ -368,12 +368,6 @@ export const LABELS = {
   retry_upload: ["Thử lại", "Retry"],
   uploads_later: ["Chưa gửi được tệp ({message}); sẽ tự thử lại.", "Files not sent yet ({message}); will retry by itself."],
   file_waiting: ["Đang lưu trên máy, chờ tải lên", "Kept on this phone, waiting to upload"],
-  kind_ANH: ["Ảnh", "Photo"],
-  kind_BIEN_BAN: ["Biên bản", "Minutes"],
-  kind_QUYET_DINH: ["Quyết định", "Decision"],
-  kind_BAO_CAO: ["Báo cáo", "Report"],
-  kind_DANH_SACH: ["Danh sách đại biểu", "List of delegates"],
-  kind_KHAC: ["Khác", "Other"],
 };
 
 let lang = "vi";

@@ -24,10 +24,9 @@ import { ask, cleanText, h, joined, replace } from "./dom.js";
  * @property {string|null} [captured_at]
  */
 
-/** A kind's label, from the server's enum when the phone has it. @param {string} kind */
+/** A kind's label (DOMAIN.md §2.9). @param {string} kind */
 export function kindLabel(kind) {
-  const label = enumLabel("attachment_kind", kind);
-  return label === kind ? t(`kind_${kind}`) : label;
+  return enumLabel("attachment_kind", kind);
 }
 
 /** Wall-clock minutes like every datetime on a record ("2026-11-30T16:05"). */
