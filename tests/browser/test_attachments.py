@@ -267,6 +267,8 @@ def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
     )
     assert "Ảnh: Thanh Lê" in reviewer.inner_text("[data-testid=attachments]")
     assert reviewer.locator("[data-testid=file-missing]").count() == 0
+    reviewer.locator("[data-testid=attachments]").scroll_into_view_if_needed()
+    shot(reviewer, "review-photo", full_page=None)
     reviewer.click("[data-testid=attachments] button.thumb")
     reviewer.wait_for_function(
         "() => { const i = document.querySelector('.dialog .full-img'); return i && i.complete && i.naturalWidth === 1600; }"

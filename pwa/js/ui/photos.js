@@ -143,18 +143,20 @@ function thumbnail(where, item) {
   }
   localBlob(item.sha256).then(async (blob) => {
     if (blob) return showBlob(img, blob);
-    if (!where.held || !where.token || !navigator.onLine) return markUnavailable(box);
+    if (!where.held || !where.token || !navigator.onLine) return markUnavailable(box, item);
     try {
       showBlob(img, await serverBlob(where.token, fileUrl(where.table, where.id, item.sha256, true)));
     } catch {
-      markUnavailable(box);
+      markUnavailable(box, item);
     }
   });
   return box;
 }
 
-function markUnavailable(box) {
+/** No picture to show (not received, or offline): the kind in its place. */
+function markUnavailable(box, item) {
   box.classList.add("thumb-none");
+  box.append(h("span", { class: "thumb-kind", "aria-hidden": "true", text: kindLabel(item.kind) }));
 }
 
 /**
