@@ -250,6 +250,18 @@ def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
         )
     assert body["files"][0]["state"] == "complete", body
 
+    # The officer's next sync brings the server's word; the edit form, whose bytes may have left
+    # the phone by then, shows the server's thumbnail.
+    sync_now(officer)
+    go(officer, f"#/models/{record_id}", ".screen-detail [data-testid=files-received]")
+    assert officer.inner_text("[data-testid=files-received]") == "1/1 tệp đã nhận"
+    assert officer.locator("[data-testid=file-missing]").count() == 0
+    go(officer, f"#/models/{record_id}/edit", ".attach-editor .attach-item")
+    officer.wait_for_function(
+        "() => { const i = document.querySelector('.attach-editor .thumb-img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+
     reviewer = new_phone()
     sign_in(reviewer, "lanhdao")
     go(reviewer, f"#/review/models/{record_id}", ".screen-review [data-testid=attachments]")

@@ -284,7 +284,11 @@ export function attachmentsEditor(ctx, options) {
         const text = cleanText(caption.value, false).trim();
         item.caption = text ? text.slice(0, 500) : null;
       });
-      const where = { table: options.table, id: options.recordId() || "", held: false, token: null };
+      // A file already on the server (its bytes dropped from this phone) shows the server's thumbnail.
+      const id = options.recordId();
+      const saved = id ? ctx.index.get(options.table, id) : null;
+      const held = Boolean(saved && Array.isArray(saved.files_received) && saved.files_received.includes(item.sha256));
+      const where = { table: options.table, id: id || "", held, token: ctx.session && ctx.session.token };
       return h("li", { class: "attach-item", "data-sha": item.sha256 },
         h("button", { type: "button", class: "thumb", "aria-label": t("open_file"), onclick: () => openFile(ctx, where, item) }, thumbnail(where, item)),
         h("div", { class: "attach-body" },
