@@ -467,12 +467,67 @@ def test_upload_progress_pause_resume_and_a_refused_file(new_phone, server):
     assert page.errors == []
 
 
-def file_states(server, token: str, record_id: str, shas: list[str]) -> dict[str, str]:
+def file_states(
+    server, token: str, record_id: str, shas: list[str], table: str = "models"
+) -> dict[str, str]:
     status, body = server.api(
         "POST",
         "/api/v1/files/status",
         token,
-        {"files": [{"table": "models", "record_id": record_id, "sha256": s} for s in shas]},
+        {"files": [{"table": table, "record_id": record_id, "sha256": s} for s in shas]},
     )
     assert status == 200, body
     return {f["sha256"]: f["state"] for f in body["files"]}
+
+
+def test_meeting_minutes_as_a_pdf_document(new_phone, server):
+    """#10 item 1: a meeting takes a PDF of its signed minutes (kind BIEN_BAN) as it is; the
+    record declares it and the file follows; the officer's record opens it from the phone."""
+    page = new_phone()
+    sign_in(page)
+    page.context.set_offline(True)
+    go(page, "#/meetings/new", ".screen-form")
+    for key, value in {
+        "title": "Hội nghị đối thoại với nhân dân",
+        "type": "TOA_DAM",
+        "start_at": "2024-08-12T08:00",
+        "location": "Hội trường UBND xã",
+        "content_summary": "Trao đổi kinh nghiệm xây dựng mô hình",
+    }.items():
+        control = field(page, key)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    page.select_option(".attach-editor select", "BIEN_BAN")
+    page.set_input_files(
+        ".screen-form [data-input=document]",
+        files=[{"name": "bien-ban-doi-thoai.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.wait_for_selector(".attach-editor .attach-item")
+    assert (
+        page.get_attribute(".attach-editor .attach-item", "data-sha")
+        == hashlib.sha256(PDF).hexdigest()
+    )
+    assert "Biên bản" in page.inner_text(".attach-editor .attach-item")
+    record_id = save(page)
+    with page.expect_download() as download:
+        page.click("[data-action=open-document]")
+    assert download.value.suggested_filename == "bien-ban-doi-thoai.pdf"
+    sync_now(page, lambda: page.context.set_offline(False))
+    token = server.login("canbo")
+    [saved] = [r for r in server.list("meetings", token) if r["id"] == record_id]
+    [item] = saved["attachments"]
+    assert (item["kind"], item["mime"], item["size"]) == ("BIEN_BAN", "application/pdf", len(PDF))
+    for _ in range(60):
+        if (
+            file_states(server, token, record_id, [item["sha256"]], "meetings")[item["sha256"]]
+            == "complete"
+        ):
+            break
+        page.wait_for_timeout(500)
+    assert (
+        file_states(server, token, record_id, [item["sha256"]], "meetings")[item["sha256"]]
+        == "complete"
+    )
+    assert page.errors == []
