@@ -9,6 +9,7 @@
     python -m bench pwa                  # the PWA's size and speed budgets in Chromium
     python -m bench fleet [--minutes N] [--db sqlite|postgres] [--seed S] [--devices D]
     python -m bench signin [--db postgres|sqlite] [--attackers 16 --seconds 15]
+    python -m bench upload               # a 2 MB photo over 2G-lossy: time vs floor, cuts
     python -m bench down                 # remove what a killed run left behind
 
 Needs root (network namespaces) and a local PostgreSQL (started, with role app, by
@@ -186,6 +187,15 @@ def cmd_signin(args, argv: list[str]) -> bool:
     return "❌" not in text
 
 
+def cmd_upload(args, argv: list[str]) -> bool:
+    """Upload a 2 MB photo over 2G-lossy; return whether the time met its target."""
+    from bench import upload
+
+    runs = upload.run(cuts=args.cuts)
+    _emit(upload.markdown(runs, _command(argv)), args)
+    return any(not r.cuts and r.ratio <= upload.TARGET_RATIO for r in runs)
+
+
 def _emit(text: str, args) -> None:
     print(text, flush=True)
     if not args.no_write:
@@ -249,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     p_signin.add_argument("--attackers", type=int, default=16)
     p_signin.add_argument("--users", type=int, default=4)
     p_signin.add_argument("--seconds", type=float, default=15.0, help="length of each phase")
+    p_up = sub.add_parser("upload", help="a 2 MB photo over 2G-lossy: time vs floor, and cuts")
+    p_up.add_argument("--cuts", type=int, default=3, help="connection cuts in the last run")
     args = parser.parse_args(argv)
 
     if args.cmd == "down":
@@ -267,8 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.db == "postgres":
             ensure_postgres(args.pg_url)
         return 0 if cmd_fleet(args) else 1
-    if os.geteuid() != 0 and args.cmd in ("all", "scenarios"):
+    if os.geteuid() != 0 and args.cmd in ("all", "scenarios", "upload"):
         parser.error("the link scenarios need root (network namespaces, tc, iptables)")
+    if args.cmd == "upload":
+        return 0 if cmd_upload(args, argv) else 1
     ensure_postgres(args.pg_url)
     if args.cmd == "dataset":
         from sqlalchemy.engine import make_url

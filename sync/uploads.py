@@ -7,9 +7,11 @@ most the chunks that were on the wire. Used by the tests and the benchmarks.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -198,6 +200,14 @@ class Uploader:
             with self._lock:
                 self._connections.append(conn)
         return conn
+
+    def cut(self) -> None:
+        """Break every open connection at once, as a lost link does (benchmarks, tests)."""
+        with self._lock:
+            sockets = [c.conn.sock for c in self._connections if c.conn and c.conn.sock]
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         """Close every connection."""

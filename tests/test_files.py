@@ -429,3 +429,36 @@ def test_schema_1_phone_edit_keeps_the_attachments_another_phone_declared(
     fresh = client.get(f"/api/v1/models/{created['id']}", headers=headers_of(phone)).get_json()
     assert fresh["attachments"] == [] and fresh["files_received"] == []
     assert json.dumps(record)  # the wire form is plain JSON
+
+
+# --- reports never count a record complete while files are missing ------------------------
+
+
+def test_r3_marks_a_model_with_missing_files(client, phone, tree, app_store, small_chunks):
+    """R3's "Tệp" column: received/declared with a missing-files marker, and the links."""
+    from server.models import ModelRecord
+    from server.reports.lists import files_count, files_listing
+
+    jpeg, png = photo(seed=1), photo(seed=2, fmt="PNG")
+    record = phone.create(
+        "models",
+        model_payload(
+            tree["commune"],
+            attachments=[item(jpeg, caption="Ảnh: Thanh Lê"), item(png, mime="image/png")],
+        ),
+    )
+    phone.sync()
+    model = db.session.get(ModelRecord, record["id"])
+    assert files_count(model) == "0/2 (thiếu tệp)"
+    upload(client, headers_of(phone), "models", record["id"], jpeg, CHUNK)
+    db.session.expire_all()
+    model = db.session.get(ModelRecord, record["id"])
+    assert files_count(model) == "1/2 (thiếu tệp)"
+    link = f"/api/v1/files/{sha(jpeg)}?table=models&record_id={record['id']}"
+    assert files_listing("models", model).splitlines() == [
+        f"Ảnh — Ảnh: Thanh Lê — {link}",
+        "Ảnh — chưa nhận",
+    ]
+    upload(client, headers_of(phone), "models", record["id"], png, CHUNK)
+    db.session.expire_all()
+    assert files_count(db.session.get(ModelRecord, record["id"])) == "2/2"

@@ -80,9 +80,18 @@ def request(port, method, path, token, body=b"", headers=None):
         conn.close()
 
 
-def test_two_phones_uploading_one_file_at_once_keep_it_once(live):
+@pytest.fixture
+def phones(live):
+    """Yield two devices of the officer, closed after the test."""
+    devices = phone(live, "máy 1"), phone(live, "máy 2")
+    yield devices
+    for device in devices:
+        device.transport.close()
+
+
+def test_two_phones_uploading_one_file_at_once_keep_it_once(live, phones):
     """§12.2: every chunk sent by several callers together; assembled and announced once."""
-    first, second = phone(live, "máy 1"), phone(live, "máy 2")
+    first, second = phones
     data = photo(400, 300, seed=5)
     digest = hashlib.sha256(data).hexdigest()
     payload = model_payload(types.SimpleNamespace(id=live.unit), attachments=[item(data)])

@@ -51,8 +51,14 @@ def upgrade():
             if table == "meetings":
                 batch.add_column(sa.Column("geo_accuracy", sa.Float(), nullable=True))
         # Left nullable: NOT NULL would rebuild the SQLite tables; the ORM always writes a
-        # list and every row already there gets one now.
-        op.execute(sa.text(f"UPDATE {table} SET attachments = '[]', files_received = '[]'"))
+        # list and every row already there gets one now. The kept wire JSON lacks the new
+        # fields: pulls render those rows afresh until `flask sync render` refills them.
+        op.execute(
+            sa.text(
+                f"UPDATE {table} SET attachments = '[]', files_received = '[]', "
+                "wire_json = NULL, wire_seq = NULL"
+            )
+        )
     # A plain ADD COLUMN: batch mode would rebuild the units table, which SQLite refuses
     # while other tables reference it.
     op.add_column(

@@ -32,7 +32,8 @@ const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("s
 /** Announce an event to this tab (and, for data changes, to the other tabs). */
 export function emit(name, detail) {
   bus.dispatchEvent(new CustomEvent(name, { detail }));
-  if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE)) {
+  // Upload progress too: one tab uploads (under the sync lock) and every tab shows it.
+  if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE || name === EV.UPLOADS)) {
     try {
       channel.postMessage({ name, detail });
     } catch {

@@ -70,8 +70,9 @@ def declared(session: Session, user: User, table_name: str, record_id: str, sha:
     upload reveals nothing about records the user may not see.
     """
     table = TABLES[table_name]
+    model: type[SyncedRecord] = table.model
     key = canonical_uuid(record_id)
-    record = session.get(table.model, key) if key else None
+    record = session.get(model, key) if key else None
     if (
         record is None
         or record.deleted
@@ -97,7 +98,7 @@ def _complete_answer(found: Declared, chunk_size: int) -> dict[str, Any]:
 def status(session: Session, user: User, items: list[dict[str, str]], lang: str) -> dict[str, Any]:
     """Say, for each file a record declares, what the server already holds."""
     chunk_size = current_app.config["FILE_CHUNK_BYTES"]
-    out = []
+    out: list[dict[str, Any]] = []
     for item in items:
         sha = item["sha256"]
         try:
@@ -107,6 +108,7 @@ def status(session: Session, user: User, items: list[dict[str, str]], lang: str)
             out.append({"sha256": sha, "state": "absent", "received": [], "error": error})
             continue
         row = session.get(StoredFile, sha)
+        answer: dict[str, Any]
         if row is not None and row.state == "complete":
             repair(session, found)
             answer = _complete_answer(found, chunk_size)

@@ -118,7 +118,7 @@ class S3Store:
     """
 
     def __init__(self, bucket: str, endpoint_url: str | None = None, prefix: str = "") -> None:
-        import boto3
+        import boto3  # type: ignore[import-untyped]
 
         self.bucket = bucket
         self.prefix = prefix

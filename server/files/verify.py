@@ -49,10 +49,10 @@ def thumbnail(data: bytes, mime: str, max_pixels: int) -> bytes:
                     {"width": width, "height": height, "max_pixels": max_pixels},
                 )
             image.load()  # a truncated or corrupt image fails here, not when served
-            image = image.convert("RGB")
-            image.thumbnail((THUMB_EDGE, THUMB_EDGE))
+            small = image.convert("RGB")
+            small.thumbnail((THUMB_EDGE, THUMB_EDGE))
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=80)
+            small.save(out, "JPEG", quality=80)
             return out.getvalue()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ApiError("IMAGE_TOO_LARGE", {"max_pixels": max_pixels}) from exc

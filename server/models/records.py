@@ -42,6 +42,8 @@ class SyncedRecord:
     # the change_seq it was rendered at: a pull uses the text only while the two match.
     wire_json: Mapped[str | None] = mapped_column(Text)
     wire_seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The photos and documents the record declares (schema 2, PROTOCOL.md §12.1).
+    attachments: Mapped[list | None] = mapped_column(JSON, default=list)
     # The declared files (attachments' sha256) the server holds complete, server-owned and sent
     # with the record, so a pull needs no join to tell "2/3 received" (PROTOCOL.md §12.3).
     files_received: Mapped[list | None] = mapped_column(JSON, default=list)
@@ -111,7 +113,6 @@ class ModelRecord(SyncedRecord, Model):
     geo_lat: Mapped[float | None] = mapped_column(Float)
     geo_lon: Mapped[float | None] = mapped_column(Float)
     geo_accuracy: Mapped[float | None] = mapped_column(Float)
-    attachments: Mapped[list | None] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -155,5 +156,4 @@ class Meeting(SyncedRecord, Model):
     minutes_no: Mapped[str | None] = mapped_column(String(64))
     # Attendees travel inside their meeting: they are entered, reviewed and merged with it.
     attendees: Mapped[list] = mapped_column(JSON, default=list)
-    attachments: Mapped[list | None] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)

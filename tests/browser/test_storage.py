@@ -76,7 +76,7 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     page.wait_for_selector(f'a[data-id="{record["id"]}"]')
     wait_synced(page)
     assert outbox_count(page) == 0
-    assert page.evaluate("() => indexedDB.databases()") == [{"name": "sotay", "version": 2}]
+    assert page.evaluate("() => indexedDB.databases()") == [{"name": "sotay", "version": 3}]
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]

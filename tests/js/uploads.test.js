@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import test from "node:test";
 
 import {
-  chunkCount, chunkRange, classifyFileError, heldFiles, mayDropBytes, missingChunks, planUploads,
+  chunkCount, chunkRange, classifyFileError, heldFiles, mayDropBytes, missingChunks, ORPHAN_GRACE_MS, orphanFiles, planUploads,
   sha256Hex, uploadOne, UploadError,
 } from "../../pwa/js/sync/upload-core.js";
 
@@ -203,4 +203,17 @@ test("§12 bytes stay until the server has them AND no unsynced record reference
   assert.ok(!mayDropBytes(file(C), new Set()), "not on the server yet");
   assert.ok(mayDropBytes(file(C, { uploaded: true }), held));
   assert.ok(mayDropBytes(file(A, { uploaded: true }), heldFiles(records, []).held) === true);
+});
+
+test("a capture no record or form draft declares goes after a week, not before", () => {
+  const now = 10 * ORPHAN_GRACE_MS;
+  const old = now - ORPHAN_GRACE_MS - 1;
+  const records = [
+    { table: "models", record: { id: "m1", version: 3, attachments: att(A) } },
+    { table: "models", record: { id: "m2", version: 3, attachments: att(B), deleted: true } },
+  ];
+  const files = [file(A, { saved_at: old }), file(B, { saved_at: old }), file(C, { saved_at: old }),
+    file("d".repeat(64), { saved_at: now - 1000 }), file("e".repeat(64), { saved_at: old })];
+  const draft = JSON.stringify({ attachments: att("e".repeat(64)) });
+  assert.deepEqual(orphanFiles(records, files, draft, now), [B, C]);
 });

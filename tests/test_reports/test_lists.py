@@ -33,6 +33,8 @@ def test_r3_columns(client, headers, tree):
         "Cấp công nhận",
         "Hình thức khen thưởng",
         "Trạng thái",
+        "Tệp (đã nhận/khai báo)",
+        "Tệp đính kèm",
     ]
 
 

@@ -193,6 +193,7 @@ export const LABELS = {
   f_outcomes: ["Kết quả", "Outcomes"],
   f_minutes_no: ["Số biên bản", "Minutes no."],
   f_attendees: ["Danh sách đại biểu", "Attendees"],
+  f_attachments: ["Ảnh và tài liệu", "Photos and documents"],
   f_full_name: ["Họ và tên", "Full name"],
   f_position: ["Chức vụ", "Position"],
   f_org_name: ["Đơn vị", "Organization"],

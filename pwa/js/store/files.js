@@ -3,9 +3,9 @@
 
 import { emit, EV } from "../events.js";
 import {
-  ATTACHMENT_TABLES, FILE_MIMES, heldFiles, MAX_FILE_BYTES, mayDropBytes, planUploads, sha256Hex,
+  ATTACHMENT_TABLES, FILE_MIMES, heldFiles, MAX_FILE_BYTES, mayDropBytes, orphanFiles, planUploads, sha256Hex,
 } from "../sync/upload-core.js";
-import { req, STORE, withTx } from "./db.js";
+import { META, req, STORE, withTx } from "./db.js";
 
 /**
  * @typedef {import("../sync/upload-core.js").StoredFile} StoredFile
@@ -99,6 +99,13 @@ export async function fileInfo(sha256) {
   return { ...rest, blob: blob ? blob : null };
 }
 
+// Most phones (reviewers') never hold a file: they skip reading every record after each sync.
+async function holdsBytes() {
+  /** @type {StoredFile[]} */
+  const files = await withTx([STORE.FILES], "readonly", (tx) => req(tx.objectStore(STORE.FILES).getAll()));
+  return files.some((f) => f.blob);
+}
+
 const READ_STORES = [STORE.FILES, STORE.OUTBOX, ...ATTACHMENT_TABLES];
 
 async function readState(tx) {
@@ -118,6 +125,7 @@ async function readState(tx) {
  * @returns {Promise<PendingUpload[]>}
  */
 export async function pendingUploads() {
+  if (!(await holdsBytes())) return [];
   const { records, outbox, files } = await withTx(READ_STORES, "readonly", readState);
   const plan = planUploads(records, outbox, files);
   for (const sha256 of plan.complete) await markUploaded(sha256);
@@ -156,16 +164,25 @@ export async function markUploaded(sha256) {
   await pruneFiles();
 }
 
-/** Drop the bytes of every uploaded file no unsynced record references; returns how many. */
-export async function pruneFiles() {
-  const dropped = await withTx(READ_STORES, "readwrite", async (tx) => {
+/** Drop the bytes of every uploaded file no unsynced record references, and of week-old
+ * captures no record or form draft declares; returns how many. */
+export async function pruneFiles(now = Date.now()) {
+  if (!(await holdsBytes())) return 0;
+  const dropped = await withTx([...READ_STORES, STORE.META], "readwrite", async (tx) => {
     const { records, outbox, files } = await readState(tx);
+    const draft = await req(tx.objectStore(STORE.META).get(META.FORM_DRAFT));
     const { held } = heldFiles(records, outbox);
+    const orphans = new Set(orphanFiles(records, files, draft ? JSON.stringify(draft) : "", now));
     const store = tx.objectStore(STORE.FILES);
     let count = 0;
     for (const file of files) {
-      if (!mayDropBytes(file, held)) continue;
-      await req(store.put({ ...file, blob: null }));
+      if (orphans.has(file.sha256) && !held.has(file.sha256)) {
+        await req(store.delete(file.sha256));
+      } else if (mayDropBytes(file, held)) {
+        await req(store.put({ ...file, blob: null }));
+      } else {
+        continue;
+      }
       count += 1;
     }
     return count;

@@ -106,6 +106,30 @@ export function mayDropBytes(file, held) {
   return Boolean(file.uploaded && file.blob && !held.has(file.sha256));
 }
 
+// A captured file no record declares yet belongs to a form being filled in: kept this long.
+export const ORPHAN_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Files no record declares (their record was deleted, or the form was abandoned), saved long
+ * enough ago, and not in the saved form draft: their bytes may go.
+ * @param {LocalRecord[]} records @param {StoredFile[]} files @param {string} draftText the
+ * form draft as JSON ("" when none) @param {number} now ms
+ * @returns {string[]}
+ */
+export function orphanFiles(records, files, draftText, now) {
+  const live = new Set();
+  for (const { record } of records) {
+    if (record.deleted) continue;
+    for (const item of declared(record)) live.add(item.sha256);
+    const rejected = record._local && record._local.rejected;
+    if (rejected && rejected.data) for (const item of declared(rejected.data)) live.add(item.sha256);
+  }
+  return files
+    .filter((f) => f.blob && !live.has(f.sha256) && !draftText.includes(f.sha256))
+    .filter((f) => now - (f.saved_at || 0) > ORPHAN_GRACE_MS)
+    .map((f) => f.sha256);
+}
+
 // Codes that mean "this record's declaration has not reached the server yet": wait for the
 // next record sync, never fail the file for it.
 const WAIT_CODES = new Set(["FILE_RECORD_UNKNOWN", "FILE_NOT_DECLARED"]);
