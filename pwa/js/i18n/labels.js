@@ -314,7 +314,6 @@ export const LABELS = {
   review_queued: ["Đã lưu thao tác — sẽ gửi khi đồng bộ", "Saved — will be sent on sync"],
   network_error: ["Không kết nối được máy chủ", "Cannot reach the server"],
   // Photos, documents and the place (#10).
-  f_attachments: ["Ảnh và tài liệu", "Photos and documents"],
   f_place: ["Vị trí", "Place"],
   attach_hint: [
     "Ảnh được thu nhỏ trên máy trước khi gửi; tệp tối đa 10 MB. Bản ghi được đồng bộ trước, tệp gửi sau.",

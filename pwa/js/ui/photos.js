@@ -465,7 +465,8 @@ const progress = {
   files: new Map(),
 };
 on(EV.UPLOADS, (detail) => {
-  if (!detail || detail.remote) return;
+  // Another tab's run counts too: only the tab holding the sync lock uploads.
+  if (!detail) return;
   progress.last = detail;
   const file = detail.file;
   if (file && file.sha256) {
