@@ -225,6 +225,10 @@ def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
     officer.wait_for_selector("[data-testid=attachments]")
     assert "Ảnh: Thanh Lê" in officer.inner_text("[data-testid=attachments]")
     assert outbox_count(officer) == 1
+    officer.wait_for_selector("[data-testid=file-state] p")
+    assert officer.inner_text("[data-testid=file-state]") == "Đang lưu trên máy, chờ tải lên"
+    problems = audit(officer, "record detail, a photo waiting")
+    assert not problems, report(problems)
     sync_now(officer, lambda: officer.context.set_offline(False))
     token = server.login("canbo")
     [saved] = [r for r in server.list("models", token) if r["id"] == record_id]
@@ -428,6 +432,8 @@ def test_upload_progress_pause_resume_and_a_refused_file(new_phone, server):
     assert page.inner_text("[data-testid=upload-strip] span") == "Đang tải tệp lên 1/2"
     assert page.get_attribute("#sync-chip", "data-tone") == "ok"  # records are not waiting
     shot(page, "upload-progress", full_page=None)
+    problems = audit(page, "outbox, files uploading")
+    assert not problems, report(problems)
 
     page.click("[data-testid=uploads] [data-action=pause-uploads]")
     page.wait_for_selector("[data-testid=uploads] [data-action=resume-uploads]")
