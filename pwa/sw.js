@@ -42,6 +42,7 @@ const SHELL = [
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",
   "/js/ui/unit-picker.js",
+  "/js/ui/upload-progress.js",
 ];
 
 // The reviewers' and viewers' screens (js/ui/staff-nav.js adds them). Not precached on install:

@@ -15,7 +15,7 @@ import { h, replace, statusText } from "./ui/dom.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
-import { uploadStrip } from "./ui/photos.js";
+import { uploadStrip } from "./ui/upload-progress.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
 import { renderConflicts, renderOutbox } from "./ui/sync-views.js";

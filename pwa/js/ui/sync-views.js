@@ -8,7 +8,7 @@ import { exportUnsynced } from "./account.js";
 import {
   confirmDialog, displayValue, h, lastSyncText, pendingText, recordTitle, replace, statusText, syncBadge, syncErrorLines,
 } from "./dom.js";
-import { uploadPanel } from "./photos.js";
+import { uploadPanel } from "./upload-progress.js";
 
 // "Chờ đồng bộ": every queued change with its state, refused changes with the server's message,
 // sync now, export.
