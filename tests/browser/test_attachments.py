@@ -458,6 +458,8 @@ def test_upload_progress_pause_resume_and_a_refused_file(new_phone, server):
     page.wait_for_selector(f'[data-testid=upload-failed][data-sha="{second}"]', timeout=30000)
     assert page.get_attribute("[data-testid=upload-failed]", "data-code") == "FILE_TYPE_MISMATCH"
     assert "Tệp không đúng loại đã khai báo" in page.inner_text("[data-testid=upload-failed]")
+    problems = audit(page, "outbox, a refused file")
+    assert not problems, report(problems)
     token = server.login("canbo")
     states = file_states(server, token, record_id, [first, second])
     assert states[first] == "complete", states
