@@ -83,6 +83,7 @@ def run(url: str, username: str, photo: Path, in_flight: int, cuts: int, seed: i
         "bytes_sent": report.bytes_sent,
         "bytes_resent": report.bytes_resent,
         "state": report.state,
+        "errors": report.errors[:20],
     }
 
 

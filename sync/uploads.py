@@ -107,6 +107,7 @@ class UploadReport:
     chunk_sends: dict[int, int] = field(default_factory=dict)
     bytes_sent: int = 0
     seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
 
     @property
     def chunks_resent(self) -> int:
@@ -290,16 +291,22 @@ class Uploader:
                     if answer.state == "complete":
                         return report
                     missing = missing_chunks(report.size, chunk_size, answer.received)
+                    if self.in_flight > 1:
+                        # The chunks go on connections of their own: this one would sit idle
+                        # past the server's keep-alive and fail the next status request.
+                        self._connection().close()
                     if self._send(target, missing, chunk_size, report):
                         return report
                     failures = 0  # every chunk went and the server still wants something
                 except (OSError, http.client.HTTPException) as error:
                     report.cuts += 1
+                    report.errors.append(repr(error)[:200])
                     failures += 1
                     if failures > max_failures:
                         raise UploadGaveUpError(f"{failures} cuts in a row") from error
                     sleep(backoff(failures))
                 except UploadHttpError as error:
+                    report.errors.append(repr(error)[:200])
                     if not error.retryable:
                         raise
                     failures += 1

@@ -462,3 +462,70 @@ def test_r3_marks_a_model_with_missing_files(client, phone, tree, app_store, sma
     upload(client, headers_of(phone), "models", record["id"], png, CHUNK)
     db.session.expire_all()
     assert files_count(db.session.get(ModelRecord, record["id"])) == "2/2"
+
+
+def test_an_administrator_sets_requires_minutes_on_a_unit(client, tree, admin, auth_headers):
+    """`requires_minutes` is an administrator's unit setting, off by default."""
+    headers = auth_headers(admin)
+    unit = client.get(f"/api/v1/units/{tree['province'].id}", headers=headers).get_json()
+    assert unit["requires_minutes"] is False
+    response = client.patch(
+        f"/api/v1/units/{tree['province'].id}", json={"requires_minutes": True}, headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["requires_minutes"] is True
+
+
+def test_sync_approve_without_minutes_is_rejected(
+    client, phone, tree, reviewer, app_store, small_chunks
+):
+    """§12.3 through sync: the reviewer's approve is rejected MINUTES_REQUIRED."""
+    from tests.sync_helpers import device
+
+    tree["commune"].requires_minutes = True
+    db.session.commit()
+    record = phone.create("meetings", meeting_payload(tree["commune"]))
+    phone.sync()
+    phone.review("meetings", record["id"], "submit")
+    phone.sync()
+    desk = device(client, "lanhdao", name="Máy tính tỉnh")
+    desk.sync()
+    desk.review("meetings", record["id"], "approve")
+    [result] = desk.sync().results
+    assert result["status"] == "rejected"
+    assert result["code"] == "MINUTES_REQUIRED"
+
+
+def test_status_mends_a_record_that_missed_its_file(client, phone, tree, app_store, small_chunks):
+    """§12.3: a record whose files_received lacks a complete file gets it on `status`."""
+    from server.models import ModelRecord
+
+    data = photo()
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    model = db.session.get(ModelRecord, record_id)
+    model.files_received = []  # as if written while the file was completing
+    db.session.commit()
+    seq = db.session.get(ModelRecord, record_id).change_seq
+    answer = status(client, headers_of(phone), "models", record_id, sha(data)).get_json()
+    assert answer["files"][0]["state"] == "complete"
+    db.session.expire_all()
+    mended = db.session.get(ModelRecord, record_id)
+    assert mended.files_received == [sha(data)]
+    assert mended.change_seq > seq
+
+
+def test_a_second_assembly_of_a_complete_file_changes_nothing(
+    client, phone, tree, app_store, small_chunks
+):
+    """Callers that found the file whole together: the later ones find it complete, served."""
+    from server.files.service import assemble, chunk_count
+
+    data = photo()
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    count = chunk_count(len(data), CHUNK)
+    again = assemble(db.session, app_store, sha(data), count, CHUNK)
+    assert again["state"] == "complete"
+    assert db.session.get(StoredFile, sha(data)).state == "complete"
+    assert app_store.get(file_key(sha(data))) == data

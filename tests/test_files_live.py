@@ -102,27 +102,32 @@ def test_two_phones_uploading_one_file_at_once_keep_it_once(live, phones):
     assert len(parts) > 3
     port = live.server.port
     path = f"/api/v1/files/{digest}/chunks/{{}}?table=models&record_id={payload['id']}"
-    barrier = threading.Barrier(UPLOADERS)
+    start, last = threading.Barrier(UPLOADERS), threading.Barrier(UPLOADERS)
+
+    def send(token: str, index: int) -> tuple[int, dict]:
+        status, body = request(
+            port,
+            "PUT",
+            path.format(index),
+            token,
+            parts[index],
+            {
+                "Content-Type": "application/octet-stream",
+                "X-Chunk-SHA256": hashlib.sha256(parts[index]).hexdigest(),
+            },
+        )
+        return status, json.loads(body)
 
     def uploader(n: int) -> list[tuple[int, dict]]:
+        # Every chunk but the first, in its own order; then chunk 0 from every caller at
+        # once, so that they all find the file whole together and race to assemble it.
         token = (first, second)[n % 2].token
-        order = list(range(len(parts)))
+        order = list(range(1, len(parts)))
         random.Random(n).shuffle(order)  # noqa: S311 - an order, not a secret
-        barrier.wait(timeout=TIMEOUT_S)
-        out = []
-        for index in order:
-            status, body = request(
-                port,
-                "PUT",
-                path.format(index),
-                token,
-                parts[index],
-                {
-                    "Content-Type": "application/octet-stream",
-                    "X-Chunk-SHA256": hashlib.sha256(parts[index]).hexdigest(),
-                },
-            )
-            out.append((status, json.loads(body)))
+        start.wait(timeout=TIMEOUT_S)
+        out = [send(token, index) for index in order]
+        last.wait(timeout=TIMEOUT_S)
+        out.append(send(token, 0))
         return out
 
     with ThreadPoolExecutor(max_workers=UPLOADERS) as pool:

@@ -51,6 +51,7 @@ def _full_meeting(unit_id: int) -> dict:
         "location": "Hội trường UBND xã",
         "geo_lat": None,
         "geo_lon": None,
+        "geo_accuracy": None,
         "sites": [],
         "planned_count": None,
         "actual_count": 45,
@@ -64,6 +65,7 @@ def _full_meeting(unit_id: int) -> dict:
         "outcomes": None,
         "linked_model_ids": [],
         "minutes_no": None,
+        "attachments": [],
         "attendees": [
             {
                 "full_name": "Vi Văn Sơn",

@@ -9,6 +9,8 @@ after each cut and sends only the rest. A failing seed prints its plan and every
 import hashlib
 import http.client
 import random
+import socket
+import time
 import types
 import urllib.parse
 
@@ -146,3 +148,42 @@ def test_status_after_completion_says_complete_for_every_declaring_record_protoc
     assert report.state == "complete"
     assert report.chunk_sends == {}
     assert report.requests == 1
+
+
+def test_a_chunk_trickling_in_holds_no_lock_on_other_requests_protocol_12(live):
+    """§12: on 2G a chunk's body takes seconds; meanwhile the server answers everyone else.
+
+    On SQLite every transaction holds the write lock: a chunk route that opened one (the
+    token check) before reading its body made every other request wait behind the slow link,
+    then fail 503 after the busy timeout.
+    """
+    data = pdf(7)
+    client, record_id = declare(live, data)
+    token = client.token or ""
+    sha = hashlib.sha256(data).hexdigest()
+    chunk = data[:CHUNK]
+    query = urllib.parse.urlencode({"table": "models", "record_id": record_id})
+    head = (
+        f"PUT /api/v1/files/{sha}/chunks/0?{query} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{live.server.port}\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/octet-stream\r\n"
+        f"X-Chunk-SHA256: {hashlib.sha256(chunk).hexdigest()}\r\n"
+        f"Content-Length: {len(chunk)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    slow = socket.create_connection(("127.0.0.1", live.server.port), timeout=30)
+    try:
+        slow.sendall(head + chunk[: CHUNK // 2])
+        time.sleep(0.5)  # the server is inside the request, reading the body
+        other = Uploader(live.server.url, token, timeout=30)
+        started = time.monotonic()
+        chunk_size, answers = other.status([UploadTarget("models", record_id, data)])
+        waited = time.monotonic() - started
+        other.close()
+        assert answers[sha].state == "absent"
+        assert waited < 3.0, f"status waited {waited:.1f} s behind a chunk still arriving"
+        slow.sendall(chunk[CHUNK // 2 :])
+        answer = slow.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+    finally:
+        slow.close()
+        client.transport.close()

@@ -52,6 +52,10 @@ def file_status() -> ResponseReturnValue:
 )
 @auth_required()
 def put_chunk(sha256: str, index: int) -> ResponseReturnValue:
+    # On 2G the body takes seconds to arrive. The token check opened a transaction, which on
+    # SQLite holds the write lock: end it first, or every other request waits behind the link.
+    db.session.commit()
+    data = read_body()
     args = load_args(RecordArgs())
     sha = _sha(sha256)
     chunk_sha = _sha((request.headers.get("X-Chunk-SHA256") or "").lower(), "X-Chunk-SHA256")
@@ -63,7 +67,7 @@ def put_chunk(sha256: str, index: int) -> ResponseReturnValue:
         record_id=args["record_id"],
         sha=sha,
         index=index,
-        data=read_body(),
+        data=data,
         chunk_sha=chunk_sha,
     )
     return jsonify(FileStateOut().dump(answer))
