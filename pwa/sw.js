@@ -16,6 +16,7 @@ const SHELL = [
   "/js/events.js",
   "/js/i18n/enums.js",
   "/js/i18n/labels.js",
+  "/js/lib/attachments.js",
   "/js/lib/attendee-list.js",
   "/js/lib/fold.js",
   "/js/lib/record-rules.js",
@@ -41,10 +42,12 @@ const SHELL = [
   "/js/lib/recognition.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
+  "/js/ui/photos.js",
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",
   "/js/ui/unit-picker.js",
+  "/js/ui/upload-progress.js",
 ];
 
 // The reviewers' and viewers' screens (js/ui/staff-nav.js adds them). Not precached on install:

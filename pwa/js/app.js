@@ -17,6 +17,7 @@ import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import { renderInspectionForm, renderRecognitionForm } from "./ui/recog-forms.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
+import { uploadStrip } from "./ui/upload-progress.js";
 import * as recordDetail from "./ui/record-detail.js";
 import * as recordList from "./ui/record-list.js";
 import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
@@ -45,6 +46,8 @@ const chip = /** @type {HTMLButtonElement} */ ($("sync-chip"));
 const tabbar = $("tabbar");
 const banner = $("banner");
 const toastBox = $("toast");
+// Files upload on their own queue: their line sits under the header, apart from the sync chip.
+banner.after(uploadStrip().node);
 
 /** @type {{dispose?: () => void, flush?: () => Promise<void>, isDirty?: () => boolean}|null} */
 let current = null;

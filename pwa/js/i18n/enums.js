@@ -189,5 +189,13 @@ export const ENUMS = /* JSON */ {
   "DE_NGHI_CONG_NHAN": ["Đề nghị công nhận", "Propose recognition"],
   "DE_NGHI_KHEN": ["Đề nghị khen thưởng", "Propose commendation"],
   "DE_NGHI_NHAN_RONG": ["Đề nghị nhân rộng", "Propose replication"]
+ },
+ "attachment_kind": {
+  "ANH": ["Ảnh", "Photo"],
+  "BIEN_BAN": ["Biên bản", "Minutes"],
+  "QUYET_DINH": ["Quyết định", "Decision"],
+  "BAO_CAO": ["Báo cáo", "Report"],
+  "DANH_SACH": ["Danh sách đại biểu", "List of delegates"],
+  "KHAC": ["Khác", "Other"]
  }
 } /* END */;

@@ -9,6 +9,7 @@ import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";
 import { attendeeEditor } from "./attendees.js";
 import { ask, cleanText, confirmDialog, h, partOfDayOptions, replace, reviewComment } from "./dom.js";
+import { attachmentsEditor, placeEditor } from "./photos.js";
 import { unitPicker } from "./unit-picker.js";
 
 /**
@@ -49,6 +50,24 @@ export function formSpecs(table, extra = {}) {
   });
 }
 
+/**
+ * Put the place and the photos on a form, before the notes: the registry may not list them in
+ * its form (they are widgets over fields the server declares).
+ * @param {FieldSpec[]} specs
+ * @param {{attachments: any, place: any}} media
+ * @returns {FieldSpec[]}
+ */
+function withMedia(specs, media) {
+  const out = specs.filter((spec) => !["attachments", "geo_lat", "geo_lon", "geo_accuracy"].includes(spec.name));
+  const at = out.findIndex((spec) => spec.name === "notes");
+  const add = [
+    /** @type {any} */ ({ name: "place", widget: media.place }),
+    /** @type {any} */ ({ name: "attachments", widget: media.attachments }),
+  ];
+  out.splice(at < 0 ? out.length : at, 0, ...add);
+  return out;
+}
+
 /** The fields an edit changes: only they are held to the plausibility rules (PROTOCOL.md §3.5). */
 function changedFields(before, after) {
   const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -62,7 +81,8 @@ export class FormKit {
     this.specs = specs;
     /** @type {Map<string, {spec: FieldSpec, wrap: HTMLElement, control: HTMLElement, error: HTMLElement}>} */
     this.fields = new Map();
-    /** @type {Map<string, {getValue: () => any, setValue: (v: any) => void, showErrors: (e: Record<string,string>) => void, node: HTMLElement}>} */
+    /** fields: a widget over several fields (the place) names them; its value is an object of them.
+     * @type {Map<string, {getValue: () => any, setValue: (v: any) => void, showErrors: (e: Record<string,string>) => void, node: HTMLElement, fields?: string[]}>} */
     this.widgets = new Map();
   }
 
@@ -119,7 +139,11 @@ export class FormKit {
     /** @type {Record<string, any>} */
     const out = {};
     for (const [name, { spec, control }] of this.fields) out[name] = readControl(spec, control);
-    for (const [name, widget] of this.widgets) out[name] = widget.getValue();
+    for (const [name, widget] of this.widgets) {
+      // A widget over several fields (the place) gives them all at once.
+      if (widget.fields) Object.assign(out, widget.getValue());
+      else out[name] = widget.getValue();
+    }
     return out;
   }
 
@@ -132,7 +156,10 @@ export class FormKit {
       else if (spec.kind === "checks") out[name] = checkedValues(control);
       else out[name] = /** @type {HTMLInputElement} */ (control).value;
     }
-    for (const [name, widget] of this.widgets) out[name] = widget.getValue();
+    for (const [name, widget] of this.widgets) {
+      if (widget.fields) Object.assign(out, widget.getValue());
+      else out[name] = widget.getValue();
+    }
     return out;
   }
 
@@ -142,7 +169,11 @@ export class FormKit {
       if (!(name in values)) continue;
       writeControl(spec, control, values[name]);
     }
-    for (const [name, widget] of this.widgets) if (name in values) widget.setValue(values[name]);
+    for (const [name, widget] of this.widgets) {
+      if (widget.fields) {
+        if (widget.fields.some((f) => f in values)) widget.setValue(values);
+      } else if (name in values) widget.setValue(values[name]);
+    }
     this.refresh();
   }
 
@@ -178,6 +209,7 @@ export class FormKit {
       const mine = {};
       for (const [key, message] of Object.entries(errors)) {
         if (key === name || key.startsWith(`${name}.`)) mine[key.slice(name.length + 1) || ""] = message;
+        else if (widget.fields && widget.fields.includes(key)) mine[key] = message;
       }
       widget.showErrors(mine);
       if (!first && Object.keys(mine).length) first = widget.node;
@@ -448,11 +480,13 @@ export function renderModelForm(ctx, params) {
     ],
   });
   const thisYear = new Date().getFullYear();
-  const specs = formSpecs("models", {
+  const attachments = attachmentsEditor(ctx, { table: "models", recordId: () => params.id });
+  const specs = withMedia(formSpecs("models", {
     owner_unit_id: { options: () => ownerOptions(ctx) },
     commune_unit_id: { widget: commune },
     metrics: { widget: metrics },
-  });
+    attachments: { widget: attachments },
+  }), { attachments, place: placeEditor() });
   const user = ctx.user;
   const route = params.id ? `#/models/${params.id}/edit` : "#/models/new";
   const view = recordForm(ctx, {
@@ -493,14 +527,16 @@ export function renderMeetingForm(ctx, params) {
       { name: "chair", label: "f_full_name", kind: "text", max: 255 },
     ],
   });
-  const specs = formSpecs("meetings", {
+  const attachments = attachmentsEditor(ctx, { table: "meetings", recordId: () => params.id });
+  const specs = withMedia(formSpecs("meetings", {
     organizer_unit_id: { widget: organizer },
     owner_unit_id: { options: () => ownerOptions(ctx) },
     part_of_day: { options: partOfDayOptions },
     sites: { widget: sites },
     attendees: { widget: people.attendees },
     unnamed_count: { widget: people.unnamed },
-  });
+    attachments: { widget: attachments },
+  }), { attachments, place: placeEditor() });
   const user = ctx.user;
   return recordForm(ctx, {
     table: "meetings",

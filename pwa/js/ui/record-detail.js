@@ -13,8 +13,11 @@ import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   reworkFlag, syncBadge,
 } from "./dom.js";
+import { attachmentsView, placeView } from "./photos.js";
 
-const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics", "model_id", "set_id", "scores"]);
+// Shown apart: the title, lists, an evaluation's scores, the place and the files.
+const HIDDEN = new Set(["id", "owner_unit_id", "name", "title", "attendees", "metrics", "model_id", "set_id", "scores",
+  "geo_lat", "geo_lon", "geo_accuracy", "attachments", "files_received"]);
 
 export function render(ctx, { table, id }) {
   const node = h("section", { class: "screen screen-detail" });
@@ -62,6 +65,8 @@ export function render(ctx, { table, id }) {
       table === "models" ? recognitionCard(ctx, rec) : "",
       table === "evaluations" ? evaluationCard(ctx, rec) : "",
       table === "models" && !rec.deleted ? modelEvaluations(ctx, rec) : "",
+      placeView(rec),
+      attachmentsView(ctx, table, rec, { own: true }),
       table === "models" && (rec.metrics || []).length ? h("div", { class: "card" },
         h("p", { class: "label", text: t("f_metrics") }),
         h("ul", { class: "plain-list" }, rec.metrics.map((m) => h("li", { dir: "auto", text: displayValue("metrics", [m]) })))) : "",

@@ -14,11 +14,13 @@ import {
   clockFlag, confirmDialog, displayValue, h, joined, promptDialog, recordTitle, replace, reviewBadge, reviewComment,
   syncBadge,
 } from "./dom.js";
+import { attachmentsView, placeView } from "./photos.js";
 import { subnav } from "./staff-nav.js";
 
 // Shown apart (title, lists) or meaningless to people (ids, coordinates).
 const HIDDEN = new Set(["id", "name", "title", "attendees", "metrics", "geo_lat", "geo_lon", "geo_accuracy",
-  "replicated_from_id", "co_organizer_ids", "linked_model_ids", "model_id", "set_id", "scores"]);
+  "replicated_from_id", "co_organizer_ids", "linked_model_ids", "model_id", "set_id", "scores",
+  "attachments", "files_received"]);
 const UNIT_VALUES = new Set(["awaiting_unit_id"]);
 // A collective has no person's details, an individual no collective's name.
 const NOT_FOR = { TAP_THE: /^person_/, CA_NHAN: /^collective_name$/ };
@@ -93,6 +95,8 @@ export function render(ctx, { table, id, back = "#/review" }) {
       conflicts.length ? h("div", { class: "card alert alert-conflict" },
         h("p", { class: "alert-title", text: t("conflicts_n", { n: conflicts.length }) }),
         conflicts.map((c) => conflictRow(c))) : "",
+      attachmentsView(ctx, table, rec),
+      placeView(rec),
       h("h3", { class: "section-title", text: t("all_fields") }),
       h("dl", { class: "fields", "data-testid": "all-fields" }, fields.flatMap((f) => [
         h("dt", { text: fieldLabel(f) }),

@@ -8,6 +8,7 @@ import { exportUnsynced } from "./account.js";
 import {
   confirmDialog, displayValue, h, lastSyncText, pendingText, recordTitle, replace, statusText, syncBadge, syncErrorLines,
 } from "./dom.js";
+import { uploadPanel } from "./upload-progress.js";
 
 // "Chờ đồng bộ": every queued change with its state, refused changes with the server's message,
 // sync now, export.
@@ -15,6 +16,8 @@ import {
 /** @param {import("../app.js").Ctx} ctx */
 export function renderOutbox(ctx) {
   const node = h("section", { class: "screen screen-outbox" });
+  // Files have their own card: a file waiting never makes a record look unsynced.
+  const uploads = uploadPanel();
 
   function opLabel(entry, first) {
     // Only the first put of a record new on this phone creates it; later ones edit it.
@@ -43,6 +46,7 @@ export function renderOutbox(ctx) {
         h("p", { class: "small", text: lastSyncText(engine.status.lastSyncAt) }),
         p && (p.sent || p.received) ? h("p", { class: "small", "data-testid": "progress", text: t("sync_progress", { sent: p.sent, received: p.received, bytes: formatBytes(p.bytesUp + p.bytesDown, getLang()) }) }) : "",
         h("button", { type: "button", class: "btn btn-primary btn-block", "data-action": "sync-now", onclick: () => ctx.syncNow() }, t("sync_now"))),
+      uploads.node,
       groups.length === 0 && errors.length === 0 ? h("p", { class: "empty", "data-testid": "outbox-empty", text: t("outbox_empty") }) : "",
       h("ul", { class: "record-list outbox-list", "data-testid": "outbox-list", "data-count": String(index.pendingCount()) },
         groups.map(([key, entries]) => {
@@ -84,7 +88,7 @@ export function renderOutbox(ctx) {
   }
 
   draw();
-  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.SYNC_PROGRESS, draw)];
+  const stops = [on(EV.INDEX_CHANGED, draw), on(EV.SYNC_STATE, draw), on(EV.SYNC_PROGRESS, draw), uploads.stop];
   return { node, dispose: () => stops.forEach((s) => s()) };
 }
 
