@@ -1,12 +1,22 @@
 """The local database upgrades through its schema ladder without losing pending changes."""
 
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import outbox_count, wait_synced
 
 pytestmark = pytest.mark.browser
+
+DB_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "store" / "db.js"
+# The schema version the app upgrades to: the top of its ladder.
+DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8"))[1])
+STORES = """() => new Promise((resolve) => {
+  const open = indexedDB.open("sotay");
+  open.onsuccess = () => { const names = [...open.result.objectStoreNames]; open.result.close(); resolve(names); };
+})"""
 
 # The version-1 schema exactly as the first release created it.
 CREATE_V1 = """
@@ -76,7 +86,10 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     page.wait_for_selector(f'a[data-id="{record["id"]}"]')
     wait_synced(page)
     assert outbox_count(page) == 0
-    assert page.evaluate("() => indexedDB.databases()") == [{"name": "sotay", "version": 2}]
+    assert page.evaluate("() => indexedDB.databases()") == [
+        {"name": "sotay", "version": DB_VERSION}
+    ]
+    assert {"recognitions", "inspections"} <= set(page.evaluate(STORES))
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]
