@@ -31,7 +31,10 @@ def test_apply_response(case):
     )
     client._apply_response(case["response"], SyncReport())
     after = case["after"]
-    assert client.state.records == after["records"]
+    # Tables the fixture does not name (added since it was written) stay empty.
+    assert {t: r for t, r in client.state.records.items() if r or t in after["records"]} == after[
+        "records"
+    ]
     assert [m["seq"] for m in client.state.outbox] == after["outbox_seqs"]
     assert client.state.cursor == after["cursor"]
     assert sorted(client.state.errors) == after["error_keys"]

@@ -6,6 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from server.errors import ApiError, validation_error
+from server.records.tables import TABLES
 from server.sync_api.handlers import HANDLERS, handler_for
 from sync.messages import OPS, Mutation
 
@@ -81,10 +82,7 @@ def test_put_of_an_unknown_table_keeps_its_details(client, phone):
     data = {"id": str(uuid.uuid4())}
     result = first_result(client, phone, {"op": "put", "table": "users", "data": data})
     assert result["code"] == "UNKNOWN_TABLE"
-    assert result["details"] == {
-        "table": "users",
-        "tables": ["evaluations", "inspections", "meetings", "models", "recognitions"],
-    }
+    assert result["details"] == {"table": "users", "tables": sorted(TABLES)}
 
 
 BAD_ID = {"op": "put", "table": "models", "data": {"id": "NOT-A-UUID"}}

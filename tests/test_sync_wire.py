@@ -10,6 +10,7 @@ from server.extensions import db
 from server.records import wire
 from server.records.tables import TABLES
 from tests.conftest import meeting_payload, model_payload
+from tests.factories import inspection_payload, recognition_payload
 from tests.test_sync_echo import _full_meeting
 
 
@@ -76,6 +77,10 @@ def _every_shape(client, tree, officer_headers, reviewer_headers) -> None:
         "eval_date": "2026-11-20",
         "scores": [{"code": "TC1", "points": 7.5, "comment": "Tốt"}],
     }
+    commended = recognition_payload(
+        plain["id"], commune, stage="KHEN", form="GIAY_KHEN", decision_no="7/QĐ-UBND"
+    )
+    inspected = inspection_payload(commune, [commune], other_targets=["HTX Nậm Cắn"])
     first = _sync(
         client,
         officer_headers,
@@ -87,6 +92,8 @@ def _every_shape(client, tree, officer_headers, reviewer_headers) -> None:
             _put("meetings", short),
             _put("models", gone),
             _put("meetings", returned),
+            _put("recognitions", commended),
+            _put("inspections", inspected),
             _put("models", {"id": plain["id"], "name": "Tên mới", "results": None}, base=1),
             {"op": "delete", "table": "models", "base": 1, "data": {"id": gone["id"]}},
             _review("models", person["id"], "submit", 1),

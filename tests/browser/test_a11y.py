@@ -106,6 +106,36 @@ def test_every_officer_screen_on_a_phone(new_phone, server):
     assert page.errors == []
 
 
+def test_recognition_and_inspection_screens_on_a_phone(new_phone, server):
+    page = new_phone()
+    sign_in(page)
+    model = fill_model(page, "Mô hình dân vận khéo bản Huồi Pủng")
+    go(page, f"#/recognitions/new?model={model}", ".screen-form")
+    problems = audit(page, "recognition form new")
+    field(page, "issuer").fill("BCĐ phong trào thi đua Dân vận khéo xã")
+    page.click('.screen-form [data-action="save"]')
+    page.wait_for_selector(".screen-detail")
+    problems += audit(page, "recognition detail")
+    go(page, f"#/models/{model}", "[data-testid=recognitions] a")
+    problems += audit(page, "model detail with its recognition")
+    go(page, "#/recognitions", ".record-list a.record-row")
+    problems += audit(page, "recognitions list")
+    go(page, "#/inspections/new", ".screen-form")
+    problems += audit(page, "inspection form new")
+    field(page, "subject").fill("Kiểm tra phong trào thi đua Dân vận khéo")
+    field(page, "follow_up_due").fill("2024-01-31")
+    field(page, "date_from").fill("2024-01-02")
+    page.click('.screen-form [data-action="save"]')
+    page.wait_for_selector(".screen-detail")
+    problems += audit(page, "inspection detail")
+    go(page, "#/", "[data-testid=overdue-alert]")
+    problems += audit(page, "home with an overdue follow-up")
+    go(page, "#/inspections?overdue=1", ".record-list a.record-row")
+    problems += audit(page, "overdue follow-ups")
+    assert not problems, report(problems)
+    assert page.errors == []
+
+
 def test_returned_record_and_conflict_screens_on_a_phone(new_phone, server):
     officer = server.login("canbo")
     record = create(server, officer, "models", model_body(server.units["17000"], "Bồn rửa tay"))

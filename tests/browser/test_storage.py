@@ -14,6 +14,14 @@ DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8")).gro
 
 pytestmark = pytest.mark.browser
 
+DB_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "store" / "db.js"
+# The schema version the app upgrades to: the top of its ladder.
+DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8"))[1])
+STORES = """() => new Promise((resolve) => {
+  const open = indexedDB.open("sotay");
+  open.onsuccess = () => { const names = [...open.result.objectStoreNames]; open.result.close(); resolve(names); };
+})"""
+
 # The version-1 schema exactly as the first release created it.
 CREATE_V1 = """
 ([session, entry, record]) => new Promise((resolve, reject) => {
@@ -85,6 +93,7 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     assert page.evaluate("() => indexedDB.databases()") == [
         {"name": "sotay", "version": DB_VERSION}
     ]
+    assert {"recognitions", "inspections"} <= set(page.evaluate(STORES))
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]
