@@ -6,6 +6,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Unit
+from server.records.tables import TABLES
 from tests.conftest import model_payload
 
 
@@ -100,7 +101,7 @@ def test_move_preview_says_what_changes_for_whom(client, tree, create_user, auth
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["units"] == 1 and body["users"] == 1
-    assert body["records"] == {"models": 1, "meetings": 0}
+    assert body["records"] == {name: int(name == "models") for name in TABLES}
     assert body["users_losing"] == 1 and body["users_gaining"] == 2
     assert body["old_parent"]["name"] == "Tỉnh Nghệ An"
     assert body["new_parent"]["name"] == "Tỉnh Hà Tĩnh"

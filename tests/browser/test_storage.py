@@ -93,7 +93,8 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     assert page.evaluate("() => indexedDB.databases()") == [
         {"name": "sotay", "version": DB_VERSION}
     ]
-    assert {"recognitions", "inspections"} <= set(page.evaluate(STORES))
+    stores = {"evaluations", "criteria_sets", "recognitions", "inspections", "files"}
+    assert stores <= set(page.evaluate(STORES))
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]
