@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from server.meta import bp as meta_bp
     from server.records.routes import bp as records_bp
     from server.reports.routes import bp as reports_bp
+    from server.sealed.routes import bp as sealed_bp
     from server.sync_api.routes import bp as sync_bp
     from server.units.routes import bp as units_bp
     from server.web import bp as web_bp
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (health_bp, auth_bp, units_bp, records_bp, sync_bp, meta_bp, web_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(sealed_bp)
 
     from server.errors import register_error_handlers
 

@@ -142,6 +142,7 @@ def _session_app(_schema, database_url, tmp_path_factory):
             "LOGIN_MAX_FAILURES": 5,
             # Test processes running side by side must not take each other's hashing slots.
             "LOGIN_SLOT_DIR": str(tmp_path_factory.mktemp("sign-in-slots")),
+            "EXPORT_KEY_PATH": str(tmp_path_factory.mktemp("export-key") / "export-key.pem"),
         }
     )
     yield app
