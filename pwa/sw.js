@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.11.4";
+const VERSION = "2026.12.1";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
@@ -21,9 +21,13 @@ const SHELL = [
   "/js/lib/record-rules.js",
   "/js/lib/record-schema.js",
   "/js/lib/unit-groups.js",
+  "/js/store/accounts.js",
+  "/js/store/crypto.js",
   "/js/store/db.js",
+  "/js/store/phone.js",
   "/js/store/record-index.js",
   "/js/store/records.js",
+  "/js/store/vault.js",
   "/js/sync/engine.js",
   "/js/sync/http.js",
   "/js/sync/protocol.js",
@@ -33,6 +37,7 @@ const SHELL = [
   "/js/ui/forms.js",
   "/js/ui/home.js",
   "/js/ui/keep-data.js",
+  "/js/ui/pin.js",
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
   "/js/ui/sync-views.js",

@@ -96,13 +96,10 @@ export async function newKeyBox(pin, escrow, options = {}) {
   const iterations = options.iterations || KDF_ITERATIONS;
   const salt = randomBytes(16);
   const raw = await subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
-  const box = {
-    salt,
-    iterations,
-    pin: await wrap(raw, await pinKey(pin, salt, iterations)),
-    escrow: escrow ? await wrap(raw, await escrowKey(escrow)) : null,
-  };
-  return { box, key: await unwrap(box.pin, await pinKey(pin, salt, iterations), false) };
+  const kek = await pinKey(pin, salt, iterations); // the slow part: once
+  const box = { salt, iterations, pin: await wrap(raw, kek), escrow: escrow ? await wrap(raw, await escrowKey(escrow)) : null };
+  // The key kept in use is the unwrapped, non-extractable copy; the extractable one is dropped.
+  return { box, key: await unwrap(box.pin, kek, false) };
 }
 
 /**
@@ -117,6 +114,38 @@ export async function openWithPin(box, pin) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Open a box with the server's escrow key (after an online sign-in); null when it does not fit.
+ * @param {KeyBox} box
+ * @param {Uint8Array} escrow
+ * @returns {Promise<CryptoKey|null>}
+ */
+export async function openWithEscrow(box, escrow) {
+  if (!box.escrow) return null;
+  try {
+    return await unwrap(box.escrow, await escrowKey(escrow), false);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Add the escrow wrap to a box made without one (a phone upgraded while offline).
+ * @param {KeyBox} box
+ * @param {string} pin
+ * @param {Uint8Array} escrow
+ * @returns {Promise<KeyBox|null>} null when the PIN is wrong
+ */
+export async function addEscrow(box, pin, escrow) {
+  let raw;
+  try {
+    raw = await unwrap(box.pin, await pinKey(pin, box.salt, box.iterations), true);
+  } catch {
+    return null;
+  }
+  return { ...box, escrow: await wrap(raw, await escrowKey(escrow)) };
 }
 
 /**
@@ -138,8 +167,9 @@ export async function resetPin(box, escrow, pin, options = {}) {
   }
   const iterations = options.iterations || box.iterations;
   const salt = randomBytes(16);
-  const next = { salt, iterations, pin: await wrap(raw, await pinKey(pin, salt, iterations)), escrow: box.escrow };
-  return { box: next, key: await unwrap(next.pin, await pinKey(pin, salt, iterations), false) };
+  const kek = await pinKey(pin, salt, iterations);
+  const next = { salt, iterations, pin: await wrap(raw, kek), escrow: box.escrow };
+  return { box: next, key: await unwrap(next.pin, kek, false) };
 }
 
 /**
