@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import outbox_count, wait_synced
+from tests.browser.conftest import outbox_count, set_pin, wait_synced
 
 pytestmark = pytest.mark.browser
 
@@ -73,10 +73,14 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     page.goto("/healthz")
     page.evaluate(CREATE_V1, [session, entry, {**record, "version": 0, "review_status": "NHAP"}])
     page.goto("/#/models")
+    # Its user protects the old data with a PIN; it is then carried into their sealed database.
+    page.wait_for_selector(".screen-set-pin")
+    set_pin(page)
     page.wait_for_selector(f'a[data-id="{record["id"]}"]')
     wait_synced(page)
     assert outbox_count(page) == 0
-    assert page.evaluate("() => indexedDB.databases()") == [{"name": "sotay", "version": 2}]
+    names = sorted(d["name"] for d in page.evaluate("() => indexedDB.databases()"))
+    assert names == ["sotay-phone", f"sotay-u{login['user']['id']}"]
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]
