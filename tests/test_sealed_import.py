@@ -1,4 +1,4 @@
-"""Revocation loses nothing: a phone's sealed export, imported by an admin (PROTOCOL.md §9)."""
+"""Revocation loses nothing: a phone's sealed export, imported by an admin (PROTOCOL.md §12)."""
 
 import base64
 import json
@@ -72,7 +72,7 @@ def revoked_export(client, officer, tree):
 
 
 def test_export_key_is_public_and_stable(client):
-    """§9: the public key is published without sign-in, and the same on every call."""
+    """§12: the public key is published without sign-in, and the same on every call."""
     first, second = server_key(client), server_key(client)
     assert first == second
     assert first["algorithm"] == "RSA-OAEP-256"
@@ -80,7 +80,7 @@ def test_export_key_is_public_and_stable(client):
 
 
 def test_admin_imports_a_revoked_phones_export_once(client, login, admin, officer, revoked_export):
-    """§9: the mutations land under the officer, audited; a second import applies nothing."""
+    """§12: the mutations land under the officer, audited; a second import applies nothing."""
     headers = login("quantri")
     response = client.post("/api/v1/imports", json=revoked_export["file"], headers=headers)
     assert response.status_code == 200, response.get_json()
@@ -103,7 +103,7 @@ def test_admin_imports_a_revoked_phones_export_once(client, login, admin, office
 
 
 def test_deactivated_users_export_is_imported(client, login, admin, officer, tree):
-    """§9: a deactivated user cannot sync, but the phone's export still lands."""
+    """§12: a deactivated user cannot sync, but the phone's export still lands."""
     phone = device(client, "canbo")
     device_id = phone.login("canbo", TEST_PASSWORD)["device"]["id"]
     phone.create("models", model_payload(tree["commune"]))
@@ -159,7 +159,7 @@ def _tamper(file: dict, name: str) -> dict:
 def test_altered_export_is_refused_and_applies_nothing(
     client, login, admin, revoked_export, change, code
 ):
-    """§9: a tampered file, or one for another server, gets a coded error and changes nothing."""
+    """§12: a tampered file, or one for another server, gets a coded error and changes nothing."""
     response = client.post(
         "/api/v1/imports", json=change(revoked_export["file"]), headers=login("quantri")
     )
@@ -171,7 +171,7 @@ def test_altered_export_is_refused_and_applies_nothing(
 def test_file_sealed_for_another_servers_key_is_refused(
     client, login, admin, officer, revoked_export
 ):
-    """§9: a file wrapped for a different key under this server's key id does not open."""
+    """§12: a file wrapped for a different key under this server's key id does not open."""
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
     spki = base64.b64encode(
         other.public_bytes(
@@ -187,7 +187,7 @@ def test_file_sealed_for_another_servers_key_is_refused(
 def test_admin_outside_the_users_subtree_cannot_import(
     client, login, create_user, tree, revoked_export
 ):
-    """§9: a foreign province's admin is refused with a code, and nothing is applied."""
+    """§12: a foreign province's admin is refused with a code, and nothing is applied."""
     create_user("qt_hatinh", tree["foreign"], ["QUAN_TRI"])
     response = client.post(
         "/api/v1/imports", json=revoked_export["file"], headers=login("qt_hatinh")
@@ -198,7 +198,7 @@ def test_admin_outside_the_users_subtree_cannot_import(
 
 
 def test_officer_cannot_import(client, login, officer, revoked_export):
-    """§9: only an admin imports."""
+    """§12: only an admin imports."""
     response = client.post("/api/v1/imports", json=revoked_export["file"], headers=login("canbo"))
     assert response.get_json()["error"]["code"] == "FORBIDDEN"
     assert count_models() == 0
@@ -207,7 +207,7 @@ def test_officer_cannot_import(client, login, officer, revoked_export):
 def test_escrow_key_is_the_same_for_a_phone_salt_and_differs_per_user(
     client, officer, create_user, tree
 ):
-    """§9: sign-in with key_salt answers the user's escrow key; without it, none (protocol 1)."""
+    """§12: sign-in with key_salt answers the user's escrow key; without it, none (protocol 1)."""
     create_user("canbo2", tree["commune"], ["CAN_BO_NHAP"])
 
     def sign_in(username, **extra):
@@ -227,3 +227,22 @@ def test_escrow_key_is_the_same_for_a_phone_salt_and_differs_per_user(
     assert again.get_json()["escrow_key"] == first["escrow_key"]
     bad = client.post("/api/v1/auth/escrow", json={"key_salt": "short"}, headers=headers)
     assert bad.status_code == 422
+
+
+def test_cli_imports_a_sealed_export_once(runner, admin, revoked_export, tmp_path):
+    """§12: `flask sync import-export FILE --admin NAME` applies like the endpoint, once."""
+    path = tmp_path / "export.sotay.json"
+    path.write_text(json.dumps(revoked_export["file"]), encoding="utf-8")
+    args = ["sync", "import-export", str(path), "--admin", "quantri"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "2 applied" in first.output
+    second = runner.invoke(args=args)
+    assert "0 applied, 2 already there" in second.output
+    assert count_models() == 2
+    tampered = tmp_path / "bad.json"
+    tampered.write_text(json.dumps({**revoked_export["file"], "format": "x"}), encoding="utf-8")
+    refused = runner.invoke(args=["sync", "import-export", str(tampered), "--admin", "quantri"])
+    assert refused.exit_code != 0 and "EXPORT_INVALID" in refused.output
+    not_admin = runner.invoke(args=["sync", "import-export", str(path), "--admin", "canbo"])
+    assert not_admin.exit_code != 0

@@ -13,7 +13,7 @@ class LoginIn(InputSchema):
     device_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     app_version = fields.String(validate=validate.Length(max=64), load_default=None)
     # A shared phone's random salt for this user: the answer then carries the escrow key that
-    # unwraps the user's data key there after a forgotten PIN (PROTOCOL.md §9).
+    # unwraps the user's data key there after a forgotten PIN (PROTOCOL.md §12).
     key_salt = fields.String(
         validate=validate.Regexp(r"^[A-Za-z0-9+/=_-]{16,64}$"), load_default=None
     )

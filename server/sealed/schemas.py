@@ -16,7 +16,7 @@ class ExportKeyOut(Schema):
 
 
 class SealedFileIn(InputSchema):
-    """A file sealed for this server by a phone (PROTOCOL.md §9)."""
+    """A file sealed for this server by a phone (PROTOCOL.md §12)."""
 
     format = fields.String(required=True, validate=validate.Length(max=32))
     header = fields.String(required=True, validate=validate.Length(max=4096))

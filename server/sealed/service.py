@@ -1,6 +1,6 @@
 """Open a file sealed for this server and apply its mutations under the original user.
 
-The file is the phone's outbox, exported when it could no longer sync (PROTOCOL.md §9). Its
+The file is the phone's outbox, exported when it could no longer sync (PROTOCOL.md §12). Its
 mutations go through the normal push path for the device that made them, so the device's
 last_seq makes a second import of the same file apply nothing twice.
 """

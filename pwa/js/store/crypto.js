@@ -198,7 +198,7 @@ export async function open(key, sealed, context) {
   return JSON.parse(decoder.decode(plain));
 }
 
-// --- the export file, sealed for the server (PROTOCOL.md §9) ---
+// --- the export file, sealed for the server (PROTOCOL.md §12) ---
 
 export const EXPORT_FORMAT = "sotay-sealed/1";
 

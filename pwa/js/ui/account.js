@@ -156,7 +156,7 @@ async function signOut(ctx) {
 
 /**
  * Build the file and start its download. Returns the file name. Sealed for the server when its
- * key is known (PROTOCOL.md §9: an admin imports it); otherwise readable, as before.
+ * key is known (PROTOCOL.md §12: an admin imports it); otherwise readable, as before.
  */
 export async function exportUnsynced() {
   const [data, session, serverKey] = await Promise.all([unsyncedData(), getMeta(META.SESSION), getSetting(SETTING.SERVER_KEY)]);
