@@ -376,6 +376,21 @@ def sign_in(page, username: str = "canbo", pin: str = PIN) -> None:
     wait_synced(page)
 
 
+def unlock_again(page, pin: str = PIN) -> None:
+    """A reload or a new tab opens locked: type the PIN of the officer shown first (the last)."""
+    page.wait_for_selector(".screen-unlock .who[aria-checked=true]")
+    page.fill("#pin", pin)
+    page.click(".screen-unlock form button[type=submit]")
+    page.wait_for_selector(".screen-unlock", state="detached")
+
+
+def session_device_id(page) -> str:
+    """The device id of the unlocked officer's session (read through the app: it is sealed)."""
+    return page.evaluate(
+        "() => import('/js/store/db.js').then((m) => m.getSession()).then((s) => s.device.id)"
+    )
+
+
 def set_pin(page, pin: str = PIN) -> None:
     """Type a new PIN twice on the set-PIN screen."""
     page.fill("#pin-new", pin)

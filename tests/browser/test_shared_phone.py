@@ -183,7 +183,7 @@ def test_the_app_locks_after_idle_and_keeps_what_was_being_typed(new_phone, serv
 
 
 def test_a_revoked_phone_exports_sealed_and_an_admin_imports_it_once(new_phone, server):
-    """PROTOCOL.md §9: revoked, the phone cannot sync but its sealed file lands under its user."""
+    """PROTOCOL.md §12: revoked, the phone cannot sync but its sealed file lands under its user."""
     server.cli(
         "users",
         "create",

@@ -19,13 +19,20 @@ def previous_pwa(target: Path) -> Path:
     try:
         added = subprocess.run(
             ["git", "log", "--diff-filter=A", "--format=%H", "--", "pwa/js/store/vault.js"],
-            cwd=REPO, capture_output=True, text=True, check=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
         ).stdout.split()
         if not added:
             pytest.skip("no history of pwa/js/store/vault.js")
         archive = subprocess.run(
             ["git", "archive", f"{added[-1]}^", "pwa"],
-            cwd=REPO, capture_output=True, check=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+            timeout=60,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         pytest.skip(f"git history not available: {exc}")
@@ -45,7 +52,9 @@ def test_an_unsynced_edit_made_by_the_previous_version_survives_the_upgrade(
     srv.units = units
     srv.start()
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, locale="vi-VN", base_url=srv.url,
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        base_url=srv.url,
         service_workers="block",
     )
     try:

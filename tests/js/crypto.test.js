@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import {
-  newKeyBox, open, openWithPin, pinBackoff, pinProblem, PIN_POLICY, resetPin, seal, sealForServer,
+  addEscrow, newKeyBox, open, openWithEscrow, openWithPin, pinBackoff, pinProblem, PIN_POLICY, resetPin, seal, sealForServer,
   randomBytes, fromBase64,
 } from "../../pwa/js/store/crypto.js";
 
@@ -77,4 +77,19 @@ test("a file sealed for the server wraps its key with RSA-OAEP and authenticates
   assert.deepEqual(JSON.parse(new TextDecoder().decode(plain)), { mutations: [{ seq: 1 }] });
   await assert.rejects(crypto.subtle.decrypt(
     { name: "AES-GCM", iv: fromBase64(file.iv), additionalData: new TextEncoder().encode(file.header.replace("7", "8")) }, aes, fromBase64(file.ciphertext)));
+});
+
+test("an online sign-in's escrow key opens the box; a box made offline gets one later", async () => {
+  const escrow = randomBytes(32);
+  const made = await newKeyBox("2580", escrow, FAST);
+  const sealed = await seal(made.key, "x", "meta|\"session\"");
+  const viaEscrow = await openWithEscrow(made.box, escrow);
+  assert.equal(await open(viaEscrow, sealed, "meta|\"session\""), "x");
+  assert.equal(await openWithEscrow(made.box, randomBytes(32)), null);
+  const offline = await newKeyBox("2580", null, FAST);
+  assert.equal(await openWithEscrow(offline.box, escrow), null);
+  assert.equal(await addEscrow(offline.box, "9999", escrow), null, "a wrong PIN adds nothing");
+  const later = await addEscrow(offline.box, "2580", escrow);
+  const sealedOffline = await seal(offline.key, "y", "k");
+  assert.equal(await open(await openWithEscrow(later, escrow), sealedOffline, "k"), "y");
 });

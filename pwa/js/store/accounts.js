@@ -6,7 +6,8 @@ import {
   addEscrow, fromBase64, newKeyBox, openWithEscrow, openWithPin, pinBackoff, pinProblem, randomBytes, resetPin,
   toBase64,
 } from "./crypto.js";
-import { currentVault, DB_NAME, META, openDb, STORE, useVault, userDbName } from "./db.js";
+import { emit, EV } from "../events.js";
+import { ALL_STORES, currentVault, DB_NAME, META, openDb, RECORD_TABLES, STORE, useVault, userDbName } from "./db.js";
 import * as phone from "./phone.js";
 import { GENERATION_KEY, Vault } from "./vault.js";
 
@@ -52,7 +53,11 @@ async function openVault(userId, key) {
   const db = await openDb(userDbName(userId));
   let vault;
   try {
-    vault = await Vault.open(db, key, { generationStore: STORE.META });
+    vault = await Vault.open(db, key, {
+      generationStore: STORE.META,
+      // Another tab of this user wrote: screens and the index read again.
+      onExternalWrite: () => emit(EV.DATA_CHANGED, { tables: [...new Set([...ALL_STORES, ...RECORD_TABLES])], remote: true }),
+    });
   } catch (error) {
     db.close();
     throw error;

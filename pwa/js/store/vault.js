@@ -233,6 +233,23 @@ export class Vault {
     this.generation = -1;
     /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
+    // Other tabs of the same user hear of each write and read again, so what they show is
+    // never older than what is on disk for long (a stale write is caught by the generation).
+    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`vault:${db.name}`) : null;
+    if (this.channel) {
+      this.channel.onmessage = (event) => {
+        if (event.data !== this.generation) this.refresh();
+      };
+    }
+  }
+
+  /** Read again after another tab wrote, in turn with this tab's transactions. */
+  refresh() {
+    this.queue = this.queue.then(async () => {
+      if (!this.key) return;
+      await this.reload();
+      if (this.onExternalWrite) this.onExternalWrite();
+    }).catch(() => {});
   }
 
   /** Open a user's database with a key: read and decrypt everything once. */
@@ -362,6 +379,7 @@ export class Vault {
     meta.put(generation + 1, GENERATION_KEY);
     await done;
     this.generation = generation + 1;
+    if (this.channel) this.channel.postMessage(this.generation);
     return true;
   }
 
@@ -380,6 +398,7 @@ export class Vault {
   close() {
     this.key = null;
     this.data = new Map();
+    if (this.channel) this.channel.close();
     this.db.close();
   }
 }
