@@ -159,7 +159,7 @@ async function route() {
     // Locked: nobody's data is readable until someone unlocks or signs in.
     tabbar.hidden = true;
     chip.hidden = true;
-    if (adopting && parts[0] !== "signin") mount(renderAdopt(), "signin");
+    if (adopting && (parts[0] === "adopt" || (phoneAccounts === 0 && parts[0] !== "signin"))) mount(renderAdopt(), "signin");
     else if (phoneAccounts > 0 && parts[0] !== "signin") mount(renderLockScreen(), "signin");
     else {
       ctx.signInNotice = signInNotice;
@@ -347,6 +347,9 @@ function renderLockScreen() {
     lastUser: lastUser,
     langSwitch,
     onSignIn: () => navigate("#/signin"),
+    // The old unencrypted data waits for its officer, who protects it with a PIN from here.
+    extra: adopting && legacy ? h("button", { type: "button", class: "btn btn-block", "data-action": "adopt",
+      onclick: () => navigate("#/adopt") }, `${t("upgrade_title")}: ${legacy.user.full_name}`) : null,
     onUnlocked: async (userId, pin) => {
       const fresh = pendingSession && pendingSession.user.id === userId ? pendingSession : null;
       pendingSession = null;
@@ -376,7 +379,7 @@ function renderAdopt() {
       await enrol({ user: session.user, pin, escrowKey });
       await opened(session.user.id);
     },
-    onCancel: () => navigate("#/signin"),
+    onCancel: () => navigate(phoneAccounts > 0 ? "#/" : "#/signin"),
   });
 }
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.a11y import audit
 from tests.browser.conftest import (
     PASSWORD,
     PIN,
@@ -79,6 +80,7 @@ def test_two_officers_share_a_phone_and_neither_reads_the_other(new_phone, serve
     lock(page)
     page.context.set_offline(False)
     shot(page, "pin-unlock")
+    assert audit(page, "unlock") == []
     sign_in(page, "canbo2")
     page.goto("/#/models")
     page.wait_for_selector(".screen-list")

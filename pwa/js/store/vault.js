@@ -255,7 +255,12 @@ export class Vault {
   /** Open a user's database with a key: read and decrypt everything once. */
   static async open(db, key, options) {
     const vault = new Vault(db, key, options);
-    await vault.reload();
+    try {
+      await vault.reload();
+    } catch (error) {
+      if (vault.channel) vault.channel.close();
+      throw error;
+    }
     return vault;
   }
 

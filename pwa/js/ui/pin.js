@@ -27,7 +27,7 @@ export function pinMessage(error) {
 /**
  * The lock screen: the phone's officers, and a PIN for the one chosen.
  * @param {{onUnlocked: (userId: number, pin: string) => Promise<void>, onSignIn: (username?: string) => void,
- *   lastUser?: number|null, langSwitch: () => HTMLElement}} options
+ *   lastUser?: number|null, langSwitch: () => HTMLElement, extra?: HTMLElement|null}} options
  */
 export function renderUnlock(options) {
   const list = h("div", { class: "who-list", role: "radiogroup", "aria-label": t("pin_who") });
@@ -119,6 +119,7 @@ export function renderUnlock(options) {
         h("p", { class: "brand-name", text: t("app_name") })),
       form,
       h("button", { type: "button", class: "btn btn-block", "data-action": "other-user", onclick: () => options.onSignIn() }, t("pin_other_user")),
+      options.extra || "",
       h("div", { class: "lang-switch" }, options.langSwitch())),
     dispose: () => clearInterval(countdown),
   };
