@@ -93,3 +93,16 @@ test("an online sign-in's escrow key opens the box; a box made offline gets one 
   const sealedOffline = await seal(offline.key, "y", "k");
   assert.equal(await open(await openWithEscrow(later, escrow), sealedOffline, "k"), "y");
 });
+
+test("a Blob, bytes and a Date come back from a sealed value as they went in", async () => {
+  const { key } = await newKeyBox("2580", null, FAST);
+  const photo = new Blob([new Uint8Array([255, 216, 255, 0, 1])], { type: "image/jpeg" });
+  const value = { id: "f", blob: photo, raw: new Uint8Array([1, 2]).buffer, bytes: new Uint8Array([3]), at: new Date(5), list: [photo] };
+  const back = await open(key, await seal(key, value, "files|\"f\""), "files|\"f\"");
+  assert.equal(back.blob.type, "image/jpeg");
+  assert.deepEqual([...new Uint8Array(await back.blob.arrayBuffer())], [255, 216, 255, 0, 1]);
+  assert.deepEqual([...new Uint8Array(back.raw)], [1, 2]);
+  assert.deepEqual([...back.bytes], [3]);
+  assert.equal(back.at.getTime(), 5);
+  assert.equal(back.list[0].size, 5);
+});

@@ -107,3 +107,14 @@ test("a locked vault refuses every transaction", async () => {
   vault.close();
   await assert.rejects(vault.run(["models"], "readonly", (tx) => tx.objectStore("models").getAll()));
 });
+
+test("a value planted unsealed on disk is never read, so never sent under the user", async () => {
+  const { db, key, vault } = await setup();
+  await save(vault, "a", "A");
+  const tx = db.transaction(["outbox"], "readwrite");
+  tx.objectStore("outbox").put({ seq: 9, record: "models:x", op: "delete", data: { id: "x" } });
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  const reopened = await Vault.open(db, key, OPTIONS);
+  const outbox = await reopened.run(["outbox"], "readonly", (t) => t.objectStore("outbox").getAll());
+  assert.deepEqual(outbox.map((e) => e.seq), [1]);
+});

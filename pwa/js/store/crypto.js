@@ -183,8 +183,41 @@ export async function resetPin(box, escrow, pin, options = {}) {
 export async function seal(key, value, context) {
   const iv = randomBytes(12);
   const ct = await subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, key,
-    encoder.encode(JSON.stringify(value)));
+    encoder.encode(JSON.stringify(await pack(value))));
   return { iv, ct };
+}
+
+// What IndexedDB stores besides JSON (a photo's Blob, bytes, a Date) survives sealing: each is
+// tagged on the way in and rebuilt on the way out.
+const TAG = "\u0000sotay";
+
+/** @param {unknown} value @returns {Promise<unknown>} */
+export async function pack(value) {
+  if (value === null || typeof value !== "object") return value;
+  if (typeof Blob === "function" && value instanceof Blob) {
+    return { [TAG]: "blob", type: value.type, data: toBase64(new Uint8Array(await value.arrayBuffer())) };
+  }
+  if (value instanceof ArrayBuffer) return { [TAG]: "buffer", data: toBase64(new Uint8Array(value)) };
+  if (value instanceof Uint8Array) return { [TAG]: "bytes", data: toBase64(value) };
+  if (value instanceof Date) return { [TAG]: "date", data: value.getTime() };
+  if (Array.isArray(value)) return Promise.all(value.map(pack));
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await pack(v);
+  return out;
+}
+
+/** @param {unknown} value @returns {unknown} */
+export function unpack(value) {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(unpack);
+  const tag = /** @type {Record<string, any>} */ (value)[TAG];
+  if (tag === "blob") return new Blob([fromBase64(value.data)], { type: value.type });
+  if (tag === "buffer") return fromBase64(value.data).buffer;
+  if (tag === "bytes") return fromBase64(value.data);
+  if (tag === "date") return new Date(value.data);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = unpack(v);
+  return out;
 }
 
 /**
@@ -195,7 +228,7 @@ export async function seal(key, value, context) {
  */
 export async function open(key, sealed, context) {
   const plain = await subtle.decrypt({ name: "AES-GCM", iv: sealed.iv, additionalData: encoder.encode(context) }, key, sealed.ct);
-  return JSON.parse(decoder.decode(plain));
+  return unpack(JSON.parse(decoder.decode(plain)));
 }
 
 // --- the export file, sealed for the server (PROTOCOL.md §12) ---

@@ -284,7 +284,7 @@ export class Vault {
     for (const name of names) {
       const map = new Map();
       const { keys, values } = raw[name];
-      const opened = await Promise.all(values.map((stored, i) => {
+      const opened = await Promise.all(values.map(async (stored, i) => {
         if (name === this.generationStore && keys[i] === GENERATION_KEY) {
           generation = stored;
           return null;
@@ -304,8 +304,9 @@ export class Vault {
     if (stored && typeof stored === "object" && stored[SEALED]) {
       return { value: await open(this.key, stored[SEALED], sealContext(store, key)) };
     }
-    // Never written by this module; kept as found rather than dropped.
-    return { value: stored };
+    // Not sealed, so not written through here: untrusted (it could be an outbox entry planted
+    // to be sent under this user). Left on disk, never read.
+    return null;
   }
 
   async sealValue(store, key, value) {
