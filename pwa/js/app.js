@@ -38,6 +38,7 @@ import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
  * @property {(username: string, password: string) => Promise<void>} signIn
  * @property {() => Promise<void>} signOut
  * @property {() => Promise<void>} [lock] lock now and show the lock screen
+ * @property {() => void} [backToLock] from the sign-in screen back to the lock screen
  * @property {() => HTMLElement} langSwitch
  * @property {Record<string, Function>} routes screens loaded on demand
  */
@@ -163,12 +164,14 @@ async function route() {
     else if (phoneAccounts > 0 && parts[0] !== "signin") mount(renderLockScreen(), "signin");
     else {
       ctx.signInNotice = signInNotice;
+      ctx.backToLock = phoneAccounts > 0 || adopting ? () => navigate("#/") : undefined;
       mount(renderSignIn(ctx), "signin");
     }
     return;
   }
   const signedIn = Boolean(ctx.session && ctx.session.token);
   tabbar.hidden = !signedIn;
+  ctx.backToLock = undefined;
   if (!signedIn || parts[0] === "signin") {
     ctx.signInNotice = signInNotice;
     mount(renderSignIn(ctx), "signin");

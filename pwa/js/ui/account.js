@@ -64,6 +64,7 @@ export function renderSignIn(ctx) {
       h("p", { class: "brand-name", text: t("app_name") })),
     form,
     exportButton,
+    ctx.backToLock ? h("button", { type: "button", class: "btn btn-block", "data-action": "back-to-lock", onclick: ctx.backToLock }, t("back")) : "",
     h("div", { class: "lang-switch" }, ctx.langSwitch())) };
 }
 
