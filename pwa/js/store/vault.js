@@ -358,12 +358,15 @@ export class Vault {
   }
 
   async commit(overlay) {
-    const writes = [];
+    const pending = [];
     for (const [store, map] of overlay.changes) {
       for (const { key, value } of map.values()) {
-        writes.push({ store, key, record: value === DELETED ? null : await this.sealValue(store, key, value) });
+        pending.push(value === DELETED ? { store, key, record: null }
+          : this.sealValue(store, key, value).then((record) => ({ store, key, record })));
       }
     }
+    // Sealed side by side (a pulled page is hundreds of records), before the transaction opens.
+    const writes = await Promise.all(pending);
     const names = [...new Set([...overlay.cleared, ...overlay.changes.keys(), this.generationStore])];
     const tx = this.db.transaction(names, "readwrite", { durability: "strict" });
     const done = finished(tx);
