@@ -84,6 +84,7 @@ class Server:
             PWA_DIR=str(self.pwa_dir),
             # Servers of parallel tests must not take each other's hashing slots.
             LOGIN_SLOT_DIR=str(self.workdir / "sign-in-slots"),
+            EXPORT_KEY_PATH=str(self.workdir / "export-key.pem"),
             PYTHONPATH=os.pathsep.join([str(self.workdir), str(REPO)]),
             PYTHONDONTWRITEBYTECODE="1",
         )
@@ -355,14 +356,54 @@ def new_phone(browser, server):
         context.close()
 
 
-def sign_in(page, username: str = "canbo") -> None:
-    """Open the app and sign in; wait for the first sync to finish."""
+PIN = "2580"  # test accounts only
+
+
+def sign_in(page, username: str = "canbo", pin: str = PIN) -> None:
+    """Open the app and sign in (setting the PIN on a first sign-in); wait for the first sync."""
     page.goto("/")
+    screen = page.wait_for_selector(".screen-signin")
+    if screen.evaluate("e => e.classList.contains('screen-unlock')"):
+        page.click("[data-action=other-user]")
+        page.wait_for_selector("#username")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("form.signin button[type=submit]")
-    page.wait_for_selector(".screen-home")
+    page.wait_for_selector(".screen-home, .screen-set-pin")
+    if page.locator(".screen-set-pin").count():
+        set_pin(page, pin)
+        page.wait_for_selector(".screen-home")
     wait_synced(page)
+
+
+def unlock_again(page, pin: str = PIN) -> None:
+    """A reload or a new tab opens locked: type the PIN of the officer shown first (the last)."""
+    page.wait_for_selector(".screen-unlock .who[aria-checked=true]")
+    page.fill("#pin", pin)
+    page.click(".screen-unlock form button[type=submit]")
+    page.wait_for_selector(".screen-unlock", state="detached")
+
+
+def session_device_id(page) -> str:
+    """The device id of the unlocked officer's session (read through the app: it is sealed)."""
+    return page.evaluate(
+        "() => import('/js/store/db.js').then((m) => m.getSession()).then((s) => s.device.id)"
+    )
+
+
+def set_pin(page, pin: str = PIN) -> None:
+    """Type a new PIN twice on the set-PIN screen."""
+    page.fill("#pin-new", pin)
+    page.fill("#pin-again", pin)
+    page.click(".screen-set-pin button[type=submit]")
+
+
+def unlock(page, full_name: str, pin: str = PIN) -> None:
+    """On the lock screen, choose the officer and type the PIN."""
+    page.wait_for_selector(".screen-unlock")
+    page.click(f".who:has-text('{full_name}')")
+    page.fill("#pin", pin)
+    page.click(".screen-unlock form button[type=submit]")
 
 
 def wait_synced(page, timeout: float = 15000) -> None:
@@ -392,10 +433,21 @@ def wait_sw_ready(page) -> None:
 
 
 def outbox_count(page) -> int:
+    """Count outbox entries on disk over every user's database (seq stays clear when sealed)."""
     return page.evaluate(
-        "() => new Promise((ok, fail) => { const r = indexedDB.open('sotay');"
-        " r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').count();"
-        " q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; }; r.onerror = fail; })"
+        """async () => {
+          const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('sotay-u'));
+          let total = 0;
+          for (const name of names) {
+            total += await new Promise((ok, fail) => {
+              const r = indexedDB.open(name);
+              r.onsuccess = () => { const q = r.result.transaction('outbox').objectStore('outbox').count();
+                q.onsuccess = () => { ok(q.result); r.result.close(); }; q.onerror = fail; };
+              r.onerror = fail;
+            });
+          }
+          return total;
+        }"""
     )
 
 

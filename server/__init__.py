@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     from server.meta import bp as meta_bp
     from server.records.routes import bp as records_bp
     from server.reports.routes import bp as reports_bp
+    from server.sealed.routes import bp as sealed_bp
     from server.sync_api.routes import bp as sync_bp
     from server.units.routes import bp as units_bp
     from server.users.routes import bp as users_bp
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(criteria_bp)
     app.register_blueprint(files_bp)
     file_store.init_app(app)
+    app.register_blueprint(sealed_bp)
 
     from server.errors import register_error_handlers
 

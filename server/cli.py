@@ -134,6 +134,41 @@ def demo_command():
         click.echo(line)
 
 
+@sync_cli.command("import-export")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--admin", "admin_name", required=True, help="The admin the import is audited as.")
+def sync_import_export(path: str, admin_name: str) -> None:
+    """Apply a phone's sealed export (PROTOCOL.md §13) as an admin, like POST /api/v1/imports."""
+    import json
+
+    from server.errors import ApiError
+    from server.scope import ADMIN_ROLE
+    from server.sealed.keys import server_key
+    from server.sealed.service import import_sealed
+
+    admin = db.session.scalar(select(User).where(User.username == admin_name))
+    if admin is None or not admin.active or not admin.has_role(ADMIN_ROLE):
+        raise click.ClickException(f"{admin_name} is not an active {ADMIN_ROLE}")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            file = json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"EXPORT_INVALID: {exc}") from exc
+    if not isinstance(file, dict):
+        raise click.ClickException("EXPORT_INVALID: not a JSON object")
+    key = server_key(current_app.config["EXPORT_KEY_PATH"])
+    try:
+        done = import_sealed(db.session, admin, key, file)
+    except ApiError as exc:
+        raise click.ClickException(f"{exc.code}: {exc.details}") from exc
+    counts = done["counts"]
+    click.echo(
+        f"user {done['user_id']} device {done['device_id']}: {counts['applied']} applied, "
+        f"{counts['duplicate']} already there, {counts['conflict']} conflicts, "
+        f"{counts['rejected']} refused"
+    )
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(units_cli)

@@ -47,6 +47,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # keeps a core busy for about half a second, so half the cores leave the rest free.
         "LOGIN_HASH_SLOTS": _int("LOGIN_HASH_SLOTS", max(1, (os.cpu_count() or 2) // 2)),
         # Where the slots' lock files live; every worker of the host must use the same one.
+        # The key pair phones seal their exports for (made on first use); back it up with the
+        # database: a sealed file, or a phone's PIN escrow, needs this exact key.
+        "EXPORT_KEY_PATH": os.environ.get("EXPORT_KEY_PATH")
+        or str(Path(instance_path) / "export-key.pem"),
         "LOGIN_SLOT_DIR": os.environ.get("LOGIN_SLOT_DIR")
         or str(Path(instance_path) / "sign-in-slots"),
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none). Behind

@@ -236,6 +236,27 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Lỗi máy chủ. Vui lòng thử lại sau.",
         "Server error. Please try again later.",
     ),
+    # Sealed exports from phones that can no longer sync (PROTOCOL.md §9).
+    "EXPORT_INVALID": (
+        422,
+        "Tệp xuất không đúng định dạng.",
+        "The export file is not in the expected format.",
+    ),
+    "EXPORT_WRONG_SERVER": (
+        422,
+        "Tệp xuất này được mã hóa cho máy chủ khác.",
+        "This export file was sealed for another server.",
+    ),
+    "EXPORT_TAMPERED": (
+        422,
+        "Tệp xuất đã bị thay đổi hoặc hỏng; không áp dụng gì.",
+        "The export file was altered or is damaged; nothing was applied.",
+    ),
+    "IMPORT_OUT_OF_SCOPE": (
+        403,
+        "Người dùng của tệp này không thuộc đơn vị bạn quản lý.",
+        "This file's user is outside the units you administer.",
+    ),
     # Field-level codes of implausible values, inside VALIDATION_FAILED (details.codes); the
     # message states the range, its bounds filled in when the record is checked.
     **{code: (422, vi, en) for code, (vi, en) in PLAUSIBLE_MESSAGES.items()},

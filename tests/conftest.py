@@ -146,6 +146,7 @@ def _session_app(_schema, database_url, tmp_path_factory):
             # Test processes running side by side must not take each other's hashing slots.
             "LOGIN_SLOT_DIR": str(tmp_path_factory.mktemp("sign-in-slots")),
             "FILE_DIR": str(tmp_path_factory.mktemp("files")),
+            "EXPORT_KEY_PATH": str(tmp_path_factory.mktemp("export-key") / "export-key.pem"),
         }
     )
     yield app

@@ -11,6 +11,7 @@ PUBLIC = {
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/enums"),
     ("get", "/api/v1/schema"),
+    ("get", "/api/v1/export-key"),
 }
 
 

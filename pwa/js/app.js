@@ -4,7 +4,11 @@
 import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
 import { WRITER_ROLES } from "./lib/record-rules.js";
-import { clearAll, getMeta, getSession, META, RECORD_TABLES, setMeta, setSession, setVersionChangeHandler } from "./store/db.js";
+import {
+  adoptLegacy, attachEscrow, enrol, getAccount, getSetting, keySalt, legacySession, listAccounts, lock, PinError,
+  removeAccount, reopenOnline, setSetting, SETTING,
+} from "./store/accounts.js";
+import { currentVault, getMeta, getSession, META, RECORD_TABLES, setSession, setVersionChangeHandler } from "./store/db.js";
 import { index } from "./store/record-index.js";
 import { storeUnits } from "./store/records.js";
 import { engine } from "./sync/engine.js";
@@ -15,6 +19,7 @@ import { h, replace, statusText } from "./ui/dom.js";
 import { renderEvaluationForm } from "./ui/evaluation-form.js";
 import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
 import { renderInspectionForm, renderRecognitionForm } from "./ui/recog-forms.js";
+import { renderSetPin, renderUnlock } from "./ui/pin.js";
 import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
 import { uploadStrip } from "./ui/upload-progress.js";
@@ -36,6 +41,8 @@ import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
  * @property {(username: string, password: string) => Promise<void>} signIn
  * @property {(code: string) => Promise<void>} enrol
  * @property {() => Promise<void>} signOut
+ * @property {() => Promise<void>} [lock] lock now and show the lock screen
+ * @property {() => void} [backToLock] from the sign-in screen back to the lock screen
  * @property {() => HTMLElement} langSwitch
  * @property {Record<string, Function>} routes screens loaded on demand
  */
@@ -71,7 +78,7 @@ const ctx = {
     }
     return engine.now();
   },
-  signIn: (username, password) => doSignIn(() => api.login(username, password, APP_VERSION)),
+  signIn: (username, password) => doSignIn((salt) => api.login(username, password, APP_VERSION, salt)),
   enrol: (code) => doSignIn(() => api.enrol(code, APP_VERSION)),
   signOut: doSignOut,
   langSwitch,
@@ -99,7 +106,7 @@ function langSwitch() {
       setLang(code);
       applyStaticLabels();
       route();
-      setMeta(META.LANG, code);
+      setSetting(SETTING.LANG, code);
     },
   }, label);
   return h("div", { class: "segmented", role: "group", "aria-label": t("language") }, make("vi", "Tiếng Việt"), make("en", "English"));
@@ -165,8 +172,23 @@ async function route() {
   if (current && current.dispose) current.dispose();
   current = null;
   const { parts, query, route: routeKey } = parseHash();
+  if (!currentVault()) {
+    // Locked: nobody's data is readable until someone unlocks or signs in.
+    tabbar.hidden = true;
+    chip.hidden = true;
+    if (adopting && (parts[0] === "adopt" || (phoneAccounts === 0 && parts[0] !== "signin"))) mount(renderAdopt(), "signin");
+    else if (phoneAccounts > 0 && !["signin", "enrol", "reset"].includes(parts[0])) mount(renderLockScreen(), "signin");
+    else {
+      ctx.signInNotice = signInNotice;
+      ctx.backToLock = phoneAccounts > 0 || adopting ? () => navigate("#/") : undefined;
+      // #/enrol/<code>: the link inside an enrolment QR, opened by the phone's camera.
+      mount(renderSignIn(ctx, { mode: parts[0], code: parts[1] }), "signin");
+    }
+    return;
+  }
   const signedIn = Boolean(ctx.session && ctx.session.token);
   tabbar.hidden = !signedIn;
+  ctx.backToLock = undefined;
   if (!signedIn || parts[0] === "signin" || parts[0] === "enrol" || parts[0] === "reset") {
     ctx.signInNotice = signInNotice;
     // #/enrol/<code>: the link inside an enrolment QR, opened by the phone's camera.
@@ -230,51 +252,192 @@ async function startData() {
   }
 }
 
-/** Sign in with a password or an enrolment code: `obtain` asks the server for the device's token. */
+/**
+ * Sign in with a password or an enrolment code: `obtain(salt)` asks the server for the device's
+ * token, sending the phone's key salt where the call takes it; the escrow key comes with the
+ * answer or, for an enrolment, from the escrow call under the new token.
+ * @param {(salt: string) => Promise<any>} obtain
+ */
 async function doSignIn(obtain) {
-  const previous = await getSession();
+  const salt = await keySalt();
   let result;
   try {
-    result = await obtain();
+    result = await obtain(salt);
+    if (!result.escrow_key) result.escrow_key = await api.escrow(result.token, salt).catch(() => null);
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 0) throw new Error(t("network_error"));
     throw error;
   }
   /** @type {import("./store/db.js").Session} */
   const session = { token: result.token, device: result.device, user: result.user, signedInAt: Date.now() };
-  if (previous && previous.user && previous.user.id !== result.user.id) {
-    // Another account's data is on this phone: never mix it; drop it only if all of it synced.
-    await index.load();
-    if (index.pendingCount() + index.errors().length > 0) {
-      api.logout(result.token).catch(() => {});
-      throw new Error(t("other_user_pending", { user: previous.user.username }));
+  api.exportKey().then((key) => setSetting(SETTING.SERVER_KEY, key), () => {});
+  const user = result.user;
+  const escrowKey = result.escrow_key || null;
+  const shown = ctx.user;
+  if (shown && shown.id !== user.id) lock();
+  const account = await getAccount(user.id);
+  try {
+    if (!account) {
+      await askNewPin(user, (pin) => enrol({ user, pin, escrowKey }));
+    } else if (account.needs_online) {
+      await askNewPin(user, async (pin) => {
+        if (!(await reopenOnline({ userId: user.id, escrowKey, newPin: pin }))) throw new PinError("NO_ACCOUNT");
+      });
+    } else if (!(await reopenOnline({ userId: user.id, escrowKey }))) {
+      // A box made offline, without the server's wrap: the PIN still opens it.
+      pendingSession = session;
+      phoneAccounts = (await listAccounts()).length;
+      navigate("#/", { replace: true });
+      return;
     }
-    await clearAll();
-    await setSession(session);
+  } catch (error) {
+    api.logout(result.token).catch(() => {});
+    navigate("#/signin", { replace: true });
+    throw error;
+  }
+  await opened(user.id, session);
+}
+
+/** Ask for a new PIN on its own screen; resolves once onPin has taken it. */
+function askNewPin(user, onPin) {
+  return new Promise((resolve, reject) => {
+    mount(renderSetPin({
+      name: user.full_name,
+      onPin: async (pin) => {
+        await onPin(pin);
+        resolve(undefined);
+      },
+      onCancel: () => reject(new Error(t("pin_cancel"))),
+    }), "signin");
+  });
+}
+
+/** A user's vault was just opened (PIN or sign-in): carry old data over, then show their app. */
+async function opened(userId, freshSession = null) {
+  if (legacy && legacy.user && legacy.user.id === userId) {
+    await adoptLegacy();
+    legacy = null;
+    adopting = false;
+  }
+  if (freshSession) await setSession(freshSession);
+  if (ctx.user && ctx.user.id !== userId) {
+    // Another user's screens and index are in this page: start clean.
     history.replaceState(null, "", "#/");
     location.reload();
     return;
   }
-  await setSession(session);
-  setSessionCtx(session);
-  signInNotice = "";
-  const units = [result.user.unit];
-  try {
-    units.push(...(await api.unitsWithin(result.token, result.user.unit.id)));
-  } catch {
-    // The first sync brings the units anyway.
+  const session = await getSession();
+  setSessionCtx(session || null);
+  signInNotice = session && !session.token ? t("signed_out_remotely") : "";
+  if (freshSession) {
+    const units = [freshSession.user.unit];
+    try {
+      units.push(...(await api.unitsWithin(freshSession.token, freshSession.user.unit.id)));
+    } catch {
+      // The first sync brings the units anyway.
+    }
+    await storeUnits(units);
   }
-  await storeUnits(units);
-  await startData();
-  navigate("#/", { replace: true });
+  if (session && session.token) {
+    await startData();
+    if (navigator.onLine) api.exportKey().then((key) => setSetting(SETTING.SERVER_KEY, key), () => {});
+  } else await index.load();
+  watchIdle();
+  drawChip();
+  if (freshSession) {
+    navigate("#/", { replace: true });
+    return;
+  }
+  const draft = await getMeta(META.FORM_DRAFT);
+  if (draft && draft.route && parseHash().route !== draft.route) history.replaceState(null, "", draft.route);
+  await route();
 }
 
 async function doSignOut() {
   const token = ctx.session && ctx.session.token;
   if (token && navigator.onLine) await api.logout(token).catch(() => {});
-  await clearAll();
-  history.replaceState(null, "", "#/signin");
+  await removeAccount(ctx.user.id);
+  history.replaceState(null, "", "#/");
   location.reload();
+}
+
+// --- shared phone: who unlocks, the upgrade from the unencrypted database, lock when idle ----
+
+/** @type {import("./store/db.js").Session|null} the old database's session, until its user sets a PIN */
+let legacy = null;
+/** @type {import("./store/db.js").Session|null} signed in online, waiting for the PIN */
+let pendingSession = null;
+let phoneAccounts = 0;
+let adopting = false;
+
+function renderLockScreen() {
+  return renderUnlock({
+    lastUser: lastUser,
+    langSwitch,
+    onSignIn: () => navigate("#/signin"),
+    // The old unencrypted data waits for its officer, who protects it with a PIN from here.
+    extra: adopting && legacy ? h("button", { type: "button", class: "btn btn-block", "data-action": "adopt",
+      onclick: () => navigate("#/adopt") }, `${t("upgrade_title")}: ${legacy.user.full_name}`) : null,
+    onUnlocked: async (userId, pin) => {
+      const fresh = pendingSession && pendingSession.user.id === userId ? pendingSession : null;
+      pendingSession = null;
+      await opened(userId, fresh);
+      const session = ctx.session;
+      if (session && session.token && navigator.onLine) {
+        const account = await getAccount(userId);
+        if (account && !account.box.escrow) {
+          api.escrow(session.token, await keySalt()).then((key) => attachEscrow(userId, pin, key), () => {});
+        }
+      }
+    },
+  });
+}
+
+function renderAdopt() {
+  const session = /** @type {import("./store/db.js").Session} */ (legacy);
+  return renderSetPin({
+    name: session.user.full_name,
+    title: t("upgrade_title"),
+    onPin: async (pin) => {
+      let escrowKey = null;
+      if (navigator.onLine && session.token) {
+        escrowKey = await api.escrow(session.token, await keySalt()).catch(() => null);
+        api.exportKey().then((key) => setSetting(SETTING.SERVER_KEY, key), () => {});
+      }
+      await enrol({ user: session.user, pin, escrowKey });
+      await opened(session.user.id);
+    },
+    onCancel: () => navigate(phoneAccounts > 0 ? "#/" : "#/signin"),
+  });
+}
+
+let lastUser = null;
+const IDLE_DEFAULT_MS = 5 * 60 * 1000;
+let idleMs = IDLE_DEFAULT_MS;
+let lastActive = Date.now();
+let idleTimer = 0;
+
+/** Lock now: keep the form being typed (its draft), then reload into the lock screen. */
+export async function lockNow() {
+  if (!currentVault()) return;
+  if (current && current.flush) await current.flush();
+  // An answer already on its way is stored first; a lost one is only sent again (§4.2).
+  await Promise.race([engine.running || Promise.resolve(), new Promise((r) => setTimeout(r, 3000))]);
+  lock();
+  location.reload();
+}
+ctx.lock = lockNow;
+
+function watchIdle() {
+  getSetting(SETTING.IDLE_MS).then((ms) => { idleMs = Number(ms) || IDLE_DEFAULT_MS; }, () => {});
+  lastActive = Date.now();
+  clearInterval(idleTimer);
+  idleTimer = setInterval(() => {
+    if (currentVault() && Date.now() - lastActive >= idleMs) lockNow();
+  }, 1000);
+}
+for (const type of ["pointerdown", "keydown", "touchstart", "wheel", "input"]) {
+  addEventListener(type, () => { lastActive = Date.now(); }, { capture: true, passive: true });
 }
 
 // --- shell events -----------------------------------------------------------------------------
@@ -328,18 +491,16 @@ setVersionChangeHandler(() => location.reload());
 
 async function boot() {
   startKeepData(); // the install offer can come at once: listen before anything else waits
-  setLang((await getMeta(META.LANG)) || "vi");
+  setLang((await getSetting(SETTING.LANG)) || "vi");
   applyStaticLabels();
-  const session = await getSession();
-  setSessionCtx(session || null);
-  if (session && !session.token) signInNotice = t("signed_out_remotely");
-  if (session && session.token) {
-    await startData();
-    const draft = await getMeta(META.FORM_DRAFT);
-    if (draft && draft.route && parseHash().route !== draft.route) history.replaceState(null, "", draft.route);
-  } else if (session) {
-    await index.load();
-  }
+  const [old, accounts, last] = await Promise.all([legacySession(), listAccounts(), getSetting(SETTING.LAST_USER)]);
+  phoneAccounts = accounts.length;
+  lastUser = last || null;
+  // The old database's user carries it over by setting a PIN; once they have an account here,
+  // unlocking finishes a copy a crash interrupted.
+  legacy = old && old.user ? old : null;
+  adopting = Boolean(legacy && !accounts.some((a) => a.user_id === legacy.user.id));
+  if (legacy && !adopting) lastUser = legacy.user.id;
   drawChip();
   await route();
   document.documentElement.dataset.ready = "1";

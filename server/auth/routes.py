@@ -7,10 +7,11 @@ from server.apidoc import doc
 from server.auth import service
 from server.auth.guard import auth_required, current_actor
 from server.auth.limits import HashBudget, Limits
-from server.auth.schemas import DeviceOut, LoginIn, LoginOut, UserOut
+from server.auth.schemas import DeviceOut, EscrowIn, EscrowOut, LoginIn, LoginOut, UserOut
 from server.extensions import db
 from server.http import load, respond
 from server.schemas import canonical_uuid
+from server.sealed.keys import escrow_key, server_key
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 
@@ -19,6 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1")
 @doc("Sign in and register this device", body=LoginIn, response=LoginOut, status=201, auth=False)
 def login():
     data = load(LoginIn())
+    key_salt = data.pop("key_salt")
     cfg = current_app.config
     device, token = service.login(
         db.session,
@@ -33,7 +35,20 @@ def login():
         budget=HashBudget(cfg["LOGIN_SLOT_DIR"], cfg["LOGIN_HASH_SLOTS"]),
         lifetime_days=cfg["TOKEN_LIFETIME_DAYS"],
     )
-    return respond(LoginOut(), {"token": token, "device": device, "user": device.user}, 201)
+    body = {"token": token, "device": device, "user": device.user}
+    if key_salt:
+        key = server_key(cfg["EXPORT_KEY_PATH"])
+        body["escrow_key"] = escrow_key(key, device.user_id, key_salt)
+    return respond(LoginOut(), body, 201)
+
+
+@bp.post("/auth/escrow")
+@doc("The signed-in user's escrow key for a shared phone's salt", body=EscrowIn, response=EscrowOut)
+@auth_required()
+def escrow() -> ResponseReturnValue:
+    salt = load(EscrowIn())["key_salt"]
+    key = server_key(current_app.config["EXPORT_KEY_PATH"])
+    return respond(EscrowOut(), {"escrow_key": escrow_key(key, g.user.id, salt)})
 
 
 @bp.post("/auth/logout")

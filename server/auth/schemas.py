@@ -12,6 +12,23 @@ class LoginIn(InputSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
     device_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     app_version = fields.String(validate=validate.Length(max=64), load_default=None)
+    # A shared phone's random salt for this user: the answer then carries the escrow key that
+    # unwraps the user's data key there after a forgotten PIN (PROTOCOL.md §13).
+    key_salt = fields.String(
+        validate=validate.Regexp(r"^[A-Za-z0-9+/=_-]{16,64}$"), load_default=None
+    )
+
+
+class EscrowIn(InputSchema):
+    """A shared phone's salt for the signed-in user."""
+
+    key_salt = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9+/=_-]{16,64}$"))
+
+
+class EscrowOut(Schema):
+    """The escrow key for the signed-in user on one phone."""
+
+    escrow_key = fields.String()
 
 
 class UnitRefOut(Schema):
@@ -67,3 +84,4 @@ class LoginOut(Schema):
     token = fields.String()
     device = fields.Nested(DeviceOut)
     user = fields.Nested(UserOut)
+    escrow_key = fields.String()

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     shot,
     sign_in,
     sync_now,
+    unlock_again,
     wait_synced,
 )
 
@@ -251,26 +252,21 @@ def test_queue_filters_work_offline(new_phone, server):
     staff_cached(page)
     # Make the waits differ (the server stamped them all now), then start cold with no network.
     page.evaluate(
-        """([ids, awaiting]) => new Promise((ok, fail) => {
-          const r = indexedDB.open("sotay");
-          r.onsuccess = () => {
-            const tx = r.result.transaction(["models", "meetings"], "readwrite");
+        """([ids, awaiting]) => import("/js/store/db.js").then((m) => m.withTx(["models", "meetings"], "readwrite", async (tx) => {
             const back = (days) => new Date(Date.now() - days * 86400000).toISOString();
-            const patch = (store, id, change) => { const s = tx.objectStore(store); const q = s.get(id);
-              q.onsuccess = () => s.put({ ...q.result, ...change }); };
-            patch("models", ids[0], { submitted_at: back(3) });
-            patch("models", ids[1], { submitted_at: back(12) });
-            patch("models", ids[2], { submitted_at: null, updated_at: back(45), awaiting_unit_id: awaiting });
-            patch("meetings", ids[3], { submitted_at: back(8) });
-            tx.oncomplete = () => { r.result.close(); ok(); }; tx.onerror = fail;
-          };
-          r.onerror = fail;
-        })""",
+            const patch = async (store, id, change) => { const s = tx.objectStore(store);
+              await s.put({ ...(await s.get(id)), ...change }); };
+            await patch("models", ids[0], { submitted_at: back(3) });
+            await patch("models", ids[1], { submitted_at: back(12) });
+            await patch("models", ids[2], { submitted_at: null, updated_at: back(45), awaiting_unit_id: awaiting });
+            await patch("meetings", ids[3], { submitted_at: back(8) });
+        }))""",
         [[a["id"], b["id"], c["id"], d["id"], e["id"]], nam_can],
     )
     page.context.set_offline(True)
     page.evaluate("() => { history.replaceState(null, '', '#/review'); }")
     assert page.reload().from_service_worker
+    unlock_again(page)
     page.wait_for_selector("[data-testid=queue] a.queue-row")
     assert queue_ids(page) == [c["id"], b["id"], d["id"], a["id"], e["id"]]
     assert page.inner_text("[data-testid=queue-summary]") == "5 bản ghi chờ duyệt"
@@ -448,6 +444,7 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
     page.wait_for_selector("#banner:not([hidden])")
     with page.expect_navigation():
         page.click("#banner-action")
+    unlock_again(page)
     page.wait_for_selector("html[data-ready] [data-tab=staff]")
     assert page.evaluate("() => caches.keys()") == ["sotay-shell-2099.2.2"]
     cached = page.evaluate(
@@ -458,6 +455,7 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
     page.context.set_offline(True)
     page.evaluate("() => { history.replaceState(null, '', '#/dashboard'); }")
     assert page.reload().from_service_worker
+    unlock_again(page)
     page.wait_for_selector("[data-testid=online-only]")
     go(page, "#/review", ".screen-queue [data-testid=queue-summary]")
     assert page.inner_text("[data-testid=queue-summary]") == "Không có bản ghi nào chờ duyệt"

@@ -136,6 +136,14 @@ def test_duplicate_warning_search_and_filters(new_phone, server):
     assert page.errors == []
 
 
+def open_sealed_export(server, sealed: dict) -> dict:
+    """Decrypt a sealed export with the test server's private key, as the import does."""
+    from server.sealed.keys import server_key
+    from server.sealed.service import open_sealed
+
+    return open_sealed(server_key(str(server.workdir / "export-key.pem")), sealed).payload
+
+
 def test_english_settings_storage_and_careful_sign_out(new_phone, server):
     page = new_phone()
     sign_in(page)
@@ -163,8 +171,10 @@ def test_english_settings_storage_and_careful_sign_out(new_phone, server):
         page.click(".dialog .btn-primary")
     download = download_info.value
     assert download.suggested_filename.startswith("sotay-chua-dong-bo-")
-    exported = json.loads(Path(download.path()).read_text("utf-8"))
-    assert exported["outbox"][0]["data"]["title"] == "Hội nghị đối thoại với nhân dân"
+    sealed = json.loads(Path(download.path()).read_text("utf-8"))
+    assert sealed["format"] == "sotay-sealed/1"  # only the server opens it (PROTOCOL.md §13)
+    exported = open_sealed_export(server, sealed)
+    assert exported["mutations"][0]["data"]["title"] == "Hội nghị đối thoại với nhân dân"
     assert [r["title"] for r in exported["records"]] == ["Hội nghị đối thoại với nhân dân"]
     page.wait_for_selector(".dialog .btn-danger")
     assert "Xác nhận lần cuối" in page.inner_text(".dialog")

@@ -6,19 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import outbox_count, wait_synced
-
-# The upgrade ladder's top rung, as pwa/js/store/db.js declares it.
-DB_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "store" / "db.js"
-DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8")).group(1))
+from tests.browser.conftest import outbox_count, set_pin, wait_synced
 
 pytestmark = pytest.mark.browser
 
 DB_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "store" / "db.js"
 # The schema version the app upgrades to: the top of its ladder.
 DB_VERSION = int(re.search(r"DB_VERSION = (\d+);", DB_JS.read_text("utf-8"))[1])
-STORES = """() => new Promise((resolve) => {
-  const open = indexedDB.open("sotay");
+STORES = """(name) => new Promise((resolve) => {
+  const open = indexedDB.open(name);
   open.onsuccess = () => { const names = [...open.result.objectStoreNames]; open.result.close(); resolve(names); };
 })"""
 
@@ -87,14 +83,19 @@ def test_upgrade_from_version_1_carries_the_outbox_to_the_server(new_phone, serv
     page.goto("/healthz")
     page.evaluate(CREATE_V1, [session, entry, {**record, "version": 0, "review_status": "NHAP"}])
     page.goto("/#/models")
+    # Its user protects the old data with a PIN; it is then carried into their sealed database.
+    page.wait_for_selector(".screen-set-pin")
+    set_pin(page)
     page.wait_for_selector(f'a[data-id="{record["id"]}"]')
     wait_synced(page)
     assert outbox_count(page) == 0
-    assert page.evaluate("() => indexedDB.databases()") == [
-        {"name": "sotay", "version": DB_VERSION}
-    ]
+    user_db = f"sotay-u{login['user']['id']}"
+    databases = {d["name"]: d["version"] for d in page.evaluate("() => indexedDB.databases()")}
+    assert sorted(databases) == ["sotay-phone", user_db]
+    # The user's sealed database is built by the whole ladder: every rung's stores are there.
+    assert databases[user_db] == DB_VERSION
     stores = {"evaluations", "criteria_sets", "recognitions", "inspections", "files"}
-    assert stores <= set(page.evaluate(STORES))
+    assert stores <= set(page.evaluate(STORES, user_db))
 
     token = server.login("canbo")
     assert [m["name"] for m in server.list("models", token)] == [record["name"]]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import fill_model, outbox_count, sign_in, sync_now
+from tests.browser.conftest import fill_model, outbox_count, sign_in, sync_now, unlock_again
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +20,7 @@ def test_one_sync_at_a_time_across_tabs(new_phone, server):
     second = first.context.new_page()
     second.errors = []
     second.goto("/")
+    unlock_again(second)  # each tab unlocks on its own: the key lives in the page only
     second.wait_for_selector(".screen-home")
 
     first.evaluate(HOLD_LOCK)  # as if the first tab were in the middle of a sync

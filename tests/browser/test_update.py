@@ -10,6 +10,7 @@ from tests.browser.conftest import (
     outbox_count,
     sign_in,
     sync_now,
+    unlock_again,
     wait_sw_ready,
 )
 
@@ -50,6 +51,7 @@ def test_new_version_waits_for_the_user_and_keeps_pending_changes_and_drafts(
 
     with page.expect_navigation():
         page.click("#banner-action")
+    unlock_again(page)  # the new version opens locked: the key never outlives the page
     page.wait_for_selector("html[data-ready] .screen-form")
     assert field(page, "title").input_value() == "Hội nghị đang gõ dở"
     assert field(page, "location").input_value() == "Nhà văn hóa bản Huồi Pủng"

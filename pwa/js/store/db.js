@@ -1,8 +1,11 @@
-// IndexedDB in the idb style: one cached connection promise, an upgrade ladder, every
-// transaction awaited to completion, never the network inside one (it would auto-commit).
+// IndexedDB: an upgrade ladder shared by every user's database, and the transactions every
+// module uses, run against the unlocked user's vault (store/vault.js: values sealed on disk,
+// a decrypted copy in memory). Never the network inside a transaction.
 
 import { RECORD_REGISTRY } from "../lib/record-schema.js";
 
+// Before shared phones (2026.12) everything lived unencrypted here; now only the ladder's name
+// prefix: each user has "sotay-u<id>", and the phone's account list is "sotay-phone".
 export const DB_NAME = "sotay";
 // Bump with a new rung in upgrade(); every rung must carry the outbox and records through.
 export const DB_VERSION = 5;
@@ -70,8 +73,8 @@ export function upgrade(db, oldVersion, tx) {
   }
 }
 
-/** @type {Promise<IDBDatabase>|null} */
-let dbPromise = null;
+/** @type {import("./vault.js").Vault|null} */
+let vault = null;
 /** @type {(() => void)|null} */
 let onVersionChange = null;
 
@@ -80,69 +83,70 @@ export function setVersionChangeHandler(handler) {
   onVersionChange = handler;
 }
 
-export function getDb() {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = (event) => {
-        upgrade(request.result, event.oldVersion, /** @type {IDBTransaction} */ (request.transaction));
+/**
+ * Open (creating or upgrading) a database with the ladder above: a user's own database, or the
+ * unencrypted one of app versions before shared phones (DB_NAME), to carry it over.
+ * @param {string} name
+ * @returns {Promise<IDBDatabase>}
+ */
+export function openDb(name) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, DB_VERSION);
+    request.onupgradeneeded = (event) => {
+      upgrade(request.result, event.oldVersion, /** @type {IDBTransaction} */ (request.transaction));
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => {
+        db.close();
+        if (onVersionChange) onVersionChange();
       };
-      request.onsuccess = () => {
-        const db = request.result;
-        db.onversionchange = () => {
-          db.close();
-          dbPromise = null;
-          if (onVersionChange) onVersionChange();
-        };
-        resolve(db);
-      };
-      request.onerror = () => {
-        dbPromise = null;
-        reject(request.error);
-      };
-      request.onblocked = () => {
-        // An old tab holds the database open; it closes on its versionchange event.
-      };
-    });
-  }
-  return dbPromise;
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => {
+      // An old tab holds the database open; it closes on its versionchange event.
+    };
+  });
 }
 
+/** The database of one user of the phone: every value in it sealed (store/vault.js). */
+export const userDbName = (userId) => `${DB_NAME}-u${userId}`;
+
+/** Make the unlocked user's vault the one every read and write goes to (null: locked). */
+export function useVault(next) {
+  vault = next;
+}
+
+/** The unlocked user's vault, or null when the app is locked. */
+export function currentVault() {
+  return vault;
+}
+
+/** Thrown by any read or write while no user is unlocked. */
+export class LockedError extends Error {
+  constructor() {
+    super("locked");
+    this.name = "LockedError";
+  }
+}
+
+/** Wait for an IndexedDB request, or pass through the promise a vault store returns. */
 export function req(request) {
+  if (typeof request.then === "function") return request;
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-function done(tx) {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve(undefined);
-    tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
-    tx.onerror = () => reject(tx.error);
-  });
-}
-
-/** Run fn in one transaction and wait for the commit; fn awaits only this transaction's requests.
+/**
+ * Run fn in one transaction of the unlocked user's vault; a readwrite one is sealed and on disk,
+ * whole, when this resolves. fn awaits only this transaction's requests.
  */
 export async function withTx(stores, mode, fn) {
-  const db = await getDb();
-  const tx = db.transaction(stores, mode, { durability: "strict" });
-  const finished = done(tx);
-  let result;
-  try {
-    result = await fn(tx);
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // already finished
-    }
-    await finished.catch(() => {});
-    throw error;
-  }
-  await finished;
-  return result;
+  if (!vault) throw new LockedError();
+  return vault.run(stores, mode, fn);
 }
 
 /** Read one value. */
@@ -155,7 +159,7 @@ export function getAll(storeName) {
   return withTx([storeName], "readonly", (tx) => req(tx.objectStore(storeName).getAll()));
 }
 
-/** Empty every store in one transaction (sign-out): the next device starts from seq 1. */
+/** Empty every store of the unlocked user in one transaction: the next device starts at seq 1. */
 export function clearAll() {
   return withTx(ALL_STORES, "readwrite", async (tx) => {
     for (const name of ALL_STORES) await req(tx.objectStore(name).clear());

@@ -5,7 +5,7 @@ import { emit, EV } from "../events.js";
 import {
   ATTACHMENT_TABLES, FILE_MIMES, heldFiles, MAX_FILE_BYTES, mayDropBytes, orphanFiles, planUploads, sha256Hex,
 } from "../sync/upload-core.js";
-import { META, req, STORE, withTx } from "./db.js";
+import { currentVault, LockedError, META, req, STORE, withTx } from "./db.js";
 
 /**
  * @typedef {import("../sync/upload-core.js").StoredFile} StoredFile
@@ -85,18 +85,24 @@ export async function saveFile(blob, meta) {
   };
 }
 
-/** The bytes of a file kept on this phone, or null. @returns {Promise<Blob|null>} */
+/**
+ * The bytes of a file kept on this phone, or null: read from disk and opened for this call only
+ * (the vault's in-memory copy never holds photo bytes). @returns {Promise<Blob|null>}
+ */
 export async function getFile(sha256) {
-  const file = await withTx([STORE.FILES], "readonly", (tx) => req(tx.objectStore(STORE.FILES).get(sha256)));
-  return (file && file.blob) || null;
+  const vault = currentVault();
+  if (!vault) throw new LockedError();
+  return vault.readBytes(STORE.FILES, sha256);
 }
 
-/** What this phone knows of a file (upload state, failure), or null. @returns {Promise<StoredFile|null>} */
+/**
+ * What this phone knows of a file (upload state, failure), or null; `blob` is only a mark that
+ * the bytes are here (getFile reads them). @returns {Promise<StoredFile|null>}
+ */
 export async function fileInfo(sha256) {
   const file = await withTx([STORE.FILES], "readonly", (tx) => req(tx.objectStore(STORE.FILES).get(sha256)));
   if (!file) return null;
-  const { blob, ...rest } = file;
-  return { ...rest, blob: blob ? blob : null };
+  return { ...file, blob: file.blob || null };
 }
 
 // Most phones (reviewers') never hold a file: they skip reading every record after each sync.

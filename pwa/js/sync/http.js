@@ -52,12 +52,16 @@ export async function request(path, options = {}) {
   return { status: response.status, data, bytes: Number(response.headers.get("Content-Length")) || text.length };
 }
 
-/** Sign in and register this phone as a device. */
-export async function login(username, password, appVersion) {
+/**
+ * Sign in and register this phone as a device; with the phone's key salt the answer carries the
+ * user's escrow key (PROTOCOL.md §9).
+ * @param {string} username @param {string} password @param {string} appVersion @param {string} [keySalt]
+ */
+export async function login(username, password, appVersion, keySalt) {
   const deviceName = `${navigator.platform || "Điện thoại"} — ${navigator.userAgent.slice(0, 60)}`;
-  const { data } = await request("/api/v1/auth/login", {
-    json: { username, password, device_name: deviceName.slice(0, 255), app_version: appVersion },
-  });
+  const json = { username, password, device_name: deviceName.slice(0, 255), app_version: appVersion };
+  if (keySalt) json.key_salt = keySalt;
+  const { data } = await request("/api/v1/auth/login", { json });
   return data;
 }
 
@@ -81,6 +85,18 @@ export async function resetPassword(code, newPassword) {
 /** Change the signed-in user's own password. */
 export async function changePassword(token, current, next) {
   await request("/api/v1/me/password", { token, json: { current_password: current, new_password: next } });
+}
+
+/** The server's public key that exports are sealed for. */
+export async function exportKey() {
+  const { data } = await request("/api/v1/export-key");
+  return data;
+}
+
+/** The signed-in user's escrow key for this phone's salt. */
+export async function escrow(token, keySalt) {
+  const { data } = await request("/api/v1/auth/escrow", { token, json: { key_salt: keySalt } });
+  return data.escrow_key;
 }
 
 export function logout(token) {

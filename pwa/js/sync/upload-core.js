@@ -13,7 +13,7 @@ export const STATUS_MAX_ITEMS = 100;
 
 /**
  * @typedef {{table: string, record_id: string, sha256: string, size: number}} PendingUpload
- * @typedef {{sha256: string, blob?: Blob|null, size: number, mime: string, uploaded: boolean,
+ * @typedef {{sha256: string, blob?: Blob|string|null, size: number, mime: string, uploaded: boolean,
  *   received: number[], failed?: {code: string, message: string, at: number}|null,
  *   saved_at?: number}} StoredFile
  * @typedef {{table: string, record: Record<string, any>}} LocalRecord

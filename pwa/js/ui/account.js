@@ -1,10 +1,12 @@
 // Account screens: sign-in, settings (language, storage, export, sign-out).
 
 import { enumLabel, formatBytes, getLang, t } from "../i18n/labels.js";
+import { getSetting, setSetting, SETTING } from "../store/accounts.js";
+import { sealForServer } from "../store/crypto.js";
 import { getMeta, META, setMeta } from "../store/db.js";
 import { unsyncedData } from "../store/records.js";
 import { changePassword, resetPassword } from "../sync/http.js";
-import { APP_VERSION } from "../sync/protocol.js";
+import { APP_VERSION, SCHEMA, toWireMutation } from "../sync/protocol.js";
 import { ask, h, replace } from "./dom.js";
 
 // Sign-in screen.
@@ -80,15 +82,23 @@ export function renderSignIn(ctx, options = {}) {
   h("div", { class: "signin-other" },
     h("a", { href: "#/enrol", class: "btn btn-link", "data-action": "enrol-mode", text: t("enrol_with_code") }),
     h("a", { href: "#/reset", class: "btn btn-link", "data-action": "reset-mode", text: t("reset_with_code") })));
+  // Signed out remotely (revoked, deactivated) with changes still here: they leave as a file.
+  const pending = ctx.session && ctx.index ? ctx.index.pendingCount() + ctx.index.errors().length : 0;
+  const exportButton = pending > 0 ? h("button", {
+    type: "button", class: "btn btn-block", "data-action": "export", onclick: async () => {
+      ctx.toast(t("export_done", { file: await exportUnsynced() }));
+    } }, t("export_for_admin")) : "";
 
-  return screenOf(ctx, form);
+  return screenOf(ctx, form, exportButton);
 }
 
-function screenOf(ctx, form) {
+function screenOf(ctx, form, exportButton = "") {
   return { node: h("section", { class: "screen screen-signin" },
     h("div", { class: "brand" }, h("img", { src: "/icons/icon.svg", alt: "", width: "72", height: "72" }),
       h("p", { class: "brand-name", text: t("app_name") })),
     form,
+    exportButton,
+    ctx.backToLock ? h("button", { type: "button", class: "btn btn-block", "data-action": "back-to-lock", onclick: ctx.backToLock }, t("back")) : "",
     h("div", { class: "lang-switch" }, ctx.langSwitch())) };
 }
 
@@ -220,11 +230,26 @@ export function renderSettings(ctx) {
     h("div", { class: "card" },
       h("p", { class: "label", text: t("app_version") }),
       h("p", { class: "small", "data-testid": "app-version", text: APP_VERSION })),
+    h("div", { class: "card" }, h("label", { class: "label", for: "idle", text: t("lock_after") }), idleSelect()),
+    h("button", { type: "button", class: "btn btn-block", "data-action": "lock", onclick: () => ctx.lock && ctx.lock() }, t("lock_now")),
     h("button", { type: "button", class: "btn btn-block", "data-action": "export", onclick: async () => {
       ctx.toast(t("export_done", { file: await exportUnsynced() }));
     } }, t("export_data")),
     h("button", { type: "button", class: "btn btn-danger btn-block", "data-action": "sign-out", onclick: () => signOut(ctx) }, t("sign_out")));
   return { node };
+}
+
+const IDLE_CHOICES = [1, 5, 15, 30];
+
+function idleSelect() {
+  const select = /** @type {HTMLSelectElement} */ (h("select", { id: "idle", class: "input", onchange: () => {
+    setSetting(SETTING.IDLE_MS, Number(select.value) * 60000);
+  } }, IDLE_CHOICES.map((n) => h("option", { value: String(n), text: t("lock_minutes", { n }) }))));
+  select.value = "5";
+  getSetting(SETTING.IDLE_MS).then((ms) => {
+    if (ms && IDLE_CHOICES.includes(ms / 60000)) select.value = String(ms / 60000);
+  });
+  return select;
 }
 
 async function showStorage(box) {
@@ -273,20 +298,34 @@ async function signOut(ctx) {
 
 // Export everything not yet on the server to a JSON file, for when no connection comes.
 
-/** Build the file and start its download. Returns the file name. */
+/**
+ * Build the file and start its download. Returns the file name. Sealed for the server when its
+ * key is known (PROTOCOL.md §13: an admin imports it); otherwise readable, as before.
+ */
 export async function exportUnsynced() {
-  const [data, session] = await Promise.all([unsyncedData(), getMeta(META.SESSION)]);
+  const [data, session, serverKey] = await Promise.all([unsyncedData(), getMeta(META.SESSION), getSetting(SETTING.SERVER_KEY)]);
   const now = new Date();
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-  const fileName = `sotay-chua-dong-bo-${stamp}.json`;
-  const body = {
-    format: "sotay-unsynced/1",
-    exported_at: now.toISOString(),
-    app_version: APP_VERSION,
-    user: session && session.user ? { id: session.user.id, username: session.user.username, full_name: session.user.full_name } : null,
-    device_id: session && session.device ? session.device.id : null,
-    ...data,
-  };
+  const user = session && session.user ? { id: session.user.id, username: session.user.username, full_name: session.user.full_name } : null;
+  const deviceId = session && session.device ? session.device.id : null;
+  let body;
+  let fileName = `sotay-chua-dong-bo-${stamp}.json`;
+  if (serverKey && user && deviceId) {
+    const header = { user_id: user.id, device_id: deviceId, exported_at: now.toISOString(), app_version: APP_VERSION };
+    body = await sealForServer(serverKey, header, {
+      ...header, schema: SCHEMA, mutations: data.outbox.map(toWireMutation), records: data.records, conflicts: data.conflicts,
+    });
+    fileName = `sotay-chua-dong-bo-${user.username}-${stamp}.sotay.json`;
+  } else {
+    body = {
+      format: "sotay-unsynced/1",
+      exported_at: now.toISOString(),
+      app_version: APP_VERSION,
+      user,
+      device_id: deviceId,
+      ...data,
+    };
+  }
   const blob = new Blob([JSON.stringify(body, null, 1)], { type: "application/json" });
   const url = URL.createObjectURL(blob);
   const link = h("a", { href: url, download: fileName, hidden: true });

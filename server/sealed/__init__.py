@@ -1,0 +1,1 @@
+"""Files sealed for this server: the phone's export after revocation, and the PIN escrow key."""
