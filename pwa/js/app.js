@@ -414,7 +414,7 @@ function renderAdopt() {
 let lastUser = null;
 const IDLE_DEFAULT_MS = 5 * 60 * 1000;
 let idleMs = IDLE_DEFAULT_MS;
-let lastActive = Date.now();
+let lastActive = performance.now();
 let idleTimer = 0;
 
 /** Lock now: keep the form being typed (its draft), then reload into the lock screen. */
@@ -430,14 +430,16 @@ ctx.lock = lockNow;
 
 function watchIdle() {
   getSetting(SETTING.IDLE_MS).then((ms) => { idleMs = Number(ms) || IDLE_DEFAULT_MS; }, () => {});
-  lastActive = Date.now();
+  // A monotonic clock: the phone's wall clock being set (by hand or by the network) neither
+  // locks the app nor keeps it open.
+  lastActive = performance.now();
   clearInterval(idleTimer);
   idleTimer = setInterval(() => {
-    if (currentVault() && Date.now() - lastActive >= idleMs) lockNow();
+    if (currentVault() && performance.now() - lastActive >= idleMs) lockNow();
   }, 1000);
 }
 for (const type of ["pointerdown", "keydown", "touchstart", "wheel", "input"]) {
-  addEventListener(type, () => { lastActive = Date.now(); }, { capture: true, passive: true });
+  addEventListener(type, () => { lastActive = performance.now(); }, { capture: true, passive: true });
 }
 
 // --- shell events -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ the sign-in screen waits and retries when the server is busy (SIGN_IN_BUSY)."""
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, shot, sign_in, wait_synced
+from tests.browser.conftest import PASSWORD, set_pin, shot, sign_in, wait_synced
 from tests.browser.test_reviewer import go
 
 pytestmark = pytest.mark.browser
@@ -104,7 +104,15 @@ def test_admin_adds_a_former_town_and_an_officer_who_enrols_a_second_phone(new_p
     assert phone.input_value("#enrol-code") == code.replace("-", "")
     shot(phone, "enrol-code")
     phone.click("[data-action=enrol]")
+    # An enrolled phone sets its officer's PIN too, and gets the escrow key for a forgotten PIN.
+    phone.wait_for_selector(".screen-set-pin")
+    set_pin(phone)
     phone.wait_for_selector(".screen-home")
+    accounts = phone.evaluate(
+        "() => import('/js/store/phone.js').then((m) => m.listAccounts())"
+        ".then((list) => list.map((a) => ({ name: a.username, escrow: Boolean(a.box.escrow) })))"
+    )
+    assert accounts == [{"name": "canbomoi", "escrow": True}]
     wait_synced(phone)
     assert "Vi Thị Mới" in phone.inner_text(".screen-home")
 
@@ -150,6 +158,8 @@ def test_sign_in_waits_and_retries_when_the_server_is_busy(new_phone, server):
     page.fill("#password", PASSWORD)
     page.click("form.signin button[type=submit]")
     page.wait_for_selector("form.signin .form-error:has-text('tự thử lại sau 1 giây')")
+    page.wait_for_selector(".screen-set-pin")
+    set_pin(page)
     page.wait_for_selector(".screen-home")
     assert len(calls) == 2
     assert page.errors == []
@@ -176,6 +186,8 @@ def test_reset_code_then_own_password_change(new_phone, server):
     phone.fill("#username", "canbo")
     phone.fill("#password", "mat-khau-moi-1")
     phone.click("form.signin button[type=submit]")
+    phone.wait_for_selector(".screen-set-pin")
+    set_pin(phone)
     phone.wait_for_selector(".screen-home")
     wait_synced(phone)
 

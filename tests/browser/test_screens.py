@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     fill_meeting,
     fill_model,
     outbox_count,
+    set_pin,
     shot,
     sign_in,
 )
@@ -31,6 +32,8 @@ def test_sign_in_screen_and_wrong_password(new_phone, server):
     assert page.inner_text(".form-error") == "Tên đăng nhập hoặc mật khẩu không đúng."
     page.fill("#password", PASSWORD)
     page.click("form.signin button[type=submit]")
+    page.wait_for_selector(".screen-set-pin")
+    set_pin(page)
     page.wait_for_selector(".screen-home")
     assert page.errors == []
 

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     outbox_count,
     sign_in,
     sync_now,
+    unlock_again,
     wait_sw_ready,
     wait_synced,
 )
@@ -116,7 +117,8 @@ def test_upload_cut_offline_resumes_after_reload_protocol_12(new_phone, server):
         page.wait_for_timeout(100)
     assert cut["done"], f"the upload never reached chunk 1: {puts}"
 
-    page.reload()  # offline: the service worker serves the shell
+    page.reload()  # offline: the service worker serves the shell; the officer unlocks again
+    unlock_again(page)
     page.wait_for_selector(".screen-home, .screen-list, .screen-detail")
     row = page.evaluate(FILE_ROW, sha)
     assert row == {"uploaded": False, "received": [0], "hasBlob": True}
