@@ -412,7 +412,8 @@ class SyncClient:
                 if mutation["op"] == "put":
                     kept = self.state.refused.setdefault(key, {})
                     kept.update({k: v for k, v in mutation["data"].items() if k != "id"})
-            else:
+            elif key not in self.state.refused:
+                # Refused values still shown keep their error until an edit carries them.
                 self.state.errors.pop(key, None)
             if record is not None and result.get("version") is not None:
                 record["version"] = result["version"]

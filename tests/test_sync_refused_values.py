@@ -80,3 +80,14 @@ def test_refused_values_survive_a_reset_and_a_saved_state(client, phone, tree):
     assert phone.record("models", body["id"])["year_registered"] == 1800
     reloaded = type(phone.state).from_json(phone.state.to_json())
     assert reloaded.refused == {f"models/{body['id']}": {"year_registered": 1800}}
+
+
+def test_a_later_step_keeps_the_refused_values_and_their_error(phone, tree):
+    """§4.6: a review step applied after a refused edit is not an edit: the values stay refused."""
+    body = synced_model(phone, tree)
+    phone.edit("models", body["id"], {"year_registered": 1800})
+    phone.sync()
+    phone.review("models", body["id"], "submit")
+    assert phone.sync().results[0]["status"] == "applied"
+    assert phone.record("models", body["id"])["year_registered"] == 1800
+    assert phone.state.errors[f"models/{body['id']}"]["code"] == "VALIDATION_FAILED"

@@ -2,7 +2,7 @@
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -85,11 +85,28 @@ def login(
         raise ApiError("LOGIN_FAILED")
     refund(session, counted[0])
     forget(session, counted[1])
+    device, token = issue_device(
+        session, user.id, device_name, app_version, lifetime_days=lifetime_days, now=now
+    )
+    session.commit()
+    return device, token
+
+
+def issue_device(
+    session: Session,
+    user_id: int,
+    name: str,
+    app_version: str | None,
+    *,
+    lifetime_days: int,
+    now: datetime,
+) -> tuple[Device, str]:
+    """Add a new device of the user with a fresh token; return it with the token, shown once."""
     token = new_token()
     device = Device(
         id=str(uuid.uuid4()),
-        user_id=user.id,
-        name=device_name,
+        user_id=user_id,
+        name=name,
         token_hash=hash_token(token),
         app_version=app_version,
         created_at=now,
@@ -97,7 +114,6 @@ def login(
         expires_at=now + timedelta(days=lifetime_days),
     )
     session.add(device)
-    session.commit()
     return device, token
 
 

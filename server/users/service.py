@@ -1,6 +1,5 @@
 """Create and change user accounts, inside the administrator's subtree; every change audited."""
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from server.audit import record_event
 from server.auth import codes
 from server.auth.limits import hit
 from server.auth.passwords import hash_password, verify_password
+from server.auth.service import issue_device
 from server.auth.tokens import hash_token, new_token
 from server.errors import ApiError
 from server.models import Device, Unit, User
@@ -165,19 +165,9 @@ def enrol(
 ) -> tuple[Device, str]:
     """Redeem an enrolment code for a new device of its user; return it with its token."""
     row = codes.redeem(session, code, codes.ENROL)
-    now = utcnow()
-    token = new_token()
-    device = Device(
-        id=str(uuid.uuid4()),
-        user_id=row.user_id,
-        name=device_name,
-        token_hash=hash_token(token),
-        app_version=app_version,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(days=lifetime_days),
+    device, token = issue_device(
+        session, row.user_id, device_name, app_version, lifetime_days=lifetime_days, now=utcnow()
     )
-    session.add(device)
     row.device_id = device.id
     record_event(
         session,
