@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fold, matches, queryWords, rank, searchText, words } from "../../pwa/js/lib/fold.js";
+import { fold, matches, queryWords, rank, SEARCH_FIELDS, searchText, words } from "../../pwa/js/lib/fold.js";
 
 test("fold strips Vietnamese diacritics, đ and case", () => {
   assert.equal(fold("Dân vận khéo"), "dan van kheo");
@@ -54,4 +54,14 @@ test("rank puts the whole phrase first, then its beginning, then whole words", (
   assert.equal(rank(searchText("models", { name: "Nuôi ongmat" }), q), 1);
   assert.equal(rank(searchText("models", { name: "Ong mật và nuôi cá" }), q), 2);
   assert.equal(rank(searchText("models", { name: "Nuôi cá ong mật" }), queryWords("nuo ong")), 3);
+});
+
+test("searchText folds token by token exactly as folding each field whole", () => {
+  const rec = {
+    name: "  Mô hình “Dân vận khéo”\tnuôi-ong (Mông)  ĐƯỜNG\u00a0biên ", collective_name: "Chi hội Phụ nữ số 3,4",
+    person_name: null, locality: "Bản Huồi Pủng\nxã Mường Lống", lead_org: undefined, objective: "Σ ΑΣ. e\u0301 \u0301x",
+  };
+  const whole = ` ${SEARCH_FIELDS.models.map((f) => rec[f]).flatMap(words).join(" ")} `;
+  assert.equal(searchText("models", rec), whole);
+  assert.equal(searchText("models", {}), "  ");
 });

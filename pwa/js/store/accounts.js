@@ -9,7 +9,7 @@ import {
 import { emit, EV } from "../events.js";
 import { ALL_STORES, currentVault, DB_NAME, META, openDb, RECORD_TABLES, STORE, useVault, userDbName } from "./db.js";
 import * as phone from "./phone.js";
-import { GENERATION_KEY, Vault } from "./vault.js";
+import { GENERATION_KEY, mark, measure, readSnapshot, Vault } from "./vault.js";
 
 /** A coded refusal: PIN_FORMAT, PIN_TRIVIAL, PIN_WRONG, PIN_WAIT, PIN_NEEDS_ONLINE, NO_ACCOUNT. */
 export class PinError extends Error {
@@ -49,8 +49,12 @@ export async function keySalt() {
   return salt;
 }
 
-async function openVault(userId, key) {
-  const db = await openDb(userDbName(userId));
+/**
+ * @param {number} userId @param {CryptoKey} key
+ * @param {Promise<{db: IDBDatabase, early: Promise<[unknown, unknown]>}>} [opening] from openEarly()
+ */
+async function openVault(userId, key, opening = openEarly(userId)) {
+  const { db, early } = await opening;
   let vault;
   try {
     vault = await Vault.open(db, key, {
@@ -59,7 +63,7 @@ async function openVault(userId, key) {
       detached: { [STORE.FILES]: "blob" },
       // Another tab of this user wrote: screens and the index read again.
       onExternalWrite: () => emit(EV.DATA_CHANGED, { tables: [...new Set([...ALL_STORES, ...RECORD_TABLES])], remote: true }),
-    });
+    }, early);
   } catch (error) {
     db.close();
     throw error;
@@ -69,6 +73,22 @@ async function openVault(userId, key) {
   useVault(vault);
   await phone.setSetting(phone.SETTING.LAST_USER, userId);
   return vault;
+}
+
+/** Open a user's database and start reading its snapshot, before their key is known. */
+async function openEarly(userId) {
+  const db = await openDb(userDbName(userId));
+  const early = readSnapshot(db, STORE.META);
+  early.catch(() => {});
+  return { db, early };
+}
+
+// A page going away writes its snapshot if one is due (lock and the idle timer do too).
+if (typeof addEventListener === "function") {
+  addEventListener("pagehide", () => {
+    const vault = currentVault();
+    if (vault) vault.flushSnapshot();
+  });
 }
 
 /**
@@ -97,14 +117,22 @@ export async function unlock(userId, pin, now = Date.now()) {
   const state = pinState(account, now);
   if (state.needsOnline) throw new PinError("PIN_NEEDS_ONLINE");
   if (state.waitMs > 0) throw new PinError("PIN_WAIT", { waitMs: state.waitMs });
+  // The database opens and its snapshot is read while the PIN's key is derived.
+  const opening = openEarly(userId);
+  opening.catch(() => {});
+  mark("sotay:kdf:start");
   const key = await openWithPin(account.box, pin);
+  measure("sotay:kdf", "sotay:kdf:start");
   if (!key) {
+    opening.then(({ db }) => db.close(), () => {});
     const failures = (account.failures || 0) + 1;
     const after = pinBackoff(failures);
     await phone.putAccount({ ...account, failures, last_failure_at: now, needs_online: after.needsOnline });
     throw new PinError(after.needsOnline ? "PIN_NEEDS_ONLINE" : "PIN_WRONG", { failures, waitMs: after.waitMs });
   }
-  await openVault(userId, key);
+  mark("sotay:vault:start");
+  await openVault(userId, key, opening);
+  measure("sotay:vault", "sotay:vault:start");
   if (account.failures || account.needs_online) await phone.putAccount({ ...account, failures: 0, needs_online: false });
   return account;
 }

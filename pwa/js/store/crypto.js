@@ -188,6 +188,19 @@ export async function seal(key, value, context) {
 }
 
 /**
+ * Seal a value already in JSON text (made with packSync), as seal() does: open() reads it back.
+ * @param {CryptoKey} key
+ * @param {string} json
+ * @param {string} context
+ * @returns {Promise<{iv: Uint8Array, ct: ArrayBuffer}>}
+ */
+export async function sealJson(key, json, context) {
+  const iv = randomBytes(12);
+  const ct = await subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, key, encoder.encode(json));
+  return { iv, ct };
+}
+
+/**
  * Seal raw bytes (a photo) as they are, with no JSON or base64 on the way: AES-GCM under a fresh
  * IV, `context` authenticated as for seal().
  * @param {CryptoKey} key
@@ -232,6 +245,23 @@ export async function pack(value) {
   return out;
 }
 
+/**
+ * pack() without waiting, for what holds no Blob (whose bytes can only be read asynchronously):
+ * throws a TypeError on one.
+ * @param {unknown} value @returns {unknown}
+ */
+export function packSync(value) {
+  if (value === null || typeof value !== "object") return value;
+  if (typeof Blob === "function" && value instanceof Blob) throw new TypeError("a Blob needs pack()");
+  if (value instanceof ArrayBuffer) return { [TAG]: "buffer", data: toBase64(new Uint8Array(value)) };
+  if (value instanceof Uint8Array) return { [TAG]: "bytes", data: toBase64(value) };
+  if (value instanceof Date) return { [TAG]: "date", data: value.getTime() };
+  if (Array.isArray(value)) return value.map(packSync);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = packSync(v);
+  return out;
+}
+
 /** @param {unknown} value @returns {unknown} */
 export function unpack(value) {
   if (value === null || typeof value !== "object") return value;
@@ -254,8 +284,26 @@ export function unpack(value) {
  * @param {string} context
  */
 export async function open(key, sealed, context) {
+  return parsePacked(await openText(key, sealed, context));
+}
+
+/**
+ * Open sealed JSON text (sealJson) as the text itself; throws as open() does.
+ * @param {CryptoKey} key
+ * @param {{iv: Uint8Array, ct: ArrayBuffer}} sealed
+ * @param {string} context
+ * @returns {Promise<string>}
+ */
+export async function openText(key, sealed, context) {
   const plain = await subtle.decrypt({ name: "AES-GCM", iv: /** @type {Uint8Array<ArrayBuffer>} */ (sealed.iv), additionalData: encoder.encode(context) }, key, sealed.ct);
-  const text = decoder.decode(plain);
+  return decoder.decode(plain);
+}
+
+/**
+ * Parse JSON made from pack()ed values back into them.
+ * @param {string} text
+ */
+export function parsePacked(text) {
   // Only values that held a Blob, bytes or a date need the walk (unlock opens thousands).
   return text.includes(TAG_TEXT) ? unpack(JSON.parse(text)) : JSON.parse(text);
 }

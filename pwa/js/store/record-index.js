@@ -5,6 +5,7 @@ import { emit, EV, on } from "../events.js";
 import { fold, matches, queryWords, rank, searchText } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, RECORD_TABLES, req, STORE, withTx } from "./db.js";
+import { mark, measure } from "./vault.js";
 
 /** @typedef {import("../sync/protocol.js").OutboxEntry} OutboxEntry */
 /** @typedef {{rec: Record<string, any>, text: string, name: string, sort: string}} Item */
@@ -78,9 +79,12 @@ export class RecordIndex {
   load() {
     if (!this.ready) {
       this.ready = (async () => {
+        mark("sotay:index:start");
         const all = await Promise.all(RECORD_TABLES.map((table) => getAll(table)));
+        measure("sotay:index-copy", "sotay:index:start");
         RECORD_TABLES.forEach((table, i) => this.tables[table].fill(all[i]));
         await Promise.all([this.loadOutbox(), this.loadConflicts(), this.loadUnits(), this.loadCriteriaSets()]);
+        measure("sotay:index", "sotay:index:start");
         on(EV.DATA_CHANGED, (detail) => this.onChanged(detail || {}));
         on(EV.SYNC_STATE, (status) => {
           if (status && !status.remote) this.inflight = new Set(status.inflight || []);
