@@ -142,8 +142,6 @@ def test_cold_start_and_big_list_budgets(new_phone, server):
     _record("cold_start_steps_cpu4x_10k", cold.evaluate(STEPS))
     _record("list_render_ms_cpu4x_10k", render_ms)
     _record("search_ms_cpu4x_10k", {q: round(s["ms"], 1) for q, s in searches.items()})
-    assert render_ms <= 200
-    assert worst_search <= 100
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
 
     # The same cold start with the phone's usual load (a few hundred records), unthrottled.
@@ -156,4 +154,7 @@ def test_cold_start_and_big_list_budgets(new_phone, server):
         round(fresh.evaluate("() => performance.now()")),
     )
     _record("cold_start_steps_10k_unthrottled", fresh.evaluate(STEPS))
+    # Checked only now, so that one budget missed does not leave the others unmeasured.
+    assert render_ms <= 200
+    assert worst_search <= 100
     assert start_ms <= 4000
