@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { fold, matches, queryWords, rank, SEARCH_FIELDS, searchText, words } from "../../pwa/js/lib/fold.js";
+import { fold, foldCached, matches, queryWords, rank, SEARCH_FIELDS, searchText, words } from "../../pwa/js/lib/fold.js";
 
 test("fold strips Vietnamese diacritics, đ and case", () => {
   assert.equal(fold("Dân vận khéo"), "dan van kheo");
@@ -64,4 +64,12 @@ test("searchText folds token by token exactly as folding each field whole", () =
   const whole = ` ${SEARCH_FIELDS.models.map((f) => rec[f]).flatMap(words).join(" ")} `;
   assert.equal(searchText("models", rec), whole);
   assert.equal(searchText("models", {}), "  ");
+});
+
+test("foldCached and fold's ASCII path fold as fold does", () => {
+  for (const text of ["  Mô hình  “Dân vận khéo”\tsố 12 ", "ABC  def\n", "Đường \u0301 biên", "", "  ", "Σ ΑΣ", 42]) {
+    assert.equal(foldCached(text), String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim());
+    assert.equal(fold(text), foldCached(text));
+  }
+  assert.equal(foldCached(null), "");
 });

@@ -4,6 +4,7 @@
 import { RECORD_REGISTRY } from "./record-schema.js";
 
 const MARKS = /[\u0300-\u036f]/g;
+const ASCII = /^[\x00-\x7f]*$/;
 // Anything but a letter or digit separates words: "(Mông)" and "nuôi-ong" hold whole words.
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 
@@ -14,7 +15,10 @@ export const SEARCH_FIELDS = Object.fromEntries(
 /** Fold text for search: NFD, strip combining marks, đ→d, lower-case, squeeze spaces. */
 export function fold(text) {
   if (text === null || text === undefined) return "";
-  return String(text)
+  const plain = String(text);
+  // ASCII (ids, numbers, "số 12"'s digits) has no marks and no đ: only case and spaces to fold.
+  if (ASCII.test(plain)) return plain.toLowerCase().replace(/\s+/g, " ").trim();
+  return plain
     .normalize("NFD")
     .replace(MARKS, "")
     .replace(/[đĐ]/g, "d")
@@ -33,6 +37,7 @@ export function words(text) {
 // indexing 10,000 records at unlock folds each distinct token once. Folding is per character and
 // whitespace separates words, so folding token by token gives the words of folding the whole.
 const FOLDED = new Map();
+const FOLDED_WHOLE = new Map();
 const FOLDED_MAX = 50000;
 
 function foldedToken(token) {
@@ -43,6 +48,22 @@ function foldedToken(token) {
     FOLDED.set(token, folded);
   }
   return folded;
+}
+
+/** fold(), token by token through the same cache (a record's name, at unlock). */
+export function foldCached(text) {
+  if (text === null || text === undefined) return "";
+  const out = [];
+  for (const token of String(text).split(/\s+/)) {
+    let folded = FOLDED_WHOLE.get(token);
+    if (folded === undefined) {
+      folded = fold(token);
+      if (FOLDED_WHOLE.size >= FOLDED_MAX) FOLDED_WHOLE.clear();
+      FOLDED_WHOLE.set(token, folded);
+    }
+    if (folded) out.push(folded);
+  }
+  return out.join(" ");
 }
 
 /** The searchable text of a record, as words between single spaces with a space at each end. */

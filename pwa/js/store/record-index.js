@@ -2,7 +2,7 @@
 // kept current from DATA_CHANGED: a search over 10,000 records is a loop, not a scan.
 
 import { emit, EV, on } from "../events.js";
-import { fold, matches, queryWords, rank, searchText } from "../lib/fold.js";
+import { fold, foldCached, matches, queryWords, rank, searchText } from "../lib/fold.js";
 import { recordKey, syncState } from "../sync/protocol.js";
 import { getAll, RECORD_TABLES, req, STORE, withTx } from "./db.js";
 import { mark, measure } from "./vault.js";
@@ -15,7 +15,7 @@ function itemOf(table, rec) {
     : table === "inspections" ? rec.date_from || ""
       : table === "recognitions" ? rec.decision_date || ""
         : table === "evaluations" ? rec.eval_date || "" : String(rec.updated_at_local || rec.updated_at || "");
-  return { rec, text: searchText(table, rec), name: fold(rec.name || rec.title || rec.subject || rec.issuer), sort };
+  return { rec, text: searchText(table, rec), name: foldCached(rec.name || rec.title || rec.subject || rec.issuer), sort };
 }
 
 class TableIndex {
