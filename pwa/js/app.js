@@ -548,6 +548,8 @@ async function boot() {
 /** @type {ServiceWorkerRegistration|null} */
 let registration = null;
 let applying = false;
+// A first install: "ready offline" waits until the files after the shell are cached too.
+let offlineToCome = false;
 // Update check interval while the app stays open.
 const UPDATE_CHECK_MS = 30 * 60 * 1000;
 
@@ -568,7 +570,7 @@ export async function registerServiceWorker() {
     worker.addEventListener("statechange", () => {
       if (worker.state !== "installed") return;
       if (navigator.serviceWorker.controller) announce();
-      else emit(EV.OFFLINE_READY, {});
+      else offlineToCome = true; // said once the rest is cached too (cacheEverything)
     });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
@@ -595,6 +597,10 @@ function cacheEverything(reg) {
   channel.port1.onmessage = (event) => {
     const complete = Boolean(event.data && event.data.complete);
     document.documentElement.dataset.offline = complete ? "complete" : "partial";
+    if (complete && offlineToCome) {
+      offlineToCome = false;
+      emit(EV.OFFLINE_READY, {});
+    }
     if (!complete) addEventListener("online", () => cacheEverything(reg), { once: true });
   };
   reg.active.postMessage({ type: "CACHE_LATER" }, [channel.port2]);
