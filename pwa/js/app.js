@@ -540,6 +540,9 @@ async function boot() {
   drawChip();
   await route();
   document.documentElement.dataset.ready = "1";
+  // Someone will unlock: load the app behind the lock (from the cache) while the PIN is typed.
+  // Not on a first visit, where the service worker is fetching the same files.
+  if (phoneAccounts > 0 || legacy) screens().catch(() => {});
   registerServiceWorker();
 }
 
