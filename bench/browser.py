@@ -428,8 +428,12 @@ def sync_now(page, action=None, timeout: float = 15000) -> None:
 
 
 def wait_sw_ready(page) -> None:
-    """Wait until a service worker controls the page (the shell is precached)."""
+    """Wait until a service worker controls the page and has cached every file of the app."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    # The first-load shell is precached at install; the rest right after (sw.js LATER).
+    page.wait_for_function(
+        "() => document.documentElement.dataset.offline === 'complete'", timeout=30000
+    )
 
 
 def outbox_count(page) -> int:

@@ -47,10 +47,16 @@ def markdown(data: dict, command: str) -> str:
     worst = max(searches.values()) if searches else None
     rows = [
         (
-            "App shell, gzip bytes on the wire (precache list)",
+            "First-load shell, gzip bytes on the wire (sw.js SHELL)",
             data.get("shell_gzip_bytes"),
             f"≤ {SHELL_BUDGET:,}",
             lambda v: v <= SHELL_BUDGET,
+        ),
+        (
+            "Cached right after the shell (sw.js LATER), gzip bytes",
+            data.get("later_gzip_bytes"),
+            "",
+            None,
         ),
         (
             "First visit: response bodies, bytes",
@@ -59,6 +65,12 @@ def markdown(data: dict, command: str) -> str:
             lambda v: v <= SHELL_BUDGET,
         ),
         ("First visit: response headers, bytes", data.get("first_visit_header_bytes"), "", None),
+        (
+            "First visit, then in the background: response bodies, bytes",
+            data.get("background_body_bytes"),
+            "",
+            None,
+        ),
         (
             "Offline cold start to the list, 10,000 records, ms",
             data.get("offline_cold_start_to_list_ms_10k_unthrottled"),

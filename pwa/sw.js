@@ -5,8 +5,10 @@ const VERSION = "2026.12.2";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 
-// Every file of the app shell (tests/js/shell.test.js checks this list against pwa/). The PNG
-// icons are left out: only the system's installer reads them, online.
+// The first-load shell: what the first paint, signing in and the PIN's lock screen need, and
+// nothing more (tests/js/shell.test.js checks these lists against pwa/; bench/pwa_budgets.py
+// holds it to 60 KB gzip, a first load on 2G). The PNG icons are left out: only the system's
+// installer reads them, online.
 const SHELL = [
   "/",
   "/manifest.webmanifest",
@@ -16,40 +18,53 @@ const SHELL = [
   "/js/events.js",
   "/js/i18n/enums.js",
   "/js/i18n/labels.js",
+  "/js/lib/record-registry.js",
+  "/js/store/accounts.js",
+  "/js/store/crypto.js",
+  "/js/store/db.js",
+  "/js/store/phone.js",
+  "/js/store/vault.js",
+  "/js/sync/http.js",
+  "/js/ui/account.js",
+  "/js/ui/dom-core.js",
+  "/js/ui/keep-data.js",
+  "/js/ui/pin.js",
+];
+
+// The rest of an officer's app (records, forms, sync, photos, the movement's other record types,
+// English): loaded by import() and cached in the background as soon as the worker is active
+// (the page asks: CACHE_LATER), so that a phone signed in once has everything offline. A file
+// fetched before that is kept as it arrives; a new version precaches them with the shell when
+// the old one had them, so an update never leaves less offline than before.
+const LATER = [
+  "/js/i18n/labels-en.js",
   "/js/lib/attachments.js",
   "/js/lib/attendee-list.js",
   "/js/lib/fold.js",
+  "/js/lib/recognition.js",
   "/js/lib/record-rules.js",
   "/js/lib/record-schema.js",
   "/js/lib/scoring.js",
   "/js/lib/unit-groups.js",
-  "/js/store/accounts.js",
-  "/js/store/crypto.js",
-  "/js/store/db.js",
   "/js/store/files.js",
-  "/js/store/phone.js",
   "/js/store/record-index.js",
   "/js/store/records.js",
-  "/js/store/vault.js",
   "/js/sync/engine.js",
-  "/js/sync/http.js",
   "/js/sync/protocol.js",
   "/js/sync/upload-core.js",
   "/js/sync/uploads.js",
-  "/js/ui/account.js",
   "/js/ui/attendees.js",
   "/js/ui/dom.js",
   "/js/ui/evaluation-form.js",
   "/js/ui/evaluation-views.js",
   "/js/ui/forms.js",
-  "/js/ui/recog-forms.js",
-  "/js/lib/recognition.js",
   "/js/ui/home.js",
-  "/js/ui/keep-data.js",
   "/js/ui/photos.js",
-  "/js/ui/pin.js",
+  "/js/ui/recog-forms.js",
   "/js/ui/record-detail.js",
   "/js/ui/record-list.js",
+  "/js/ui/screens.js",
+  "/js/ui/settings.js",
   "/js/ui/sync-views.js",
   "/js/ui/unit-picker.js",
   "/js/ui/upload-progress.js",
@@ -83,17 +98,31 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 // of what the page just fetched, and a new version never precaches a stale file.
 const fresh = (url) => new Request(url, { cache: "no-cache" });
 
+/**
+ * Add the files of `urls` the cache lacks, side by side (on 2G the round trips dominate); a
+ * failure leaves that file to the next request or the next ask.
+ * @returns {Promise<boolean>} whether every file is now cached
+ */
+async function cacheMissing(cache, urls) {
+  const missing = [];
+  for (const url of urls) if (!(await cache.match(url))) missing.push(url);
+  const added = await Promise.all(missing.map((url) => cache.add(fresh(url)).then(() => true, () => false)));
+  return added.every(Boolean);
+}
+
 /** Add the staff files the cache lacks; a failure leaves them to the next request. */
 async function cacheStaff(cache) {
-  for (const url of STAFF) if (!(await cache.match(url))) await cache.add(fresh(url)).catch(() => {});
+  await cacheMissing(cache, STAFF);
 }
 
 sw.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    const had = await caches.match("/js/ui/staff-nav.js"); // an older version's, if any
+    // An older version's files, if any: an update keeps everything the phone had offline.
+    const hadLater = await caches.match("/js/ui/forms.js");
+    const hadStaff = await caches.match("/js/ui/staff-nav.js");
     const cache = await caches.open(CACHE);
-    await cache.addAll(SHELL.map(fresh));
-    if (had) await cacheStaff(cache);
+    await cache.addAll((hadLater ? [...SHELL, ...LATER] : SHELL).map(fresh));
+    if (hadStaff) await cacheStaff(cache);
   })());
 });
 
@@ -108,6 +137,12 @@ sw.addEventListener("activate", (event) => {
 sw.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") sw.skipWaiting();
   if (event.data && event.data.type === "CACHE_STAFF") event.waitUntil(caches.open(CACHE).then(cacheStaff));
+  if (event.data && event.data.type === "CACHE_LATER") {
+    // The answer says whether everything is cached (the page marks itself offline-complete).
+    const port = event.ports && event.ports[0];
+    event.waitUntil(caches.open(CACHE).then((cache) => cacheMissing(cache, LATER))
+      .then((complete) => port && port.postMessage({ complete })));
+  }
 });
 
 sw.addEventListener("fetch", (event) => {
@@ -124,7 +159,7 @@ sw.addEventListener("fetch", (event) => {
   }
   event.respondWith(
     caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request).then((response) => {
-      if (response.ok && STAFF.includes(url.pathname)) cache.put(url.pathname, response.clone());
+      if (response.ok && (LATER.includes(url.pathname) || STAFF.includes(url.pathname))) cache.put(url.pathname, response.clone());
       return response;
     }))),
   );

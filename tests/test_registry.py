@@ -52,7 +52,7 @@ registry.RECORD_TYPES["models"] = registry.MODELS
 from server.records import export_schema, jsonschema, schemas
 
 model_in = schemas.ModelIn().load({"households": 12}, partial=True)
-module = export_schema.render()
+module = export_schema.render() + export_schema.render_registry()
 print(json.dumps({
     "loaded": model_in,
     "input": type(schemas.ModelIn().fields["households"]).__name__,

@@ -3,29 +3,17 @@
 
 import { emit, EV, on } from "./events.js";
 import { getLang, setLang, t } from "./i18n/labels.js";
-import { WRITER_ROLES } from "./lib/record-rules.js";
+import { RECORD_REGISTRY } from "./lib/record-registry.js";
 import {
   adoptLegacy, attachEscrow, enrol, getAccount, getSetting, keySalt, legacySession, listAccounts, lock, PinError,
   removeAccount, reopenOnline, setSetting, SETTING,
 } from "./store/accounts.js";
 import { currentVault, getMeta, getSession, META, RECORD_TABLES, setSession, setVersionChangeHandler } from "./store/db.js";
-import { index } from "./store/record-index.js";
-import { storeUnits } from "./store/records.js";
-import { engine } from "./sync/engine.js";
 import * as api from "./sync/http.js";
-import { APP_VERSION } from "./sync/protocol.js";
-import { renderSettings, renderSignIn } from "./ui/account.js";
-import { h, replace, statusText } from "./ui/dom.js";
-import { renderEvaluationForm } from "./ui/evaluation-form.js";
-import { renderMeetingForm, renderModelForm } from "./ui/forms.js";
-import { renderInspectionForm, renderRecognitionForm } from "./ui/recog-forms.js";
+import { renderSignIn } from "./ui/account.js";
+import { h, replace } from "./ui/dom-core.js";
 import { renderSetPin, renderUnlock } from "./ui/pin.js";
-import * as home from "./ui/home.js";
 import { askPersistence, startKeepData } from "./ui/keep-data.js";
-import { uploadStrip } from "./ui/upload-progress.js";
-import * as recordDetail from "./ui/record-detail.js";
-import * as recordList from "./ui/record-list.js";
-import { renderConflicts, renderOutbox } from "./ui/sync-views.js";
 
 /**
  * @typedef {Object} Ctx
@@ -53,8 +41,41 @@ const chip = /** @type {HTMLButtonElement} */ ($("sync-chip"));
 const tabbar = $("tabbar");
 const banner = $("banner");
 const toastBox = $("toast");
-// Files upload on their own queue: their line sits under the header, apart from the sync chip.
-banner.after(uploadStrip().node);
+const WRITER_ROLES = RECORD_REGISTRY.workflow.writer_roles;
+
+/** @type {typeof import("./ui/screens.js")|null} the app behind the lock, once loaded */
+let S = null;
+/** @type {Promise<typeof import("./ui/screens.js")>|null} */
+let loadingScreens = null;
+
+/**
+ * Load the app behind the lock (index, storage writes, sync, screens): one import(), kept off
+ * the first load on 2G; the service worker has cached it since it activated.
+ * @returns {Promise<typeof import("./ui/screens.js")>}
+ */
+function screens() {
+  loadingScreens = loadingScreens || import("./ui/screens.js").then((m) => {
+    S = m;
+    ctx.index = m.index;
+    ctx.engine = m.engine;
+    // Files upload on their own queue: their line sits under the header, apart from the sync chip.
+    banner.after(m.uploadStrip().node);
+    return m;
+  }, (error) => {
+    loadingScreens = null;
+    throw error;
+  });
+  return loadingScreens;
+}
+
+// The forms of the movement's other record types load when first opened.
+const FORMS = {
+  models: () => screens().then((m) => m.renderModelForm),
+  meetings: () => screens().then((m) => m.renderMeetingForm),
+  evaluations: () => import("./ui/evaluation-form.js").then((m) => m.renderEvaluationForm),
+  recognitions: () => import("./ui/recog-forms.js").then((m) => m.renderRecognitionForm),
+  inspections: () => import("./ui/recog-forms.js").then((m) => m.renderInspectionForm),
+};
 
 /** @type {{dispose?: () => void, flush?: () => Promise<void>, isDirty?: () => boolean}|null} */
 let current = null;
@@ -65,8 +86,8 @@ let signInNotice = "";
 const ctx = {
   session: /** @type {any} */ (null),
   user: /** @type {any} */ (null),
-  index,
-  engine,
+  index: /** @type {any} */ (null),
+  engine: /** @type {any} */ (null),
   canWrite: false,
   navigate,
   toast,
@@ -76,10 +97,10 @@ const ctx = {
       toast(t("sync_now_offline"));
       return Promise.resolve();
     }
-    return engine.now();
+    return S ? S.engine.now() : Promise.resolve();
   },
-  signIn: (username, password) => doSignIn((salt) => api.login(username, password, APP_VERSION, salt)),
-  enrol: (code) => doSignIn(() => api.enrol(code, APP_VERSION)),
+  signIn: (username, password) => doSignIn((salt, version) => api.login(username, password, version, salt)),
+  enrol: (code) => doSignIn((_salt, version) => api.enrol(code, version)),
   signOut: doSignOut,
   langSwitch,
   routes: {},
@@ -102,8 +123,8 @@ function toast(message) {
 function langSwitch() {
   const make = (code, label) => h("button", {
     type: "button", class: `seg${getLang() === code ? " is-on" : ""}`, "aria-pressed": String(getLang() === code), lang: code,
-    onclick: () => {
-      setLang(code);
+    onclick: async () => {
+      await setLang(code).catch(() => {}); // English not cached yet: the labels stay Vietnamese
       applyStaticLabels();
       route();
       setSetting(SETTING.LANG, code);
@@ -120,13 +141,14 @@ function applyStaticLabels() {
 }
 
 function drawChip() {
-  if (!ctx.session || !ctx.session.token) {
+  if (!ctx.session || !ctx.session.token || !S) {
     chip.hidden = true;
     return;
   }
+  const { index, engine } = S;
   chip.hidden = false;
   const pending = index.pendingRecords();
-  const status = statusText(engine.status, pending);
+  const status = S.statusText(engine.status, pending);
   const short = status.tone === "offline" ? t("offline_short") : status.tone === "error" ? t("error_short") : status.text;
   chip.textContent = short;
   chip.title = status.text;
@@ -151,14 +173,6 @@ function parseHash() {
 }
 
 let lastHash = null;
-// Each record table's form.
-const FORMS = {
-  models: renderModelForm,
-  meetings: renderMeetingForm,
-  evaluations: renderEvaluationForm,
-  recognitions: renderRecognitionForm,
-  inspections: renderInspectionForm,
-};
 
 let turn = 0;
 /** Render the screen for the current hash (events can fire twice for one move: render once). */
@@ -195,6 +209,16 @@ async function route() {
     mount(renderSignIn(ctx, { mode: parts[0], code: parts[1] }), "signin");
     return;
   }
+  let loaded;
+  try {
+    loaded = await screens();
+  } catch {
+    // Not cached yet and no connection: say so instead of a blank screen.
+    if (mine === turn) mount({ node: h("p", { class: "notice notice-warn", role: "alert", text: t("network_error") }) }, "");
+    return;
+  }
+  if (mine !== turn) return;
+  const { home, recordDetail, recordList, renderConflicts, renderOutbox, renderSettings } = loaded;
   const [first, second, third] = parts;
   let screen;
   let tab = first || "home";
@@ -210,11 +234,17 @@ async function route() {
     tab = "staff";
   } else if (RECORD_TABLES.includes(first)) {
     const table = first;
-    const renderForm = FORMS[table];
     if (!second) screen = recordList.render(ctx, { table, query });
-    else if (second === "new") screen = renderForm(ctx, { route: routeKey, query });
-    else if (third === "edit") screen = renderForm(ctx, { id: second, route: routeKey, query });
-    else screen = recordDetail.render(ctx, { table, id: second });
+    else if (second === "new" || third === "edit") {
+      let renderForm;
+      try {
+        renderForm = await FORMS[table]();
+      } catch {
+        renderForm = () => ({ node: h("p", { class: "notice notice-warn", role: "alert", text: t("network_error") }) });
+      }
+      if (mine !== turn) return;
+      screen = second === "new" ? renderForm(ctx, { route: routeKey, query }) : renderForm(ctx, { id: second, route: routeKey, query });
+    } else screen = recordDetail.render(ctx, { table, id: second });
   } else screen = home.render(ctx);
   mount(screen, tab);
 }
@@ -239,6 +269,7 @@ function setSessionCtx(session) {
 }
 
 async function startData() {
+  const { index, engine } = await screens();
   await index.load();
   // Staff screens stay out of the officer's shell: ui/staff-nav.js adds them.
   if (ctx.user.roles.some((r) => r !== "CAN_BO_NHAP")) await import("./ui/staff-nav.js").then((m) => m.start(ctx), () => {});
@@ -253,16 +284,18 @@ async function startData() {
 }
 
 /**
- * Sign in with a password or an enrolment code: `obtain(salt)` asks the server for the device's
- * token, sending the phone's key salt where the call takes it; the escrow key comes with the
- * answer or, for an enrolment, from the escrow call under the new token.
- * @param {(salt: string) => Promise<any>} obtain
+ * Sign in with a password or an enrolment code: `obtain(salt, version)` asks the server for the
+ * device's token, sending the phone's key salt where the call takes it; the escrow key comes
+ * with the answer or, for an enrolment, from the escrow call under the new token.
+ * @param {(salt: string, version: string) => Promise<any>} obtain
  */
 async function doSignIn(obtain) {
   const salt = await keySalt();
   let result;
   try {
-    result = await obtain(salt);
+    // The app behind the lock comes with the protocol's module (online: signing in needs it).
+    const [{ APP_VERSION }] = await Promise.all([import("./sync/protocol.js"), screens()]);
+    result = await obtain(salt, APP_VERSION);
     if (!result.escrow_key) result.escrow_key = await api.escrow(result.token, salt).catch(() => null);
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 0) throw new Error(t("network_error"));
@@ -326,6 +359,7 @@ async function opened(userId, freshSession = null) {
     location.reload();
     return;
   }
+  const { index, storeUnits } = await screens();
   const session = await getSession();
   setSessionCtx(session || null);
   signInNotice = session && !session.token ? t("signed_out_remotely") : "";
@@ -422,7 +456,7 @@ export async function lockNow() {
   if (!currentVault()) return;
   if (current && current.flush) await current.flush();
   // An answer already on its way is stored first; a lost one is only sent again (§4.2).
-  await Promise.race([engine.running || Promise.resolve(), new Promise((r) => setTimeout(r, 3000))]);
+  await Promise.race([(S && S.engine.running) || Promise.resolve(), new Promise((r) => setTimeout(r, 3000))]);
   lock();
   location.reload();
 }
@@ -460,7 +494,7 @@ async function update() {
 /** Reload into the new version by itself only when nothing is being typed and nobody looks. */
 function updateWhenIdle() {
   const typing = current && current.isDirty && current.isDirty();
-  if (!typing && document.visibilityState === "hidden" && engine.status.phase !== "syncing") update();
+  if (!typing && document.visibilityState === "hidden" && !(S && S.engine.status.phase === "syncing")) update();
 }
 
 on(EV.UPDATE_READY, () => showBanner(t("update_ready"), t("update"), update));
@@ -478,22 +512,22 @@ on(EV.SIGNED_OUT_REMOTELY, async () => {
 on(EV.UPDATE_REQUIRED, () => showBanner(t("update_app"), t("update"), update));
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") {
-    if (started) engine.request("visible");
+    if (started && S) S.engine.request("visible");
     return;
   }
   if (current && current.flush) current.flush();
   if (updateWaiting()) updateWhenIdle();
 });
-addEventListener("online", () => started && engine.connectivity(true));
-addEventListener("offline", () => started && engine.connectivity(false));
-chip.addEventListener("click", () => engine.now());
+addEventListener("online", () => started && S && S.engine.connectivity(true));
+addEventListener("offline", () => started && S && S.engine.connectivity(false));
+chip.addEventListener("click", () => S && S.engine.now());
 addEventListener("popstate", onLocation);
 addEventListener("hashchange", onLocation);
 setVersionChangeHandler(() => location.reload());
 
 async function boot() {
   startKeepData(); // the install offer can come at once: listen before anything else waits
-  setLang((await getSetting(SETTING.LANG)) || "vi");
+  await setLang((await getSetting(SETTING.LANG)) || "vi").catch(() => {});
   applyStaticLabels();
   const [old, accounts, last] = await Promise.all([legacySession(), listAccounts(), getSetting(SETTING.LAST_USER)]);
   phoneAccounts = accounts.length;
@@ -506,6 +540,9 @@ async function boot() {
   drawChip();
   await route();
   document.documentElement.dataset.ready = "1";
+  // Someone will unlock: load the app behind the lock (from the cache) while the PIN is typed.
+  // Not on a first visit, where the service worker is fetching the same files.
+  if (phoneAccounts > 0 || legacy) screens().catch(() => {});
   registerServiceWorker();
 }
 
@@ -514,6 +551,8 @@ async function boot() {
 /** @type {ServiceWorkerRegistration|null} */
 let registration = null;
 let applying = false;
+// A first install: "ready offline" waits until the files after the shell are cached too.
+let offlineToCome = false;
 // Update check interval while the app stays open.
 const UPDATE_CHECK_MS = 30 * 60 * 1000;
 
@@ -534,7 +573,7 @@ export async function registerServiceWorker() {
     worker.addEventListener("statechange", () => {
       if (worker.state !== "installed") return;
       if (navigator.serviceWorker.controller) announce();
-      else emit(EV.OFFLINE_READY, {});
+      else offlineToCome = true; // said once the rest is cached too (cacheEverything)
     });
   });
   navigator.serviceWorker.addEventListener("controllerchange", () => {
@@ -545,7 +584,29 @@ export async function registerServiceWorker() {
     if (document.visibilityState === "visible") reg.update().catch(() => {});
   });
   setInterval(() => reg.update().catch(() => {}), UPDATE_CHECK_MS);
+  navigator.serviceWorker.ready.then(cacheEverything, () => {});
   return reg;
+}
+
+/**
+ * Ask the active service worker to cache the files the first load left out (sw.js LATER) and
+ * mark the page once every one is there (`data-offline="complete"`); a cut connection tries
+ * again when the phone is back online.
+ * @param {ServiceWorkerRegistration} reg
+ */
+function cacheEverything(reg) {
+  if (!reg.active) return;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event) => {
+    const complete = Boolean(event.data && event.data.complete);
+    document.documentElement.dataset.offline = complete ? "complete" : "partial";
+    if (complete && offlineToCome) {
+      offlineToCome = false;
+      emit(EV.OFFLINE_READY, {});
+    }
+    if (!complete) addEventListener("online", () => cacheEverything(reg), { once: true });
+  };
+  reg.active.postMessage({ type: "CACHE_LATER" }, [channel.port2]);
 }
 
 /** Tell whether a new version is installed and waiting. */

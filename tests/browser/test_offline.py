@@ -181,3 +181,38 @@ def test_another_account_signs_in_beside_unsynced_data_that_stays_its_owners(new
     assert "Mô hình của cán bộ chưa gửi" not in page.inner_text("#view")
     assert outbox_count(page) == 1, "the first officer's change is still on the phone"
     assert page.errors == []
+
+
+def test_signed_in_once_every_screen_opens_offline(new_phone, server):
+    """The first load precaches only the sign-in shell; the rest of the app is cached right
+    after, so a phone signed in once opens every officer's screen offline after a reload."""
+    page = new_phone()
+    sign_in(page)
+    wait_sw_ready(page)
+    model = fill_model(page, "Mô hình dân vận khéo bản Nà Hẩu")
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response.from_service_worker
+    unlock_again(page)
+    screens = [
+        ("#/", ".screen-home"),
+        ("#/models", ".record-list a.record-row"),
+        (f"#/models/{model}", ".screen-detail"),
+        ("#/models/new", '.screen-form [data-action="take-photo"]'),
+        ("#/meetings/new", ".screen-form"),
+        (f"#/evaluations/new?model={model}", ".screen-form"),
+        (f"#/recognitions/new?model={model}", ".screen-form"),
+        ("#/inspections/new", ".screen-form"),
+        ("#/outbox", ".screen-outbox"),
+        ("#/conflicts", ".screen-conflicts"),
+        ("#/settings", "[data-testid=storage] p"),
+    ]
+    for hash_, selector in screens:
+        page.evaluate(f"() => {{ location.hash = {hash_!r}; }}")
+        page.wait_for_selector(selector)
+    # English loads on switching language: from the cache too.
+    page.click(".segmented button[lang=en]")
+    page.wait_for_function(
+        "() => document.querySelector('.screen-title').textContent === 'Settings'"
+    )
+    assert page.errors == []

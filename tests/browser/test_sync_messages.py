@@ -62,7 +62,7 @@ def test_english_counts_say_one_record(new_phone):
     page.context.set_offline(True)
     fill_model(page, "Mô hình dân vận khéo bản Mới")
     texts = page.evaluate(
-        "async () => { const m = await import('/js/i18n/labels.js'); m.setLang('en');"
+        "async () => { const m = await import('/js/i18n/labels.js'); await m.setLang('en');"
         " return [m.t('n_records', {n: 1}), m.t('n_records', {n: 2}),"
         " m.t('pending_records_n', {n: 1})]; }"
     )

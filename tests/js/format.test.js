@@ -5,6 +5,8 @@ import {
   clockFlagText, eventTimeText, fill, formatBytes, formatDate, formatInstant, formatLocalDateTime, formatNumber,
 } from "../../pwa/js/i18n/labels.js";
 import { enumLabel, enumOptions, setLang, t } from "../../pwa/js/i18n/labels.js";
+// English loads on switching language in the app; here once, up front.
+import "../../pwa/js/i18n/labels-en.js";
 
 test("numbers are written the Vietnamese way", () => {
   assert.equal(formatNumber(1554), "1.554");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { LABELS, setLang } from "../../pwa/js/i18n/labels.js";
+import "../../pwa/js/i18n/labels-en.js";
 import { RECORD_SCHEMA } from "../../pwa/js/lib/record-schema.js";
 import {
   parseNumber, toWire, validateMeeting, validateModel, validateRecord, WIRE_FIELDS, withDefaults,

@@ -1,15 +1,17 @@
-// The app shell is complete and safe: the service worker precaches every file (the staff
-// screens after a staff sign-in), index.html preloads every shell module, versions agree, no
-// HTML is built from strings, CSP-safe markup.
+// The app shell is complete and safe: the service worker precaches the first-load shell, caches
+// every other file of the app right after (the staff screens after a staff sign-in), index.html
+// preloads exactly the shell's modules and the shell imports nothing else statically, versions
+// agree, no HTML is built from strings, CSP-safe markup.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import test from "node:test";
 import { fileURLToPath } from "node:url";
 
-import { LABEL_KEYS } from "../../pwa/js/i18n/labels.js";
+import { LABEL_KEYS, LABELS } from "../../pwa/js/i18n/labels.js";
 import "../../pwa/js/i18n/staff-labels.js";
 import "../../pwa/js/i18n/admin-labels.js";
+import "../../pwa/js/i18n/labels-en.js";
 import { APP_VERSION } from "../../pwa/js/sync/protocol.js";
 
 const PWA = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "pwa");
@@ -27,27 +29,37 @@ const html = read("/index.html");
 const scripts = files.filter((f) => f.endsWith(".js") && f !== "/sw.js");
 const swList = (name) => JSON.parse(sw.slice(sw.indexOf(`const ${name} = [`) + name.length + 9, sw.indexOf("];", sw.indexOf(`const ${name}`)) + 1).replace(/,\s*]/, "]"));
 const SHELL = swList("SHELL");
+const LATER = swList("LATER");
 const STAFF = swList("STAFF");
 
-test("the service worker precaches exactly the shell files, and the staff files on request", () => {
+test("the service worker caches every file: the shell at install, the rest after, staff on request", () => {
   const installOnly = files.filter((f) => f.endsWith(".png"));
   const expected = files.filter((f) => f !== "/sw.js" && !installOnly.includes(f))
     .map((f) => (f === "/index.html" ? "/" : f)).sort();
-  assert.deepEqual([...SHELL, ...STAFF].sort(), expected);
-  assert.deepEqual(SHELL.filter((f) => STAFF.includes(f)), []);
+  assert.deepEqual([...SHELL, ...LATER, ...STAFF].sort(), expected);
+  assert.equal(new Set([...SHELL, ...LATER, ...STAFF]).size, expected.length, "a file in two lists");
 });
 
-test("index.html preloads every shell module and no staff module", () => {
+test("index.html preloads exactly the shell's modules", () => {
   const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]).sort();
-  assert.deepEqual(preloaded, scripts.filter((f) => f.startsWith("/js/") && !STAFF.includes(f)).sort());
+  assert.deepEqual(preloaded, SHELL.filter((f) => f.startsWith("/js/")).sort());
 });
 
-test("no shell module imports a staff module statically", () => {
-  for (const f of scripts.filter((s) => !STAFF.includes(s))) {
-    for (const m of read(f).matchAll(/from "(\.[^"]+)"|^import "(\.[^"]+)"/gm)) {
-      const target = `/${relative(PWA, resolve(dirname(join(PWA, f)), m[1] || m[2])).split("\\").join("/")}`;
-      assert.ok(!STAFF.includes(target), `${f} must load ${target} with import()`);
-    }
+/** The files a module imports statically (`from "./x.js"`, `import "./x.js"`, `export … from`). */
+function staticImports(f) {
+  return [...read(f).matchAll(/from "(\.[^"]+)"|^import "(\.[^"]+)"/gm)]
+    .map((m) => `/${relative(PWA, resolve(dirname(join(PWA, f)), m[1] || m[2])).split("\\").join("/")}`);
+}
+
+test("the shell imports only shell modules statically; the rest loads with import()", () => {
+  for (const f of SHELL.filter((s) => s.endsWith(".js"))) {
+    for (const target of staticImports(f)) assert.ok(SHELL.includes(target), `${f} must load ${target} with import()`);
+  }
+});
+
+test("no officer's module imports a staff module statically", () => {
+  for (const f of [...SHELL, ...LATER].filter((s) => s.endsWith(".js"))) {
+    for (const target of staticImports(f)) assert.ok(!STAFF.includes(target), `${f} must load ${target} with import()`);
   }
 });
 
@@ -78,6 +90,11 @@ test("every relative import resolves to a file of the shell", () => {
       assert.ok(existsSync(target), `${f} imports missing ${m[1]}`);
     }
   }
+});
+
+test("every label has its English form in labels-en.js", () => {
+  const missing = LABEL_KEYS.filter((key) => !LABELS[key][1]);
+  assert.deepEqual(missing, []);
 });
 
 test("every label the code asks for exists in Vietnamese and English", () => {

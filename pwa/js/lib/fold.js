@@ -1,7 +1,7 @@
 // Diacritic-insensitive search by word beginnings: "dan van kheo" finds "Dân vận khéo", and
 // "nuoi ong" does not find "Mông" (server/search.py folds and matches the same way).
 
-import { RECORD_REGISTRY } from "./record-schema.js";
+import { RECORD_REGISTRY } from "./record-registry.js";
 
 const MARKS = /[\u0300-\u036f]/g;
 const ASCII = /^[\x00-\x7f]*$/;

@@ -2,7 +2,7 @@
 // registry: points added in hundredths, then the highest rating whose minimum the total
 // reaches. The same cases (sync/fixtures/scoring_cases.json) test both copies.
 
-import { RECORD_REGISTRY } from "./record-schema.js";
+import { RECORD_REGISTRY } from "./record-registry.js";
 
 const { ratings: RATINGS, cents: CENTS } = RECORD_REGISTRY.scoring;
 export { RATINGS };

@@ -2,7 +2,7 @@
 // module uses, run against the unlocked user's vault (store/vault.js: values sealed on disk,
 // a decrypted copy in memory). Never the network inside a transaction.
 
-import { RECORD_REGISTRY } from "../lib/record-schema.js";
+import { RECORD_REGISTRY } from "../lib/record-registry.js";
 
 // Before shared phones (2026.12) everything lived unencrypted here; now only the ladder's name
 // prefix: each user has "sotay-u<id>", and the phone's account list is "sotay-phone".

@@ -3,7 +3,7 @@
 
 import { enumOptions, t } from "../i18n/labels.js";
 import { parseNumber, validateRecord } from "../lib/record-rules.js";
-import { RECORD_REGISTRY } from "../lib/record-schema.js";
+import { RECORD_REGISTRY } from "../lib/record-registry.js";
 import { unitLabels } from "../lib/unit-groups.js";
 import { deleteMeta, getMeta, META, setMeta } from "../store/db.js";
 import { resolveConflict, saveRecord } from "../store/records.js";

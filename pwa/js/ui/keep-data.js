@@ -3,7 +3,7 @@
 
 import { emit, EV } from "../events.js";
 import { formatBytes, formatInstant, getLang, t } from "../i18n/labels.js";
-import { h } from "./dom.js";
+import { h } from "./dom-core.js";
 
 // Past this share of the quota a new photo or a large pull may no longer fit.
 const NEARLY_FULL = 0.9;

@@ -3,7 +3,7 @@
 
 import { t } from "../i18n/labels.js";
 import { checkPin, listAccounts, pinState, PinError, unlock } from "../store/accounts.js";
-import { h, replace } from "./dom.js";
+import { h, replace } from "./dom-core.js";
 
 const pinInput = (id, label, autocomplete = "off") => {
   const input = /** @type {HTMLInputElement} */ (h("input", {

@@ -4,7 +4,7 @@ import { EV, on } from "../events.js";
 import { formatBytes, formatInstant, getLang, t } from "../i18n/labels.js";
 import { dismissError, resolveConflict, storeServerCopy } from "../store/records.js";
 import { fetchRecord } from "../sync/http.js";
-import { exportUnsynced } from "./account.js";
+import { exportUnsynced } from "./settings.js";
 import {
   confirmDialog, displayValue, h, lastSyncText, pendingText, recordTitle, replace, statusText, syncBadge, syncErrorLines,
 } from "./dom.js";
