@@ -170,7 +170,9 @@ def put_chunk(
     new_file = {"sha256": sha, "size": size, "mime": found.item["mime"], "state": "partial"}
     insert_ignoring_duplicates(session, StoredFile, [new_file])
     insert_ignoring_duplicates(
-        session, FileChunk, [{"sha256": sha, "idx": index, "size": len(data)}]
+        session,
+        FileChunk,
+        [{"sha256": sha, "idx": index, "size": len(data), "received_at": utcnow()}],
     )
     session.commit()
     received = _received(session, sha)
