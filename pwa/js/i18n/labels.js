@@ -464,6 +464,7 @@ export const LABELS = {
   file_not_here: ["Máy chủ chưa nhận được tệp này.", "The server has not received this file yet."],
   file_offline: ["Cần kết nối mạng để xem tệp này.", "A connection is needed to open this file."],
   files_received: ["{received}/{total} tệp đã nhận", "{received}/{total} files received"],
+  queue_files_missing: ["Thiếu tệp ({received}/{total})", "Files missing ({received}/{total})"],
   take_place: ["Ghi vị trí", "Record the place"],
   clear_place: ["Xóa vị trí", "Clear the place"],
   place_hint: [
