@@ -15,6 +15,27 @@ from server.models import Unit, User
 units_cli = AppGroup("units", help="Manage the unit tree.")
 users_cli = AppGroup("users", help="Manage user accounts.")
 sync_cli = AppGroup("sync", help="Maintain what the sync endpoint serves.")
+files_cli = AppGroup("files", help="Maintain the stored photos and documents.")
+
+
+@files_cli.command("prune")
+@click.option("--days", type=int, default=None, help="Idle days (FILE_UPLOAD_EXPIRY_DAYS).")
+def files_prune(days: int | None) -> None:
+    """Remove the chunks of uploads abandoned for longer than the expiry (run daily)."""
+    from datetime import timedelta
+
+    from server.files.prune import prune
+    from server.files.store import store
+    from server.models.types import utcnow
+
+    days = current_app.config["FILE_UPLOAD_EXPIRY_DAYS"] if days is None else days
+    if days < 1:
+        raise click.ClickException("--days must be at least 1")
+    done = prune(db.session, store(), utcnow(), timedelta(days=days))
+    click.echo(
+        f"{done.files} abandoned files ({done.chunks} chunks) and {done.objects} stray "
+        f"objects removed; {done.kept} kept for a record written in the last {days} days"
+    )
 
 
 @sync_cli.command("render")
@@ -174,4 +195,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(sync_cli)
+    app.cli.add_command(files_cli)
     app.cli.add_command(demo_command)

@@ -58,6 +58,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "TRUSTED_PROXY_HOPS": _int("TRUSTED_PROXY_HOPS", 0),
         # Photos and documents (PROTOCOL.md §12): a chunk is what a cut on 2G may cost again.
         "FILE_CHUNK_BYTES": _int("FILE_CHUNK_BYTES", 256 * 1024),
+        # An upload with no chunk for this many days is abandoned: `flask files prune` removes
+        # its chunks unless a record declaring the file was written within the same days.
+        "FILE_UPLOAD_EXPIRY_DAYS": _int("FILE_UPLOAD_EXPIRY_DAYS", 7),
         # "fs" (files under FILE_DIR, by default the instance folder) or "s3" (S3_BUCKET at
         # S3_ENDPOINT_URL, credentials from the environment as boto3 reads them).
         "FILE_STORE": os.environ.get("FILE_STORE", "fs"),

@@ -226,6 +226,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "The image has too many pixels. Take it again or make it smaller.",
     ),
     "FILE_NOT_FOUND": (404, "Máy chủ chưa nhận đủ tệp này.", "The server does not hold this file."),
+    "FILE_RANGE_NOT_SATISFIABLE": (
+        416,
+        "Đoạn tệp yêu cầu nằm ngoài tệp.",
+        "The requested range lies outside the file.",
+    ),
     "MINUTES_REQUIRED": (
         409,
         "Đơn vị yêu cầu biên bản: cần nhận được tệp biên bản trước khi duyệt.",

@@ -61,6 +61,12 @@ def test_store_puts_gets_ranges_streams_and_deletes(file_store):
     assert file_store.get("files/a") == data
     assert file_store.read_range("files/a", 10, 20) == data[10:20]
     assert b"".join(file_store.stream("files/a")) == data
+    assert b"".join(file_store.stream("files/a", 70_000)) == data[70_000:]
+    assert b"".join(file_store.stream("files/a", 5, 200_000)) == data[5:200_000]
+    assert b"".join(file_store.stream("files/a", 9, 9)) == b""
+    assert file_store.size("files/a") == len(data)
+    assert [key for key, _ in file_store.listing("files/")] == ["files/a"]
+    assert list(file_store.listing("thumbs/")) == []
     file_store.put("files/a", b"new")  # replacing is allowed: the same key, the same content
     assert file_store.get("files/a") == b"new"
     file_store.delete("files/a")
@@ -70,6 +76,10 @@ def test_store_puts_gets_ranges_streams_and_deletes(file_store):
         file_store.get("files/a")
     with pytest.raises(KeyError):
         file_store.stream("files/a")
+    with pytest.raises(KeyError):
+        file_store.stream("files/a", 3, 3)
+    with pytest.raises(KeyError):
+        file_store.size("files/a")
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -529,3 +539,73 @@ def test_a_second_assembly_of_a_complete_file_changes_nothing(
     assert again["state"] == "complete"
     assert db.session.get(StoredFile, sha(data)).state == "complete"
     assert app_store.get(file_key(sha(data))) == data
+
+
+# --- downloads resume: byte ranges (§12.2) ------------------------------------------------
+
+
+def test_file_get_answers_byte_ranges_under_its_strong_etag(
+    client, phone, tree, app_store, small_chunks
+):
+    """§12.2: a cut download resumes: 206 with Content-Range, 416 past the end, If-Range."""
+    data = photo(160, 120, seed=21)
+    digest = sha(data)
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    url = f"/api/v1/files/{digest}?table=models&record_id={record_id}"
+    headers = headers_of(phone)
+    size = len(data)
+
+    whole = client.get(url, headers=headers)
+    assert whole.status_code == 200
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["ETag"] == f'"{digest}"'
+    assert whole.headers["Content-Length"] == str(size)
+
+    part = client.get(url, headers={**headers, "Range": "bytes=100-"})
+    assert part.status_code == 206
+    assert part.get_data() == data[100:]
+    assert part.headers["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    assert part.headers["Content-Length"] == str(size - 100)
+    middle = client.get(url, headers={**headers, "Range": "bytes=10-19"})
+    assert (middle.status_code, middle.get_data()) == (206, data[10:20])
+    tail = client.get(url, headers={**headers, "Range": "bytes=-50"})
+    assert (tail.status_code, tail.get_data()) == (206, data[-50:])
+    past = client.get(url, headers={**headers, "Range": "bytes=5-999999999"})
+    assert (past.status_code, past.get_data()) == (206, data[5:])
+
+    refused = client.get(url, headers={**headers, "Range": f"bytes={size}-"})
+    assert refused.status_code == 416
+    assert refused.headers["Content-Range"] == f"bytes */{size}"
+    assert refused.get_json()["error"]["code"] == "FILE_RANGE_NOT_SATISFIABLE"
+
+    same = client.get(url, headers={**headers, "Range": "bytes=100-", "If-Range": f'"{digest}"'})
+    assert (same.status_code, same.get_data()) == (206, data[100:])
+    for other in ('"0000"', f'W/"{digest}"', "Mon, 30 Nov 2026 10:00:00 GMT"):
+        changed = client.get(url, headers={**headers, "Range": "bytes=100-", "If-Range": other})
+        assert (changed.status_code, changed.get_data()) == (200, data)
+    several = client.get(url, headers={**headers, "Range": "bytes=0-1,5-6"})
+    assert (several.status_code, several.get_data()) == (200, data)
+    fresh = client.get(url, headers={**headers, "If-None-Match": f'"{digest}"'})
+    assert fresh.status_code == 304 and fresh.get_data() == b""
+
+    thumb_url = f"/api/v1/files/{digest}/thumb?table=models&record_id={record_id}"
+    thumb = client.get(thumb_url, headers=headers)
+    thumb_part = client.get(thumb_url, headers={**headers, "Range": "bytes=2-"})
+    assert thumb_part.status_code == 206
+    assert thumb_part.get_data() == thumb.get_data()[2:]
+    assert thumb.headers["ETag"] == f'"{digest}.thumb"'
+
+
+def test_ranges_keep_the_scope_checks(
+    client, phone, tree, app_store, create_user, auth_headers, small_chunks
+):
+    """§12.2: a range of a file outside the user's scope answers as one that does not exist."""
+    data = photo(seed=22)
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    url = f"/api/v1/files/{sha(data)}?table=models&record_id={record_id}"
+    stranger = auth_headers(create_user("la", tree["foreign_commune"], ["CAN_BO_NHAP"]))
+    answer = client.get(url, headers={**stranger, "Range": "bytes=0-9"})
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["code"] == "FILE_RECORD_UNKNOWN"

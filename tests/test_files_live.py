@@ -150,3 +150,73 @@ def test_two_phones_uploading_one_file_at_once_keep_it_once(live, phones):
     assert version == 1  # restamped, not a new version
     second.sync()
     assert second.record("models", payload["id"])["files_received"] == [digest]
+
+
+RACES = 16
+
+
+def send_chunk(port: int, token: str, path: str, parts: list[bytes], index: int) -> int:
+    """PUT one chunk on a new connection; return the status."""
+    status, _ = request(
+        port,
+        "PUT",
+        path.format(index),
+        token,
+        parts[index],
+        {
+            "Content-Type": "application/octet-stream",
+            "X-Chunk-SHA256": hashlib.sha256(parts[index]).hexdigest(),
+        },
+    )
+    return status
+
+
+def race_once(live, first: SyncClient, second: SyncClient, trial: int) -> bool:
+    """Race a second phone's push declaring a file against its last chunk; True if right."""
+    port = live.server.port
+    data = photo(200, 150, seed=100 + trial)
+    digest = hashlib.sha256(data).hexdigest()
+    unit = types.SimpleNamespace(id=live.unit)
+    sender = model_payload(unit, attachments=[item(data)])
+    first.create("models", sender)
+    first.sync()
+    parts = chunks(data, CHUNK)
+    path = f"/api/v1/files/{digest}/chunks/{{}}?table=models&record_id={sender['id']}"
+    for index in range(1, len(parts)):
+        assert send_chunk(port, first.token, path, parts, index) == 200
+    racer = model_payload(unit, attachments=[item(data)])
+    second.create("models", racer)
+    together = threading.Barrier(2)
+    pause = random.Random(trial).random() * 0.03  # noqa: S311 - a delay, not a secret
+
+    def complete() -> int:
+        together.wait(timeout=TIMEOUT_S)
+        return send_chunk(port, first.token, path, parts, 0)
+
+    def push() -> None:
+        together.wait(timeout=TIMEOUT_S)
+        threading.Event().wait(pause)
+        second.sync()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done, pushed = pool.submit(complete), pool.submit(push)
+        assert done.result() == 200
+        pushed.result()
+    with live.db.connect() as conn:
+        received = conn.execute(
+            text("SELECT files_received FROM dvk_models WHERE id = :id"), {"id": racer["id"]}
+        ).scalar_one()
+    if isinstance(received, str):
+        received = json.loads(received)
+    return bool(received == [digest])
+
+
+def test_a_record_written_as_its_file_completes_has_it_at_once(live, phones):
+    """§12.3: a push declaring a file, racing the file's last chunk, gets `files_received` right.
+
+    The push and the completion serialise on the file's row, so the record written in the same
+    moment is never left waiting for a later `status` call to mend it.
+    """
+    first, second = phones
+    missed = [trial for trial in range(RACES) if not race_once(live, first, second, trial)]
+    assert not missed, f"records missing their completed file in trials {missed} of {RACES}"

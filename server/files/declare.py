@@ -28,13 +28,22 @@ def hashes(attachments: list | None) -> list[str]:
 
 
 def complete(session: Session, wanted: list[str]) -> set[str]:
-    """Return which of the hashes the server holds complete."""
+    """Return which of the hashes the server holds complete, holding their rows shared.
+
+    An assembly holds the file's row for update until the file is complete: a record written
+    meanwhile waits here and reads it complete, and one that held the row first has its
+    declaration committed before the assembly reads who declares the file. Either way the
+    record's `files_received` is right at once.
+    """
     if not wanted:
         return set()
-    query = select(StoredFile.sha256).where(
-        StoredFile.sha256.in_(wanted), StoredFile.state == "complete"
+    query = (
+        select(StoredFile.sha256, StoredFile.state)
+        .where(StoredFile.sha256.in_(wanted))
+        .order_by(StoredFile.sha256)
+        .with_for_update(read=True)
     )
-    return set(session.scalars(query))
+    return {sha for sha, state in session.execute(query) if state == "complete"}
 
 
 def attachments_written(session: Session, table_name: str, record: Any) -> None:

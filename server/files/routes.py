@@ -12,7 +12,7 @@ from server.apidoc import doc
 from server.auth.guard import auth_required
 from server.errors import ApiError, request_language
 from server.extensions import db
-from server.files import service
+from server.files import ranges, service
 from server.files.schemas import FileStateOut, FileStatusIn, FileStatusOut, RecordArgs
 from server.files.store import store
 from server.http import load, load_args, read_body
@@ -73,12 +73,33 @@ def put_chunk(sha256: str, index: int) -> ResponseReturnValue:
     return jsonify(FileStateOut().dump(answer))
 
 
-def _stream(key: str, mime: str) -> Response:
+def _serve(key: str, mime: str, etag: str, length: int | None = None) -> Response:
+    """Answer the object whole or the one range asked, revalidated by its strong ETag."""
+    objects = store()
     try:
-        body = store().stream(key)
+        size = objects.size(key) if length is None else length
     except KeyError as exc:
         raise ApiError("FILE_NOT_FOUND") from exc
-    response = Response(body, mimetype=mime)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        try:
+            part = ranges.window(request, etag, size)
+        except ApiError as exc:
+            response, response.status_code = exc.to_response(request_language())
+            response.headers["Content-Range"] = f"bytes */{size}"
+            return response
+        start, end = part or (0, size)
+        try:
+            body = objects.stream(key, start, end)
+        except KeyError as exc:
+            raise ApiError("FILE_NOT_FOUND") from exc
+        response = Response(body, status=206 if part else 200, mimetype=mime)
+        response.headers["Content-Length"] = str(end - start)
+        if part:
+            response.headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    response.set_etag(etag)
+    response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -95,9 +116,9 @@ def _stream(key: str, mime: str) -> Response:
 def get_file(sha256: str) -> ResponseReturnValue:
     args = load_args(RecordArgs())
     row = service.readable_file(db.session, g.user, args["table"], args["record_id"], _sha(sha256))
-    mime = row.mime
+    sha, mime, size = row.sha256, row.mime, row.size
     db.session.commit()
-    return _stream(service.file_key(row.sha256), mime)
+    return _serve(service.file_key(sha), mime, sha, size)
 
 
 @bp.get("/files/<sha256>/thumb")
@@ -113,8 +134,9 @@ def get_thumb(sha256: str) -> ResponseReturnValue:
     row = service.readable_file(db.session, g.user, args["table"], args["record_id"], _sha(sha256))
     if not row.has_thumb:
         raise ApiError("FILE_NOT_FOUND", {"reason": "no thumbnail"})
+    sha = row.sha256
     db.session.commit()
-    return _stream(service.thumb_key(row.sha256), "image/jpeg")
+    return _serve(service.thumb_key(sha), "image/jpeg", f"{sha}.thumb")
 
 
 @bp.get("/records/<table>/<record_id>/files.zip")

@@ -170,7 +170,9 @@ def put_chunk(
     new_file = {"sha256": sha, "size": size, "mime": found.item["mime"], "state": "partial"}
     insert_ignoring_duplicates(session, StoredFile, [new_file])
     insert_ignoring_duplicates(
-        session, FileChunk, [{"sha256": sha, "idx": index, "size": len(data)}]
+        session,
+        FileChunk,
+        [{"sha256": sha, "idx": index, "size": len(data), "received_at": utcnow()}],
     )
     session.commit()
     received = _received(session, sha)
@@ -240,8 +242,12 @@ def assemble(
     row.state = "complete"
     row.has_thumb = thumb is not None
     row.completed_at = utcnow()
-    announce(session, sha)
     session.execute(delete(FileChunk).where(FileChunk.sha256 == sha))
+    session.commit()
+    # Only now, the file's row released: a record write holds its record, then waits on this
+    # row (declare.complete), so announcing under it would make the two wait on each other.
+    # Every declaration committed before the release is seen here; later ones read complete.
+    announce(session, sha)
     session.commit()
     for index in indexes:
         store.delete(chunk_key(sha, index))

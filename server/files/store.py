@@ -8,6 +8,7 @@ that names an object is committed only after the object is stored.
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -28,14 +29,20 @@ class Storage(Protocol):
     def read_range(self, key: str, start: int, end: int) -> bytes:
         """Return bytes [start, end) of the object; raise KeyError when there is none."""
 
-    def stream(self, key: str) -> Iterator[bytes]:
-        """Yield the object in pieces; raise KeyError (at once) when there is none."""
+    def stream(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Yield bytes [start, end) of the object in pieces; raise KeyError (at once) if none."""
 
     def exists(self, key: str) -> bool:
         """Tell whether an object is stored under key."""
 
     def delete(self, key: str) -> None:
         """Remove the object; removing a missing one is harmless."""
+
+    def size(self, key: str) -> int:
+        """Return the object's length in bytes; raise KeyError when there is none."""
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """Yield (key, last written) of every object whose key starts with prefix."""
 
 
 class FileSystemStore:
@@ -87,13 +94,14 @@ class FileSystemStore:
         except FileNotFoundError as exc:
             raise KeyError(key) from exc
 
-    def stream(self, key: str) -> Iterator[bytes]:
-        """Open the file now and yield it in pieces."""
+    def stream(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """Open the file now and yield the range in pieces."""
         try:
             src = self._path(key).open("rb")
         except FileNotFoundError as exc:
             raise KeyError(key) from exc
-        return _pieces(src)
+        src.seek(start)
+        return _pieces(src, None if end is None else max(0, end - start))
 
     def exists(self, key: str) -> bool:
         """Tell whether the file exists."""
@@ -103,10 +111,36 @@ class FileSystemStore:
         """Remove the file if it is there."""
         self._path(key).unlink(missing_ok=True)
 
+    def size(self, key: str) -> int:
+        """Return the file's length."""
+        try:
+            return self._path(key).stat().st_size
+        except FileNotFoundError as exc:
+            raise KeyError(key) from exc
 
-def _pieces(src: Any) -> Iterator[bytes]:
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """Walk the folder under prefix, temporary files of interrupted puts included."""
+        top = self.root / prefix
+        if not top.is_dir():
+            return
+        for folder, _dirs, names in os.walk(top):
+            for name in names:
+                path = Path(folder) / name
+                try:
+                    written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                except FileNotFoundError:
+                    continue  # removed while walking
+                yield path.relative_to(self.root).as_posix(), written
+
+
+def _pieces(src: Any, left: int | None = None) -> Iterator[bytes]:
     with src:
-        while piece := src.read(STREAM_BYTES):
+        while left is None or left > 0:
+            piece = src.read(STREAM_BYTES if left is None else min(STREAM_BYTES, left))
+            if not piece:
+                return
+            if left is not None:
+                left -= len(piece)
             yield piece
 
 
@@ -159,9 +193,16 @@ class S3Store:
             data: bytes = body.read()
             return data
 
-    def stream(self, key: str) -> Iterator[bytes]:
-        """GET the object and yield its body in pieces."""
-        body = self._get(key)
+    def stream(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """GET the object (or only the range) and yield its body in pieces."""
+        if end is not None and end <= start:
+            self.size(key)  # still KeyError for a missing object
+            return iter(())
+        if start or end is not None:
+            last = "" if end is None else str(end - 1)
+            body = self._get(key, Range=f"bytes={start}-{last}")
+        else:
+            body = self._get(key)
 
         def pieces() -> Iterator[bytes]:
             with body:
@@ -182,6 +223,25 @@ class S3Store:
     def delete(self, key: str) -> None:
         """DELETE the object (S3 answers the same for a missing one)."""
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def size(self, key: str) -> int:
+        """HEAD the object for its length."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except self.client.exceptions.ClientError as exc:
+            if self._missing(exc):
+                raise KeyError(key) from exc
+            raise
+        return int(head["ContentLength"])
+
+    def listing(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """List the objects under prefix, page by page."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix)
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"][len(self.prefix) :], item["LastModified"]
 
 
 def make_store(config: dict[str, Any], instance_path: str) -> Storage:

@@ -33,6 +33,9 @@ class FileChunk(Model):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     idx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     size: Mapped[int]
+    # When the chunk arrived (null before 0021): an upload idle past FILE_UPLOAD_EXPIRY_DAYS
+    # is abandoned and pruned.
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class FileRef(Model):

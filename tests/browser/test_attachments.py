@@ -332,6 +332,11 @@ def test_reviewer_sees_one_of_two_files_and_the_missing_one(new_phone, server):
 
     reviewer = new_phone()
     sign_in(reviewer, "lanhdao")
+    # The queue's row says a file is missing before the detail is opened.
+    go(reviewer, "#/review", "[data-testid=queue] a.queue-row")
+    row = f'[data-testid=queue] a.queue-row[data-id="{record["id"]}"]'
+    assert reviewer.inner_text(f"{row} [data-files-missing]") == "Thiếu tệp (1/2)"
+    assert reviewer.get_attribute(f"{row} [data-files-missing]", "data-files-missing") == "1"
     go(reviewer, f"#/review/models/{record['id']}", ".screen-review [data-testid=attachments]")
     assert reviewer.inner_text("[data-testid=files-received]") == "1/2 tệp đã nhận"
     assert reviewer.locator("[data-testid=file-missing]").count() == 1

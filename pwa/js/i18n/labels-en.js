@@ -365,6 +365,7 @@ addEnglish({
   file_not_here: ["The server has not received this file yet."],
   file_offline: ["A connection is needed to open this file."],
   files_received: ["{received}/{total} files received"],
+  queue_files_missing: ["Files missing ({received}/{total})"],
   take_place: ["Record the place"],
   clear_place: ["Clear the place"],
   place_hint: ["Recorded only when you press the button; the place is sent with the record."],

@@ -366,6 +366,7 @@ export const LABELS = {
   file_not_here: ["Máy chủ chưa nhận được tệp này."],
   file_offline: ["Cần kết nối mạng để xem tệp này."],
   files_received: ["{received}/{total} tệp đã nhận"],
+  queue_files_missing: ["Thiếu tệp ({received}/{total})"],
   take_place: ["Ghi vị trí"],
   clear_place: ["Xóa vị trí"],
   place_hint: ["Chỉ ghi khi bạn bấm nút; vị trí gửi kèm bản ghi."],

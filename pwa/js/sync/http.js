@@ -15,7 +15,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * One request to the server; the answer's JSON, or an ApiError with the server's code.
+ * @param {string} path
+ * @param {{method?: string, token?: string, json?: any, body?: BodyInit|null, headers?: Record<string, string>,
+ *   signal?: AbortSignal, rethrowAbort?: boolean, fetchImpl?: typeof fetch}} [options]
+ *   rethrowAbort: an aborted fetch throws its AbortError as is (the caller stopped on purpose,
+ *   e.g. the uploader's pause) rather than a NETWORK ApiError; fetchImpl replaces fetch (tests).
+ * @returns {Promise<{status: number, data: any, bytes: number}>}
+ */
 export async function request(path, options = {}) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/json", "Accept-Language": getLang(), ...(options.headers || {}) };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   let body = options.body ?? null;
@@ -23,9 +33,10 @@ export async function request(path, options = {}) {
     body = JSON.stringify(options.json);
     headers["Content-Type"] = "application/json";
   }
+  const doFetch = options.fetchImpl || ((input, init) => fetch(input, init));
   let response;
   try {
-    response = await fetch(path, {
+    response = await doFetch(path, {
       method: options.method || (body ? "POST" : "GET"),
       headers,
       body,
@@ -34,6 +45,7 @@ export async function request(path, options = {}) {
       signal: options.signal,
     });
   } catch (error) {
+    if (options.rethrowAbort && error && error.name === "AbortError") throw error;
     throw new ApiError(0, "NETWORK", String(error && error.message || error));
   }
   const text = await response.text().catch(() => "");

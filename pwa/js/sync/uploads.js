@@ -2,10 +2,10 @@
 // chunks the server lacks, in order. Announces progress through events; never touches the DOM.
 
 import { emit, EV } from "../events.js";
-import { getLang } from "../i18n/labels.js";
 import {
   clearFailed, getFile, markFailed, markUploaded, pendingUploads, pruneFiles, setReceived,
 } from "../store/files.js";
+import { ApiError, request } from "./http.js";
 import {
   chunkCount, chunkRange, classifyFileError, DEFAULT_CHUNK_BYTES, STATUS_MAX_ITEMS, uploadOne, UploadError,
 } from "./upload-core.js";
@@ -80,34 +80,21 @@ export async function retryUpload(sha256) {
 }
 
 /**
- * @param {typeof fetch} fetchImpl @param {string} url @param {RequestInit} init
+ * One upload request through the app's one HTTP path; its errors as UploadError, which the
+ * uploader's rules (upload-core.js) classify, and a pause's abort as the AbortError itself.
+ * @param {typeof fetch} fetchImpl @param {string} url
+ * @param {{method: string, token: string, headers?: Record<string, string>, json?: any, body?: BodyInit, signal?: AbortSignal}} options
  * @returns {Promise<any>}
  */
-async function call(fetchImpl, url, init) {
-  let response;
+async function call(fetchImpl, url, options) {
   try {
-    response = await fetchImpl(url, { cache: "no-store", credentials: "omit", ...init });
+    const { data } = await request(url, { ...options, fetchImpl, rethrowAbort: true });
+    return data;
   } catch (error) {
-    if (error && error.name === "AbortError") throw error;
-    throw new UploadError(0, "NETWORK", String((error && error.message) || error));
+    if (error instanceof ApiError) throw new UploadError(error.status, error.code, error.message);
+    throw error;
   }
-  const text = await response.text().catch(() => "");
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const err = (data && data.error) || {};
-    throw new UploadError(response.status, err.code || `HTTP_${response.status}`, err.message || "");
-  }
-  return data;
 }
-
-const headers = (token, extra = {}) => ({
-  Accept: "application/json", "Accept-Language": getLang(), Authorization: `Bearer ${token}`, ...extra,
-});
 
 /**
  * Ask which chunks the server holds, at most STATUS_MAX_ITEMS files a request.
@@ -121,10 +108,7 @@ async function status(items, { fetchImpl, token, base, signal }) {
   for (let i = 0; i < items.length; i += STATUS_MAX_ITEMS) {
     const files = items.slice(i, i + STATUS_MAX_ITEMS)
       .map(({ table, record_id, sha256 }) => ({ table, record_id, sha256 }));
-    const data = await call(fetchImpl, `${base}/api/v1/files/status`, {
-      method: "POST", headers: headers(token, { "Content-Type": "application/json" }),
-      body: JSON.stringify({ files }), signal,
-    });
+    const data = await call(fetchImpl, `${base}/api/v1/files/status`, { method: "POST", token, json: { files }, signal });
     if (data && data.chunk_size > 0) chunkSize = data.chunk_size;
     for (const file of (data && data.files) || []) byHash.set(file.sha256, file);
   }
@@ -205,8 +189,7 @@ export async function runUploads({ fetchImpl, token, signal, shouldYield, base =
         result = await uploadOne({
           blob, size: item.size, chunkSize, received: state.received || [], shouldStop: stop,
           put: (index, bytes, hash) => call(doFetch, `${base}/api/v1/files/${item.sha256}/chunks/${index}?${query}`, {
-            method: "PUT",
-            headers: headers(token, { "Content-Type": "application/octet-stream", "X-Chunk-SHA256": hash }),
+            method: "PUT", token, headers: { "Content-Type": "application/octet-stream", "X-Chunk-SHA256": hash },
             body: bytes, signal: wire.signal,
           }),
           onChunk: async (sent, received) => {

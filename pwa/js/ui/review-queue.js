@@ -4,6 +4,7 @@
 
 import { EV, on } from "../events.js";
 import { enumLabel, enumOptions, formatInstant, formatLocalDateTime, formatNumber, getLang, t } from "../i18n/labels.js";
+import { completeness } from "../lib/attachments.js";
 import { AGE_BUCKETS, ageBucket, ageCounts, decision, isReviewer, queue, recordUnitId, within } from "../lib/review-rules.js";
 import { RECORD_TABLES } from "../store/db.js";
 import { reviewRecords } from "../store/records.js";
@@ -98,7 +99,16 @@ export function render(ctx, { parts, query }) {
         h("span", { class: "small", text: t("submitted_at", { at: formatInstant(rec.submitted_at || rec.updated_at) }) }),
         d.own ? h("span", { class: "badge", "data-own": "1", text: t("own_record") }) : "",
         !d.own && !d.turn ? h("span", { class: "badge", "data-awaiting": String(d.awaiting), text: t("awaiting_level", { unit: (unitOf(d.awaiting) || { name: `#${d.awaiting}` }).name }) }) : "",
+        filesBadge(rec),
         state !== "DA_DONG_BO" ? syncBadge(state) : "")));
+  }
+
+  /** "Thiếu tệp (2/3)" on a record the server holds only some declared files of; else nothing. */
+  function filesBadge(rec) {
+    const count = completeness(rec);
+    if (!count.known || count.received >= count.declared) return "";
+    return h("span", { class: "badge badge-missing", "data-files-missing": String(count.declared - count.received),
+      text: t("queue_files_missing", { received: count.received, total: count.declared }) });
   }
 
   const bulk = h("div", { class: "bulk-bar", "data-testid": "bulk-bar", hidden: true });
