@@ -1,7 +1,5 @@
 """Create and change user accounts, inside the administrator's subtree; every change audited."""
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -10,8 +8,7 @@ from server.audit import record_event
 from server.auth import codes
 from server.auth.limits import hit
 from server.auth.passwords import hash_password, verify_password
-from server.auth.service import issue_device
-from server.auth.tokens import hash_token, new_token
+from server.auth.service import issue_device, rotate
 from server.errors import ApiError
 from server.models import Device, Unit, User
 from server.models.types import utcnow
@@ -205,9 +202,5 @@ def change_password(session: Session, *, actor: Actor, current: str, new: str) -
 
 
 def rotate_token(session: Session, device: Device, *, lifetime_days: int) -> tuple[Device, str]:
-    """Give a device a new token; the old one stops working at once."""
-    token = new_token()
-    device.token_hash = hash_token(token)
-    device.expires_at = utcnow() + timedelta(days=lifetime_days)
-    session.commit()
-    return device, token
+    """Give a device a new token; the old one works until the new one is first used."""
+    return rotate(session, device, lifetime_days=lifetime_days)
