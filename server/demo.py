@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.actor import Actor
 from server.auth.passwords import hash_password
+from server.demo_cycle import ensure_cycle
 from server.enums import FIELD, REVIEW_STATUS
 from server.models import Unit, User
 from server.records import service
@@ -384,6 +385,17 @@ def load_demo(session: Session) -> list[str]:
         users,
         tally,
     )
+    cycle = ensure_cycle(
+        session,
+        _DATA,
+        units,
+        record_id,
+        lambda table, items, payload: _ensure_records(
+            session, table, items, payload, "owner", users, tally
+        ),
+        users[REVIEWER],
+    )
     session.commit()
     _summarize(models, meetings, tally)
+    tally.lines[-1:-1] = cycle
     return tally.lines

@@ -1,6 +1,8 @@
 """Sign-in, bearer tokens bound to devices, rate limiting and the users CLI."""
 
 import contextlib
+import os
+import threading
 import time
 from datetime import timedelta
 
@@ -248,6 +250,16 @@ def test_no_free_hashing_slot_refuses_at_once(app, client, officer):
     # The refused attempt cost no database write and is not counted against the user.
     assert counts() == {}
     assert sign_in(client).status_code == 201
+
+
+def test_hashing_runs_at_the_lowest_priority(app):
+    """A hash (and Argon2's lane threads, which inherit it) yields the CPU to every request."""
+    budget = HashBudget(app.config["LOGIN_SLOT_DIR"], app.config["LOGIN_HASH_SLOTS"])
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert budget.run(niceness) == 19
 
 
 def test_forwarded_address_is_ignored_without_a_trusted_proxy(client, officer):

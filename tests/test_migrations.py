@@ -41,7 +41,7 @@ TABLES = {
 }
 
 
-# Record columns added after 0008, which the ORM writes on every INSERT (0013, 0015).
+# Columns added after 0008, which the ORM writes on every INSERT (0013, 0015, 0020).
 LATER_COLUMNS = [
     *(
         (table, column, kind)
@@ -55,6 +55,7 @@ LATER_COLUMNS = [
     ),
     ("meetings", "geo_accuracy", "FLOAT"),
     ("units", "requires_minutes", "BOOLEAN"),
+    ("users", "search_text", "TEXT"),
 ]
 
 
@@ -241,3 +242,23 @@ def test_upgrade_moves_conflicts_left_behind_by_moved_records(fresh_app):
     ).one()
     assert tuple(moved) == (3, 4)
     assert db.session.execute(text("SELECT value FROM sync_counter")).scalar() == 4
+
+
+def test_upgrade_fills_the_users_search_words(fresh_app):
+    """0020: existing users become searchable by their folded names."""
+    upgrade(revision="0019")
+    db.session.add(
+        Unit(code="TW", name="Trung ương", level="TRUNG_UONG", path="/1/", depth=0, id=1)
+    )
+    db.session.flush()
+    db.session.execute(
+        text(
+            "INSERT INTO users (username, full_name, unit_id, roles, active, password_hash,"
+            " created_at, updated_at) VALUES ('lo.minh', 'Lò Văn Đức', 1, '[]', true, 'x',"
+            " '2026-01-01', '2026-01-01')"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    stored = db.session.execute(text("SELECT search_text FROM users")).scalar_one()
+    assert stored == "lo minh lo van duc"

@@ -510,6 +510,11 @@ on(EV.SIGNED_OUT_REMOTELY, async () => {
   navigate("#/signin", { replace: true });
 });
 on(EV.UPDATE_REQUIRED, () => showBanner(t("update_app"), t("update"), update));
+// The screens call the API with the token in ctx: after a rotation the old one soon dies.
+on(EV.TOKEN_ROTATED, async () => {
+  const session = await getSession();
+  if (session && session.token && ctx.session && session.user.id === ctx.session.user.id) setSessionCtx(session);
+});
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") {
     if (started && S) S.engine.request("visible");

@@ -24,6 +24,8 @@ export const EV = Object.freeze({
   CONNECTIVITY: "sotay:connectivity",
   /** Attachment upload progress: detail UploadProgress (see sync/uploads.js) */
   UPLOADS: "sotay:uploads",
+  /** This device's token was rotated and stored (PROTOCOL.md §2): reread the session */
+  TOKEN_ROTATED: "sotay:token-rotated",
 });
 
 const bus = new EventTarget();
@@ -33,7 +35,7 @@ const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("s
 export function emit(name, detail) {
   bus.dispatchEvent(new CustomEvent(name, { detail }));
   // Upload progress too: one tab uploads (under the sync lock) and every tab shows it.
-  if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE || name === EV.UPLOADS)) {
+  if (channel && (name === EV.DATA_CHANGED || name === EV.SYNC_STATE || name === EV.UPLOADS || name === EV.TOKEN_ROTATED)) {
     try {
       channel.postMessage({ name, detail });
     } catch {

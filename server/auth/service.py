@@ -33,6 +33,9 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 BUSY_RETRY_SECONDS = 1
 # Expired counters are dropped now and then, by failed sign-ins: the flood pays for its rows.
 PRUNE_ONE_IN = 64
+# How long a rotated-away token keeps working while its successor is never used: long enough
+# for a phone that lost the rotation's answer to come back online, short enough to bound a leak.
+ROTATION_GRACE = timedelta(days=30)
 
 
 def login(
@@ -118,12 +121,17 @@ def issue_device(
 
 
 def authenticate(session: Session, token: str) -> Device:
-    """Find the live device for a bearer token or raise TOKEN_INVALID."""
+    """Find the live device for a bearer token or raise TOKEN_INVALID.
+
+    A device holds its current token and, after a rotation, the previous one until the
+    current one is first used (PROTOCOL.md §2).
+    """
+    digest = hash_token(token)
     # One query for the device, its user and the user's unit: every request needs all three.
     device = session.scalar(
         select(Device)
         .options(joinedload(Device.user).joinedload(User.unit))
-        .where(Device.token_hash == hash_token(token))
+        .where(or_(Device.token_hash == digest, Device.previous_token_hash == digest))
     )
     now = utcnow()
     if (
@@ -133,10 +141,43 @@ def authenticate(session: Session, token: str) -> Device:
         or not device.user.active
     ):
         raise ApiError("TOKEN_INVALID")
+    changed = False
+    if device.previous_token_hash is not None:
+        if device.token_hash == digest:
+            # The phone holds the new token: the old one dies now.
+            device.previous_token_hash = None
+            changed = True
+        elif device.rotated_at is None or now - device.rotated_at > ROTATION_GRACE:
+            raise ApiError("TOKEN_INVALID")
     if now - device.last_seen_at >= LAST_SEEN_RESOLUTION:
         device.last_seen_at = now
+        changed = True
+    if changed:
         session.commit()
     return device
+
+
+def rotate(session: Session, device: Device, *, lifetime_days: int) -> tuple[Device, str]:
+    """Give an authenticated device a new token, keeping the one it called with until first use.
+
+    Called with the previous token (the answer to an earlier rotation was lost), it replaces
+    the never-used token with a fresh one: a retry answers a working token, and the grace
+    period still counts from the first rotation.
+    """
+    # Rotations of one device are serialised: two at once must not both keep an old token.
+    session.refresh(
+        device, ["token_hash", "previous_token_hash", "rotated_at"], with_for_update=True
+    )
+    now = utcnow()
+    token = new_token()
+    if device.previous_token_hash is None:
+        # Called with the current token (authenticate clears the previous one on first use).
+        device.previous_token_hash = device.token_hash
+        device.rotated_at = now
+    device.token_hash = hash_token(token)
+    device.expires_at = now + timedelta(days=lifetime_days)
+    session.commit()
+    return device, token
 
 
 def logout(session: Session, device: Device) -> None:

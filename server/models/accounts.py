@@ -2,12 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from server.extensions import Model
 from server.models.types import UtcDateTime, utcnow
 from server.models.units import Unit
+from server.search import search_text
 
 
 class User(Model):
@@ -26,6 +27,9 @@ class User(Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Folded words of the user name and full name, kept by the ORM (below) for SQL search;
+    # nullable so that adding it rebuilt no table.
+    search_text: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit] = relationship()
 
@@ -41,6 +45,13 @@ class User(Model):
         return "QUAN_TRI" in self.roles and self.unit is not None and self.unit.parent_id is None
 
 
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _refresh_user_search(_mapper: Mapper[User], _connection: object, user: User) -> None:
+    # Every way a user is made or renamed (admin screens, CLI, demo) passes here.
+    user.search_text = search_text(user.username, user.full_name)
+
+
 class Device(Model):
     """One signed-in installation of the app; holds the hashed bearer token."""
 
@@ -50,6 +61,10 @@ class Device(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # After a rotation the old token stays valid until the new one is first used (or the grace
+    # period ends): a phone that lost the rotation's answer still syncs (PROTOCOL.md §2).
+    previous_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     app_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -163,7 +163,10 @@ def change_password():
 
 
 @bp.post("/auth/rotate")
-@doc("Replace this device's token with a new one; the old one stops working", response=TokenOut)
+@doc(
+    "Replace this device's token; the old one works until the new one is first used",
+    response=TokenOut,
+)
 @auth_required()
 def rotate_token():
     device, token = service.rotate_token(

@@ -1,22 +1,19 @@
 """Create and change user accounts, inside the administrator's subtree; every change audited."""
 
-from datetime import timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import false, func, literal, select
+from sqlalchemy.orm import Session, contains_eager
 
 from server.actor import Actor
 from server.audit import record_event
 from server.auth import codes
 from server.auth.limits import hit
 from server.auth.passwords import hash_password, verify_password
-from server.auth.service import issue_device
-from server.auth.tokens import hash_token, new_token
+from server.auth.service import issue_device, rotate
 from server.errors import ApiError
 from server.models import Device, Unit, User
 from server.models.types import utcnow
 from server.scope import ADMIN_ROLE, REVIEWER_ROLES, unit_filter
-from server.search import words
+from server.search import word_prefix, words
 
 # A user made without a password signs in only through an enrolment or reset code.
 NO_PASSWORD = "!"  # noqa: S105 - no Argon2 hash: nothing verifies against it
@@ -37,34 +34,25 @@ def user_snapshot(user: User) -> dict:
 
 def visible_users(session: Session, viewer: User, args: dict) -> dict:
     """Return one page of the users in the viewer's subtree, filtered by unit, state and words."""
-    query = (
-        select(User)
-        .join(User.unit)
-        .options(joinedload(User.unit))
-        .where(unit_filter(viewer, User.unit_id))
-        .order_by(Unit.path, User.username)
-    )
+    query = select(User).join(User.unit).where(unit_filter(viewer, User.unit_id))
     if "unit_id" in args:
         query = query.where(User.unit_id == args["unit_id"])
     if "active" in args:
         query = query.where(User.active.is_(args["active"]))
-    users = list(session.scalars(query))
-    terms = words(args.get("q"))
-    if terms:
-        # Users carry no search column; a subtree's users fit in memory.
-        def matches(user: User) -> bool:
-            text = " ".join(words(f"{user.username} {user.full_name} {user.unit.name}"))
-            return all(f" {t}" in f" {text}" for t in terms)
-
-        users = [u for u in users if matches(u)]
+    if args.get("q") and args["q"].strip():
+        terms = words(args["q"])
+        # A word matches the beginning of a word of the user's names or of its unit's name.
+        text = func.coalesce(User.search_text, "") + literal(" ") + Unit.search_text
+        query = query.where(*(word_prefix(text, t) for t in terms) if terms else [false()])
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page, per_page = args["page"], args["per_page"]
-    start = (page - 1) * per_page
-    return {
-        "items": users[start : start + per_page],
-        "total": len(users),
-        "page": page,
-        "per_page": per_page,
-    }
+    items = session.scalars(
+        query.options(contains_eager(User.unit))
+        .order_by(Unit.path, User.username)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return {"items": list(items), "total": total, "page": page, "per_page": per_page}
 
 
 def create_user(session: Session, *, actor: Actor, data: dict) -> User:
@@ -205,9 +193,5 @@ def change_password(session: Session, *, actor: Actor, current: str, new: str) -
 
 
 def rotate_token(session: Session, device: Device, *, lifetime_days: int) -> tuple[Device, str]:
-    """Give a device a new token; the old one stops working at once."""
-    token = new_token()
-    device.token_hash = hash_token(token)
-    device.expires_at = utcnow() + timedelta(days=lifetime_days)
-    session.commit()
-    return device, token
+    """Give a device a new token; the old one works until the new one is first used."""
+    return rotate(session, device, lifetime_days=lifetime_days)

@@ -193,7 +193,7 @@ export function deleteMeta(key) {
 /**
  * @typedef {{id: number, username: string, full_name: string, position?: string|null,
  *   roles: string[], unit: {id: number, code: string, name: string, level: string, path: string}}} User
- * @typedef {{token: string|null, device: {id: string}, user: User, signedInAt: number}} Session
+ * @typedef {{token: string|null, device: {id: string, expires_at?: string}, user: User, signedInAt: number, tokenAt?: number}} Session
  */
 
 export function getSession() {

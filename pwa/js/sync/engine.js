@@ -4,8 +4,10 @@
 import { emit, EV, on } from "../events.js";
 import { getMeta, getSession, META, req, setSession, STORE, withTx } from "../store/db.js";
 import { applyResponse, renumberOutbox, takeBatch } from "../store/records.js";
-import { ApiError, postSync } from "./http.js";
-import { APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError } from "./protocol.js";
+import { ApiError, postSync, rotateToken } from "./http.js";
+import {
+  APP_VERSION, backoffDelay, BATCH_SIZE, buildRequest, classifyError, ROTATE_AFTER_MS, rotationDue,
+} from "./protocol.js";
 import { classifyFileError, UploadError } from "./upload-core.js";
 import { announceRetry, runUploads, setResumeHandler } from "./uploads.js";
 
@@ -181,7 +183,34 @@ export class SyncEngine {
       this.set({ phase: "idle", inflight: [] });
     } catch (error) {
       this.fail(error);
+      return;
     }
+    await this.rotateIfDue(session);
+  }
+
+  /** After a good sync, swap an old token for a new one (PROTOCOL.md §2). */
+  async rotateIfDue(session) {
+    // Tests shorten the threshold; nothing in the app sets it.
+    const after = /** @type {any} */ (globalThis).SOTAY_ROTATE_AFTER_MS ?? ROTATE_AFTER_MS;
+    if (!rotationDue(session, Date.now(), after)) return;
+    let answer;
+    try {
+      answer = await rotateToken(session.token);
+    } catch {
+      // A lost answer changes nothing here: the token we hold works until the new one is
+      // used, and the next good sync asks again with it.
+      return;
+    }
+    const current = await getSession();
+    if (!current || current.token !== session.token) return; // signed out meanwhile
+    // One write: the phone holds either the old token (still valid) or the new one.
+    await setSession({
+      ...current,
+      token: answer.token,
+      tokenAt: Date.now(),
+      device: { ...current.device, expires_at: answer.expires_at },
+    });
+    emit(EV.TOKEN_ROTATED, {});
   }
 
   /** Upload pending files; give the lock back as soon as records are waiting again. */

@@ -111,6 +111,16 @@ export async function escrow(token, keySalt) {
   return data.escrow_key;
 }
 
+/**
+ * Rotate this device's token (PROTOCOL.md §2); the one sent keeps working until the new one is used.
+ * @param {string} token
+ * @returns {Promise<{token: string, expires_at: string}>}
+ */
+export async function rotateToken(token) {
+  const { data } = await request("/api/v1/auth/rotate", { method: "POST", token });
+  return data;
+}
+
 export function logout(token) {
   return request("/api/v1/auth/logout", { method: "POST", token });
 }

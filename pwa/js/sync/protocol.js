@@ -60,6 +60,27 @@ export function backoffDelay(failures, random = Math.random) {
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
+// --- token rotation (§2) ---
+
+// A token older than this is rotated after a successful sync: a copied token dies within
+// weeks, and the 180-day lifetime never runs out on a phone in use.
+export const ROTATE_AFTER_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Tell whether a session's token is due for rotation: old enough, or near its expiry.
+ * @param {{token?: string|null, tokenAt?: number, signedInAt?: number, device?: {expires_at?: string}}|null} session
+ * @param {number} now  ms
+ * @param {number} [after]  ms of age that makes a token due
+ * @returns {boolean}
+ */
+export function rotationDue(session, now, after = ROTATE_AFTER_MS) {
+  if (!session || !session.token) return false;
+  const since = session.tokenAt || session.signedInAt || 0;
+  if (now - since >= after) return true;
+  const expires = session.device && Date.parse(session.device.expires_at || "");
+  return Number.isFinite(expires) && expires - now <= after;
+}
+
 // --- the outbox (§4) ---
 
 /**
