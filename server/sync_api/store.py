@@ -44,6 +44,8 @@ STATUS_RESOLUTION = timedelta(minutes=1)
 # A device retries only its last unanswered batch, of at most MAX_MUTATIONS: the results of the
 # seqs before it are never asked for again.
 KEPT_RESULTS = MAX_MUTATIONS
+# A province lists ~100 units, the country 3,355: beyond this the scope stays a subquery.
+SCOPE_IDS_MAX = 500
 
 
 UNIT_OUT = FastDumper(UnitOut())
@@ -327,10 +329,19 @@ class SqlStore:
         self._high = changes.current(self.session)
         return self._high
 
-    def _unit_ids(self) -> Select[tuple[int]] | None:
+    def _unit_ids(self) -> list[int] | Select[tuple[int]] | None:
+        """Return the units the device sees: None for all, else their ids, read once.
+
+        With the ids in the query, a commune's pull walks its own (owner_unit_id, change_seq)
+        index whatever values the plan was made for; with a subquery on the path, a generic
+        plan of a prepared statement walks the whole country's change index instead. A scope
+        too wide to list (the country for a non-administrator) stays a subquery.
+        """
         if self.user.is_admin:
             return None
-        return select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+        within = select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+        ids = list(self.session.scalars(within.limit(SCOPE_IDS_MAX + 1)))
+        return within if len(ids) > SCOPE_IDS_MAX else ids
 
     def pull(
         self,
@@ -360,7 +371,7 @@ class SqlStore:
                 skipped[name].append(seq)
         for name, table in TABLES.items():
             model = table.model
-            # The kept text of each version, not ORM objects: rendering is then a json.loads.
+            # The kept text of each version, not ORM objects: it goes into the response as is.
             query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
                 model.change_seq > cursor, model.change_seq <= high
             )
@@ -414,7 +425,7 @@ class SqlStore:
         return Page(changes=page, cursor=next_cursor, more=more)
 
     def _removal_query(
-        self, cursor: int, high: int, scoped: Select[tuple[int]], limit: int
+        self, cursor: int, high: int, scoped: list[int] | Select[tuple[int]], limit: int
     ) -> Select[tuple[ScopeRemoval]]:
         """Select the rows that left the device's scope and are outside it now (§5.4).
 
@@ -497,7 +508,7 @@ class SqlStore:
                     continue  # the device wrote exactly this; its result carries the version
                 items = out.setdefault(kind, [])
                 if row.wire_json is not None and row.wire_seq == row.change_seq:
-                    items.append(json.loads(row.wire_json))
+                    items.append(wire.Kept(row.wire_json))
                 else:
                     unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
                     items.append(None)
