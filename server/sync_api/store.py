@@ -7,9 +7,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import String, Table, and_, cast, delete, exists, insert, inspect, or_, select
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    cast,
+    delete,
+    exists,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 from server import audit, changes
 from server.actor import Actor
@@ -369,18 +382,12 @@ class SqlStore:
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
-        for name, table in TABLES.items():
-            model = table.model
-            # The kept text of each version, not ORM objects: it goes into the response as is.
-            query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
-                model.change_seq > cursor, model.change_seq <= high
-            )
-            if skipped[name]:
-                query = query.where(model.change_seq.not_in(skipped[name]))
-            if scoped is not None:
-                query = query.where(model.owner_unit_id.in_(scoped))
-            query = query.order_by(model.change_seq).limit(limit + 1)
-            rows.extend((r.change_seq, name, r) for r in self.session.execute(query))
+        rows.extend(
+            (r.change_seq, r.kind, r)
+            for r in self.session.execute(
+                self._record_query(cursor, high, limit, scoped, skipped)
+            ).all()
+        )
         conflict_query = select(Conflict).where(
             Conflict.change_seq > cursor, Conflict.change_seq <= high
         )
@@ -423,6 +430,38 @@ class SqlStore:
         page = self._render(rows, show, echoes)
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
+
+    def _record_query(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: list[int] | Select[tuple[int]] | None,
+        skipped: dict[str, list[int]],
+    ) -> CompoundSelect:
+        """Select the page's record versions of every table in one statement, in seq order.
+
+        Only the kept text of each version, not ORM objects: it goes into the response as is.
+        Each table gives at most limit + 1 rows and the union keeps the first limit + 1, so a
+        page of one table's records does not also fetch a page of every other table's.
+        """
+        parts = []
+        for name, table in TABLES.items():
+            model = table.model
+            query = select(
+                literal_column(f"'{name}'").label("kind"),
+                model.change_seq,
+                model.id,
+                model.wire_seq,
+                model.wire_json,
+            ).where(model.change_seq > cursor, model.change_seq <= high)
+            if skipped[name]:
+                query = query.where(model.change_seq.not_in(skipped[name]))
+            if scoped is not None:
+                query = query.where(model.owner_unit_id.in_(scoped))
+            part = query.order_by(model.change_seq).limit(limit + 1).subquery(f"page_{name}")
+            parts.append(select(part))
+        return union_all(*parts).order_by("change_seq").limit(limit + 1)
 
     def _removal_query(
         self, cursor: int, high: int, scoped: list[int] | Select[tuple[int]], limit: int
