@@ -200,19 +200,40 @@ def _inflate(response) -> bytes:
 
 
 def explain(conn, code: str) -> list[str]:
-    """Return the plans of the pull's record queries for one commune, as PostgreSQL ran them."""
+    """Return the plans of the pull's record query for one commune, as PostgreSQL ran them.
+
+    The query is the store's shape (the scope as unit ids, each table's page, their union),
+    planned for the values and then as a prepared statement's generic plan.
+    """
     path = conn.execute("SELECT path FROM units WHERE code = %s", (code,)).fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM units WHERE path LIKE %s", (path + "%",))]
     high = conn.execute("SELECT value FROM sync_counter WHERE id = 1").fetchone()[0]
-    out = []
-    for table in ("dvk_models", "meetings"):
-        plan = conn.execute(
-            f"EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM {table}"  # noqa: S608 - constant names
-            " WHERE change_seq > 0 AND change_seq <= %s AND owner_unit_id IN"
-            " (SELECT id FROM units WHERE path LIKE %s) ORDER BY change_seq LIMIT 1001",
-            (high, path + "%"),
-        ).fetchall()
-        out.append(f"{table}:")
-        out.extend("    " + row[0] for row in plan)
+    marks = ", ".join(["%s"] * len(ids))
+    parts = [
+        f"SELECT * FROM (SELECT '{t}' AS kind, change_seq, id, wire_seq, wire_json FROM {t}"  # noqa: S608 - constant names
+        f" WHERE change_seq > %s AND change_seq <= %s AND owner_unit_id IN ({marks})"
+        " ORDER BY change_seq LIMIT 1001) AS page"
+        for t in ("dvk_models", "meetings", "recognitions", "inspections")
+    ]
+    sql = " UNION ALL ".join(parts) + " ORDER BY change_seq LIMIT 1001"
+    values = [v for _ in parts for v in (0, high, *ids)]
+    out = ["for the values:"]
+    plan = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", values).fetchall()
+    out.extend("    " + row[0] for row in plan)
+    # The same statement prepared and planned generically, as psycopg's prepared statements
+    # would be from their 6th run.
+    numbered, n = sql, 0
+    while "%s" in numbered:
+        n += 1
+        numbered = numbered.replace("%s", f"${n}", 1)
+    conn.execute("SET plan_cache_mode = force_generic_plan")
+    conn.execute(f"PREPARE pull_page AS {numbered}")
+    listed = ", ".join(str(v) for v in values)
+    plan = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE pull_page({listed})").fetchall()
+    conn.execute("DEALLOCATE pull_page")
+    conn.execute("RESET plan_cache_mode")
+    out.append("generic plan (prepared statement):")
+    out.extend("    " + row[0] for row in plan)
     return out
 
 
@@ -338,7 +359,7 @@ def markdown(result: ScaleResult, command: str) -> str:
         "",
     ]
     for code, plan in result.plans.items():
-        body += [f"PostgreSQL's plans for commune {code}'s record queries:", "", "```", *plan,
+        body += [f"PostgreSQL's plans for commune {code}'s record query:", "", "```", *plan,
                  "```", ""]  # fmt: skip
     return report.section("National scale: a commune's initial pull", command,
                           report.machine(), body)  # fmt: skip
