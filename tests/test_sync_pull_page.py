@@ -88,3 +88,18 @@ def test_pull_5_4_record_queries_name_the_scope_by_ids(app, client, tree, office
     assert "units" not in record_queries[0], record_queries[0]
     scope_reads = [s for s in statements if " ".join(s.split()).startswith("SELECT units.id FROM")]
     assert len(scope_reads) == 1, scope_reads
+
+
+def test_pull_5_4_a_scope_too_wide_to_list_pulls_the_same(app, client, tree, officer,
+                                                          auth_headers, monkeypatch):  # fmt: skip
+    """§5.4: past SCOPE_IDS_MAX units the scope stays a subquery, and the page is the same."""
+    from server.sync_api import store
+
+    commune = tree["commune"]
+    _sync(client, auth_headers(officer, "Điện thoại"),
+          [_put("models", model_payload(commune)), _put("meetings", meeting_payload(commune))])  # fmt: skip
+    listed, _ = _sync(client, auth_headers(officer, "Máy mới"))
+    monkeypatch.setattr(store, "SCOPE_IDS_MAX", 0)
+    subquery, _ = _sync(client, auth_headers(officer, "Máy mới nữa"))
+    assert listed["changes"] == subquery["changes"]
+    assert listed["changes"]["models"] and listed["changes"]["meetings"]
