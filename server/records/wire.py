@@ -136,5 +136,7 @@ def dumps(value: object) -> str:
     if isinstance(value, dict):
         return "{" + ",".join(f"{_encode(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list) and any(type(item) is Kept for item in value):
-        return "[" + ",".join(i.text if type(i) is Kept else dumps(i) for i in value) + "]"
+        if all(type(item) is Kept for item in value):
+            return "[" + ",".join([item.text for item in value]) + "]"
+        return "[" + ",".join([i.text if type(i) is Kept else dumps(i) for i in value]) + "]"
     return _encode(value)
