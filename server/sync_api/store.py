@@ -445,10 +445,10 @@ class SqlStore:
         Each table gives at most limit + 1 rows and the union keeps the first limit + 1, so a
         page of one table's records does not also fetch a page of every other table's.
         """
-        parts = []
+        parts: list[Select[Any]] = []
         for name, table in TABLES.items():
             model = table.model
-            query = select(
+            query: Select[Any] = select(
                 literal_column(f"'{name}'").label("kind"),
                 model.change_seq,
                 model.id,
