@@ -118,6 +118,7 @@ def cmd_scale(args, argv: list[str]) -> bool:
             args.seed,
             reuse=args.reuse,
             database=args.database,
+            render_picked=args.render_picked,
         )
     finally:
         if not args.keep_db:
@@ -237,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     p_scale.add_argument("--seed", type=int, default=1)
     p_scale.add_argument("--reuse", action="store_true", help="reuse a database already built")
     p_scale.add_argument("--database", default="sotay_bench_scale")
+    p_scale.add_argument(
+        "--render-picked",
+        action="store_true",
+        help="render the wire JSON of the timed communes' records only, not of the million",
+    )
     p_ds = sub.add_parser("dataset", help="fill a database with a national dataset")
     p_ds.add_argument("--database", default="sotay_bench_scale")
     p_ds.add_argument("--models", type=int, required=True)

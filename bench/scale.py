@@ -5,10 +5,11 @@ then signs in the officer of chosen communes (the median, the 90th percentile an
 largest by records) and times their initial pull in-process: ``create_app`` and Flask's test
 client run the real request (authentication, the SQL store, rendering, gzip) with no network,
 so the time is the server's. Each commune is pulled ``REPEATS`` times from cursor 0 over one
-connection pool, as a gunicorn worker would: the first pull runs on a cold cache; the next few
-with the plans PostgreSQL makes for each query's values; the last ones after psycopg has
-prepared the statements (from their 6th run) and PostgreSQL has switched to its generic plan
-(from the 6th run of a prepared statement), which is what a long-running worker uses.
+connection pool, as a gunicorn worker would: the first pull runs on a cold cache, the next ones
+warm. The server turns psycopg's statement preparing off (server/config.py); each commune is
+then pulled again with it on, where PostgreSQL switches to its generic plan from a prepared
+statement's 6th run, to show the pull's plans hold either way. CPU is timed beside the wall
+clock: on a shared machine it is the figure that stays readable.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ REPEATS = 15
 FRESH = slice(1, 5)  # pulls 2-5: values-specific plans
 STEADY = slice(-4, None)  # pulls 12-15: prepared statements, generic plans
 TARGET_MS = 100.0
+# Issue #15: the p90 commune within 100 ms of server time, the largest within 250 ms.
+TARGETS_MS = {"median": TARGET_MS, "p90": TARGET_MS, "largest": 250.0}
 RENDER_TIMEOUT_S = 3600
 PAGE_LIMIT_GUARD = 1000  # pages per pull; a pull needing more is broken, not slow
 EXPLAIN_COMMUNE = "median"
@@ -46,6 +49,25 @@ class Pull:
     times_ms: list[float]
     bytes_gzip: int
     idle_ms: float
+    # The app process's CPU clock over each pull: what the shared machine's load leaves readable.
+    cpu_ms: list[float] = field(default_factory=list)
+    # Pulls 12-15 again with psycopg preparing statements (prepare_threshold 5).
+    prepared_ms: list[float] = field(default_factory=list)
+
+    @property
+    def target_ms(self) -> float:
+        """Return this commune's target."""
+        return TARGETS_MS.get(self.label, TARGET_MS)
+
+    @property
+    def cpu_steady_ms(self) -> float:
+        """Return the median steady-state CPU time of a pull."""
+        return statistics.median(self.cpu_ms[STEADY]) if self.cpu_ms else float("nan")
+
+    @property
+    def prepared_steady_ms(self) -> float:
+        """Return the median steady pull time with prepared statements."""
+        return statistics.median(self.prepared_ms[STEADY]) if self.prepared_ms else float("nan")
 
     @property
     def fresh_ms(self) -> float:
@@ -67,14 +89,14 @@ class ScaleResult:
     generate_s: float | None
     database_size: str
     render_s: float = 0.0
+    render_picked: bool = False
     pulls: list[Pull] = field(default_factory=list)
     plans: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        """Tell whether the typical commune met the target."""
-        typical = next(p for p in self.pulls if p.label == "median")
-        return typical.median_ms <= TARGET_MS
+        """Tell whether every commune met its target."""
+        return all(p.median_ms <= p.target_ms for p in self.pulls)
 
 
 def build(
@@ -114,11 +136,23 @@ def pick_communes(conn) -> list[tuple[str, str, str, int]]:
     return [(label, *row) for label, row in picks.items()]
 
 
-def time_pulls(url: str, code: str) -> tuple[list[float], int, int, int, float]:
-    """Pull a commune's scope REPEATS + 1 times; return ms per pull, pages, records, bytes."""
+def time_pulls(
+    url: str, code: str, *, prepare: bool = False
+) -> tuple[list[float], int, int, int, float, list[float]]:
+    """Pull a commune's scope REPEATS times; return ms per pull, pages, records, bytes, idle, CPU.
+
+    prepare: let psycopg prepare statements from their 6th run (the server's configuration
+    turns that off), to see the plans PostgreSQL settles on for prepared statements.
+    """
     from server import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV": "development"})
+    config = {"SQLALCHEMY_DATABASE_URI": url, "ENV": "development"}
+    if prepare:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "connect_args": {"prepare_threshold": 5},
+        }
+    app = create_app(config)
     client = app.test_client()
     times, pages, records, size, cursor = [], 0, 0, 0, 0
     headers = {"Accept-Encoding": "gzip", "Content-Type": "application/json"}
@@ -129,13 +163,15 @@ def time_pulls(url: str, code: str) -> tuple[list[float], int, int, int, float]:
     auth = {**headers, "Authorization": f"Bearer {login.get_json()['token']}"}
     # One device pulls from cursor 0 again and again (as if reinstalled): the same statements
     # run on the same pooled connection, as they do in a worker serving many devices.
+    cpu = []
     for _ in range(REPEATS):
-        cursor, pages, records, size, spent = 0, 0, 0, 0, 0.0
+        cursor, pages, records, size, spent, used = 0, 0, 0, 0, 0.0, 0.0
         for _page in range(PAGE_LIMIT_GUARD):
             body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": []}
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.post("/api/v1/sync", data=json.dumps(body), headers=auth)
             spent += time.perf_counter() - started
+            used += time.process_time() - started_cpu
             if response.status_code != 200:
                 raise RuntimeError(f"pull failed: {response.status_code} {response.data[:300]}")
             size += len(response.data)
@@ -146,13 +182,14 @@ def time_pulls(url: str, code: str) -> tuple[list[float], int, int, int, float]:
             if not page["more"]:
                 break
         times.append(spent * 1000)
+        cpu.append(used * 1000)
     idle = []
     for _ in range(REPEATS):
         body = {"protocol": 1, "schema": 1, "cursor": cursor, "mutations": []}
         started = time.perf_counter()
         client.post("/api/v1/sync", data=json.dumps(body), headers=auth)
         idle.append((time.perf_counter() - started) * 1000)
-    return times, pages, records, size, statistics.median(idle)
+    return times, pages, records, size, statistics.median(idle), cpu
 
 
 def _inflate(response) -> bytes:
@@ -164,25 +201,62 @@ def _inflate(response) -> bytes:
 
 
 def explain(conn, code: str) -> list[str]:
-    """Return the plans of the pull's record queries for one commune, as PostgreSQL ran them."""
+    """Return the plans of the pull's record query for one commune, as PostgreSQL ran them.
+
+    The query is the store's shape (the scope as unit ids, each table's page, their union),
+    planned for the values and then as a prepared statement's generic plan.
+    """
     path = conn.execute("SELECT path FROM units WHERE code = %s", (code,)).fetchone()[0]
+    ids = [r[0] for r in conn.execute("SELECT id FROM units WHERE path LIKE %s", (path + "%",))]
     high = conn.execute("SELECT value FROM sync_counter WHERE id = 1").fetchone()[0]
-    out = []
-    for table in ("dvk_models", "meetings"):
-        plan = conn.execute(
-            f"EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM {table}"  # noqa: S608 - constant names
-            " WHERE change_seq > 0 AND change_seq <= %s AND owner_unit_id IN"
-            " (SELECT id FROM units WHERE path LIKE %s) ORDER BY change_seq LIMIT 1001",
-            (high, path + "%"),
-        ).fetchall()
-        out.append(f"{table}:")
-        out.extend("    " + row[0] for row in plan)
+    marks = ", ".join(["%s"] * len(ids))
+    parts = [
+        f"SELECT * FROM (SELECT '{t}' AS kind, change_seq, id, wire_seq, wire_json FROM {t}"  # noqa: S608 - constant names
+        f" WHERE change_seq > %s AND change_seq <= %s AND owner_unit_id IN ({marks})"
+        " ORDER BY change_seq LIMIT 1001) AS page"
+        for t in ("dvk_models", "meetings", "recognitions", "inspections")
+    ]
+    sql = " UNION ALL ".join(parts) + " ORDER BY change_seq LIMIT 1001"
+    values = [v for _ in parts for v in (0, high, *ids)]
+    out = ["for the values:"]
+    plan = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", values).fetchall()
+    out.extend("    " + row[0] for row in plan)
+    # The same statement prepared and planned generically, as psycopg's prepared statements
+    # would be from their 6th run.
+    numbered, n = sql, 0
+    while "%s" in numbered:
+        n += 1
+        numbered = numbered.replace("%s", f"${n}", 1)
+    conn.execute("SET plan_cache_mode = force_generic_plan")
+    conn.execute(f"PREPARE pull_page AS {numbered}")
+    listed = ", ".join(str(v) for v in values)
+    plan = conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE pull_page({listed})").fetchall()
+    conn.execute("DEALLOCATE pull_page")
+    conn.execute("RESET plan_cache_mode")
+    out.append("generic plan (prepared statement):")
+    out.extend("    " + row[0] for row in plan)
     return out
 
 
-def render_wire(url: str) -> float:
-    """Render the wire JSON the bulk import left empty (`flask sync render`); return seconds."""
+def render_wire(url: str, codes: list[str] | None = None) -> float:
+    """Render the wire JSON the bulk import left empty (`flask sync render`); return seconds.
+
+    codes: render only these communes' records, which are all their pulls read (a million
+    rows take tens of minutes on a shared machine).
+    """
     started = time.monotonic()
+    if codes is not None:
+        from server import create_app
+        from server.extensions import db
+        from server.models import Unit
+        from server.records import wire
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ENV": "development"})
+        with app.app_context():
+            units = db.session.query(Unit.id).filter(Unit.code.in_(codes)).all()
+            wire.fill(db.session, owner_unit_ids=[u.id for u in units])
+            db.session.remove()
+        return time.monotonic() - started
     subprocess.run(
         [sys.executable, "-m", "flask", "sync", "render"],
         cwd=report.REPO_ROOT,
@@ -194,21 +268,32 @@ def render_wire(url: str) -> float:
 
 
 def run(
-    pg_url: str, models: int, meetings: int, seed: int, *, reuse: bool, database: str = DATABASE
+    pg_url: str,
+    models: int,
+    meetings: int,
+    seed: int,
+    *,
+    reuse: bool,
+    database: str = DATABASE,
+    render_picked: bool = False,
 ) -> ScaleResult:
     """Build the database (or reuse it) and time the chosen communes' pulls."""
     url, generate_s = build(pg_url, models, meetings, seed, reuse, database)
+    with dataset._connect(url) as conn:
+        picks = pick_communes(conn)
     # The dataset is written around the ORM, as a migration from another system would be.
     print("Rendering the records' wire JSON…", file=sys.stderr, flush=True)
-    render_s = render_wire(url)
+    render_s = render_wire(url, [code for _, code, _, _ in picks] if render_picked else None)
     with dataset._connect(url) as conn:
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         result = ScaleResult(models, meetings, generate_s, size.fetchone()[0], render_s)
-        picks = pick_communes(conn)
+        result.render_picked = render_picked
     for label, code, name, count in picks:
         print(f"Pulling {label} commune {code} ({count} records)…", file=sys.stderr, flush=True)
-        times, pages, records, size, idle = time_pulls(url, code)
-        result.pulls.append(Pull(label, code, name, records, pages, times[0], times, size, idle))
+        times, pages, records, size, idle, cpu = time_pulls(url, code)
+        pull = Pull(label, code, name, records, pages, times[0], times, size, idle, cpu)
+        pull.prepared_ms = time_pulls(url, code, prepare=True)[0]
+        result.pulls.append(pull)
     with dataset._connect(url) as conn:
         code = next(p.code for p in result.pulls if p.label == EXPLAIN_COMMUNE)
         result.plans[code] = explain(conn, code)
@@ -226,35 +311,46 @@ def markdown(result: ScaleResult, command: str) -> str:
     )
     rows = [
         "| commune | records | pages | gzip bytes | 1st pull (cold) | pulls 2–5 "
-        "| pulls 12–15 (steady) | nothing to sync | target | met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| pulls 12–15 (steady) | CPU, steady | steady, statements prepared "
+        "| nothing to sync | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     missed = []
     for p in result.pulls:
-        ok = p.median_ms <= TARGET_MS
+        ok = p.median_ms <= p.target_ms
         steady = p.times_ms[STEADY]
         rows.append(
             f"| {p.label}: {p.name} ({p.code}) | {p.records:,} | {p.pages} | {p.bytes_gzip:,} "
             f"| {p.cold_ms:.0f} ms | {p.fresh_ms:.0f} ms | {p.median_ms:.0f} ms "
-            f"({min(steady):.0f}–{max(steady):.0f}) | {p.idle_ms:.1f} ms "
-            f"| ≤ {TARGET_MS:.0f} ms server time | {report.mark(ok)} |"
+            f"({min(steady):.0f}–{max(steady):.0f}) | {p.cpu_steady_ms:.0f} ms "
+            f"| {p.prepared_steady_ms:.0f} ms | {p.idle_ms:.1f} ms "
+            f"| ≤ {p.target_ms:.0f} ms server time | {report.mark(ok)} |"
         )
         if not ok:
             missed.append(
                 f"- {p.label} commune ({p.records:,} records): {p.median_ms:.0f} ms against "
-                f"{TARGET_MS:.0f} ms ({p.median_ms / TARGET_MS:.1f} ×) in the steady state; "
-                f"{p.fresh_ms:.0f} ms before the statements are prepared."
+                f"{p.target_ms:.0f} ms ({p.median_ms / p.target_ms:.1f} ×) in the steady "
+                f"state; {p.cpu_steady_ms:.0f} ms of the app's CPU."
             )
     body = [
         f"Database: {result.models:,} models and {result.meetings:,} meetings over the 3,321 "
-        f"communes and 34 provinces ({result.database_size} on disk), {built}; `flask sync "
-        f"render` then wrote the records' wire JSON in {result.render_s:.0f} s. Server time "
+        f"communes and 34 provinces ({result.database_size} on disk), {built}; "
+        + (
+            f"the picked communes' records' wire JSON was rendered in {result.render_s:.0f} s "
+            "(`wire.fill` for their units: their pulls read no other row). "
+            if result.render_picked
+            else f"`flask sync render` then wrote the records' wire JSON in "
+            f"{result.render_s:.0f} s. "
+        )
+        + "Server time "
         "is measured in-process (Flask test client: authentication, SQL store, rendering, gzip; "
         "no network), summed over the pull's pages, for a device of the commune's officer "
         "pulling from cursor 0 again and again; "
-        "medians. Pulls 2–5 use plans made for the query's values; pulls 12–15 run after "
-        "psycopg has prepared the statements and PostgreSQL uses its generic plan, as in a "
-        "long-running gunicorn worker. The plans below are for the values (EXPLAIN ANALYZE).",
+        "medians; CPU is the app process's clock over the pull's pages (PostgreSQL's own "
+        "CPU not included). The server runs with psycopg's statement preparing off "
+        '(server/config.py); the column "statements prepared" pulls again with '
+        "`prepare_threshold` 5, where PostgreSQL plans the 6th and later runs of a statement "
+        "generically. The plans below are for the values (EXPLAIN ANALYZE).",
         "",
         *rows,
         "",
@@ -264,7 +360,7 @@ def markdown(result: ScaleResult, command: str) -> str:
         "",
     ]
     for code, plan in result.plans.items():
-        body += [f"PostgreSQL's plans for commune {code}'s record queries:", "", "```", *plan,
+        body += [f"PostgreSQL's plans for commune {code}'s record query:", "", "```", *plan,
                  "```", ""]  # fmt: skip
     return report.section("National scale: a commune's initial pull", command,
                           report.machine(), body)  # fmt: skip

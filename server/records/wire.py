@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, or_, select, update
+from sqlalchemy import Table, and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from server.records.tables import TABLES, RecordTable
@@ -75,17 +75,20 @@ def install() -> None:
         event.listen(Session, "before_flush", _render_flushed)
 
 
-def fill(session: Session, batch: int = 2000) -> int:
+def fill(session: Session, batch: int = 2000, owner_unit_ids: Sequence[int] | None = None) -> int:
     """Render the rows whose wire JSON is missing or stale, in batches by id; return how many.
 
     Rows are read and written with Core statements: the dumpers read plain rows as they read
-    ORM objects, and a national database holds a million records.
+    ORM objects, and a national database holds a million records. owner_unit_ids limits the
+    work to the rows of these units.
     """
     done = 0
     for table in TABLES.values():
         target = cast(Table, table.model.__table__)
         columns = target.c
         stale = or_(columns.wire_seq.is_(None), columns.wire_seq != columns.change_seq)
+        if owner_unit_ids is not None:
+            stale = and_(stale, columns.owner_unit_id.in_(owner_unit_ids))
         write = (
             update(target)
             .where(columns.id == bindparam("row_id"))
@@ -105,3 +108,35 @@ def fill(session: Session, batch: int = 2000) -> int:
             done += len(rows)
             last = rows[-1].id
     return done
+
+
+class Kept:
+    """A record version's kept wire JSON, spliced into a response without being parsed."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Kept({self.text[:40]!r}…)"
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dumps(value: object) -> str:
+    """Return value as compact JSON, writing each Kept text (an item of a list) in as it is.
+
+    The text is what `render` wrote, with the same separators, so the response is byte for
+    byte what loading and dumping it again would give, at none of the cost.
+    """
+    if type(value) is Kept:
+        return value.text
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_encode(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list) and any(type(item) is Kept for item in value):
+        if all(type(item) is Kept for item in value):
+            return "[" + ",".join([item.text for item in value]) + "]"
+        return "[" + ",".join([i.text if type(i) is Kept else dumps(i) for i in value]) + "]"
+    return _encode(value)

@@ -1,7 +1,6 @@
 """The one sync endpoint (PROTOCOL.md)."""
 
 import gzip
-import json
 from functools import partial
 
 from flask import Blueprint, Response, g, request
@@ -11,6 +10,7 @@ from server.auth.guard import auth_required
 from server.errors import ApiError, localise_rejection, request_language
 from server.extensions import db
 from server.http import json_body
+from server.records import wire
 from server.sync_api.service import exchange
 from sync.messages import ProtocolError, parse_request
 
@@ -37,7 +37,8 @@ def sync_endpoint():
         body = exchange(db.session, g.device, sync_request, localise)
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # The page's records are their kept JSON text, written in without a parse (wire.dumps).
+    payload = wire.dumps(body).encode()
     response = Response(payload, mimetype="application/json")
     if len(payload) >= GZIP_MIN_BYTES and "gzip" in (request.headers.get("Accept-Encoding") or ""):
         response.set_data(gzip.compress(payload, compresslevel=6, mtime=0))

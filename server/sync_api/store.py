@@ -7,9 +7,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import String, Table, and_, cast, delete, exists, insert, inspect, or_, select
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    cast,
+    delete,
+    exists,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 from server import audit, changes
 from server.actor import Actor
@@ -44,6 +57,8 @@ STATUS_RESOLUTION = timedelta(minutes=1)
 # A device retries only its last unanswered batch, of at most MAX_MUTATIONS: the results of the
 # seqs before it are never asked for again.
 KEPT_RESULTS = MAX_MUTATIONS
+# A province lists ~100 units, the country 3,355: beyond this the scope stays a subquery.
+SCOPE_IDS_MAX = 500
 
 
 UNIT_OUT = FastDumper(UnitOut())
@@ -327,10 +342,19 @@ class SqlStore:
         self._high = changes.current(self.session)
         return self._high
 
-    def _unit_ids(self) -> Select[tuple[int]] | None:
+    def _unit_ids(self) -> list[int] | Select[tuple[int]] | None:
+        """Return the units the device sees: None for all, else their ids, read once.
+
+        With the ids in the query, a commune's pull walks its own (owner_unit_id, change_seq)
+        index whatever values the plan was made for; with a subquery on the path, a generic
+        plan of a prepared statement walks the whole country's change index instead. A scope
+        too wide to list (the country for a non-administrator) stays a subquery.
+        """
         if self.user.is_admin:
             return None
-        return select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+        within = select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+        ids = list(self.session.scalars(within.limit(SCOPE_IDS_MAX + 1)))
+        return within if len(ids) > SCOPE_IDS_MAX else ids
 
     def pull(
         self,
@@ -358,18 +382,12 @@ class SqlStore:
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
-        for name, table in TABLES.items():
-            model = table.model
-            # The kept text of each version, not ORM objects: rendering is then a json.loads.
-            query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
-                model.change_seq > cursor, model.change_seq <= high
-            )
-            if skipped[name]:
-                query = query.where(model.change_seq.not_in(skipped[name]))
-            if scoped is not None:
-                query = query.where(model.owner_unit_id.in_(scoped))
-            query = query.order_by(model.change_seq).limit(limit + 1)
-            rows.extend((r.change_seq, name, r) for r in self.session.execute(query))
+        rows.extend(
+            (r.change_seq, r.kind, r)
+            for r in self.session.execute(
+                self._record_query(cursor, high, limit, scoped, skipped)
+            ).all()
+        )
         conflict_query = select(Conflict).where(
             Conflict.change_seq > cursor, Conflict.change_seq <= high
         )
@@ -413,8 +431,40 @@ class SqlStore:
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
 
+    def _record_query(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: list[int] | Select[tuple[int]] | None,
+        skipped: dict[str, list[int]],
+    ) -> CompoundSelect:
+        """Select the page's record versions of every table in one statement, in seq order.
+
+        Only the kept text of each version, not ORM objects: it goes into the response as is.
+        Each table gives at most limit + 1 rows and the union keeps the first limit + 1, so a
+        page of one table's records does not also fetch a page of every other table's.
+        """
+        parts: list[Select[Any]] = []
+        for name, table in TABLES.items():
+            model = table.model
+            query: Select[Any] = select(
+                literal_column(f"'{name}'").label("kind"),
+                model.change_seq,
+                model.id,
+                model.wire_seq,
+                model.wire_json,
+            ).where(model.change_seq > cursor, model.change_seq <= high)
+            if skipped[name]:
+                query = query.where(model.change_seq.not_in(skipped[name]))
+            if scoped is not None:
+                query = query.where(model.owner_unit_id.in_(scoped))
+            part = query.order_by(model.change_seq).limit(limit + 1).subquery(f"page_{name}")
+            parts.append(select(part))
+        return union_all(*parts).order_by("change_seq").limit(limit + 1)
+
     def _removal_query(
-        self, cursor: int, high: int, scoped: Select[tuple[int]], limit: int
+        self, cursor: int, high: int, scoped: list[int] | Select[tuple[int]], limit: int
     ) -> Select[tuple[ScopeRemoval]]:
         """Select the rows that left the device's scope and are outside it now (§5.4).
 
@@ -477,8 +527,23 @@ class SqlStore:
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         # Rows whose kept text is missing or older than the row: rendered below, in place.
         unrendered: dict[str, dict[str, tuple[int, int]]] = {}
-        for _, kind, row in rows:
-            if kind == "units":
+        for seq, kind, row in rows:
+            if kind in TABLES:  # the records, most of a page: tested first
+                key = (kind, row.id)
+                seen.add(key)
+                if echoes:
+                    written = echoes.get(key)
+                    # Every token is an _Echo: this store made it in echo().
+                    if isinstance(written, _Echo) and written.seq == seq:
+                        continue  # the device wrote exactly this; its result carries the version
+                items = out.setdefault(kind, [])
+                text = row.wire_json
+                if text is not None and row.wire_seq == seq:
+                    items.append(wire.Kept(text))
+                else:
+                    unrendered.setdefault(kind, {})[row.id] = (len(items), seq)
+                    items.append(None)
+            elif kind == "units":
                 seen.add(("units", str(row.id)))
                 out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
@@ -488,19 +553,6 @@ class SqlStore:
                 out.setdefault("criteria_sets", []).append(CRITERIA_SET_OUT.dump(row))
             elif kind == "removed":
                 removed.setdefault(row.table_name, {})[row.record_id] = None
-            else:
-                key = (kind, row.id)
-                seen.add(key)
-                written = echoes.get(key)
-                # Every token is an _Echo: this store made it in echo().
-                if isinstance(written, _Echo) and written.seq == row.change_seq:
-                    continue  # the device wrote exactly this; its result carries the version
-                items = out.setdefault(kind, [])
-                if row.wire_json is not None and row.wire_seq == row.change_seq:
-                    items.append(json.loads(row.wire_json))
-                else:
-                    unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
-                    items.append(None)
         for kind, places in unrendered.items():
             model: type[SyncedRecord] = TABLES[kind].model
             items = out[kind]
