@@ -46,7 +46,7 @@ def _database(db: str, pg_url: str, tmp: Path) -> str:
     return url
 
 
-def run(db: str, pg_url: str, rounds: int, pushes: int) -> None:
+def run(db: str, pg_url: str, rounds: int, pushes: int, show_statements: bool = False) -> None:
     """Build the database, drive the app, print the medians."""
     with tempfile.TemporaryDirectory() as tmp:
         url = _database(db, pg_url, Path(tmp))
@@ -91,11 +91,13 @@ def run(db: str, pg_url: str, rounds: int, pushes: int) -> None:
         with app.app_context():
             engine = sa.engine
         verbs: Counter = Counter()
+        texts: Counter = Counter()
         commits = [0]
 
         def count(conn, cursor, statement, parameters, context, executemany) -> None:
             verb = statement.lstrip().split(None, 1)[0].upper()
             verbs[verb + (" (many)" if executemany else "")] += 1
+            texts[" ".join(statement.split())[:100]] += 1
 
         def commit(conn) -> None:
             commits[0] += 1
@@ -115,6 +117,7 @@ def run(db: str, pg_url: str, rounds: int, pushes: int) -> None:
                 apps.append((time.process_time() - app_cpu) / per * 1000)
                 dbs.append((cpu_seconds(backends) - db_cpu) / per * 1000)
             verbs.clear()
+            texts.clear()
             commits[0] = 0
             event.listen(engine, "before_cursor_execute", count)
             event.listen(engine, "commit", commit)
@@ -129,6 +132,9 @@ def run(db: str, pg_url: str, rounds: int, pushes: int) -> None:
                   f"(app range {min(apps):.2f}–{max(apps):.2f})")  # fmt: skip
             print("  statements per sync:", {k: round(v / pushes, 2) for k, v in verbs.items()},
                   "commits:", round(commits[0] / pushes, 2))  # fmt: skip
+            if show_statements:
+                for text, times in texts.most_common():
+                    print(f"    {times / pushes:5.2f} × {text}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--pushes", type=int, default=10)
+    parser.add_argument("--statements", action="store_true", help="list the statements")
     args = parser.parse_args(argv)
-    run(args.db, args.pg_url, args.rounds, args.pushes)
+    run(args.db, args.pg_url, args.rounds, args.pushes, args.statements)
     return 0
 
 

@@ -8,34 +8,25 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import (
-    String,
     Table,
-    and_,
     bindparam,
-    cast,
     delete,
-    exists,
     insert,
     inspect,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import Select
 
 from server import audit, changes
 from server.actor import Actor
 from server.criteria.schemas import CriteriaSetOut
-from server.criteria.service import visible_filter
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import (
     Conflict,
-    CriteriaSet,
     Device,
     MutationResult,
-    ScopeRemoval,
     SyncedRecord,
     Unit,
 )
@@ -44,6 +35,7 @@ from server.records import service, wire
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
 from server.scope import sees_unit
+from server.sync_api import statements
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -371,11 +363,6 @@ class SqlStore:
             self._high = changes.current(self.session)
         return self._high
 
-    def _unit_ids(self) -> Select[tuple[int]] | None:
-        if self.user.is_admin:
-            return None
-        return select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
-
     def pull(
         self,
         cursor: int,
@@ -394,60 +381,44 @@ class SqlStore:
             # Nothing changed anywhere since the cursor: the commonest sync, answered at once.
             self._record_status(high)
             return Page(changes={}, cursor=high, more=False)
-        scoped = self._unit_ids()
-        rows: list[tuple[int, str, object]] = []
+        # Statements built once (server/sync_api/statements.py); the scope is bound as a path.
+        scoped = not self.user.is_admin
+        path = "" if not scoped else self.user.unit.path
+        params = {
+            "cursor": cursor,
+            "high": high,
+            "limit": limit + 1,
+            "prefix": statements.like_prefix(path),
+            "ancestors": _ancestors(path),
+        }
+        rows: list[tuple[int, str, Any]] = []
         # The versions this push wrote exactly as the device holds them: neither read nor sent.
         skipped: dict[str, list[int]] = {name: [] for name in TABLES}
         for (name, _), written in echoes.items():
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
-        for name, table in TABLES.items():
-            model = table.model
+        execute, scalars = self.session.execute, self.session.scalars
+        for name in TABLES:
             # The kept text of each version, not ORM objects: rendering is then a json.loads.
-            query = select(model.change_seq, model.id, model.wire_seq, model.wire_json).where(
-                model.change_seq > cursor, model.change_seq <= high
+            # change_seq is never 0, so [0] skips nothing.
+            found = execute(
+                statements.records(name, scoped), {**params, "skipped": skipped[name] or [0]}
             )
-            if skipped[name]:
-                query = query.where(model.change_seq.not_in(skipped[name]))
-            if scoped is not None:
-                query = query.where(model.owner_unit_id.in_(scoped))
-            query = query.order_by(model.change_seq).limit(limit + 1)
-            rows.extend((r.change_seq, name, r) for r in self.session.execute(query))
-        conflict_query = select(Conflict).where(
-            Conflict.change_seq > cursor, Conflict.change_seq <= high
-        )
-        if scoped is not None:
-            conflict_query = conflict_query.where(Conflict.owner_unit_id.in_(scoped))
+            rows.extend((r.change_seq, name, r) for r in found)
         rows.extend(
-            (c.change_seq, "conflicts", c)
-            for c in self.session.scalars(
-                conflict_query.order_by(Conflict.change_seq).limit(limit + 1)
-            )
+            (c.change_seq, "conflicts", c) for c in scalars(statements.conflicts(scoped), params)
         )
-        rows.extend(
-            (u.change_seq, "units", u)
-            for u in self.session.scalars(self._unit_query(cursor, high).limit(limit + 1))
-        )
+        rows.extend((u.change_seq, "units", u) for u in scalars(statements.units(scoped), params))
         # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
         rows.extend(
             (c.change_seq, "criteria_sets", c)
-            for c in self.session.scalars(
-                select(CriteriaSet)
-                .where(
-                    CriteriaSet.change_seq > cursor,
-                    CriteriaSet.change_seq <= high,
-                    visible_filter(self.user, CriteriaSet.issuer_unit_id),
-                )
-                .order_by(CriteriaSet.change_seq)
-                .limit(limit + 1)
-            )
+            for c in scalars(statements.criteria_sets(scoped), params)
         )
-        if scoped is not None and cursor > 0:
+        if scoped and cursor > 0:
             # At cursor 0 the device holds nothing pulled: it has nothing to drop.
             rows.extend(
-                (r.change_seq, "removed", r)
-                for r in self.session.scalars(self._removal_query(cursor, high, scoped, limit))
+                (r.change_seq, "removed", r) for r in scalars(statements.removals(), params)
             )
         rows.sort(key=lambda row: row[0])
         more = len(rows) > limit
@@ -456,58 +427,6 @@ class SqlStore:
         page = self._render(rows, show, echoes)
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
-
-    def _removal_query(
-        self, cursor: int, high: int, scoped: Select[tuple[int]], limit: int
-    ) -> Select[tuple[ScopeRemoval]]:
-        """Select the rows that left the device's scope and are outside it now (§5.4).
-
-        A removal concerns the devices of the unit the row left and of the units above it
-        then (its path then); a row back in scope since is never removed, whatever happened
-        in between, so a device never drops what it may see.
-        """
-        removal = ScopeRemoval
-        kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
-            (name, table.model) for name, table in TABLES.items()
-        ]
-        kinds.append(("conflicts", Conflict))
-        path = self.user.unit.path
-        seen_now = or_(
-            *(
-                and_(
-                    removal.table_name == name,
-                    exists().where(model.id == removal.record_id, model.owner_unit_id.in_(scoped)),
-                )
-                for name, model in kinds
-            ),
-            and_(
-                removal.table_name == "units",
-                exists().where(
-                    cast(Unit.id, String) == removal.record_id,
-                    Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path)),
-                ),
-            ),
-        )
-        return (
-            select(removal)
-            .where(
-                removal.change_seq > cursor,
-                removal.change_seq <= high,
-                removal.from_path.startswith(path, autoescape=True),
-                ~seen_now,
-            )
-            .order_by(removal.change_seq)
-            .limit(limit + 1)
-        )
-
-    def _unit_query(self, cursor: int, high: int) -> Select[tuple[Unit]]:
-        query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
-        if not self.user.is_admin:
-            path = self.user.unit.path
-            query = query.where(
-                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
-            )
-        return query.order_by(Unit.change_seq)
 
     def _render(
         self,
