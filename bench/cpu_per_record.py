@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import CacheStats
 
 from bench.live import LIVE_PASSWORD, create_user, migrate, reset_postgres_database, seed_units
 from bench.load import backend_pids, cpu_seconds
@@ -93,11 +94,14 @@ def run(db: str, pg_url: str, rounds: int, pushes: int, show_statements: bool = 
         verbs: Counter = Counter()
         texts: Counter = Counter()
         commits = [0]
+        misses = [0]
 
         def count(conn, cursor, statement, parameters, context, executemany) -> None:
             verb = statement.lstrip().split(None, 1)[0].upper()
             verbs[verb + (" (many)" if executemany else "")] += 1
             texts[" ".join(statement.split())[:100]] += 1
+            # SQLAlchemy's compiled cache: 0 = hit, 1 = miss, 2 = not cached, 3 = no cache.
+            misses[0] += getattr(context, "cache_hit", None) != CacheStats.CACHE_HIT
 
         def commit(conn) -> None:
             commits[0] += 1
@@ -119,6 +123,7 @@ def run(db: str, pg_url: str, rounds: int, pushes: int, show_statements: bool = 
             verbs.clear()
             texts.clear()
             commits[0] = 0
+            misses[0] = 0
             event.listen(engine, "before_cursor_execute", count)
             event.listen(engine, "commit", commit)
             for _ in range(pushes):
@@ -131,7 +136,8 @@ def run(db: str, pg_url: str, rounds: int, pushes: int, show_statements: bool = 
                   f"together {app_ms + db_ms:.2f} ms per {unit} "
                   f"(app range {min(apps):.2f}–{max(apps):.2f})")  # fmt: skip
             print("  statements per sync:", {k: round(v / pushes, 2) for k, v in verbs.items()},
-                  "commits:", round(commits[0] / pushes, 2))  # fmt: skip
+                  "commits:", round(commits[0] / pushes, 2),
+                  "compiled-cache misses:", round(misses[0] / pushes, 2))  # fmt: skip
             if show_statements:
                 for text, times in texts.most_common():
                     print(f"    {times / pushes:5.2f} × {text}")
