@@ -56,12 +56,13 @@ def stamp(session: Session, objects: list) -> None:
     _assign(session, objects)
 
 
-def _assign(session: Session, objects: list) -> None:
+def _assign(session: Session, objects: list) -> int:
     # An object stamped twice in one transaction needs one number: its latest change.
     unique = list(dict.fromkeys(objects))
     last = allocate(session, len(unique))
     for offset, obj in enumerate(unique):
         obj.change_seq = last - len(unique) + 1 + offset
+    return last
 
 
 def defer_stamps(session: Session) -> None:
@@ -73,19 +74,21 @@ def defer_stamps(session: Session) -> None:
     session.info[DEFERRED] = []
 
 
-def apply_deferred_stamps(session: Session) -> None:
+def apply_deferred_stamps(session: Session) -> int | None:
     """Allocate the collected stamps in one step; call just before the flush and commit.
 
     The counter is updated before anything is flushed, so every row goes out in one INSERT or
     UPDATE that carries its final change_seq (and the wire JSON rendered at it), instead of
     being written first with no stamp and then again with one. The counter's lock is then held
     over that flush: the rows the batch changes are already locked (its records and their
-    conflicts, in id order), so the flush waits on no one.
+    conflicts, in id order), so the flush waits on no one. Return the last number allocated,
+    the counter as this transaction leaves it (None if there was nothing to stamp).
     """
     objects = session.info.pop(DEFERRED, [])
-    if objects:
-        with session.no_autoflush:
-            _assign(session, objects)
+    if not objects:
+        return None
+    with session.no_autoflush:
+        return _assign(session, objects)
 
 
 def current(session: Session) -> int:

@@ -1,5 +1,7 @@
 """What a push costs the database: each row written once, through real HTTP (PROTOCOL.md §4)."""
 
+from sqlalchemy import select
+
 from server.extensions import db
 from tests.conftest import model_payload
 from tests.test_sync_statements import Recorder
@@ -50,3 +52,22 @@ def test_batch_creating_and_changing_a_record_inserts_its_final_state(app, phone
         events = db.session.query(AuditEvent).filter_by(record_id=payload["id"])
         assert [e.action for e in events.order_by(AuditEvent.id)] == ["create", "submit"]
     assert phone.record("models", payload["id"])["name"] == "Tên sau khi sửa"
+
+
+def test_push_commits_once_with_the_device_status(app, phone, tree):
+    """§4, §8: a push's status goes out with its last_seq, in its one commit; no device reload."""
+    from server.models import Device
+
+    seen, report = _push_ten(app, phone, tree)
+    assert [r["status"] for r in report.results] == ["applied"] * 10
+    transactions = [s for s in seen.statements if s.startswith("RELEASE SAVEPOINT")]
+    assert len(transactions) == 1, seen.statements
+    device_writes = [s for s in seen.writes if "UPDATE devices" in s]
+    assert len(device_writes) == 1, device_writes
+    assert "last_seq" in device_writes[0] and "last_cursor" in device_writes[0]
+    device_reads = [s for s in seen.statements if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in device_reads if "FROM devices" in s]) == 2, device_reads
+    with app.app_context():
+        device = db.session.scalars(select(Device).where(Device.last_seq > 0)).one()
+        assert device.last_cursor == phone.state.cursor
+        assert device.last_seq == 10

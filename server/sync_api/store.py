@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -21,7 +22,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import CompoundSelect, Select
 
 from server import audit, changes
@@ -59,6 +61,20 @@ STATUS_RESOLUTION = timedelta(minutes=1)
 KEPT_RESULTS = MAX_MUTATIONS
 # A province lists ~100 units, the country 3,355: beyond this the scope stays a subquery.
 SCOPE_IDS_MAX = 500
+
+# The device's row under the push's lock: its last applied seq and the status it shows (§8).
+HOLD_DEVICE = (
+    select(
+        Device.last_seq,
+        Device.last_cursor,
+        Device.pending_count,
+        Device.app_version,
+        Device.last_sync_at,
+        Device.scope_key,
+    )
+    .where(Device.id == bindparam("id"))
+    .with_for_update()
+)
 
 
 UNIT_OUT = FastDumper(UnitOut())
@@ -149,13 +165,13 @@ class SqlStore:
         row is read again into it. SQLite renders no FOR UPDATE, but every transaction there
         begins IMMEDIATE (server/__init__.py): this read already holds the write lock.
         """
-        device = self.session.execute(
-            select(Device)
-            .where(Device.id == self.device.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        return device.last_seq
+        # Plain columns, not a Device: the ORM object the guard loaded takes the values read
+        # under the lock as its committed state, so the push's one UPDATE of the device writes
+        # only what this sync changes.
+        row = self.session.execute(HOLD_DEVICE, {"id": self.device.id}).one()
+        for name, value in row._mapping.items():
+            set_committed_value(self.device, name, value)
+        return self.device.last_seq
 
     def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, tuple | None]]:
         """Return the kept results of seqs first..last of the device, with what they showed."""
@@ -246,7 +262,14 @@ class SqlStore:
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
-        changes.apply_deferred_stamps(self.session)
+        last = changes.apply_deferred_stamps(self.session)
+        if last is not None and not self.scope_changed():
+            # The pull that follows answers up to the counter as this transaction leaves it
+            # (every lower number is committed before it, §5): the device's status goes out
+            # in the UPDATE that writes its last_seq, and the pull writes it again only if its
+            # page ends elsewhere.
+            self._high = last
+            self._set_status(last, utcnow())
         self._insert_created()
         audit.write_deferred_events(self.session)
         if self.echoes:
@@ -264,9 +287,15 @@ class SqlStore:
                 )
             )
         if self.pushing:
-            # Only a push has anything to commit; committing would also expire the loaded
-            # device, user and unit, which the pull would then load again.
-            self.session.commit()
+            # Only a push has anything to commit. Nothing read so far changes under the pull,
+            # which reads below the counter this push read: expiring the device, user, unit and
+            # records would only load them again.
+            session = self.session() if isinstance(self.session, scoped_session) else self.session
+            session.expire_on_commit = False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = True
 
     def _insert_created(self) -> None:
         """INSERT the batch's new records with one statement per table, outside the ORM.
@@ -338,8 +367,12 @@ class SqlStore:
         return self.device.scope_key not in (None, self.current_scope)
 
     def high(self) -> int:
-        """Read the committed counter; the pull that follows starts from this value."""
-        self._high = changes.current(self.session)
+        """Read the committed counter; the pull that follows starts from this value.
+
+        After a push it is the counter the push committed with (finish_push read it).
+        """
+        if self._high is None:
+            self._high = changes.current(self.session)
         return self._high
 
     def _unit_ids(self) -> list[int] | Select[tuple[int]] | None:
@@ -527,23 +560,8 @@ class SqlStore:
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         # Rows whose kept text is missing or older than the row: rendered below, in place.
         unrendered: dict[str, dict[str, tuple[int, int]]] = {}
-        for seq, kind, row in rows:
-            if kind in TABLES:  # the records, most of a page: tested first
-                key = (kind, row.id)
-                seen.add(key)
-                if echoes:
-                    written = echoes.get(key)
-                    # Every token is an _Echo: this store made it in echo().
-                    if isinstance(written, _Echo) and written.seq == seq:
-                        continue  # the device wrote exactly this; its result carries the version
-                items = out.setdefault(kind, [])
-                text = row.wire_json
-                if text is not None and row.wire_seq == seq:
-                    items.append(wire.Kept(text))
-                else:
-                    unrendered.setdefault(kind, {})[row.id] = (len(items), seq)
-                    items.append(None)
-            elif kind == "units":
+        for _, kind, row in rows:
+            if kind == "units":
                 seen.add(("units", str(row.id)))
                 out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
@@ -553,6 +571,19 @@ class SqlStore:
                 out.setdefault("criteria_sets", []).append(CRITERIA_SET_OUT.dump(row))
             elif kind == "removed":
                 removed.setdefault(row.table_name, {})[row.record_id] = None
+            else:
+                key = (kind, row.id)
+                seen.add(key)
+                written = echoes.get(key)
+                # Every token is an _Echo: this store made it in echo().
+                if isinstance(written, _Echo) and written.seq == row.change_seq:
+                    continue  # the device wrote exactly this; its result carries the version
+                items = out.setdefault(kind, [])
+                if row.wire_json is not None and row.wire_seq == row.change_seq:
+                    items.append(json.loads(row.wire_json))
+                else:
+                    unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
+                    items.append(None)
         for kind, places in unrendered.items():
             model: type[SyncedRecord] = TABLES[kind].model
             items = out[kind]
@@ -594,13 +625,17 @@ class SqlStore:
             # releases the write lock every transaction there takes at BEGIN).
             self.session.rollback()
             return
+        self._set_status(cursor, now)
+        self.session.commit()
+
+    def _set_status(self, cursor: int, now: datetime) -> None:
+        device = self.device
         device.scope_key = self.current_scope
         device.last_cursor = cursor
         device.pending_count = self.pending
         if self.app_version:
             device.app_version = self.app_version
         device.last_sync_at = now
-        self.session.commit()
 
 
 def _ancestors(path: str) -> list[int]:

@@ -1,6 +1,6 @@
 """Create and change user accounts, inside the administrator's subtree; every change audited."""
 
-from sqlalchemy import false, func, literal, select
+from sqlalchemy import Text, false, func, literal, select, type_coerce
 from sqlalchemy.orm import Session, contains_eager
 
 from server.actor import Actor
@@ -42,7 +42,8 @@ def visible_users(session: Session, viewer: User, args: dict) -> dict:
     if args.get("q") and args["q"].strip():
         terms = words(args["q"])
         # A word matches the beginning of a word of the user's names or of its unit's name.
-        text = func.coalesce(User.search_text, "") + literal(" ") + Unit.search_text
+        names = type_coerce(func.coalesce(User.search_text, ""), Text)
+        text = names + literal(" ") + Unit.search_text
         query = query.where(*(word_prefix(text, t) for t in terms) if terms else [false()])
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page, per_page = args["page"], args["per_page"]
