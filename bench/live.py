@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,19 +222,22 @@ def _keep_migrated(database_url: str) -> None:
 
 
 @functools.cache
-def _live_password_hash() -> str:
+def _password_hash(password: str) -> str:
     from argon2 import PasswordHasher
 
     # At production cost, as `flask users create` hashes: sign-in tests time real hashing.
-    return PasswordHasher().hash(LIVE_PASSWORD)
+    return PasswordHasher().hash(password)
 
 
 def prepare_database(
     database_url: str,
     units: list[tuple[str, str, str, str | None]],
-    users: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    users: Sequence[tuple[str, ...]] = (),
+    password: str = LIVE_PASSWORD,
 ) -> dict[str, int]:
-    """Migrate an empty database, add units and users (username, unit code, role); return unit ids.
+    """Migrate an empty database, add units and users; return the units' ids by code.
+
+    A user is (username, unit code, role[, full name[, position]]), with `password`.
 
     What `migrate`, `seed_units` and `create_user` do in three processes, in this one: the
     migrations run once per process and later databases are copies of the first (a file copy on
@@ -273,15 +277,16 @@ def prepare_database(
                     if parent:
                         data["parent_id"] = ids[parent]
                     ids[code] = create_unit(session, actor=None, data=data).id
-                for username, unit_code, role in users:
+                for username, unit_code, role, *names in users:
                     unit = session.query(Unit).filter_by(code=unit_code).one()
                     session.add(
                         User(
                             username=username,
-                            full_name=username.title(),
+                            full_name=names[0] if names else username.title(),
+                            position=names[1] if len(names) > 1 else None,
                             unit=unit,
                             roles=[role],
-                            password_hash=_live_password_hash(),
+                            password_hash=_password_hash(password),
                             active=True,
                         )
                     )
