@@ -11,6 +11,7 @@ private copy of pwa/ served through PWA_DIR) gets a server of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import free_port, seed_units
+from bench.live import free_port, prepare_database
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,12 @@ UNITS = [
 ]
 
 
+USERS = [
+    ("canbo", "17000", "CAN_BO_NHAP", "Lò Văn Minh", "Cán bộ Ban Dân vận xã"),
+    ("lanhdao", "40", "LANH_DAO_DUYET", "Nguyễn Thị Hoa"),
+]
+
+
 class Server:
     """gunicorn serving the app over one SQLite file; can be stopped, killed and restarted."""
 
@@ -69,6 +76,8 @@ class Server:
         (workdir / "browser_wsgi.py").write_text(WSGI)
         (workdir / "gunicorn_conf.py").write_text("")
         self.units: dict[str, int] = {}
+        # True for the worker's shared server, whose database tests restore instead of rebuild.
+        self.shared = False
 
     @property
     def url(self) -> str:
@@ -116,34 +125,8 @@ class Server:
         return done.stdout
 
     def prepare(self) -> None:
-        self.cli("db", "upgrade")
-        self.units = seed_units(self.db_url, UNITS)
-        self.cli(
-            "users",
-            "create",
-            "canbo",
-            "--full-name",
-            "Lò Văn Minh",
-            "--unit",
-            "17000",
-            "--role",
-            "CAN_BO_NHAP",
-            "--position",
-            "Cán bộ Ban Dân vận xã",
-            stdin=PASSWORD + "\n",
-        )
-        self.cli(
-            "users",
-            "create",
-            "lanhdao",
-            "--full-name",
-            "Nguyễn Thị Hoa",
-            "--unit",
-            "40",
-            "--role",
-            "LANH_DAO_DUYET",
-            stdin=PASSWORD + "\n",
-        )
+        """Migrate and seed the database: the units and two users, as `flask users create` would."""
+        self.units = prepare_database(self.db_url, UNITS, USERS, password=PASSWORD)
 
     def start(self) -> None:
         args = [
@@ -200,6 +183,14 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
         self.proc = None
+
+    def snapshot(self, target: Path) -> None:
+        """Copy the database, as it is now, to a file `restore` can take."""
+        with (
+            contextlib.closing(sqlite3.connect(self.db_url.removeprefix("sqlite:///"))) as src,
+            contextlib.closing(sqlite3.connect(target)) as dst,
+        ):
+            src.backup(dst)
 
     def restore(self, template: Path) -> None:
         """Put every table back to the template's rows while the server runs."""
@@ -304,6 +295,7 @@ def shared_server(tmp_path_factory, template_db):
     source, units = template_db
     _copy_database(source, srv.db_url.removeprefix("sqlite:///"))
     srv.units = units
+    srv.shared = True
     srv.start()
     yield srv
     srv.stop()
@@ -324,6 +316,34 @@ def server(request, tmp_path, template_db):
     srv = request.getfixturevalue("shared_server")
     srv.restore(source)
     yield srv
+
+
+_SEEDED: dict[tuple[str, str], Path] = {}
+
+
+def seeded_once(seed):
+    """Declare a fixture that seeds the server once per module and restores that state after.
+
+    `seed(server)` makes records through the API (seconds: each goes through sync and review);
+    on the shared server its result is kept as a copy of the database, and the module's later
+    tests get that copy back instead of seeding again. The fixture returns the server.
+    """
+
+    @pytest.fixture
+    def fixture(request, server, tmp_path_factory):
+        key = (request.module.__name__, seed.__name__)
+        if server.shared and key in _SEEDED:
+            server.restore(_SEEDED[key])
+            return server
+        seed(server)
+        if server.shared:
+            target = tmp_path_factory.mktemp("seeded") / "seeded.sqlite3"
+            server.snapshot(target)
+            _SEEDED[key] = target
+        return server
+
+    fixture.__doc__ = seed.__doc__
+    return fixture
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
     _run,
-    migrate,
+    prepare_database,
     reset_postgres_database,
-    seed_units,
 )
 
 UNITS = [
@@ -155,8 +154,7 @@ def running_world(
     database_url: str, tmp: Path, *, seed: int, log: Callable[[ProxyEvent], None]
 ) -> Iterator[World]:
     """Migrate and seed the database, start two servers and the balancer; stop them after."""
-    migrate(database_url)
-    units = seed_units(database_url, UNITS)
+    units = prepare_database(database_url, UNITS)
     servers = [LiveServer(database_url, tmp / f"gunicorn-{i}.log", workers=1) for i in range(2)]
     proxy = None
     try:

@@ -6,18 +6,23 @@ process group takes the master and its workers down together, as a power cut wou
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import gzip
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +147,154 @@ def seed_units(database_url: str, spec: list[tuple[str, str, str, str | None]]) 
     """Create units (code, name, level, parent code) through the units service; return ids."""
     out = _run(database_url, ["-c", SEED_UNITS.format(spec=json.dumps(spec))], "seeding units")
     return json.loads(out.strip().splitlines()[-1])
+
+
+_TEMPLATES: dict[str, str] = {}
+
+
+def _postgres_params(url: str) -> dict:
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    return {
+        "host": base.host or "127.0.0.1",
+        "port": base.port or 5432,
+        "user": base.username,
+        "password": base.password,
+    }
+
+
+def _sqlite_copy(source: str, target: str) -> None:
+    """Copy a SQLite database whole, whatever its journal holds."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
+def _copy_migrated(database_url: str) -> bool:
+    """Make the database a copy of this process's migrated template; False when there is none."""
+    template = _TEMPLATES.get(database_url.split(":", 1)[0])
+    if template is None:
+        return False
+    if database_url.startswith("sqlite"):
+        _sqlite_copy(template, database_url.split("///", 1)[1])
+        return True
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database
+    with psycopg.connect(dbname="postgres", autocommit=True, **_postgres_params(database_url)) as c:
+        c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        c.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    return True
+
+
+def _keep_migrated(database_url: str) -> None:
+    """Keep a copy of a freshly migrated, still empty database as this process's template."""
+    if database_url.startswith("sqlite"):
+        folder = tempfile.mkdtemp(prefix="sotay-migrated-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = os.path.join(folder, "migrated.sqlite3")
+        _sqlite_copy(database_url.split("///", 1)[1], template)
+        _TEMPLATES["sqlite"] = template
+        return
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database
+    template = f"{name}_migrated"
+    with psycopg.connect(dbname="postgres", autocommit=True, **_postgres_params(database_url)) as c:
+        c.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template)))
+        c.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(template), sql.Identifier(name)
+            )
+        )
+    _TEMPLATES[database_url.split(":", 1)[0]] = template
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    from argon2 import PasswordHasher
+
+    # At production cost, as `flask users create` hashes: sign-in tests time real hashing.
+    return PasswordHasher().hash(password)
+
+
+def prepare_database(
+    database_url: str,
+    units: list[tuple[str, str, str, str | None]],
+    users: Sequence[tuple[str, ...]] = (),
+    password: str = LIVE_PASSWORD,
+) -> dict[str, int]:
+    """Migrate an empty database, add units and users; return the units' ids by code.
+
+    A user is (username, unit code, role[, full name[, position]]), with `password`.
+
+    What `migrate`, `seed_units` and `create_user` do in three processes, in this one: the
+    migrations run once per process and later databases are copies of the first (a file copy on
+    SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL); units go through the units service and
+    users are stored as `flask users create` stores them, with LIVE_PASSWORD.
+    """
+    from datetime import date
+
+    from flask_migrate import upgrade
+    from sqlalchemy.orm import Session
+
+    from server import create_app
+    from server.extensions import db
+    from server.models import Unit, User
+    from server.units.service import create_unit
+
+    copied = _copy_migrated(database_url)
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "prepare"}
+    )
+    ids: dict[str, int] = {}
+    with app.app_context():
+        try:
+            if not copied:
+                upgrade()
+                db.session.remove()
+                db.engine.dispose()
+                _keep_migrated(database_url)
+            with Session(db.engine) as session:
+                for code, name, level, parent in units:
+                    data = {
+                        "code": code,
+                        "name": name,
+                        "level": level,
+                        "valid_from": date(2025, 7, 1),
+                    }
+                    if parent:
+                        data["parent_id"] = ids[parent]
+                    ids[code] = create_unit(session, actor=None, data=data).id
+                for username, unit_code, role, *names in users:
+                    unit = session.query(Unit).filter_by(code=unit_code).one()
+                    session.add(
+                        User(
+                            username=username,
+                            full_name=names[0] if names else username.title(),
+                            position=names[1] if len(names) > 1 else None,
+                            unit=unit,
+                            roles=[role],
+                            password_hash=_password_hash(password),
+                            active=True,
+                        )
+                    )
+                session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    return ids
 
 
 CLONE_RECORDS = """

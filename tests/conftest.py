@@ -20,12 +20,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
 from sqlalchemy import Connection, text
 
 from server import create_app
+from server.auth import passwords
 from server.extensions import db
 from server.models import User
 from tests.factories import (
@@ -48,6 +50,28 @@ __all__ = ["TEST_PASSWORD", "meeting_payload", "model_payload", "shared_data"]
 # Hypothesis prints the failing example and a blob to reproduce it.
 settings.register_profile("reproducible", derandomize=True, print_blob=True)
 settings.load_profile("reproducible")
+
+# Argon2 at production cost takes ~0.15 s a hash (seconds on a busy machine), and sign-in tests
+# hash on every attempt: tests hash at the lowest cost, still Argon2id. A test that needs the
+# real cost (to see that no hash ran) is marked `@pytest.mark.real_hash_cost`.
+_PRODUCTION_HASHER = passwords._hasher
+_TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+passwords._hasher = _TEST_HASHER
+
+
+@pytest.fixture(autouse=True)
+def _hash_cost(request) -> Iterator[None]:
+    """Hash at production cost in tests marked `real_hash_cost`, before their users are made."""
+    if request.node.get_closest_marker("real_hash_cost") is None:
+        yield
+        return
+    passwords._hasher = _PRODUCTION_HASHER
+    passwords._dummy_hash.cache_clear()
+    try:
+        yield
+    finally:
+        passwords._hasher = _TEST_HASHER
+        passwords._dummy_hash.cache_clear()
 
 
 def pytest_configure(config) -> None:

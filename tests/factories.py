@@ -11,6 +11,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from server.auth import passwords
 from server.auth.passwords import hash_password
 from server.auth.tokens import hash_token, new_token
 from server.extensions import db
@@ -21,10 +22,15 @@ from server.units.service import place, refresh_search
 TEST_PASSWORD = "mat-khau-thu-nghiem"  # a fixed password for test accounts only
 
 
-@functools.cache
 def hashed_test_password() -> str:
-    """Return the hash of TEST_PASSWORD, computed once per process."""
+    """Return the hash of TEST_PASSWORD at the current hashing cost, computed once per process."""
     # Argon2 takes ~0.15 s by design; hashing once keeps hundreds of test users cheap.
+    hasher = passwords._hasher
+    return _hashed_test_password(hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+
+
+@functools.cache
+def _hashed_test_password(time_cost: int, memory_cost: int, parallelism: int) -> str:
     return hash_password(TEST_PASSWORD)
 
 

@@ -236,6 +236,7 @@ def test_successful_sign_ins_do_not_use_up_the_address(app, client, officer):
     assert counts() == {address_key("10.0.0.2"): 0}
 
 
+@pytest.mark.real_hash_cost
 def test_no_free_hashing_slot_refuses_at_once(app, client, officer):
     budget = HashBudget(app.config["LOGIN_SLOT_DIR"], app.config["LOGIN_HASH_SLOTS"])
     with contextlib.ExitStack() as stack:

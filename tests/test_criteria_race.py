@@ -16,10 +16,8 @@ import pytest
 from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
 )
 from tests.conftest import model_payload
 
@@ -63,18 +61,11 @@ def live(tmp_path_factory):
     """Start gunicorn on a migrated database with a province reviewer and a province officer."""
     tmp = tmp_path_factory.mktemp("criteria-race")
     url = live_database_url(tmp)
-    migrate(url)
-    units = seed_units(url, UNITS)
+    users = [("lanhdao", "40", "LANH_DAO_DUYET"), ("canbo", "40", "CAN_BO_NHAP")]
+    units = prepare_database(url, UNITS, users)
     server = LiveServer(url, tmp / "gunicorn.log", workers=2)
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            users = [
-                pool.submit(create_user, url, "lanhdao", "40", "LANH_DAO_DUYET"),
-                pool.submit(create_user, url, "canbo", "40", "CAN_BO_NHAP"),
-            ]
-            server.start()
-            for user in users:
-                user.result()
+        server.start()
         tokens = {}
         for name in ("lanhdao", "canbo"):
             status, body = call(

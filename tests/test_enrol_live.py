@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 
 from server.auth.tokens import hash_token
 from server.models.types import utcnow
-from tests.live_server import LiveServer, create_user, live_database_url, migrate, seed_units
+from tests.live_server import LiveServer, live_database_url, prepare_database
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +27,7 @@ def live(tmp_path_factory):
     """Start gunicorn on a database holding an officer and one enrolment code for them."""
     tmp = tmp_path_factory.mktemp("enrol")
     url = live_database_url(tmp)
-    migrate(url)
-    seed_units(url, UNITS)
-    create_user(url, "canbo", "17000", "CAN_BO_NHAP")
+    prepare_database(url, UNITS, [("canbo", "17000", "CAN_BO_NHAP")])
     engine = create_engine(url, poolclass=NullPool)
     now = utcnow()
     with engine.begin() as conn:

@@ -20,10 +20,8 @@ from sqlalchemy.pool import NullPool
 from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
 )
 from sync.client import MemoryStore, SyncClient
 from tests.conftest import model_payload
@@ -46,9 +44,7 @@ def live(tmp_path_factory):
     """Start gunicorn, two workers, files on disk, 4 KiB chunks, with one officer."""
     tmp = tmp_path_factory.mktemp("files-live")
     url = live_database_url(tmp)
-    migrate(url)
-    units = seed_units(url, UNITS)
-    create_user(url, "canbo", "17000", "CAN_BO_NHAP")
+    units = prepare_database(url, UNITS, [("canbo", "17000", "CAN_BO_NHAP")])
     env = {"FILE_DIR": str(tmp / "files"), "FILE_CHUNK_BYTES": str(CHUNK)}
     server = LiveServer(url, tmp / "gunicorn.log", workers=2, env=env)
     engine = create_engine(url, poolclass=NullPool)

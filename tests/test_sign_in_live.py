@@ -20,10 +20,8 @@ from sync.client import MemoryStore, SyncClient
 from tests.live_server import (
     LIVE_PASSWORD,
     LiveServer,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
 )
 
 pytestmark = pytest.mark.slow
@@ -39,9 +37,7 @@ def live(tmp_path_factory):
     """Start gunicorn with small limits and one hashing slot, on a database with an officer."""
     tmp = tmp_path_factory.mktemp("sign-in")
     url = live_database_url(tmp)
-    migrate(url)
-    seed_units(url, UNITS)
-    create_user(url, "canbo", "17000", "CAN_BO_NHAP")
+    prepare_database(url, UNITS, [("canbo", "17000", "CAN_BO_NHAP")])
     env = {
         "LOGIN_MAX_FAILURES": str(PAIR_MAX),
         "LOGIN_ADDRESS_MAX_FAILURES": str(ADDRESS_MAX),

@@ -19,10 +19,8 @@ from sqlalchemy.pool import NullPool
 from bench.live import (
     LIVE_PASSWORD,
     LiveServer,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
 )
 from sync.client import MemoryStore, SyncClient
 from tests.conftest import model_payload
@@ -44,16 +42,11 @@ def live(tmp_path_factory):
     """Start gunicorn, two workers of four threads, on a migrated database with two officers."""
     tmp = tmp_path_factory.mktemp("concurrency")
     url = live_database_url(tmp)
-    migrate(url)
-    units = seed_units(url, UNITS)
+    units = prepare_database(url, UNITS, [("canbo", "17000", "CAN_BO_NHAP")])
     server = LiveServer(url, tmp / "gunicorn.log", workers=2)
     engine = create_engine(url, poolclass=NullPool)
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            users = [pool.submit(create_user, url, "canbo", "17000", "CAN_BO_NHAP")]
-            server.start()
-            for user in users:
-                user.result()
+        server.start()
         yield types.SimpleNamespace(server=server, db=engine, unit=units["17000"])
     finally:
         server.stop()

@@ -22,10 +22,8 @@ from bench.live import (
     FaultProxy,
     LiveServer,
     clone_records,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
     wait_until,
     write_in_progress,
 )
@@ -65,22 +63,17 @@ def live(tmp_path_factory):
     """Start gunicorn on a migrated database with two communes and an officer in each."""
     tmp = tmp_path_factory.mktemp("live")
     url = live_database_url(tmp)
-    migrate(url)
-    units = seed_units(url, UNITS)
+    # Separate communes keep the scenarios out of each other's pulls.
+    users = [
+        ("canbo", "17000", "CAN_BO_NHAP"),
+        ("canbo2", "17001", "CAN_BO_NHAP"),
+        ("lanhdao", "40", "LANH_DAO_DUYET"),
+    ]
+    units = prepare_database(url, UNITS, users)
     server = LiveServer(url, tmp / "gunicorn.log", workers=1)
     engine = create_engine(url, poolclass=NullPool)
     try:
-        # Each CLI run spends a second importing the app: run them while gunicorn boots.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            # Separate communes keep the scenarios out of each other's pulls.
-            users = [
-                pool.submit(create_user, url, "canbo", "17000", "CAN_BO_NHAP"),
-                pool.submit(create_user, url, "canbo2", "17001", "CAN_BO_NHAP"),
-                pool.submit(create_user, url, "lanhdao", "40", "LANH_DAO_DUYET"),
-            ]
-            server.start()
-            for user in users:
-                user.result()
+        server.start()
         with FaultProxy(server.port) as proxy:
             yield Live(server, proxy, engine, url, units)
     finally:

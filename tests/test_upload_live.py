@@ -20,10 +20,8 @@ from bench.live import (
     LIVE_PASSWORD,
     FaultProxy,
     LiveServer,
-    create_user,
     live_database_url,
-    migrate,
-    seed_units,
+    prepare_database,
 )
 from sync.client import SyncClient
 from sync.uploads import Uploader, UploadTarget, chunk_count
@@ -55,9 +53,7 @@ def live(tmp_path_factory):
     """Start gunicorn with small chunks on a migrated database, a commune and its officer."""
     tmp = tmp_path_factory.mktemp("upload-live")
     url = live_database_url(tmp)
-    migrate(url)
-    units = seed_units(url, UNITS)
-    create_user(url, "canbo", "17000", "CAN_BO_NHAP")
+    units = prepare_database(url, UNITS, [("canbo", "17000", "CAN_BO_NHAP")])
     env = {"FILE_CHUNK_BYTES": str(CHUNK), "FILE_DIR": str(tmp / "files")}
     server = LiveServer(url, tmp / "gunicorn.log", workers=1, env=env)
     server.start()

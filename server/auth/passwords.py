@@ -1,12 +1,19 @@
 """Password hashing with Argon2id."""
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 
-# Verified against when the username is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return the hash verified against when the username is unknown, so both take as long."""
+    # Made on first use, not at import: every CLI command and server process imports this
+    # module, and one Argon2 hash costs ~0.15 s by design.
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -17,6 +24,6 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password against its stored hash in constant-ish time."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False

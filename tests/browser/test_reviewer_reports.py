@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import seeded_once, shot, sign_in
 from tests.browser.test_reviewer import add_user, create, go, meeting_body, model_body, step
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,7 @@ SEED = {
 }
 
 
-@pytest.fixture
-def seeded(server):
+def _seed(server):
     """Approved records in both communes, plus one model still waiting for review."""
     add_user(server, "canbo2", "Vi Thị Lan", "17001", "CAN_BO_NHAP")
     add_user(server, "xem", "Hà Minh Châu", "40", "XEM")
@@ -47,6 +46,9 @@ def seeded(server):
             )
     create(server, officers["17000"], "models", model_body(server.units["17000"], "Đang chờ duyệt"))
     return server
+
+
+seeded = seeded_once(_seed)
 
 
 def bar_rows(page, testid: str) -> dict:
