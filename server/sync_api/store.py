@@ -560,8 +560,23 @@ class SqlStore:
         dumpers = {name: table.dumper() for name, table in TABLES.items()}
         # Rows whose kept text is missing or older than the row: rendered below, in place.
         unrendered: dict[str, dict[str, tuple[int, int]]] = {}
-        for _, kind, row in rows:
-            if kind == "units":
+        for seq, kind, row in rows:
+            if kind in TABLES:  # the records, most of a page: tested first
+                key = (kind, row.id)
+                seen.add(key)
+                if echoes:
+                    written = echoes.get(key)
+                    # Every token is an _Echo: this store made it in echo().
+                    if isinstance(written, _Echo) and written.seq == seq:
+                        continue  # the device wrote exactly this; its result carries the version
+                items = out.setdefault(kind, [])
+                text = row.wire_json
+                if text is not None and row.wire_seq == seq:
+                    items.append(wire.Kept(text))
+                else:
+                    unrendered.setdefault(kind, {})[row.id] = (len(items), seq)
+                    items.append(None)
+            elif kind == "units":
                 seen.add(("units", str(row.id)))
                 out.setdefault("units", []).append(UNIT_OUT.dump(row))
             elif kind == "conflicts":
@@ -571,19 +586,6 @@ class SqlStore:
                 out.setdefault("criteria_sets", []).append(CRITERIA_SET_OUT.dump(row))
             elif kind == "removed":
                 removed.setdefault(row.table_name, {})[row.record_id] = None
-            else:
-                key = (kind, row.id)
-                seen.add(key)
-                written = echoes.get(key)
-                # Every token is an _Echo: this store made it in echo().
-                if isinstance(written, _Echo) and written.seq == row.change_seq:
-                    continue  # the device wrote exactly this; its result carries the version
-                items = out.setdefault(kind, [])
-                if row.wire_json is not None and row.wire_seq == row.change_seq:
-                    items.append(json.loads(row.wire_json))
-                else:
-                    unrendered.setdefault(kind, {})[row.id] = (len(items), row.change_seq)
-                    items.append(None)
         for kind, places in unrendered.items():
             model: type[SyncedRecord] = TABLES[kind].model
             items = out[kind]
