@@ -193,3 +193,16 @@ test("after an unlock from the snapshot, a write re-packs only its store, and th
   assert.deepEqual(await names(third), ["A"]);
   assert.deepEqual(await third.run(["outbox"], "readonly", (tx) => tx.objectStore("outbox").getAll()), []);
 });
+
+test("a close that discards (sign-out) closes at once and writes no snapshot", async () => {
+  const { db, vault } = await setup();
+  await put(vault, "a", "A");
+  let closed = 0;
+  db.close = () => { closed += 1; };
+  vault.close({ discard: true });
+  // Closed before anything else runs: a deletion right after meets no open connection,
+  // which would hear it as a version change and reload the page mid sign-out.
+  assert.equal(closed, 1);
+  await vault.snapshotWrites;
+  assert.equal(await raw(db, "meta", SNAPSHOT_KEY), undefined);
+});

@@ -174,11 +174,14 @@ export async function attachEscrow(userId, pin, escrowKey) {
   return true;
 }
 
-/** Lock: forget the key and the decrypted copy. */
-export function lock() {
+/**
+ * Lock: forget the key and the decrypted copy.
+ * @param {{discard?: boolean}} [options] discard: the user's database is about to be deleted
+ */
+export function lock(options = {}) {
   const vault = currentVault();
   useVault(null);
-  if (vault) vault.close();
+  if (vault) vault.close(options);
 }
 
 function deleteDb(name) {
@@ -194,7 +197,7 @@ function deleteDb(name) {
 
 /** Remove a user from this phone (sign-out): their database first, then their account. */
 export async function removeAccount(userId) {
-  lock();
+  lock({ discard: true });
   await deleteDb(userDbName(userId));
   await phone.deleteAccount(userId);
 }

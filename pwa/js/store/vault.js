@@ -705,14 +705,26 @@ export class Vault {
     }
   }
 
-  /** Write the snapshot if due, forget the key and the decrypted copy, and close the database. */
-  close() {
-    this.flushSnapshot();
+  /**
+   * Write the snapshot if due, forget the key and the decrypted copy, and close the database.
+   * @param {{discard?: boolean}} [options] discard: the database is about to be deleted, so no
+   *   snapshot is written and the connection closes at once (an open one would hear the
+   *   deletion as a version change and reload the page before the account is removed)
+   */
+  close({ discard = false } = {}) {
+    if (discard) {
+      if (this.snapshotTimer !== null) clearTimeout(this.snapshotTimer);
+      this.snapshotTimer = null;
+      this.snapshotDue = false;
+    } else {
+      this.flushSnapshot();
+    }
     this.key = null;
     this.data = new Map();
     this.changed();
     if (this.channel) this.channel.close();
     const db = this.db;
-    this.snapshotWrites.then(() => db.close());
+    if (discard) db.close();
+    else this.snapshotWrites.then(() => db.close());
   }
 }
