@@ -50,8 +50,8 @@ def prune(session: Session, store: Storage, now: datetime, expiry: timedelta) ->
 
 def _prune_file(session: Session, store: Storage, sha: str, cutoff: datetime) -> int | None:
     """Remove one idle partial file; None when a recent record keeps it, -1 when not idle."""
-    # Held like an assembly holds it: a chunk completing the file meanwhile waits, then
-    # finds the file gone and says so to its phone, which starts again.
+    # Held like an assembly holds it: a chunk arriving meanwhile waits, then finds the file
+    # gone and starts it afresh, and its answer tells the phone which chunks to send again.
     row = session.execute(
         select(StoredFile)
         .where(StoredFile.sha256 == sha)
