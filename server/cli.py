@@ -34,7 +34,8 @@ def files_prune(days: int | None) -> None:
     done = prune(db.session, store(), utcnow(), timedelta(days=days))
     click.echo(
         f"{done.files} abandoned files ({done.chunks} chunks) and {done.objects} stray "
-        f"objects removed; {done.kept} kept for a record written in the last {days} days"
+        f"objects removed; {done.kept} kept for a record written in the last {days} days; "
+        f"{done.leftovers} chunks left with complete files removed"
     )
 
 

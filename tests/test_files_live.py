@@ -50,7 +50,9 @@ def live(tmp_path_factory):
     engine = create_engine(url, poolclass=NullPool)
     try:
         server.start()
-        yield types.SimpleNamespace(server=server, db=engine, unit=units["17000"], url=url)
+        yield types.SimpleNamespace(
+            server=server, db=engine, unit=units["17000"], url=url, files=tmp / "files"
+        )
     finally:
         server.stop()
         engine.dispose()
@@ -146,6 +148,61 @@ def test_two_phones_uploading_one_file_at_once_keep_it_once(live, phones):
     assert version == 1  # restamped, not a new version
     second.sync()
     assert second.record("models", payload["id"])["files_received"] == [digest]
+
+
+LATE_TRIALS = 8
+LATE_SENDERS = 8
+
+
+def late_chunks_once(live, first: SyncClient, trial: int) -> list[str]:
+    """Send every chunk from many callers as the last one completes the file; say what's left."""
+    port = live.server.port
+    data = photo(200, 150, seed=300 + trial)
+    digest = hashlib.sha256(data).hexdigest()
+    payload = model_payload(types.SimpleNamespace(id=live.unit), attachments=[item(data)])
+    first.create("models", payload)
+    first.sync()
+    parts = chunks(data, CHUNK)
+    path = f"/api/v1/files/{digest}/chunks/{{}}?table=models&record_id={payload['id']}"
+    for index in range(1, len(parts)):
+        assert send_chunk(port, first.token, path, parts, index) == 200
+    together = threading.Barrier(LATE_SENDERS)
+
+    def sender(n: int) -> set[int]:
+        # Chunk 0 completes the file wherever it falls; the rest arrive before, during and
+        # after the assembly, each one already held or already joined into the file.
+        order = list(range(len(parts)))
+        random.Random(trial * LATE_SENDERS + n).shuffle(order)  # noqa: S311 - an order
+        together.wait(timeout=TIMEOUT_S)
+        return {send_chunk(port, first.token, path, parts, index) for index in order}
+
+    with ThreadPoolExecutor(max_workers=LATE_SENDERS) as pool:
+        statuses = set().union(*pool.map(sender, range(LATE_SENDERS)))
+    assert statuses == {200}
+    with live.db.connect() as conn:
+        state = conn.execute(
+            text("SELECT state FROM stored_files WHERE sha256 = :sha"), {"sha": digest}
+        ).scalar_one()
+        rows = conn.execute(
+            text("SELECT idx FROM file_chunks WHERE sha256 = :sha ORDER BY idx"), {"sha": digest}
+        ).scalars()
+        left = [f"row {index}" for index in rows]
+    assert state == "complete"
+    objects = live.files / "chunks" / digest
+    if objects.is_dir():
+        left += [f"object {path.name}" for path in sorted(objects.iterdir())]
+    return left
+
+
+def test_chunks_arriving_as_their_file_completes_leave_nothing_behind(live, phones):
+    """§12.2: a chunk sent again while or after its file is assembled keeps no row, no object.
+
+    The assembly deletes the chunks under the file's row lock, and a chunk waits for that lock
+    and looks again before it is kept: once the file is complete, a chunk is a no-op.
+    """
+    first, _second = phones
+    left = {trial: late_chunks_once(live, first, trial) for trial in range(LATE_TRIALS)}
+    assert not any(left.values()), f"left behind in {LATE_TRIALS} trials: {left}"
 
 
 RACES = 16

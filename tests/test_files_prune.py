@@ -123,6 +123,24 @@ def test_prune_never_touches_a_complete_file(client, phone, tree, app_store, sma
     assert answer["files"][0]["state"] == "complete"
 
 
+def test_prune_removes_chunks_left_with_a_complete_file(
+    client, phone, tree, app_store, small_chunks
+):
+    """A chunk row and object kept as the file completed (before §12.2's re-check) go at once."""
+    data = photo(seed=16)
+    record_id = synced_model(phone, tree, data)
+    upload(client, headers_of(phone), "models", record_id, data, CHUNK)
+    app_store.put(chunk_key(sha(data), 0), chunks(data, CHUNK)[0])
+    db.session.add(FileChunk(sha256=sha(data), idx=0, size=CHUNK, received_at=utcnow()))
+    db.session.commit()
+
+    done = prune(db.session, app_store, utcnow(), WEEK)
+
+    assert held(app_store, sha(data)) == (True, 0, False)
+    assert (done.leftovers, done.files, done.chunks) == (1, 0, 0)
+    assert app_store.get(file_key(sha(data))) == data
+
+
 def test_prune_sweeps_old_chunk_objects_no_row_names(app, app_store):
     """A chunk stored but never recorded (a crash between) goes once old; a fresh one stays."""
     digest = "ab" * 32

@@ -21,6 +21,7 @@ class Pruned:
     chunks: int = 0
     objects: int = 0
     kept: int = 0
+    leftovers: int = 0
 
 
 def prune(session: Session, store: Storage, now: datetime, expiry: timedelta) -> Pruned:
@@ -44,14 +45,32 @@ def prune(session: Session, store: Storage, now: datetime, expiry: timedelta) ->
         elif outcome >= 0:
             done.files += 1
             done.chunks += outcome
+    done.leftovers = _complete_leftovers(session, store)
     done.objects = _sweep(session, store, cutoff)
     return done
 
 
+def _complete_leftovers(session: Session, store: Storage) -> int:
+    """Remove chunk rows a complete file still has, and their objects.
+
+    A chunk kept as its file completed was left so before chunks looked at the file again
+    under its lock; no chunk of a complete file is needed, however recent.
+    """
+    complete = select(StoredFile.sha256).where(StoredFile.state == "complete")
+    rows = session.execute(
+        select(FileChunk.sha256, FileChunk.idx).where(FileChunk.sha256.in_(complete))
+    ).all()
+    session.execute(delete(FileChunk).where(FileChunk.sha256.in_(complete)))
+    session.commit()
+    for sha, index in rows:
+        store.delete(chunk_key(sha, index))
+    return len(rows)
+
+
 def _prune_file(session: Session, store: Storage, sha: str, cutoff: datetime) -> int | None:
     """Remove one idle partial file; None when a recent record keeps it, -1 when not idle."""
-    # Held like an assembly holds it: a chunk completing the file meanwhile waits, then
-    # finds the file gone and says so to its phone, which starts again.
+    # Held like an assembly holds it: a chunk arriving meanwhile waits, then finds the file
+    # gone and starts it afresh, and its answer tells the phone which chunks to send again.
     row = session.execute(
         select(StoredFile)
         .where(StoredFile.sha256 == sha)

@@ -165,10 +165,19 @@ def put_chunk(
         raise ApiError("FILE_CHUNK_RANGE", {"index": index, "length": expected})
     if hashlib.sha256(data).hexdigest() != chunk_sha:
         raise ApiError("FILE_CHUNK_HASH", {"index": index})
-    # The bytes are durable before the row that says they are held is committed.
-    store.put(chunk_key(sha, index), data)
     new_file = {"sha256": sha, "size": size, "mime": found.item["mime"], "state": "partial"}
-    insert_ignoring_duplicates(session, StoredFile, [new_file])
+    row = _hold_file(session, new_file)
+    # Looked at again under the lock: the file may have been joined since it was first read,
+    # and its assembly deleted the chunks; keeping this one would leave a row and an object
+    # that nothing ever joins or removes.
+    if row.state == "complete":
+        session.commit()
+        return _complete_answer(found, chunk_size)
+    if row.size != size:
+        raise ApiError("FILE_CHUNK_RANGE", {"reason": "size differs", "size": row.size})
+    # The bytes are durable before the row that says they are held is committed, and the file
+    # stays held meanwhile: an assembly joins this chunk or finds it gone, never half of both.
+    store.put(chunk_key(sha, index), data)
     insert_ignoring_duplicates(
         session,
         FileChunk,
@@ -182,14 +191,29 @@ def put_chunk(
     return assemble(session, store, sha, count, chunk_size)
 
 
-def _lock_file(session: Session, sha: str) -> StoredFile | None:
-    # PostgreSQL: one assembler at a time; SQLite transactions are serialised already.
+def _lock_file(session: Session, sha: str, *, shared: bool = False) -> StoredFile | None:
+    # PostgreSQL: one assembler at a time, and no chunk kept while it joins; SQLite
+    # transactions are serialised already.
     return session.execute(
         select(StoredFile)
         .where(StoredFile.sha256 == sha)
-        .with_for_update()
+        .with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def _hold_file(session: Session, new_file: dict[str, Any]) -> StoredFile:
+    """Hold the file's row shared until the chunk is kept, adding the row if there is none.
+
+    Chunks of one file are kept side by side; an assembly or a prune, which hold the row for
+    update, waits for them, and they for it.
+    """
+    while True:
+        insert_ignoring_duplicates(session, StoredFile, [new_file])
+        row = _lock_file(session, new_file["sha256"], shared=True)
+        if row is not None:
+            return row
+        # Removed between the two statements by a failed assembly or a prune: start it again.
 
 
 def _discard(session: Session, store: Storage, sha: str, indexes: list[int]) -> None:
