@@ -43,7 +43,11 @@ def _sqlite_begin(connection):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
+    from server.auth.identity import RequestGlobals
+
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    # g.device and g.user are loaded when a route first reads them (server/auth/identity.py).
+    app.app_ctx_globals_class = RequestGlobals
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
 

@@ -71,3 +71,23 @@ def test_push_commits_once_with_the_device_status(app, phone, tree):
         device = db.session.scalars(select(Device).where(Device.last_seq > 0)).one()
         assert device.last_cursor == phone.state.cursor
         assert device.last_seq == 10
+
+
+def test_idle_sync_builds_no_orm_object(app, phone):
+    """§5: an idle sync is answered from the token check's columns: no device, user or unit."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Mapper
+
+    loaded: list[str] = []
+
+    def on_load(target: object, _context: object) -> None:
+        loaded.append(type(target).__name__)
+
+    event.listen(Mapper, "load", on_load)
+    try:
+        with app.app_context():
+            db.session.commit()
+            phone.sync()
+    finally:
+        event.remove(Mapper, "load", on_load)
+    assert loaded == []

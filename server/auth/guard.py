@@ -24,10 +24,10 @@ def auth_required(*roles: str) -> Callable[[F], F]:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise ApiError("UNAUTHENTICATED")
-            device = service.authenticate(db.session, token.strip())
-            g.device = device
-            g.user = device.user
-            if roles and not g.user.has_role(*roles):
+            # Plain columns; g.device and g.user are loaded when first read (auth/identity.py).
+            identity = service.authenticate(db.session, token.strip())
+            g.identity = identity
+            if roles and not identity.has_role(*roles):
                 raise ApiError("FORBIDDEN", {"required_roles": list(roles)})
             return view(*args, **kwargs)
 

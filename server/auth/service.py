@@ -4,11 +4,12 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from server.actor import Actor
 from server.audit import record_event
+from server.auth.identity import TOKEN_ROWS, Identity, identity_of
 from server.auth.limits import (
     HashBudget,
     Limits,
@@ -120,41 +121,37 @@ def issue_device(
     return device, token
 
 
-def authenticate(session: Session, token: str) -> Device:
-    """Find the live device for a bearer token or raise TOKEN_INVALID.
+def authenticate(session: Session, token: str) -> Identity:
+    """Find the live device for a bearer token, as plain columns, or raise TOKEN_INVALID.
 
     A device holds its current token and, after a rotation, the previous one until the
-    current one is first used (PROTOCOL.md §2).
+    current one is first used (PROTOCOL.md §2). No ORM object is built: the routes that need
+    the device or the user load them (server/auth/identity.py).
     """
     digest = hash_token(token)
     # One query for the device, its user and the user's unit: every request needs all three.
-    device = session.scalar(
-        select(Device)
-        .options(joinedload(Device.user).joinedload(User.unit))
-        .where(or_(Device.token_hash == digest, Device.previous_token_hash == digest))
-    )
+    row = session.execute(TOKEN_ROWS, {"digest": digest}).first()
     now = utcnow()
-    if (
-        device is None
-        or device.revoked_at is not None
-        or device.expires_at <= now
-        or not device.user.active
-    ):
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         raise ApiError("TOKEN_INVALID")
-    changed = False
-    if device.previous_token_hash is not None:
-        if device.token_hash == digest:
+    changes: dict[str, object] = {}
+    if row.previous_token_hash is not None:
+        if row.token_hash == digest:
             # The phone holds the new token: the old one dies now.
-            device.previous_token_hash = None
-            changed = True
-        elif device.rotated_at is None or now - device.rotated_at > ROTATION_GRACE:
+            changes["previous_token_hash"] = None
+        elif row.rotated_at is None or now - row.rotated_at > ROTATION_GRACE:
             raise ApiError("TOKEN_INVALID")
-    if now - device.last_seen_at >= LAST_SEEN_RESOLUTION:
-        device.last_seen_at = now
-        changed = True
-    if changed:
+    if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
+        changes["last_seen_at"] = now
+    if changes:
+        # Guarded by the token read: a rotation committed since then is not undone.
+        session.execute(
+            update(Device)
+            .where(Device.id == row.id, Device.token_hash == row.token_hash)
+            .values(changes)
+        )
         session.commit()
-    return device
+    return identity_of(row)
 
 
 def rotate(session: Session, device: Device, *, lifetime_days: int) -> tuple[Device, str]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from server.actor import Actor
 from server.audit import record_event
+from server.auth.identity import Identity
 from server.errors import ApiError
 from server.models import Device, User
 from server.scope import can_administer_user
@@ -118,7 +119,7 @@ def _requests(opened: Opened) -> list[SyncRequest]:
 def _push(session: Session, device: Device, request: SyncRequest, localise: Localise) -> dict:
     attempt = 1
     while True:
-        store = SqlStore(session, device)
+        store = SqlStore(session, Identity.of_device(device))
         try:
             outcome = push(store, request, localise)
             return {"results": outcome.results, "last_seq": outcome.last_seq}

@@ -34,7 +34,7 @@ def sync_endpoint():
         raise ApiError(exc.code, exc.details) from exc
     try:
         localise = partial(localise_rejection, lang=request_language())
-        body = exchange(db.session, g.device, sync_request, localise)
+        body = exchange(db.session, g.identity, sync_request, localise)
     except ProtocolError as exc:
         raise ApiError(exc.code, exc.details) from exc
     # The page's records are their kept JSON text, written in without a parse (wire.dumps).

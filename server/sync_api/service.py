@@ -3,7 +3,7 @@
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from server.models import Device
+from server.auth.identity import Identity
 from server.sync_api.store import SqlStore
 from sync.engine import Localise, as_sent, sync
 from sync.messages import SyncRequest
@@ -16,7 +16,7 @@ ATTEMPTS = 3
 
 
 def exchange(
-    session: Session, device: Device, request: SyncRequest, localise: Localise = as_sent
+    session: Session, identity: Identity, request: SyncRequest, localise: Localise = as_sent
 ) -> dict:
     """Push and pull for a device in one transaction; return the response body.
 
@@ -25,7 +25,7 @@ def exchange(
     attempt = 1
     while True:
         store = SqlStore(
-            session, device, pending=request.pending or 0, app_version=request.app_version
+            session, identity, pending=request.pending or 0, app_version=request.app_version
         )
         try:
             return sync(store, request, localise)

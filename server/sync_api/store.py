@@ -11,7 +11,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    bindparam,
     cast,
     delete,
     exists,
@@ -20,16 +19,17 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     union_all,
+    update,
 )
-from sqlalchemy.orm import Session, scoped_session
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from server import audit, changes
 from server.actor import Actor
+from server.auth.identity import Identity, load_device
 from server.criteria.schemas import CriteriaSetOut
-from server.criteria.service import visible_filter
 from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import (
@@ -40,12 +40,12 @@ from server.models import (
     ScopeRemoval,
     SyncedRecord,
     Unit,
+    User,
 )
 from server.models.types import utcnow
 from server.records import service, wire
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
-from server.scope import sees_unit
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -61,21 +61,6 @@ STATUS_RESOLUTION = timedelta(minutes=1)
 KEPT_RESULTS = MAX_MUTATIONS
 # A province lists ~100 units, the country 3,355: beyond this the scope stays a subquery.
 SCOPE_IDS_MAX = 500
-
-# The device's row under the push's lock: its last applied seq and the status it shows (§8).
-HOLD_DEVICE = (
-    select(
-        Device.last_seq,
-        Device.last_cursor,
-        Device.pending_count,
-        Device.app_version,
-        Device.last_sync_at,
-        Device.scope_key,
-    )
-    .where(Device.id == bindparam("id"))
-    .with_for_update()
-)
-
 
 UNIT_OUT = FastDumper(UnitOut())
 CONFLICT_OUT = FastDumper(ConflictOut())
@@ -127,10 +112,10 @@ def same_value(sent: object, stored: object) -> bool:
     return type(sent) is type(stored) and sent == stored
 
 
-def scope_key(device: Device) -> str:
+def scope_key(identity: Identity) -> str:
     """Fingerprint what a device may see: its user's unit and roles."""
-    user = device.user
-    raw = f"{user.unit_id}|{user.unit.path}|{','.join(sorted(user.roles))}|{user.is_admin}"
+    roles = ",".join(sorted(identity.roles))
+    raw = f"{identity.unit_id}|{identity.unit_path}|{roles}|{identity.is_admin}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -138,24 +123,42 @@ class SqlStore:
     """Storage for one device's sync exchange."""
 
     def __init__(
-        self, session: Session, device: Device, *, pending: int = 0, app_version: str | None = None
+        self,
+        session: Session,
+        identity: Identity,
+        *,
+        pending: int = 0,
+        app_version: str | None = None,
     ):
         self.session = session
-        self.device = device
-        self.user = device.user
+        # The token check's columns: an idle sync reads only these and builds no ORM object.
+        self.identity = identity
+        self._device: Device | None = None
         self.pending = pending
         self.app_version = app_version
-        self.current_scope = scope_key(device)
+        self.current_scope = scope_key(identity)
         self._high: int | None = None
         # What a push wrote and answered; an idle sync leaves them empty.
         self.results: list[dict] = []
         self.echoes: list[_Echo] = []
 
+    @property
+    def device(self) -> Device:
+        """Return the device as an ORM object, loaded (with its user and unit) on first use."""
+        if self._device is None:
+            self._device = load_device(self.session, self.identity)
+        return self._device
+
+    @property
+    def user(self) -> User:
+        """Return the device's user as an ORM object, for the services a push calls."""
+        return self.device.user
+
     # --- push -------------------------------------------------------------------------------
 
     def last_seq(self) -> int:
         """Return the device's last applied seq."""
-        return self.device.last_seq
+        return self.identity.last_seq
 
     def hold_device(self) -> int:
         """Lock the device's row until commit and return its last applied seq read under it.
@@ -165,13 +168,16 @@ class SqlStore:
         row is read again into it. SQLite renders no FOR UPDATE, but every transaction there
         begins IMMEDIATE (server/__init__.py): this read already holds the write lock.
         """
-        # Plain columns, not a Device: the ORM object the guard loaded takes the values read
-        # under the lock as its committed state, so the push's one UPDATE of the device writes
-        # only what this sync changes.
-        row = self.session.execute(HOLD_DEVICE, {"id": self.device.id}).one()
-        for name, value in row._mapping.items():
-            set_committed_value(self.device, name, value)
-        return self.device.last_seq
+        # The device, its user and unit (the push's services need them) in the statement that
+        # locks the device's row, and only that row: FOR UPDATE OF devices.
+        self._device = self.session.execute(
+            select(Device)
+            .options(joinedload(Device.user).joinedload(User.unit))
+            .where(Device.id == self.identity.device_id)
+            .with_for_update(of=Device)
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        return self._device.last_seq
 
     def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, tuple | None]]:
         """Return the kept results of seqs first..last of the device, with what they showed."""
@@ -182,7 +188,7 @@ class SqlStore:
                 MutationResult.show_table,
                 MutationResult.show_id,
             ).where(
-                MutationResult.device_id == self.device.id,
+                MutationResult.device_id == self.identity.device_id,
                 MutationResult.seq >= first,
                 MutationResult.seq <= last,
             )
@@ -198,7 +204,7 @@ class SqlStore:
             shows = None  # a malformed id names no record to show, and may not fit the column
         self.results.append(
             {
-                "device_id": self.device.id,
+                "device_id": self.identity.device_id,
                 "seq": result["seq"],
                 "result": result,
                 "show_table": shows[0] if shows else None,
@@ -282,7 +288,7 @@ class SqlStore:
             self.session.execute(insert(MutationResult), self.results)
             self.session.execute(
                 delete(MutationResult).where(
-                    MutationResult.device_id == self.device.id,
+                    MutationResult.device_id == self.identity.device_id,
                     MutationResult.seq <= self.device.last_seq - KEPT_RESULTS,
                 )
             )
@@ -364,7 +370,7 @@ class SqlStore:
 
     def scope_changed(self) -> bool:
         """Tell whether the user's unit or roles changed since the device last pulled."""
-        return self.device.scope_key not in (None, self.current_scope)
+        return self._status().scope_key not in (None, self.current_scope)
 
     def high(self) -> int:
         """Read the committed counter; the pull that follows starts from this value.
@@ -383,9 +389,10 @@ class SqlStore:
         plan of a prepared statement walks the whole country's change index instead. A scope
         too wide to list (the country for a non-administrator) stays a subquery.
         """
-        if self.user.is_admin:
+        if self.identity.is_admin:
             return None
-        within = select(Unit.id).where(Unit.path.startswith(self.user.unit.path, autoescape=True))
+        path = self.identity.unit_path
+        within = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
         ids = list(self.session.scalars(within.limit(SCOPE_IDS_MAX + 1)))
         return within if len(ids) > SCOPE_IDS_MAX else ids
 
@@ -444,7 +451,7 @@ class SqlStore:
                 .where(
                     CriteriaSet.change_seq > cursor,
                     CriteriaSet.change_seq <= high,
-                    visible_filter(self.user, CriteriaSet.issuer_unit_id),
+                    self._criteria_filter(),
                 )
                 .order_by(CriteriaSet.change_seq)
                 .limit(limit + 1)
@@ -510,7 +517,7 @@ class SqlStore:
             (name, table.model) for name, table in TABLES.items()
         ]
         kinds.append(("conflicts", Conflict))
-        path = self.user.unit.path
+        path = self.identity.unit_path
         seen_now = or_(
             *(
                 and_(
@@ -541,8 +548,8 @@ class SqlStore:
 
     def _unit_query(self, cursor: int, high: int) -> Select[tuple[Unit]]:
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
-        if not self.user.is_admin:
-            path = self.user.unit.path
+        if not self.identity.is_admin:
+            path = self.identity.unit_path
             query = query.where(
                 Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
             )
@@ -602,7 +609,7 @@ class SqlStore:
             if (kind, record_id) in seen or kind not in TABLES:
                 continue
             row = service.find(self.session, TABLES[kind], record_id)
-            if row is not None and sees_unit(self.user, self.session.get(Unit, row.owner_unit_id)):
+            if row is not None and self._sees(self.session.get(Unit, row.owner_unit_id)):
                 seen.add((kind, record_id))
                 out.setdefault(kind, []).append(_dump_record(dumpers[kind], row))
         # A page never removes what it sends, so a device may apply the two in either order.
@@ -613,7 +620,7 @@ class SqlStore:
         return out
 
     def _record_status(self, cursor: int) -> None:
-        device, now = self.device, utcnow()
+        device, now = self._status(), utcnow()
         changed = (
             device.scope_key != self.current_scope
             or device.last_cursor != cursor
@@ -631,13 +638,44 @@ class SqlStore:
         self.session.commit()
 
     def _set_status(self, cursor: int, now: datetime) -> None:
-        device = self.device
-        device.scope_key = self.current_scope
-        device.last_cursor = cursor
-        device.pending_count = self.pending
+        values: dict[str, object] = {
+            "scope_key": self.current_scope,
+            "last_cursor": cursor,
+            "pending_count": self.pending,
+            "last_sync_at": now,
+        }
         if self.app_version:
-            device.app_version = self.app_version
-        device.last_sync_at = now
+            values["app_version"] = self.app_version
+        if self._device is None:
+            # An idle sync loaded no device: one UPDATE of its status columns.
+            self.session.execute(
+                update(Device).where(Device.id == self.identity.device_id).values(values)
+            )
+            return
+        for name, value in values.items():
+            setattr(self._device, name, value)
+
+    def _status(self) -> Device | Identity:
+        """Return where the device's status was read last: its row under the push's lock, if
+        the push loaded it, else the token check's columns."""
+        return self._device if self._device is not None else self.identity
+
+    def _sees(self, unit: Unit | None) -> bool:
+        """Tell whether a unit lies within the device's scope (as server.scope.sees_unit)."""
+        if unit is None:
+            return False
+        return self.identity.is_admin or unit.path.startswith(self.identity.unit_path)
+
+    def _criteria_filter(self) -> ColumnElement[bool]:
+        """Restrict criteria sets to the user's unit, those above and below it (§3.3)."""
+        if self.identity.is_admin:
+            return true()
+        path = self.identity.unit_path
+        below = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        return or_(
+            CriteriaSet.issuer_unit_id.in_(below),
+            CriteriaSet.issuer_unit_id.in_(_ancestors(path)),
+        )
 
 
 def _ancestors(path: str) -> list[int]:
