@@ -32,8 +32,11 @@ class PushState(Protocol):
     """What a handler needs from the push in progress (server/sync_api/store.py SqlStore)."""
 
     session: Session
-    user: User
     known: dict[tuple[str, str], SyncedRecord]
+
+    @property
+    def user(self) -> User:
+        """Return the signed-in user, loaded when first read."""
 
     def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
         """Return the actor of a mutation of this record, at its kept action time."""
