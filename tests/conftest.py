@@ -52,26 +52,8 @@ settings.register_profile("reproducible", derandomize=True, print_blob=True)
 settings.load_profile("reproducible")
 
 # Argon2 at production cost takes ~0.15 s a hash (seconds on a busy machine), and sign-in tests
-# hash on every attempt: tests hash at the lowest cost, still Argon2id. A test that needs the
-# real cost (to see that no hash ran) is marked `@pytest.mark.real_hash_cost`.
-_PRODUCTION_HASHER = passwords._hasher
-_TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-passwords._hasher = _TEST_HASHER
-
-
-@pytest.fixture(autouse=True)
-def _hash_cost(request) -> Iterator[None]:
-    """Hash at production cost in tests marked `real_hash_cost`, before their users are made."""
-    if request.node.get_closest_marker("real_hash_cost") is None:
-        yield
-        return
-    passwords._hasher = _PRODUCTION_HASHER
-    passwords._dummy_hash.cache_clear()
-    try:
-        yield
-    finally:
-        passwords._hasher = _TEST_HASHER
-        passwords._dummy_hash.cache_clear()
+# hash on every attempt: tests hash at the lowest cost, still Argon2id.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_configure(config) -> None:
