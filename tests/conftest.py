@@ -24,12 +24,12 @@ from argon2 import PasswordHasher
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from server import create_app
 from server.auth import passwords
 from server.extensions import db
-from server.models import User
+from server.models import Unit, User
 from tests.factories import (
     TEST_PASSWORD,
     hashed_test_password,
@@ -113,6 +113,24 @@ def _restart_sequences() -> None:
         )
 
 
+def _sequences_now() -> str | None:
+    """Return a statement that sets every PostgreSQL sequence back to where it is now."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    rows = db.session.execute(
+        text(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+            "WHERE schemaname = current_schema() ORDER BY 1"
+        )
+    ).all()
+    if not rows:
+        return None
+    calls = ", ".join(
+        f"setval('{name}', {value or 1}, {'true' if value else 'false'})" for name, value in rows
+    )
+    return "SELECT " + calls
+
+
 def _empty_tables() -> None:
     """Delete every row, leaving the state the migrations leave (the sync counter at 0)."""
     # DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE costs ~0.19 s a test on
@@ -177,6 +195,8 @@ class _Sessions:
             }
         )
         db.session = self.bound
+        # What sets the sequences back to where a module's shared data left them.
+        self.shared_sequences: str | None = None
 
     @contextlib.contextmanager
     def rolled_back(self) -> Iterator[None]:
@@ -233,6 +253,9 @@ def app(request, _session_app, _sessions):
             with _sessions.rolled_back():
                 if not _sessions.connection.in_nested_transaction():
                     _restart_sequences()
+                elif _sessions.shared_sequences:
+                    # Ids go on from the module's shared data, the same in every test.
+                    db.session.execute(text(_sessions.shared_sequences))
                 yield _session_app
     _session_app.config.clear()
     _session_app.config.update(config)
@@ -264,17 +287,66 @@ def shared_data(load: Callable[[], object]):
     return fixture
 
 
+def _tree_ids() -> dict[str, int]:
+    """Create the small unit tree of `tree` and return its units' ids."""
+    return {place: unit.id for place, unit in make_tree().items()}
+
+
+def _shares_tree(module) -> bool:
+    """Tell whether a module's tests may share one `tree`, loaded once for the module.
+
+    Only when every test of the module that uses the database asks for the tree (no test sees
+    units it did not expect), none commits, and the module shares no data of its own.
+    """
+    shares = _TREE_SHARED.get(module.__name__)
+    if shares is None:
+        items = [item for item in module_items(module) if "app" in item.fixturenames]
+        shares = (
+            bool(items)
+            and not _SHARED_LOADS[module.__name__]
+            and all("tree" in item.fixturenames for item in items)
+            and not any(item.get_closest_marker("commits") for item in items)
+        )
+        _TREE_SHARED[module.__name__] = shares
+    return shares
+
+
+_MODULE_ITEMS: dict[str, list[pytest.Item]] = defaultdict(list)
+_TREE_SHARED: dict[str, bool] = {}
+
+
+def module_items(module) -> list[pytest.Item]:
+    """Return the collected tests of a module."""
+    return _MODULE_ITEMS[module.__name__]
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Note each module's tests, for `_shares_tree`."""
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None:
+            _MODULE_ITEMS[module.__name__].append(item)
+
+
 @pytest.fixture(scope="module")
 def _module_data(request, _session_app, _sessions):
     """Load a module's shared data in a transaction that lasts until the module's end."""
+    loads = list(_SHARED_LOADS[request.module.__name__])
+    if _shares_tree(request.module):
+        loads.append(_tree_ids)
+    if not loads:
+        yield {}
+        return
     outer = _sessions.connection.begin()
     try:
         with _session_app.app_context():
             _restart_sequences()
-            values = {load: load() for load in _SHARED_LOADS[request.module.__name__]}
+            values = {load: load() for load in loads}
+            _sessions.shared_sequences = _sequences_now()
             db.session.remove()  # tests get sessions of their own; objects are reloaded
         yield values
     finally:
+        _sessions.shared_sequences = None
         outer.rollback()
 
 
@@ -297,9 +369,17 @@ def create_unit(app):
 
 
 @pytest.fixture
-def tree(create_unit):
-    """Return a small unit tree: root, a province with two communes, a foreign province."""
-    return make_tree()
+def tree(request, _module_data, create_unit):
+    """Return a small unit tree: root, a province with two communes, a foreign province.
+
+    Made once per module where the module's tests allow it (`_shares_tree`), else per test.
+    """
+    ids = _module_data.get(_tree_ids)
+    if ids is None:
+        return make_tree()
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(ids.values())))
+    by_id = {unit.id: unit for unit in units}
+    return {place: by_id[unit_id] for place, unit_id in ids.items()}
 
 
 @pytest.fixture
