@@ -15,9 +15,12 @@ Live servers and migrations use databases of their own (`bench/live.py`, test_mi
 """
 
 import contextlib
+import functools
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -320,8 +323,43 @@ def module_items(module) -> list[pytest.Item]:
     return _MODULE_ITEMS[module.__name__]
 
 
+# A test whose fixtures include one of these uses the database under test.
+_DATABASE_FIXTURES = frozenset({"database_url", "_schema", "_session_app", "_sessions", "app"})
+# A module that reads the database under test by itself: live servers, the fleet.
+_READS_DATABASE = re.compile(
+    r"^\s*(from|import)\s+(bench|tests\.(live_server|upload_cuts|browser))\b|DATABASE_URL",
+    re.MULTILINE,
+)
+
+
+def pytest_addoption(parser) -> None:
+    """Add --database-tests-only, for the second database's pass."""
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (pure tests ran in the first pass)",
+    )
+
+
+@functools.cache
+def _module_reads_database(path: str) -> bool:
+    return bool(_READS_DATABASE.search(Path(path).read_text("utf-8")))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """Tell whether a test uses the database under test, through a fixture or by itself."""
+    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    return _module_reads_database(str(item.path))
+
+
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Note each module's tests, for `_shares_tree`."""
+    """Leave out pure tests with --database-tests-only; note each module's tests."""
+    if config.getoption("database_tests_only"):
+        pure = [item for item in items if not _uses_database(item)]
+        if pure:
+            config.hook.pytest_deselected(items=pure)
+            items[:] = [item for item in items if _uses_database(item)]
     for item in items:
         module = getattr(item, "module", None)
         if module is not None:
