@@ -9,8 +9,9 @@ Every test runs inside a transaction on one connection, rolled back at its end: 
 bound to that connection and each of its transactions (one per app context, so one per request)
 is a SAVEPOINT, so a commit in the app ends a savepoint and the test's rollback undoes it all.
 Data several tests only read (the official units) is loaded once in an enclosing transaction by
-`shared_data`. Tests that need real commits, seen by other connections, are marked
-`@pytest.mark.commits`: they get the engine's own session and emptied tables before and after.
+`shared_data`, and so is `tree` in modules whose tests all ask for it. Tests that need real
+commits, seen by other connections, are marked `@pytest.mark.commits`: they get the engine's own
+session and emptied tables before and after.
 Live servers and migrations use databases of their own (`bench/live.py`, test_migrations.py).
 """
 
