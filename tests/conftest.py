@@ -9,27 +9,31 @@ Every test runs inside a transaction on one connection, rolled back at its end: 
 bound to that connection and each of its transactions (one per app context, so one per request)
 is a SAVEPOINT, so a commit in the app ends a savepoint and the test's rollback undoes it all.
 Data several tests only read (the official units) is loaded once in an enclosing transaction by
-`shared_data`. Tests that need real commits, seen by other connections, are marked
-`@pytest.mark.commits`: they get the engine's own session and emptied tables before and after.
+`shared_data`, and so is `tree` in modules whose tests all ask for it. Tests that need real
+commits, seen by other connections, are marked `@pytest.mark.commits`: they get the engine's own
+session and emptied tables before and after.
 Live servers and migrations use databases of their own (`bench/live.py`, test_migrations.py).
 """
 
 import contextlib
+import functools
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from server import create_app
 from server.auth import passwords
 from server.extensions import db
-from server.models import User
+from server.models import Unit, User
 from tests.factories import (
     TEST_PASSWORD,
     hashed_test_password,
@@ -52,26 +56,8 @@ settings.register_profile("reproducible", derandomize=True, print_blob=True)
 settings.load_profile("reproducible")
 
 # Argon2 at production cost takes ~0.15 s a hash (seconds on a busy machine), and sign-in tests
-# hash on every attempt: tests hash at the lowest cost, still Argon2id. A test that needs the
-# real cost (to see that no hash ran) is marked `@pytest.mark.real_hash_cost`.
-_PRODUCTION_HASHER = passwords._hasher
-_TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-passwords._hasher = _TEST_HASHER
-
-
-@pytest.fixture(autouse=True)
-def _hash_cost(request) -> Iterator[None]:
-    """Hash at production cost in tests marked `real_hash_cost`, before their users are made."""
-    if request.node.get_closest_marker("real_hash_cost") is None:
-        yield
-        return
-    passwords._hasher = _PRODUCTION_HASHER
-    passwords._dummy_hash.cache_clear()
-    try:
-        yield
-    finally:
-        passwords._hasher = _TEST_HASHER
-        passwords._dummy_hash.cache_clear()
+# hash on every attempt: tests hash at the lowest cost, still Argon2id.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_configure(config) -> None:
@@ -129,6 +115,24 @@ def _restart_sequences() -> None:
                 "FROM pg_sequences WHERE schemaname = current_schema()"
             )
         )
+
+
+def _sequences_now() -> str | None:
+    """Return a statement that sets every PostgreSQL sequence back to where it is now."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    rows = db.session.execute(
+        text(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+            "WHERE schemaname = current_schema() ORDER BY 1"
+        )
+    ).all()
+    if not rows:
+        return None
+    calls = ", ".join(
+        f"setval('{name}', {value or 1}, {'true' if value else 'false'})" for name, value in rows
+    )
+    return "SELECT " + calls
 
 
 def _empty_tables() -> None:
@@ -195,6 +199,8 @@ class _Sessions:
             }
         )
         db.session = self.bound
+        # What sets the sequences back to where a module's shared data left them.
+        self.shared_sequences: str | None = None
 
     @contextlib.contextmanager
     def rolled_back(self) -> Iterator[None]:
@@ -251,6 +257,9 @@ def app(request, _session_app, _sessions):
             with _sessions.rolled_back():
                 if not _sessions.connection.in_nested_transaction():
                     _restart_sequences()
+                elif _sessions.shared_sequences:
+                    # Ids go on from the module's shared data, the same in every test.
+                    db.session.execute(text(_sessions.shared_sequences))
                 yield _session_app
     _session_app.config.clear()
     _session_app.config.update(config)
@@ -282,17 +291,101 @@ def shared_data(load: Callable[[], object]):
     return fixture
 
 
+def _tree_ids() -> dict[str, int]:
+    """Create the small unit tree of `tree` and return its units' ids."""
+    return {place: unit.id for place, unit in make_tree().items()}
+
+
+def _shares_tree(module) -> bool:
+    """Tell whether a module's tests may share one `tree`, loaded once for the module.
+
+    Only when every test of the module that uses the database asks for the tree (no test sees
+    units it did not expect), none commits, and the module shares no data of its own.
+    """
+    shares = _TREE_SHARED.get(module.__name__)
+    if shares is None:
+        items = [item for item in module_items(module) if "app" in item.fixturenames]
+        shares = (
+            bool(items)
+            and not _SHARED_LOADS[module.__name__]
+            and all("tree" in item.fixturenames for item in items)
+            and not any(item.get_closest_marker("commits") for item in items)
+        )
+        _TREE_SHARED[module.__name__] = shares
+    return shares
+
+
+_MODULE_ITEMS: dict[str, list[pytest.Item]] = defaultdict(list)
+_TREE_SHARED: dict[str, bool] = {}
+
+
+def module_items(module) -> list[pytest.Item]:
+    """Return the collected tests of a module."""
+    return _MODULE_ITEMS[module.__name__]
+
+
+# A test whose fixtures include one of these uses the database under test.
+_DATABASE_FIXTURES = frozenset({"database_url", "_schema", "_session_app", "_sessions", "app"})
+# A module that reads the database under test by itself: live servers, the fleet.
+_READS_DATABASE = re.compile(
+    r"^\s*(from|import)\s+(bench|tests\.(live_server|upload_cuts|browser))\b|DATABASE_URL",
+    re.MULTILINE,
+)
+
+
+def pytest_addoption(parser) -> None:
+    """Add --database-tests-only, for the second database's pass."""
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (pure tests ran in the first pass)",
+    )
+
+
+@functools.cache
+def _module_reads_database(path: str) -> bool:
+    return bool(_READS_DATABASE.search(Path(path).read_text("utf-8")))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """Tell whether a test uses the database under test, through a fixture or by itself."""
+    if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    return _module_reads_database(str(item.path))
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Leave out pure tests with --database-tests-only; note each module's tests."""
+    if config.getoption("database_tests_only"):
+        pure = [item for item in items if not _uses_database(item)]
+        if pure:
+            config.hook.pytest_deselected(items=pure)
+            items[:] = [item for item in items if _uses_database(item)]
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None:
+            _MODULE_ITEMS[module.__name__].append(item)
+
+
 @pytest.fixture(scope="module")
 def _module_data(request, _session_app, _sessions):
     """Load a module's shared data in a transaction that lasts until the module's end."""
+    loads = list(_SHARED_LOADS[request.module.__name__])
+    if _shares_tree(request.module):
+        loads.append(_tree_ids)
+    if not loads:
+        yield {}
+        return
     outer = _sessions.connection.begin()
     try:
         with _session_app.app_context():
             _restart_sequences()
-            values = {load: load() for load in _SHARED_LOADS[request.module.__name__]}
+            values = {load: load() for load in loads}
+            _sessions.shared_sequences = _sequences_now()
             db.session.remove()  # tests get sessions of their own; objects are reloaded
         yield values
     finally:
+        _sessions.shared_sequences = None
         outer.rollback()
 
 
@@ -315,9 +408,17 @@ def create_unit(app):
 
 
 @pytest.fixture
-def tree(create_unit):
-    """Return a small unit tree: root, a province with two communes, a foreign province."""
-    return make_tree()
+def tree(request, _module_data, create_unit):
+    """Return a small unit tree: root, a province with two communes, a foreign province.
+
+    Made once per module where the module's tests allow it (`_shares_tree`), else per test.
+    """
+    ids = _module_data.get(_tree_ids)
+    if ids is None:
+        return make_tree()
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(ids.values())))
+    by_id = {unit.id: unit for unit in units}
+    return {place: by_id[unit_id] for place, unit_id in ids.items()}
 
 
 @pytest.fixture

@@ -412,11 +412,13 @@ def test_paged_pull_cut_resumes_after_the_stored_pages(running, devices, tmp_pat
     writer.sync()
     clone_records(running.database_url, "models", template, PULL_RECORDS - 1)
     reference = devices(tmp_path / "reference.json", username="canbo2", page_limit=PULL_PAGE)
+    reference.transport.traffic = Traffic()
+    reference.sync()  # the same pull with no fault, to compare the cost with
+    # Signed in only now: the server closes a connection idle for its keep-alive time (15 s),
+    # which a loaded machine's reference pull can outlast, and the cut would hit the wrong page.
     reader_path = tmp_path / "reader.json"
     reader = devices(reader_path, username="canbo2", page_limit=PULL_PAGE)
-    reference.transport.traffic = Traffic()
     reader.transport.traffic = Traffic()
-    reference.sync()  # the same pull with no fault, to compare the cost with
     first = running.proxy.next_index
     running.proxy.fault(first + 2, "cut", 0.5)
 
