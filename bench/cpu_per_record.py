@@ -20,7 +20,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from sqlalchemy.engine.interfaces import CacheStats
 
 from bench.live import LIVE_PASSWORD, create_user, migrate, reset_postgres_database, seed_units
 from bench.load import backend_pids, cpu_seconds
-from bench.sync_loopback import make_model
+from bench.sync_loopback import push_maker
 
 DATABASE = "sotay_perf_cpu"
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"
@@ -78,16 +77,7 @@ def run(db: str, pg_url: str, rounds: int, pushes: int, show_statements: bool = 
                 raise RuntimeError(f"not applied: {data['results']}")
             state["cursor"] = data["cursor"]
 
-        rng = random.Random(1)
-        templates = [make_model(rng, unit_id) for _ in range(40)]
-
-        def push_body() -> list[dict]:
-            out = []
-            for data in rng.sample(templates, BATCH):
-                state["seq"] += 1
-                out.append({"seq": state["seq"], "op": "put", "table": "models", "base": 0,
-                            "data": {**data, "id": str(uuid.uuid4())}})  # fmt: skip
-            return out
+        push_body = push_maker(random.Random(1), unit_id, state, BATCH)
 
         with app.app_context():
             engine = sa.engine

@@ -18,13 +18,12 @@ import pstats
 import random
 import statistics
 import time
-import uuid
 from collections import Counter
 
 from sqlalchemy import event
 
 from bench.live import LIVE_PASSWORD, migrate, reset_postgres_database, seed_units
-from bench.sync_loopback import make_model
+from bench.sync_loopback import push_maker
 
 DATABASE = "sotay_perf_profile"
 DEFAULT_PG_URL = "postgresql+psycopg://app:app@127.0.0.1:5432/postgres"
@@ -131,16 +130,7 @@ def run(pg_url: str, pushes: int, idle: int) -> None:
         state["cursor"] = data["cursor"]
         return data
 
-    rng = random.Random(1)
-    templates = [make_model(rng, unit_id) for _ in range(40)]
-
-    def push_body() -> list[dict]:
-        out = []
-        for data in rng.sample(templates, BATCH):
-            state["seq"] += 1
-            out.append({"seq": state["seq"], "op": "put", "table": "models", "base": 0,
-                        "data": {**data, "id": str(uuid.uuid4())}})  # fmt: skip
-        return out
+    push_body = push_maker(random.Random(1), unit_id, state, BATCH)
 
     with app.app_context():
         engine = db.engine

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -131,6 +132,23 @@ def make_model(rng: random.Random, unit_id: int) -> dict:
 
 
 # --- measuring ------------------------------------------------------------------------------
+
+
+def push_maker(
+    rng: random.Random, unit_id: int, state: dict, batch: int
+) -> Callable[[], list[dict]]:
+    """Return a maker of pushes of `batch` new varied models, numbering seqs in `state`."""
+    templates = [make_model(rng, unit_id) for _ in range(40)]
+
+    def push_body() -> list[dict]:
+        out = []
+        for data in rng.sample(templates, batch):
+            state["seq"] += 1
+            out.append({"seq": state["seq"], "op": "put", "table": "models", "base": 0,
+                        "data": {**data, "id": str(uuid.uuid4())}})  # fmt: skip
+        return out
+
+    return push_body
 
 
 def dumps(value) -> bytes:
