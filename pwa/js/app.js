@@ -124,7 +124,13 @@ function langSwitch() {
   const make = (code, label) => h("button", {
     type: "button", class: `seg${getLang() === code ? " is-on" : ""}`, "aria-pressed": String(getLang() === code), lang: code,
     onclick: async () => {
-      await setLang(code).catch(() => {}); // English not cached yet: the labels stay Vietnamese
+      // English not cached yet (offline before the rest of the app arrived): say so, stay Vietnamese.
+      const loaded = await setLang(code).then(() => true, () => false);
+      if (!loaded) {
+        await setLang("vi");
+        toast(t("english_not_cached"));
+        return;
+      }
       applyStaticLabels();
       route();
       setSetting(SETTING.LANG, code);

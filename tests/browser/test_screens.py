@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     PASSWORD,
@@ -15,6 +16,7 @@ from tests.browser.conftest import (
     set_pin,
     shot,
     sign_in,
+    wait_sw_ready,
 )
 
 pytestmark = pytest.mark.browser
@@ -139,6 +141,30 @@ def test_duplicate_warning_search_and_filters(new_phone, server):
     assert page.errors == []
 
 
+def test_english_not_yet_downloaded_says_so_and_stays_vietnamese(new_phone):
+    page = new_phone()
+    sign_in(page)
+    wait_sw_ready(page)
+    # As if the phone lost its connection before the files after the first load arrived.
+    page.evaluate(
+        """() => caches.keys().then((keys) => Promise.all(keys.map((key) =>
+             caches.open(key).then((cache) => cache.delete('/js/i18n/labels-en.js')))))"""
+    )
+    page.context.set_offline(True)
+    page.evaluate("() => { location.hash = '#/settings'; }")
+    page.wait_for_selector(".screen-settings")
+    page.click(".segmented button[lang=en]")
+    page.wait_for_selector("#toast:has-text('Chưa tải được tiếng Anh')")
+    assert page.inner_text(".screen-title") == "Cài đặt"
+    assert page.evaluate("() => document.documentElement.lang") == "vi"
+    assert page.get_attribute(".segmented button[lang=vi]", "aria-pressed") == "true"
+
+    page.context.set_offline(False)  # back online, the switch works
+    page.click(".segmented button[lang=en]")
+    expect(page.locator(".screen-title")).to_have_text("Settings")
+    assert page.errors == []
+
+
 def open_sealed_export(server, sealed: dict) -> dict:
     """Decrypt a sealed export with the test server's private key, as the import does."""
     from server.sealed.keys import server_key
@@ -150,6 +176,7 @@ def open_sealed_export(server, sealed: dict) -> dict:
 def test_english_settings_storage_and_careful_sign_out(new_phone, server):
     page = new_phone()
     sign_in(page)
+    wait_sw_ready(page)  # English is among the files cached after the first load
     page.context.set_offline(True)
     fill_meeting(page, "Hội nghị đối thoại với nhân dân")
     page.evaluate("() => { location.hash = '#/outbox'; }")
@@ -161,10 +188,11 @@ def test_english_settings_storage_and_careful_sign_out(new_phone, server):
     assert "Đã dùng" in page.inner_text("[data-testid=storage]")
     shot(page, "settings")
     page.click(".segmented button[lang=en]")
-    assert page.inner_text(".screen-title") == "Settings"
+    # The English labels load on demand: wait for them, then read.
+    expect(page.locator(".screen-title")).to_have_text("Settings")
     assert page.inner_text('[data-tab="outbox"] [data-label]') == "Outbox"
     page.click(".segmented button[lang=vi]")
-    assert page.inner_text(".screen-title") == "Cài đặt"
+    expect(page.locator(".screen-title")).to_have_text("Cài đặt")
 
     # Sign-out refuses to drop the unsynced meeting without an export and a second "yes".
     page.click('[data-action="sign-out"]')

@@ -417,5 +417,6 @@ addEnglish({
   export_sealed_note: ["The file is encrypted for the server. Send it to an administrator to import."],
   import_title: ["Import a file from a revoked phone"],
   import_file: ["Choose file"],
+  english_not_cached: ["English has not been downloaded yet; try again when online."],
   import_done: ["Imported: {applied} applied, {duplicate} already there, {conflict} conflicts, {rejected} refused."],
 });

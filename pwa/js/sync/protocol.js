@@ -4,7 +4,7 @@
 import { RECORD_TYPES, STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
-export const APP_VERSION = "2026.12.2";
+export const APP_VERSION = "2026.12.3";
 
 export const PROTOCOL = 1;
 export const SCHEMA = 2;
