@@ -9,6 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Every worker, gunicorn and CLI process would otherwise compile the project (and pytest rewrite
+# every test module) afresh: let them keep their bytecode (__pycache__ is ignored by git).
+unset PYTHONDONTWRITEBYTECODE
+
 STAGE=${1:-all}
 [ $# -gt 0 ] && shift
 case "$STAGE" in
