@@ -222,11 +222,15 @@ def _keep_migrated(database_url: str) -> None:
 
 
 @functools.cache
-def _password_hash(password: str) -> str:
+def _password_hash(password: str, cheap: bool = False) -> str:
     from argon2 import PasswordHasher
 
-    # At production cost, as `flask users create` hashes: sign-in tests time real hashing.
-    return PasswordHasher().hash(password)
+    # At production cost, as `flask users create` hashes: sign-in tests time real hashing. A
+    # cheap hash (Argon2 reads its cost from the hash) serves tests that only need to sign in.
+    hasher = (
+        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1) if cheap else PasswordHasher()
+    )
+    return hasher.hash(password)
 
 
 def prepare_database(
@@ -234,6 +238,8 @@ def prepare_database(
     units: list[tuple[str, str, str, str | None]],
     users: Sequence[tuple[str, ...]] = (),
     password: str = LIVE_PASSWORD,
+    *,
+    cheap_hashes: bool = False,
 ) -> dict[str, int]:
     """Migrate an empty database, add units and users; return the units' ids by code.
 
@@ -242,7 +248,8 @@ def prepare_database(
     What `migrate`, `seed_units` and `create_user` do in three processes, in this one: the
     migrations run once per process and later databases are copies of the first (a file copy on
     SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL); units go through the units service and
-    users are stored as `flask users create` stores them, with LIVE_PASSWORD.
+    users are stored as `flask users create` stores them, with LIVE_PASSWORD (with
+    `cheap_hashes`, hashed at the lowest Argon2 cost, for tests that do not time sign-in).
     """
     from datetime import date
 
@@ -286,7 +293,7 @@ def prepare_database(
                             position=names[1] if len(names) > 1 else None,
                             unit=unit,
                             roles=[role],
-                            password_hash=_password_hash(password),
+                            password_hash=_password_hash(password, cheap_hashes),
                             active=True,
                         )
                     )
