@@ -351,6 +351,8 @@ def _uses_database(item: pytest.Item) -> bool:
     """Tell whether a test uses the database under test, through a fixture or by itself."""
     if _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         return True
+    if item.get_closest_marker("no_database"):
+        return False
     return _module_reads_database(str(item.path))
 
 

@@ -6,8 +6,12 @@ A delete of a record deleted already is acknowledged `applied` with the tombston
 
 from types import SimpleNamespace
 
+import pytest
+
 from bench.fleet_check import Truth, check_acknowledged
 from bench.fleet_devices import LoggedMutation
+
+pytestmark = pytest.mark.no_database  # the check alone, on logged mutations
 
 RID = "ed266927-57e0-482b-a957-cd2a1f124470"
 DEVICE_IDS = {"d0": "id-d0", "d4": "id-d4", "d6": "id-d6"}

@@ -17,6 +17,8 @@ from sync.uploads import (
 )
 from tests.upload_cuts import CutPlan, StandInServer, cut_upload, explain
 
+pytestmark = pytest.mark.no_database  # a stand-in server, no database
+
 CHUNK = 16 * 1024
 SIZE = 20 * CHUNK + 123  # a short last chunk
 
