@@ -24,7 +24,9 @@ PG_URL=postgresql+psycopg://app:app@127.0.0.1:5432/$PG_DB
 # No .pytest_cache in the work tree; pytest exits 5 when it collects nothing, which fails here.
 # Tests run on every core (PYTEST_WORKERS, default: one per core), each worker with its own
 # databases; a file's tests stay on one worker so module-scoped live servers start once.
-PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider -n "${PYTEST_WORKERS:-auto}" --dist loadfile)
+# Files go out in the order tests/conftest.py sorts them (the long ones first), not by test count.
+PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider -n "${PYTEST_WORKERS:-auto}" --dist loadfile
+  --no-loadscope-reorder)
 
 wants() { [ "$STAGE" = all ] || [ "$STAGE" = "$1" ]; }
 in_ci() { [ "${CI:-}" = true ]; }

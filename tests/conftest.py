@@ -356,13 +356,27 @@ def _uses_database(item: pytest.Item) -> bool:
     return _module_reads_database(str(item.path))
 
 
+def _run_order(item: pytest.Item) -> int:
+    """Rank a test's module by how long its tests take: browsers, then slow or live, then the rest."""
+    path = str(item.path)
+    if f"{os.sep}browser{os.sep}" in path:
+        return 0
+    return 1 if item.get_closest_marker("slow") or _module_reads_database(path) else 2
+
+
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Leave out pure tests with --database-tests-only; note each module's tests."""
+    """Leave out pure tests with --database-tests-only; put the long modules first.
+
+    xdist (with --no-loadscope-reorder) hands out files in this order: the long ones first, the
+    many short ones last, so that both workers finish together instead of one running a
+    browser file alone at the end.
+    """
     if config.getoption("database_tests_only"):
         pure = [item for item in items if not _uses_database(item)]
         if pure:
             config.hook.pytest_deselected(items=pure)
             items[:] = [item for item in items if _uses_database(item)]
+    items.sort(key=_run_order)  # stable: a module's tests keep their order
     for item in items:
         module = getattr(item, "module", None)
         if module is not None:
