@@ -49,6 +49,7 @@ const LATER = [
   "/js/store/files.js",
   "/js/store/record-index.js",
   "/js/store/records.js",
+  "/js/sync/download.js",
   "/js/sync/engine.js",
   "/js/sync/protocol.js",
   "/js/sync/upload-core.js",

@@ -7,6 +7,7 @@ import {
   completeness, DOCUMENT_KINDS, fitWithin, JPEG_QUALITY, LONG_EDGE, MAX_ATTACHMENTS, MAX_FILE_BYTES, placeOf, refusal,
 } from "../lib/attachments.js";
 import * as files from "../store/files.js";
+import { download } from "../sync/download.js";
 import { ask, cleanText, h, joined, replace } from "./dom.js";
 import { phoneState } from "./upload-progress.js";
 
@@ -99,11 +100,12 @@ export async function takeFile(file, { kind, purpose }) {
 
 // --- blobs on screen -----------------------------------------------------------------------
 
-/** A file's bytes from the server, with the bearer token (an <img src> cannot send it). */
-async function serverBlob(token, path) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` }, credentials: "omit" });
-  if (!response.ok) throw new Error(`HTTP_${response.status}`);
-  return response.blob();
+/**
+ * A file's bytes from the server, with the bearer token (an <img src> cannot send it), resumed
+ * after a cut; a whole file is checked against its sha256.
+ */
+function serverBlob(token, path, sha256 = null) {
+  return download(path, { token, sha256 });
 }
 
 function fileUrl(table, id, sha256, thumb) {
@@ -168,7 +170,7 @@ async function openFile(ctx, where, item) {
   let blob = await localBlob(item.sha256);
   if (!blob && where.held && where.token && navigator.onLine) {
     try {
-      blob = await serverBlob(where.token, fileUrl(where.table, where.id, item.sha256, false));
+      blob = await serverBlob(where.token, fileUrl(where.table, where.id, item.sha256, false), item.sha256);
     } catch {
       blob = null;
     }
