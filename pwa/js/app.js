@@ -219,8 +219,7 @@ async function route() {
   try {
     loaded = await screens();
   } catch {
-    // Not cached yet and no connection: say so instead of a blank screen.
-    if (mine === turn) mount({ node: h("p", { class: "notice notice-warn", role: "alert", text: t("network_error") }) }, "");
+    if (mine === turn) notCached();
     return;
   }
   if (mine !== turn) return;
@@ -253,6 +252,17 @@ async function route() {
     } else screen = recordDetail.render(ctx, { table, id: second });
   } else screen = home.render(ctx);
   mount(screen, tab);
+}
+
+/**
+ * The app behind the lock is not on this phone (offline before it was all cached): say so
+ * instead of a blank or a lock screen, and start again once a connection is back.
+ */
+function notCached() {
+  tabbar.hidden = true;
+  const notice = h("p", { class: "notice notice-warn", role: "alert", "data-testid": "not-cached", text: t("app_not_cached") });
+  mount({ node: h("section", { class: "screen" }, notice) }, "");
+  addEventListener("online", () => location.reload(), { once: true });
 }
 
 function mount(screen, tab) {
@@ -365,7 +375,14 @@ async function opened(userId, freshSession = null) {
     location.reload();
     return;
   }
-  const { index, storeUnits } = await screens();
+  let loaded;
+  try {
+    loaded = await screens();
+  } catch {
+    notCached();
+    return;
+  }
+  const { index, storeUnits } = loaded;
   const session = await getSession();
   setSessionCtx(session || null);
   signInNotice = session && !session.token ? t("signed_out_remotely") : "";

@@ -216,3 +216,32 @@ def test_signed_in_once_every_screen_opens_offline(new_phone, server):
         "() => document.querySelector('.screen-title').textContent === 'Settings'"
     )
     assert page.errors == []
+
+
+def test_unlocked_offline_before_the_app_was_cached_says_so_and_recovers_online(new_phone, server):
+    """A phone cut off before the files after the first load arrived opens its lock screen from
+    the shell; unlocking then says the app is not downloaded yet (not a blank or stuck lock
+    screen), and the connection coming back brings the app with the unsynced record intact."""
+    page = new_phone()
+    sign_in(page)
+    wait_sw_ready(page)
+    page.context.set_offline(True)
+    fill_model(page, "Mô hình dân vận khéo bản Co Muông")
+    page.evaluate(
+        """() => caches.keys().then((keys) => Promise.all(keys.map((key) =>
+             caches.open(key).then((cache) => cache.delete('/js/ui/screens.js')))))"""
+    )
+    page.reload()
+    unlock_again(page)
+    page.wait_for_selector("[data-testid=not-cached]")
+    assert "kết nối mạng một lần" in page.inner_text("[data-testid=not-cached]")
+    assert outbox_count(page) == 1
+
+    with page.expect_navigation():
+        page.context.set_offline(False)
+    unlock_again(page)
+    page.wait_for_selector(".screen-detail")  # where the officer was, the record there
+    assert "Co Muông" in page.inner_text(".screen-detail")
+    wait_synced(page)
+    assert outbox_count(page) == 0
+    assert page.errors == []

@@ -417,6 +417,7 @@ addEnglish({
   export_sealed_note: ["The file is encrypted for the server. Send it to an administrator to import."],
   import_title: ["Import a file from a revoked phone"],
   import_file: ["Choose file"],
+  app_not_cached: ["The app has not finished downloading for offline use. Connect once; the data on this phone is safe."],
   english_not_cached: ["English has not been downloaded yet; try again when online."],
   import_done: ["Imported: {applied} applied, {duplicate} already there, {conflict} conflicts, {rejected} refused."],
 });

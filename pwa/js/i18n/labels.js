@@ -418,6 +418,7 @@ export const LABELS = {
   export_sealed_note: ["Tệp đã được mã hóa cho máy chủ. Gửi tệp cho quản trị viên để nhập vào hệ thống."],
   import_title: ["Nhập tệp từ máy bị thu hồi"],
   import_file: ["Chọn tệp"],
+  app_not_cached: ["Ứng dụng chưa tải đủ để dùng khi không có mạng. Hãy kết nối mạng một lần; dữ liệu trên máy vẫn còn nguyên."],
   english_not_cached: ["Chưa tải được tiếng Anh; hãy thử lại khi có mạng."],
   import_done: ["Đã nhập: {applied} áp dụng, {duplicate} đã có, {conflict} xung đột, {rejected} bị từ chối."],
 };
