@@ -52,6 +52,25 @@ def nothing_stored(store, digest: str, count: int) -> bool:
 # --- the stores ---------------------------------------------------------------------------
 
 
+def test_filesystem_store_leaves_no_empty_chunk_folders(tmp_path):
+    """A file's chunk folder goes with its last chunk; a put into a folder just removed works."""
+    from server.files.store import FileSystemStore
+
+    store = FileSystemStore(str(tmp_path / "objects"))
+    store.put("chunks/ab/0", b"x")
+    store.put("chunks/ab/1", b"y")
+    store.put("files/ab", b"xy")
+    store.delete("chunks/ab/0")
+    assert (tmp_path / "objects/chunks/ab").is_dir()  # chunk 1 is still there
+    store.delete("chunks/ab/1")
+    assert not (tmp_path / "objects/chunks/ab").exists()
+    assert (tmp_path / "objects/chunks").is_dir() and store.exists("files/ab")
+    store.delete("files/ab")
+    assert (tmp_path / "objects/files").is_dir()  # the top folders stay
+    store.put("chunks/ab/2", b"z")  # the folder comes back
+    assert store.get("chunks/ab/2") == b"z"
+
+
 def test_store_puts_gets_ranges_streams_and_deletes(file_store):
     """Both stores keep objects whole and read them back whole, in ranges and in pieces."""
     data = bytes(range(256)) * 1000

@@ -5,6 +5,7 @@ atomic and durable before it returns: a reader sees the whole object or none, so
 that names an object is committed only after the object is stored.
 """
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -61,8 +62,15 @@ class FileSystemStore:
     def put(self, key: str, data: bytes) -> None:
         """Write to a temporary file, flush it to disk, then rename it into place."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        for _ in range(3):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                break
+            except FileNotFoundError:
+                continue  # a delete emptied and removed the folder in between: make it again
+        else:
+            raise OSError(f"cannot create a file beside {key!r}")
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
@@ -108,8 +116,15 @@ class FileSystemStore:
         return self._path(key).is_file()
 
     def delete(self, key: str) -> None:
-        """Remove the file if it is there."""
-        self._path(key).unlink(missing_ok=True)
+        """Remove the file if it is there, and its folder under the root once empty."""
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        # chunks/<sha>/ folders would otherwise pile up, one per file ever uploaded.
+        folder = path.parent
+        if folder.parent != self.root.resolve():
+            # Not empty (other chunks, or a put under way) or gone already: leave it.
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
     def size(self, key: str) -> int:
         """Return the file's length."""
