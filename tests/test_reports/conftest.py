@@ -220,7 +220,7 @@ def _reports_base() -> dict:
     }
 
 
-base = shared_layer(_reports_base)
+base_layer = shared_layer(_reports_base)
 
 
 def _reports_nghe_an() -> dict[str, int]:
@@ -228,4 +228,4 @@ def _reports_nghe_an() -> dict[str, int]:
     return {place: unit.id for place, unit in make_nghe_an(unit_of("40")).items()}
 
 
-nghe_an_layer = shared_layer(_reports_nghe_an, below=base)
+nghe_an_layer = shared_layer(_reports_nghe_an, below=base_layer)
