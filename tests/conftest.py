@@ -17,6 +17,7 @@ Live servers and migrations use databases of their own (`bench/live.py`, test_mi
 
 import contextlib
 import functools
+import inspect
 import os
 import re
 from collections import defaultdict
@@ -402,7 +403,7 @@ def _module_data(request, _session_app, _sessions):
 class SharedLayer:
     """Data that `load` makes above the data of the layer `below` (if any)."""
 
-    load: Callable[[], object]
+    load: Callable[..., object]
     below: "SharedLayer | None" = None
 
     def chain(self) -> list["SharedLayer"]:
@@ -411,7 +412,7 @@ class SharedLayer:
 
 
 def shared_layer(
-    load: Callable[[], object], *, below: SharedLayer | None = None, name: str | None = None
+    load: Callable[..., object], *, below: SharedLayer | None = None, name: str | None = None
 ):
     """Declare a fixture whose data `load` makes once for the tests that ask for it in a row.
 
@@ -419,7 +420,8 @@ def shared_layer(
     fixture): `load` runs in a transaction that encloses the test's own, kept while the next tests
     ask for the same layer and rolled back before the first that does not. A layer may stand on
     another (`below=fixture.layer`); a test asking for a layer gets the layers below it too. The
-    fixture returns what `load` returned (ids, not objects: the loading session ends).
+    fixture returns what `load` returned (ids, not objects: the loading session ends); a `load`
+    with a parameter is given what the layer below returned.
     """
     layer = SharedLayer(load, below.layer if below is not None else None)
 
@@ -471,7 +473,7 @@ class _LayerStack:
                 _restart_sequences()
             elif sequences:
                 db.session.execute(text(sequences))
-            value = layer.load()
+            value = layer.load(*self.below_value(layer))
             self.loaded.append((layer, transaction, value, _sequences_now()))
             db.session.remove()  # tests get sessions of their own; objects are reloaded
 
@@ -482,6 +484,12 @@ class _LayerStack:
             transaction = self.loaded.pop()[1]
             if transaction.is_active:  # else the module's shared data went first, and it with it
                 transaction.rollback()
+
+    def below_value(self, layer: SharedLayer) -> list[object]:
+        """Return what the layer's `load` takes: the value of the layer below, if it asks."""
+        if layer.below is None or not inspect.signature(layer.load).parameters:
+            return []
+        return [self.value(layer.below)]
 
     def value(self, layer: SharedLayer) -> object:
         """Return what a loaded layer's `load` returned."""
