@@ -18,11 +18,12 @@ Live servers and migrations use databases of their own (`bench/live.py`, test_mi
 import contextlib
 import functools
 import inspect
+import itertools
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -253,7 +254,7 @@ def app(request, _session_app, _sessions, _layers):
     config = dict(_session_app.config)
     commits = request.node.get_closest_marker("commits") is not None
     with _session_app.app_context():
-        _layers.switch([] if commits else _requested_layers(request))
+        _layers.switch([] if commits else _requested_layers(request.node))
         if commits:
             with _sessions.committed():
                 yield _session_app
@@ -372,6 +373,25 @@ def pytest_collection_modifyitems(session, config, items) -> None:
         module = getattr(item, "module", None)
         if module is not None:
             _MODULE_ITEMS[module.__name__].append(item)
+    items[:] = _grouped_by_layers(items)
+
+
+def _grouped_by_layers(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Run a module's tests that ask for the same shared layers one after another.
+
+    Each layer is then loaded once in the module (once per value of its key), not once per
+    change of parameter; tests keep their order otherwise, and modules theirs.
+    """
+    grouped: list[pytest.Item] = []
+    for _, run in itertools.groupby(items, key=lambda item: getattr(item, "module", None)):
+        run = list(run)
+        first: dict[tuple[int, ...], int] = {}
+        keys = []
+        for item in run:
+            chain = tuple(id(layer) for layer in _requested_layers(item))
+            keys.append(first.setdefault(chain, len(first)))
+        grouped += [item for _, item in sorted(zip(keys, run, strict=True), key=lambda p: p[0])]
+    return grouped
 
 
 @pytest.fixture(scope="module")
@@ -405,6 +425,18 @@ class SharedLayer:
 
     load: Callable[..., object]
     below: "SharedLayer | None" = None
+    # The name of a test parameter: the layer is one per value of it, given to `load` first.
+    key: str | None = None
+    variants: dict[object, "SharedLayer"] = field(default_factory=dict)
+
+    def for_test(self, item: pytest.Item) -> "SharedLayer":
+        """Return the layer itself, or its variant for the test's value of the key."""
+        if self.key is None:
+            return self
+        value = item.callspec.params[self.key]  # type: ignore[attr-defined]
+        if value not in self.variants:
+            self.variants[value] = SharedLayer(functools.partial(self.load, value), self.below)
+        return self.variants[value]
 
     def chain(self) -> list["SharedLayer"]:
         """Return the layers this one stands on, lowest first, and itself."""
@@ -412,7 +444,11 @@ class SharedLayer:
 
 
 def shared_layer(
-    load: Callable[..., object], *, below: SharedLayer | None = None, name: str | None = None
+    load: Callable[..., object],
+    *,
+    below: SharedLayer | None = None,
+    name: str | None = None,
+    key: str | None = None,
 ):
     """Declare a fixture whose data `load` makes once for the tests that ask for it in a row.
 
@@ -421,12 +457,13 @@ def shared_layer(
     ask for the same layer and rolled back before the first that does not. A layer may stand on
     another (`below=fixture.layer`); a test asking for a layer gets the layers below it too. The
     fixture returns what `load` returned (ids, not objects: the loading session ends); a `load`
-    with a parameter is given what the layer below returned.
+    with a parameter is given what the layer below returned. With `key`, the name of a test
+    parameter, there is one layer per value of it, and `load` takes the value first.
     """
-    layer = SharedLayer(load, below.layer if below is not None else None)
+    layer = SharedLayer(load, below.layer if below is not None else None, key)
 
-    def fixture(app, _layers):
-        return _layers.value(layer)
+    def fixture(request, app, _layers):
+        return _layers.value(layer.for_test(request.node))
 
     fixture.layer = layer  # type: ignore[attr-defined]
     fixture.__doc__ = load.__doc__
@@ -435,19 +472,19 @@ def shared_layer(
     return defined
 
 
-def _requested_layers(request) -> list[SharedLayer]:
+def _requested_layers(item: pytest.Item) -> list[SharedLayer]:
     """Return the chain of shared layers a test asks for, lowest first."""
     found = []
-    for name in request.fixturenames:
-        definitions = request.node._fixtureinfo.name2fixturedefs.get(name)
+    for name in getattr(item, "fixturenames", ()):
+        definitions = item._fixtureinfo.name2fixturedefs.get(name)  # type: ignore[attr-defined]
         layer = getattr(definitions[-1].func, "layer", None) if definitions else None
         if layer is not None:
-            found.append(layer)
+            found.append(layer.for_test(item))
     if not found:
         return []
     chain = max((layer.chain() for layer in found), key=len)
     if any(layer not in chain for layer in found):
-        raise RuntimeError(f"{request.node.nodeid} asks for layers that do not stand on each other")
+        raise RuntimeError(f"{item.nodeid} asks for layers that do not stand on each other")
     return chain
 
 
