@@ -9,9 +9,11 @@ Every test runs inside a transaction on one connection, rolled back at its end: 
 bound to that connection and each of its transactions (one per app context, so one per request)
 is a SAVEPOINT, so a commit in the app ends a savepoint and the test's rollback undoes it all.
 Data several tests only read (the official units) is loaded once in an enclosing transaction by
-`shared_data`, and so is `tree` in modules whose tests all ask for it. Tests that need real
-commits, seen by other connections, are marked `@pytest.mark.commits`: they get the engine's own
-session and emptied tables before and after.
+`shared_data`, and so is `tree` in modules whose tests all ask for it. Data only some of a
+module's tests share is a `shared_layer`: loaded for the first test that asks for it and kept
+while the next ones ask too (a module's tests run grouped by the layers they ask for). Tests that
+need real commits, seen by other connections, are marked `@pytest.mark.commits`: they get the
+engine's own session and emptied tables before and after.
 Live servers and migrations use databases of their own (`bench/live.py`, test_migrations.py).
 """
 
@@ -455,7 +457,7 @@ def shared_layer(
     Unlike `shared_data`, a layer is there only for the tests that ask for it (through any
     fixture): `load` runs in a transaction that encloses the test's own, kept while the next tests
     ask for the same layer and rolled back before the first that does not. A layer may stand on
-    another (`below=fixture.layer`); a test asking for a layer gets the layers below it too. The
+    another (`below=` that layer's fixture); a test asking for a layer gets those below it too. The
     fixture returns what `load` returned (ids, not objects: the loading session ends); a `load`
     with a parameter is given what the layer below returned. With `key`, the name of a test
     parameter, there is one layer per value of it, and `load` takes the value first.
@@ -465,10 +467,10 @@ def shared_layer(
     def fixture(request, app, _layers):
         return _layers.value(layer.for_test(request.node))
 
-    fixture.layer = layer  # type: ignore[attr-defined]
+    fixture.layer = layer  # type: ignore[attr-defined]  # what `_requested_layers` looks for
     fixture.__doc__ = load.__doc__
     defined = pytest.fixture(name=name or load.__name__)(fixture)
-    defined.layer = layer  # type: ignore[attr-defined]
+    defined.layer = layer  # type: ignore[attr-defined]  # what `below=` takes
     return defined
 
 
