@@ -9,18 +9,23 @@ Every test runs inside a transaction on one connection, rolled back at its end: 
 bound to that connection and each of its transactions (one per app context, so one per request)
 is a SAVEPOINT, so a commit in the app ends a savepoint and the test's rollback undoes it all.
 Data several tests only read (the official units) is loaded once in an enclosing transaction by
-`shared_data`, and so is `tree` in modules whose tests all ask for it. Tests that need real
-commits, seen by other connections, are marked `@pytest.mark.commits`: they get the engine's own
-session and emptied tables before and after.
+`shared_data`, and so is `tree` in modules whose tests all ask for it. Data only some of a
+module's tests share is a `shared_layer`: loaded for the first test that asks for it and kept
+while the next ones ask too (a module's tests run grouped by the layers they ask for). Tests that
+need real commits, seen by other connections, are marked `@pytest.mark.commits`: they get the
+engine's own session and emptied tables before and after.
 Live servers and migrations use databases of their own (`bench/live.py`, test_migrations.py).
 """
 
 import contextlib
 import functools
+import inspect
+import itertools
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,7 +33,7 @@ from argon2 import PasswordHasher
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Transaction, select, text
 
 from server import create_app
 from server.auth import passwords
@@ -242,24 +247,27 @@ def _sessions(_session_app) -> Iterator[_Sessions]:
 
 
 @pytest.fixture
-def app(request, _session_app, _sessions):
+def app(request, _session_app, _sessions, _layers):
     """Return the session's app in an app context, its data rolled back after the test.
 
     With `@pytest.mark.commits`, commits are real and the tables are emptied before and after.
+    The shared layers the test asks for (`shared_layer`) are loaded first, if not already.
     """
     config = dict(_session_app.config)
     commits = request.node.get_closest_marker("commits") is not None
     with _session_app.app_context():
+        _layers.switch([] if commits else _requested_layers(request.node))
         if commits:
             with _sessions.committed():
                 yield _session_app
         else:
             with _sessions.rolled_back():
+                sequences = _layers.sequences() or _sessions.shared_sequences
                 if not _sessions.connection.in_nested_transaction():
                     _restart_sequences()
-                elif _sessions.shared_sequences:
-                    # Ids go on from the module's shared data, the same in every test.
-                    db.session.execute(text(_sessions.shared_sequences))
+                elif sequences:
+                    # Ids go on from the shared data, the same in every test.
+                    db.session.execute(text(sequences))
                 yield _session_app
     _session_app.config.clear()
     _session_app.config.update(config)
@@ -381,6 +389,25 @@ def pytest_collection_modifyitems(session, config, items) -> None:
         module = getattr(item, "module", None)
         if module is not None:
             _MODULE_ITEMS[module.__name__].append(item)
+    items[:] = _grouped_by_layers(items)
+
+
+def _grouped_by_layers(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Run a module's tests that ask for the same shared layers one after another.
+
+    Each layer is then loaded once in the module (once per value of its key), not once per
+    change of parameter; tests keep their order otherwise, and modules theirs.
+    """
+    grouped: list[pytest.Item] = []
+    for _, run in itertools.groupby(items, key=lambda item: getattr(item, "module", None)):
+        run = list(run)
+        first: dict[tuple[int, ...], int] = {}
+        keys = []
+        for item in run:
+            chain = tuple(id(layer) for layer in _requested_layers(item))
+            keys.append(first.setdefault(chain, len(first)))
+        grouped += [item for _, item in sorted(zip(keys, run, strict=True), key=lambda p: p[0])]
+    return grouped
 
 
 @pytest.fixture(scope="module")
@@ -403,6 +430,136 @@ def _module_data(request, _session_app, _sessions):
     finally:
         _sessions.shared_sequences = None
         outer.rollback()
+
+
+# --- Shared layers: data loaded once for a run of tests that ask for it --------------------------
+
+
+@dataclass(eq=False)
+class SharedLayer:
+    """Data that `load` makes above the data of the layer `below` (if any)."""
+
+    load: Callable[..., object]
+    below: "SharedLayer | None" = None
+    # The name of a test parameter: the layer is one per value of it, given to `load` first.
+    key: str | None = None
+    variants: dict[object, "SharedLayer"] = field(default_factory=dict)
+
+    def for_test(self, item: pytest.Item) -> "SharedLayer":
+        """Return the layer itself, or its variant for the test's value of the key."""
+        if self.key is None:
+            return self
+        value = item.callspec.params[self.key]  # type: ignore[attr-defined]
+        if value not in self.variants:
+            self.variants[value] = SharedLayer(functools.partial(self.load, value), self.below)
+        return self.variants[value]
+
+    def chain(self) -> list["SharedLayer"]:
+        """Return the layers this one stands on, lowest first, and itself."""
+        return [*(self.below.chain() if self.below else []), self]
+
+
+def shared_layer(
+    load: Callable[..., object],
+    *,
+    below: SharedLayer | None = None,
+    name: str | None = None,
+    key: str | None = None,
+):
+    """Declare a fixture whose data `load` makes once for the tests that ask for it in a row.
+
+    Unlike `shared_data`, a layer is there only for the tests that ask for it (through any
+    fixture): `load` runs in a transaction that encloses the test's own, kept while the next tests
+    ask for the same layer and rolled back before the first that does not. A layer may stand on
+    another (`below=` that layer's fixture); a test asking for a layer gets those below it too. The
+    fixture returns what `load` returned (ids, not objects: the loading session ends); a `load`
+    with a parameter is given what the layer below returned. With `key`, the name of a test
+    parameter, there is one layer per value of it, and `load` takes the value first.
+    """
+    layer = SharedLayer(load, below.layer if below is not None else None, key)
+
+    def fixture(request, app, _layers):
+        return _layers.value(layer.for_test(request.node))
+
+    fixture.layer = layer  # type: ignore[attr-defined]  # what `_requested_layers` looks for
+    fixture.__doc__ = load.__doc__
+    defined = pytest.fixture(name=name or load.__name__)(fixture)
+    defined.layer = layer  # type: ignore[attr-defined]  # what `below=` takes
+    return defined
+
+
+def _requested_layers(item: pytest.Item) -> list[SharedLayer]:
+    """Return the chain of shared layers a test asks for, lowest first."""
+    found = []
+    for name in getattr(item, "fixturenames", ()):
+        definitions = item._fixtureinfo.name2fixturedefs.get(name)  # type: ignore[attr-defined]
+        layer = getattr(definitions[-1].func, "layer", None) if definitions else None
+        if layer is not None:
+            found.append(layer.for_test(item))
+    if not found:
+        return []
+    chain = max((layer.chain() for layer in found), key=len)
+    if any(layer not in chain for layer in found):
+        raise RuntimeError(f"{item.nodeid} asks for layers that do not stand on each other")
+    return chain
+
+
+class _LayerStack:
+    """The shared layers loaded now, each in a transaction inside the one below it."""
+
+    def __init__(self, sessions: _Sessions):
+        self.sessions = sessions
+        self.loaded: list[tuple[SharedLayer, Transaction, object, str | None]] = []
+
+    def switch(self, chain: list[SharedLayer]) -> None:
+        """Keep the loaded layers the chain starts with, roll back the rest, load the missing."""
+        keep = 0
+        while keep < min(len(chain), len(self.loaded)) and self.loaded[keep][0] is chain[keep]:
+            keep += 1
+        self.cut(keep)
+        connection = self.sessions.connection
+        for layer in chain[keep:]:
+            started = connection.in_transaction()
+            transaction = connection.begin_nested() if started else connection.begin()
+            sequences = self.sequences() or self.sessions.shared_sequences
+            if not started:
+                _restart_sequences()
+            elif sequences:
+                db.session.execute(text(sequences))
+            value = layer.load(*self.below_value(layer))
+            self.loaded.append((layer, transaction, value, _sequences_now()))
+            db.session.remove()  # tests get sessions of their own; objects are reloaded
+
+    def cut(self, keep: int = 0) -> None:
+        """Roll back every loaded layer above the first `keep`."""
+        while len(self.loaded) > keep:
+            db.session.remove()
+            transaction = self.loaded.pop()[1]
+            if transaction.is_active:  # else the module's shared data went first, and it with it
+                transaction.rollback()
+
+    def below_value(self, layer: SharedLayer) -> list[object]:
+        """Return what the layer's `load` takes: the value of the layer below, if it asks."""
+        if layer.below is None or not inspect.signature(layer.load).parameters:
+            return []
+        return [self.value(layer.below)]
+
+    def value(self, layer: SharedLayer) -> object:
+        """Return what a loaded layer's `load` returned."""
+        return next(value for loaded, _, value, _ in self.loaded if loaded is layer)
+
+    def sequences(self) -> str | None:
+        """Return what sets the sequences back to where the top layer left them."""
+        return self.loaded[-1][3] if self.loaded else None
+
+
+@pytest.fixture(scope="module")
+def _layers(_session_app, _sessions) -> Iterator[_LayerStack]:
+    """Hold the module's loaded layers; roll them back when the module ends."""
+    stack = _LayerStack(_sessions)
+    yield stack
+    with _session_app.app_context():
+        stack.cut()
 
 
 @pytest.fixture

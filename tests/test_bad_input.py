@@ -1,23 +1,56 @@
 """Every class of bad input gets its stable error code, and none of it reaches a 500."""
 
+import copy
 import gzip
 import json
 import uuid
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import AuditEvent, Meeting, ModelRecord, Unit
-from tests.conftest import meeting_payload, model_payload
+from server.models import AuditEvent, Meeting, ModelRecord, Unit, User
+from tests.conftest import meeting_payload, model_payload, shared_layer
+from tests.factories import make_device_headers, make_tree, make_user
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 
 
+def _bad_input_officer() -> dict:
+    """Make the small unit tree, the commune officer and the officer's device."""
+    tree = make_tree()
+    officer = make_user("canbo", tree["commune"], ["CAN_BO_NHAP"], full_name="Lò Văn Minh")
+    return {
+        "units": {place: unit.id for place, unit in tree.items()},
+        "officer": officer.id,
+        "headers": make_device_headers(officer),
+    }
+
+
+# The tree, the officer, its device and its model are made once for the tests in a row that ask
+# for them; each test rolls back to them.
+officer_layer = shared_layer(_bad_input_officer)
+
+
 @pytest.fixture
-def headers(officer, auth_headers):
+def tree(_bad_input_officer):
+    """Return the shared small unit tree."""
+    ids = _bad_input_officer["units"]
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids.values())))}
+    return {place: found[unit_id] for place, unit_id in ids.items()}
+
+
+@pytest.fixture
+def officer(_bad_input_officer):
+    """Return the shared field officer of the commune."""
+    return db.session.get(User, _bad_input_officer["officer"])
+
+
+@pytest.fixture
+def headers(_bad_input_officer):
     """Return the commune officer's headers."""
-    return auth_headers(officer)
+    return _bad_input_officer["headers"]
 
 
 @pytest.fixture
@@ -26,12 +59,23 @@ def admin_headers(admin, auth_headers):
     return auth_headers(admin)
 
 
-@pytest.fixture
-def model(client, tree, headers):
+def _bad_input_model(world: dict) -> dict:
     """Create a model as the officer and return its JSON."""
-    response = client.post("/api/v1/models", json=model_payload(tree["commune"]), headers=headers)
+    commune = db.session.get(Unit, world["units"]["commune"])
+    response = current_app.test_client().post(
+        "/api/v1/models", json=model_payload(commune), headers=world["headers"]
+    )
     assert response.status_code == 201
     return response.get_json()
+
+
+model_layer = shared_layer(_bad_input_model, below=officer_layer)
+
+
+@pytest.fixture
+def model(_bad_input_model):
+    """Return the JSON of the officer's shared model."""
+    return copy.deepcopy(_bad_input_model)
 
 
 @pytest.fixture

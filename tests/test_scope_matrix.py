@@ -6,10 +6,12 @@ acts only inside it like everyone else there; only an administrator at the root 
 """
 
 import pytest
+from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Device, OneTimeCode, Unit, User
-from tests.conftest import meeting_payload, model_payload
+from tests.conftest import meeting_payload, model_payload, shared_layer
+from tests.factories import make_device_headers, make_tree, make_user
 
 ROLES = ("CAN_BO_NHAP", "LANH_DAO_DUYET", "QUAN_TRI", "XEM")
 PLACES = {"own": "province", "child": "commune", "foreign": "foreign_commune"}
@@ -32,15 +34,14 @@ def sees(role: str, place: str) -> bool:
 class World:
     """The tree, an actor with one role, and records a root-level officer made."""
 
-    def __init__(self, client, tree, create_user, auth_headers, role):
+    def __init__(self, client, tree, create_user, auth_headers, people: dict):
         self.client = client
         self.tree = tree
         self.create_user = create_user
         self.auth_headers = auth_headers
-        seeder = create_user("seeder", tree["root"], ["CAN_BO_NHAP"])
-        self.seeder = auth_headers(seeder)
-        self.actor = create_user("actor", tree["province"], [role])
-        self.headers = auth_headers(self.actor)
+        self.seeder = people["seeder"]
+        self.actor = db.session.get(User, people["actor"])
+        self.headers = people["headers"]
 
     def unit(self, place: str):
         """Return the unit at a place."""
@@ -73,10 +74,42 @@ class World:
         return db.session.scalar(db.select(Device.id).where(Device.user_id == other.id))
 
 
+def _matrix_tree() -> dict[str, int]:
+    """Make the small unit tree and return its units' ids."""
+    return {place: unit.id for place, unit in make_tree().items()}
+
+
+# The tree, and above it each role's seeder and actor with their devices, are made once for the
+# tests in a row that ask for them; each test rolls back to them.
+tree_layer = shared_layer(_matrix_tree)
+
+
 @pytest.fixture
-def world(request, client, tree, create_user, auth_headers):
+def tree(_matrix_tree):
+    """Return the shared small unit tree."""
+    found = db.session.scalars(select(Unit).where(Unit.id.in_(_matrix_tree.values())))
+    by_id = {unit.id: unit for unit in found}
+    return {place: by_id[unit_id] for place, unit_id in _matrix_tree.items()}
+
+
+def _matrix_people(role: str, tree: dict[str, int]) -> dict:
+    """Make a root-level seeder and an actor at the province with the role, each with a device."""
+    seeder = make_user("seeder", db.session.get(Unit, tree["root"]), ["CAN_BO_NHAP"])
+    actor = make_user("actor", db.session.get(Unit, tree["province"]), [role])
+    return {
+        "seeder": make_device_headers(seeder),
+        "actor": actor.id,
+        "headers": make_device_headers(actor),
+    }
+
+
+people_layer = shared_layer(_matrix_people, below=tree_layer, key="role")
+
+
+@pytest.fixture
+def world(client, tree, create_user, auth_headers, _matrix_people):
     """Build the world for the test's role."""
-    return World(client, tree, create_user, auth_headers, request.node.callspec.params["role"])
+    return World(client, tree, create_user, auth_headers, _matrix_people)
 
 
 @role_param

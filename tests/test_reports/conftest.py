@@ -4,28 +4,36 @@ Records are made through the same services the API uses, and walked through the 
 workflow by a writer and a reviewer, so every count below is one a user could have produced.
 """
 
+import functools
+
 import pytest
+from sqlalchemy import select
 
 from server.actor import Actor
 from server.extensions import db
-from server.models import Unit
+from server.models import Unit, User
 from server.records import service
 from server.records.tables import INSPECTIONS, MEETINGS, MODELS, RECOGNITIONS
-from tests.conftest import meeting_payload, model_payload
-from tests.factories import inspection_payload, recognition_payload
+from tests.conftest import meeting_payload, model_payload, shared_layer
+from tests.factories import (
+    inspection_payload,
+    make_device_headers,
+    make_tree,
+    make_unit,
+    make_user,
+    recognition_payload,
+)
 
 LEGACY_END = "2025-06-30"
 
 
-@pytest.fixture
-def nghe_an(tree, create_unit):
-    """Return the tree plus the legacy town Thái Hòa, two legacy communes and their successors."""
+def make_nghe_an(province: Unit) -> dict[str, Unit]:
+    """Create the legacy town Thái Hòa in the province, two legacy communes and their successors."""
     from datetime import date
 
-    province = tree["province"]
-    ward = create_unit("Phường Thái Hòa", province, level="XA", code="16939")
-    tay_hieu = create_unit("Phường Tây Hiếu", province, level="XA", code="16940")
-    town = create_unit(
+    ward = make_unit("Phường Thái Hòa", province, level="XA", code="16939")
+    tay_hieu = make_unit("Phường Tây Hiếu", province, level="XA", code="16940")
+    town = make_unit(
         "Thị xã Thái Hòa",
         province,
         level="HUYEN",
@@ -33,10 +41,10 @@ def nghe_an(tree, create_unit):
         valid_to=date(2025, 6, 30),
     )
     town.valid_from = None
-    old_tay_hieu = create_unit(
+    old_tay_hieu = make_unit(
         "Xã Tây Hiếu", town, level="XA", code="X17005", valid_to=date(2025, 6, 30)
     )
-    old_nghia_thuan = create_unit(
+    old_nghia_thuan = make_unit(
         "Xã Nghĩa Thuận", town, level="XA", code="X17006", valid_to=date(2025, 6, 30)
     )
     for unit in (town, old_tay_hieu, old_nghia_thuan):
@@ -47,7 +55,6 @@ def nghe_an(tree, create_unit):
     old_nghia_thuan.successors = [ward]
     db.session.commit()
     return {
-        **tree,
         "ward": ward,
         "tay_hieu": tay_hieu,
         "town": town,
@@ -57,9 +64,25 @@ def nghe_an(tree, create_unit):
 
 
 @pytest.fixture
+def nghe_an(tree, create_unit):
+    """Return the tree plus the legacy town Thái Hòa, two legacy communes and their successors."""
+    return {**tree, **make_nghe_an(tree["province"])}
+
+
+def make_writer(tree: dict[str, Unit]) -> User:
+    """Create the officer at the province who records for any unit of it."""
+    return make_user("chuyenvien", tree["province"], ["CAN_BO_NHAP"], full_name="Lê Văn Ghi")
+
+
+def make_reviewer(tree: dict[str, Unit]) -> User:
+    """Create the reviewer at the province (as `reviewer` in tests/conftest.py)."""
+    return make_user("lanhdao", tree["province"], ["LANH_DAO_DUYET"], full_name="Nguyễn Thị Hoa")
+
+
+@pytest.fixture
 def writer(tree, create_user):
     """Return an officer at the province who records for any unit of it."""
-    return create_user("chuyenvien", tree["province"], ["CAN_BO_NHAP"], full_name="Lê Văn Ghi")
+    return make_writer(tree)
 
 
 def _walk(table, record, status: str, writer, reviewer) -> None:
@@ -86,34 +109,36 @@ def _walk(table, record, status: str, writer, reviewer) -> None:
         step("return", reviewer, "Bổ sung kết quả")
 
 
+def make_model(writer, reviewer, owner, review: str = "DA_DUYET", **overrides):
+    """Record a model as the writer and take it to a review status (approved by default)."""
+    body = model_payload(owner, **overrides)
+    record = service.create(db.session, MODELS, body, actor=Actor.signed_in(writer)).record
+    db.session.flush()
+    _walk(MODELS, record, review, writer, reviewer)
+    db.session.commit()
+    return record
+
+
 @pytest.fixture
 def add_model(writer, reviewer):
     """Return a factory of models in a review status (approved by default)."""
+    return functools.partial(make_model, writer, reviewer)
 
-    def make(owner, review: str = "DA_DUYET", **overrides):
-        body = model_payload(owner, **overrides)
-        record = service.create(db.session, MODELS, body, actor=Actor.signed_in(writer)).record
-        db.session.flush()
-        _walk(MODELS, record, review, writer, reviewer)
-        db.session.commit()
-        return record
 
-    return make
+def make_meeting(writer, reviewer, owner, review: str = "DA_DUYET", **overrides):
+    """Record a meeting as the writer and take it to a review status (approved by default)."""
+    body = meeting_payload(owner, **overrides)
+    record = service.create(db.session, MEETINGS, body, actor=Actor.signed_in(writer)).record
+    db.session.flush()
+    _walk(MEETINGS, record, review, writer, reviewer)
+    db.session.commit()
+    return record
 
 
 @pytest.fixture
 def add_meeting(writer, reviewer):
     """Return a factory of meetings in a review status (approved by default)."""
-
-    def make(owner, review: str = "DA_DUYET", **overrides):
-        body = meeting_payload(owner, **overrides)
-        record = service.create(db.session, MEETINGS, body, actor=Actor.signed_in(writer)).record
-        db.session.flush()
-        _walk(MEETINGS, record, review, writer, reviewer)
-        db.session.commit()
-        return record
-
-    return make
+    return functools.partial(make_meeting, writer, reviewer)
 
 
 def in_2020(**overrides) -> dict:
@@ -126,21 +151,22 @@ def in_2020(**overrides) -> dict:
     }
 
 
+def make_recognition(writer, reviewer, model, review: str = "DA_DUYET", **overrides):
+    """Record a recognition of a model and take it to a review status (approved by default)."""
+    owner = db.session.get(Unit, model.owner_unit_id)
+    body = recognition_payload(model.id, owner, **overrides)
+    actor = Actor.signed_in(writer)
+    record = service.create(db.session, RECOGNITIONS, body, actor=actor).record
+    db.session.flush()
+    _walk(RECOGNITIONS, record, review, writer, reviewer)
+    db.session.commit()
+    return record
+
+
 @pytest.fixture
 def add_recognition(writer, reviewer):
     """Return a factory of recognitions of a model, in a review status (approved by default)."""
-
-    def make(model, review: str = "DA_DUYET", **overrides):
-        owner = db.session.get(Unit, model.owner_unit_id)
-        body = recognition_payload(model.id, owner, **overrides)
-        actor = Actor.signed_in(writer)
-        record = service.create(db.session, RECOGNITIONS, body, actor=actor).record
-        db.session.flush()
-        _walk(RECOGNITIONS, record, review, writer, reviewer)
-        db.session.commit()
-        return record
-
-    return make
+    return functools.partial(make_recognition, writer, reviewer)
 
 
 @pytest.fixture
@@ -157,3 +183,49 @@ def add_inspection(writer, reviewer):
         return record
 
     return make
+
+
+# --- Shared layers (tests/conftest.py `shared_layer`), used through tests/test_reports/shared.py --
+
+
+def unit_of(code: str) -> Unit:
+    """Return the unit with a code (every unit of the shared world has one)."""
+    return db.session.scalars(select(Unit).where(Unit.code == code)).one()
+
+
+def units(ids: dict[str, int]) -> dict[str, Unit]:
+    """Return the units of a name → id map, in the test's session."""
+    found = {
+        unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(ids.values())))
+    }
+    return {place: found[unit_id] for place, unit_id in ids.items()}
+
+
+def writer_and_reviewer() -> tuple[User, User]:
+    """Return the shared writer and reviewer, in the current session."""
+    found = {u.username: u for u in db.session.scalars(select(User))}
+    return found["chuyenvien"], found["lanhdao"]
+
+
+def _reports_base() -> dict:
+    """Make the small unit tree, the province's writer and reviewer, and the reviewer's device."""
+    tree = make_tree()
+    writer = make_writer(tree)
+    reviewer = make_reviewer(tree)
+    return {
+        "units": {place: unit.id for place, unit in tree.items()},
+        "writer": writer.id,
+        "reviewer": reviewer.id,
+        "headers": make_device_headers(reviewer),
+    }
+
+
+base_layer = shared_layer(_reports_base)
+
+
+def _reports_nghe_an() -> dict[str, int]:
+    """Add Nghệ An's legacy town Thái Hòa, its two old communes and their successors."""
+    return {place: unit.id for place, unit in make_nghe_an(unit_of("40")).items()}
+
+
+nghe_an_layer = shared_layer(_reports_nghe_an, below=base_layer)

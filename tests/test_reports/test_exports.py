@@ -8,26 +8,50 @@ import pytest
 from openpyxl import load_workbook
 
 from server.reports.periods import vn_today
-from tests.test_reports.conftest import in_2020
+from tests.conftest import shared_layer
+from tests.factories import make_device_headers, make_user
+from tests.test_reports import shared
+from tests.test_reports.conftest import (
+    in_2020,
+    make_meeting,
+    make_model,
+    nghe_an_layer,
+    unit_of,
+    writer_and_reviewer,
+)
 from tests.test_reports.test_summary import R1_HEADINGS, THAI_HOA
 
 HEADER_ROW = 7
 
 
-@pytest.fixture
-def headers(reviewer, auth_headers):
-    """Return the provincial reviewer's headers."""
-    return auth_headers(reviewer)
+# The tree, writer, reviewer, its headers and Nghệ An are made once for the tests in a row that
+# ask for them, and so are `data` and `weird` (tests/test_reports/shared.py).
+tree, writer, reviewer, headers, nghe_an = (
+    shared.tree,
+    shared.writer,
+    shared.reviewer,
+    shared.headers,
+    shared.nghe_an,
+)
 
 
-@pytest.fixture
-def data(nghe_an, add_model, add_meeting):
+def _exports_data() -> None:
     """Record a few models in 2020 and 2024 and a meeting in 2024."""
+    writer, reviewer = writer_and_reviewer()
+    town, commune = unit_of("H414"), unit_of("17000")
     for field in THAI_HOA:
-        add_model(nghe_an["town"], field=field, **in_2020())
-    add_model(nghe_an["commune"], name='=HYPERLINK("http://x")', start_date="2024-02-03")
-    add_model(nghe_an["commune"], field="KINH_TE", start_date="2024-05-06")
-    add_meeting(nghe_an["commune"], actual_count=1554)
+        make_model(writer, reviewer, town, field=field, **in_2020())
+    make_model(writer, reviewer, commune, name='=HYPERLINK("http://x")', start_date="2024-02-03")
+    make_model(writer, reviewer, commune, field="KINH_TE", start_date="2024-05-06")
+    make_meeting(writer, reviewer, commune, actual_count=1554)
+
+
+data_layer = shared_layer(_exports_data, below=nghe_an_layer)
+
+
+@pytest.fixture
+def data(_exports_data, nghe_an):
+    """Return Nghệ An with a few models in 2020 and 2024 and a meeting in 2024."""
     return nghe_an
 
 
@@ -233,27 +257,40 @@ WEIRD = {
 REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-@pytest.fixture
-def weird(nghe_an, add_model, add_meeting):
-    """Store records and a unit whose text has control and direction characters, unchecked."""
+def _exports_weird() -> dict[str, str]:
+    """Store records and a unit whose text has control and direction characters, unchecked.
+
+    Return the headers of an administrator (the country's reports).
+    """
     from server.extensions import db
 
-    commune = nghe_an["commune"]
+    writer, reviewer = writer_and_reviewer()
+    commune = unit_of("17000")
     for text in WEIRD.values():
-        model = add_model(commune, start_date="2024-02-03")
+        model = make_model(writer, reviewer, commune, start_date="2024-02-03")
         model.name = model.locality = model.method = model.results = text
-        meeting = add_meeting(commune)
+        meeting = make_meeting(writer, reviewer, commune)
         meeting.title = meeting.location = meeting.outcomes = text
         meeting.attendees = [{"full_name": text, "role": "CHU_TRI", "attendance": "CO_MAT"}]
     commune.name = "Xã\x07 Nậm\u202e Cắn"
     db.session.commit()
+    admin = make_user("quantri", unit_of("TW"), ["QUAN_TRI"], full_name="Quản Trị Viên")
+    return make_device_headers(admin)
+
+
+weird_layer = shared_layer(_exports_weird, below=nghe_an_layer)
+
+
+@pytest.fixture
+def weird(_exports_weird, nghe_an):
+    """Return Nghệ An with records and a unit whose text has control and direction characters."""
     return nghe_an
 
 
 @pytest.fixture
-def admin_headers(admin, auth_headers):
+def admin_headers(_exports_weird):
     """Return the administrator's headers (the country's reports)."""
-    return auth_headers(admin)
+    return _exports_weird
 
 
 EXPORTS = [

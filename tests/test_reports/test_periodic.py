@@ -9,30 +9,53 @@ import re
 import pytest
 from docx import Document
 
-from tests.test_reports.conftest import in_2020
+from tests.conftest import shared_layer
+from tests.test_reports import shared
+from tests.test_reports.conftest import (
+    in_2020,
+    make_meeting,
+    make_model,
+    nghe_an_layer,
+    unit_of,
+    writer_and_reviewer,
+)
 from tests.test_reports.test_summary import THAI_HOA
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REGISTERED_ONLY = 10  # of Thái Hòa's 89, still only registered: not yet effective
 
 
-@pytest.fixture
-def headers(reviewer, auth_headers):
-    """Return the provincial reviewer's headers."""
-    return auth_headers(reviewer)
+# The tree, writer, reviewer, its headers, Nghệ An and Thái Hòa's records are made once for the
+# tests in a row that ask for them (tests/test_reports/shared.py).
+tree, writer, reviewer, headers, nghe_an = (
+    shared.tree,
+    shared.writer,
+    shared.reviewer,
+    shared.headers,
+    shared.nghe_an,
+)
 
 
-@pytest.fixture
-def thai_hoa(nghe_an, add_model, add_meeting):
+def _periodic_thai_hoa() -> None:
     """Record Thái Hòa's 89 models of 2020 (10 only registered) and a meeting of 1.554 people."""
-    owners = [nghe_an["town"], nghe_an["old_tay_hieu"], nghe_an["old_nghia_thuan"]]
+    writer, reviewer = writer_and_reviewer()
+    town = unit_of("H414")
+    owners = [town, unit_of("X17005"), unit_of("X17006")]
     made = 0
     for field, count in THAI_HOA.items():
         for _ in range(count):
             extra = {"status": "DANG_KY"} if made < REGISTERED_ONLY else {}
-            add_model(owners[made % 3], field=field, **extra, **in_2020())
+            make_model(writer, reviewer, owners[made % 3], field=field, **extra, **in_2020())
             made += 1
-    add_meeting(nghe_an["town"], actual_count=1554, start_at="2020-08-12T14:00:00")
+    make_meeting(writer, reviewer, town, actual_count=1554, start_at="2020-08-12T14:00:00")
+
+
+thai_hoa_layer = shared_layer(_periodic_thai_hoa, below=nghe_an_layer)
+
+
+@pytest.fixture
+def thai_hoa(_periodic_thai_hoa, nghe_an):
+    """Return Nghệ An with Thái Hòa's 89 models of 2020 and a meeting of 1.554 people."""
     return nghe_an
 
 

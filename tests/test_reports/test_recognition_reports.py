@@ -1,12 +1,25 @@
 """R1's and R3's recognition columns and R6, checked against the seed facts (DOMAIN.md §3.1, §4
 R3 and §6: Thái Hòa's commendations in 2020; Chợ Đồn's funnel 123 → 55 → 18 in 2022)."""
 
+import functools
 from datetime import date
 
 import pytest
 
 from server.extensions import db
-from tests.test_reports.conftest import in_2020
+from server.models import ModelRecord, Unit
+from tests.conftest import shared_layer
+from tests.factories import make_unit
+from tests.test_reports import shared
+from tests.test_reports.conftest import (
+    base_layer,
+    in_2020,
+    make_model,
+    make_recognition,
+    nghe_an_layer,
+    unit_of,
+    writer_and_reviewer,
+)
 
 PERSON = {"subject_type": "CA_NHAN", "person_name": "Nguyễn Phong Lưu"}
 PROVINCIAL = {
@@ -27,10 +40,15 @@ NATIONAL = {
 }
 
 
-@pytest.fixture
-def headers(reviewer, auth_headers):
-    """Return the provincial reviewer's headers."""
-    return auth_headers(reviewer)
+# The tree, writer, reviewer, its headers, Nghệ An and the recognitions of Thái Hòa and Chợ Đồn
+# are made once for the tests in a row that ask for them (tests/test_reports/shared.py).
+tree, writer, reviewer, headers, nghe_an = (
+    shared.tree,
+    shared.writer,
+    shared.reviewer,
+    shared.headers,
+    shared.nghe_an,
+)
 
 
 def fetch(client, headers, code: str, **args) -> dict:
@@ -47,17 +65,29 @@ def row(report: dict, name: str) -> dict:
     return found[0]
 
 
-@pytest.fixture
-def thai_hoa(nghe_an, add_model, add_recognition):
+def _recognitions_thai_hoa() -> dict[str, str]:
     """Thái Hòa 2020: one collective and one individual commended at the provincial conference
     of 2016–2020, the individual also at the national one; a third model not recognised."""
-    collective = add_model(nghe_an["town"], **in_2020())
-    person = add_model(nghe_an["old_nghia_thuan"], **in_2020(**PERSON))
-    add_model(nghe_an["old_tay_hieu"], **in_2020())
-    add_recognition(collective, **PROVINCIAL)
-    add_recognition(person, **PROVINCIAL)
-    add_recognition(person, **NATIONAL)
-    return {**nghe_an, "collective": collective, "person": person}
+    writer, reviewer = writer_and_reviewer()
+    collective = make_model(writer, reviewer, unit_of("H414"), **in_2020())
+    person = make_model(writer, reviewer, unit_of("X17006"), **in_2020(**PERSON))
+    make_model(writer, reviewer, unit_of("X17005"), **in_2020())
+    make_recognition(writer, reviewer, collective, **PROVINCIAL)
+    make_recognition(writer, reviewer, person, **PROVINCIAL)
+    make_recognition(writer, reviewer, person, **NATIONAL)
+    return {"collective": collective.id, "person": person.id}
+
+
+thai_hoa_layer = shared_layer(_recognitions_thai_hoa, below=nghe_an_layer)
+
+
+@pytest.fixture
+def thai_hoa(_recognitions_thai_hoa, nghe_an):
+    """Return Nghệ An with Thái Hòa's recognised models of 2020 (`collective`, `person`)."""
+    models = {
+        name: db.session.get(ModelRecord, id_) for name, id_ in _recognitions_thai_hoa.items()
+    }
+    return {**nghe_an, **models}
 
 
 def test_thai_hoa_recognitions_in_r1(client, headers, thai_hoa):
@@ -127,12 +157,12 @@ EXEMPLARY = (29, 26)
 PROPOSED = (10, 8)
 
 
-@pytest.fixture
-def cho_don(tree, create_unit, add_model, add_recognition):
+def _recognitions_cho_don() -> int:
     """Record Chợ Đồn's 2022 funnel: 123 recognised → 55 exemplary → 18 proposed, as drafts."""
-    district = create_unit(
-        "Huyện Chợ Đồn", tree["province"], level="HUYEN", valid_to=date(2025, 6, 30)
-    )
+    writer, reviewer = writer_and_reviewer()
+    add_model = functools.partial(make_model, writer, reviewer)
+    add_recognition = functools.partial(make_recognition, writer, reviewer)
+    district = make_unit("Huyện Chợ Đồn", unit_of("40"), level="HUYEN", valid_to=date(2025, 6, 30))
     district.valid_from = None
     db.session.commit()
     decision = {"level": "HUYEN", "period": "GD_2021_2025"}
@@ -171,7 +201,16 @@ def cho_don(tree, create_unit, add_model, add_recognition):
                     decision_date="2022-10-20",
                     **decision,
                 )
-    return {**tree, "district": district}
+    return district.id
+
+
+cho_don_layer = shared_layer(_recognitions_cho_don, below=base_layer)
+
+
+@pytest.fixture
+def cho_don(_recognitions_cho_don, tree):
+    """Return the tree with Chợ Đồn's 2022 funnel, as drafts, in its `district`."""
+    return {**tree, "district": db.session.get(Unit, _recognitions_cho_don)}
 
 
 def funnel(report: dict) -> list[tuple[str, int, int, int]]:

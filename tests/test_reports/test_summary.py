@@ -2,7 +2,15 @@
 
 import pytest
 
-from tests.test_reports.conftest import in_2020
+from tests.conftest import shared_layer
+from tests.test_reports import shared
+from tests.test_reports.conftest import (
+    in_2020,
+    make_model,
+    nghe_an_layer,
+    unit_of,
+    writer_and_reviewer,
+)
 
 # DOMAIN.md §3.1: Thái Hòa town, 2020: 89 models = 17 + 52 + 10 + 10.
 THAI_HOA = {"KINH_TE": 17, "VAN_HOA_XA_HOI": 52, "QP_AN": 10, "XD_HTCT": 10}
@@ -28,10 +36,15 @@ R1_HEADINGS = [
 ]
 
 
-@pytest.fixture
-def headers(reviewer, auth_headers):
-    """Return the provincial reviewer's headers."""
-    return auth_headers(reviewer)
+# The tree, writer, reviewer, its headers, Nghệ An and Thái Hòa's records are made once for the
+# tests in a row that ask for them (tests/test_reports/shared.py).
+tree, writer, reviewer, headers, nghe_an = (
+    shared.tree,
+    shared.writer,
+    shared.reviewer,
+    shared.headers,
+    shared.nghe_an,
+)
 
 
 def r1(client, headers, **args) -> dict:
@@ -48,21 +61,31 @@ def row(report: dict, name: str) -> dict:
     return found[0]
 
 
-@pytest.fixture
-def thai_hoa(nghe_an, add_model):
+def _summary_thai_hoa() -> None:
     """Record Thái Hòa's 89 models of 2020, spread over the town and its old communes."""
-    owners = [nghe_an["town"], nghe_an["old_tay_hieu"], nghe_an["old_nghia_thuan"]]
+    writer, reviewer = writer_and_reviewer()
+    owners = [unit_of("H414"), unit_of("X17005"), unit_of("X17006")]
     made = 0
     for field, count in THAI_HOA.items():
         for index in range(count):
             subject = {"subject_type": "CA_NHAN", "person_name": "Nguyễn Phong Lưu"}
-            add_model(
+            make_model(
+                writer,
+                reviewer,
                 owners[made % 3],
                 field=field,
                 **(subject if index % 4 == 0 else {}),
                 **in_2020(),
             )
             made += 1
+
+
+thai_hoa_layer = shared_layer(_summary_thai_hoa, below=nghe_an_layer)
+
+
+@pytest.fixture
+def thai_hoa(_summary_thai_hoa, nghe_an):
+    """Return Nghệ An with Thái Hòa's 89 models of 2020 over the town and its old communes."""
     return nghe_an
 
 
