@@ -43,7 +43,8 @@ from server.models import (
     User,
 )
 from server.models.types import utcnow
-from server.records import service, wire
+from server.records import newrow, service, wire
+from server.records.newrow import NewRecord
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
 from server.sync_api.clock import ActionClock
@@ -70,7 +71,9 @@ CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 class _Echo:
     """A record this push wrote, and the change_seq it ended with once the batch was stamped."""
 
-    def __init__(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> None:
+    def __init__(
+        self, table: str, record: SyncedRecord | NewRecord, sent: dict, *, whole: bool
+    ) -> None:
         self.table = table
         self.record = record
         self.record_id = record.id
@@ -223,7 +226,8 @@ class SqlStore:
         # A refused mutation adds no event (the services check before they write), so the
         # batch's events can all go out in one INSERT at the end.
         audit.defer_events(self.session)
-        self.known: dict[tuple[str, str], SyncedRecord] = {}
+        newrow.forget(self.session)
+        self.known: dict[tuple[str, str], SyncedRecord | NewRecord] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
         resolved = {m.record_id for m in named if m.op == "resolve"}
@@ -306,25 +310,46 @@ class SqlStore:
     def _insert_created(self) -> None:
         """INSERT the batch's new records with one statement per table, outside the ORM.
 
-        Each is INSERTed once, stamped and in its final state (later steps of the batch changed
-        the pending object), with the wire JSON a pull sends; then it leaves the session, so
-        the unit of work neither writes it again nor expires it at commit.
+        Each is INSERTed once, stamped and in its final state, with the wire JSON a pull sends.
+        Most are rows that never were ORM objects (`service.create_row`); one a later mutation
+        of the batch changed became a pending object first (`_as_object`), and leaves the
+        session here, so the unit of work neither writes it again nor expires it at commit.
         """
-        created: dict[str, list] = {}
+        created: dict[str, list[dict[str, Any]]] = {}
         for (name, _), record in self.known.items():
+            table = TABLES[name]
+            if type(record) is NewRecord:
+                record.wire_json = wire.render(table, record)
+                record.wire_seq = record.change_seq
+                created.setdefault(name, []).append(record.values)
+                continue
             state = inspect(record, raiseerr=False)
             if state is not None and state.pending:
-                created.setdefault(name, []).append(record)
-        for name, records in created.items():
-            table = TABLES[name]
-            target = typing.cast(Table, table.model.__table__)
-            columns = [c.key for c in target.columns]
-            rows = []
-            for record in records:
                 wire.stamp_json(table, record)
                 self.session.expunge(record)
-                rows.append({column: getattr(record, column) for column in columns})
-            self.session.execute(insert(target), rows)
+                columns = typing.cast(Table, table.model.__table__).columns
+                created.setdefault(name, []).append(
+                    {c.key: getattr(record, c.key) for c in columns}
+                )
+        newrow.forget(self.session)
+        for name, rows in created.items():
+            self.session.execute(insert(typing.cast(Table, TABLES[name].model.__table__)), rows)
+
+    def _as_object(self, key: tuple[str, str], new: NewRecord) -> SyncedRecord:
+        """Turn a row this batch created into a pending ORM object, for a later mutation of it.
+
+        The record services edit, delete and review ORM objects; the object takes the row's
+        place in the batch's stamps and echoes, and is INSERTed in its final state.
+        """
+        record = TABLES[key[0]].model(**new.values)
+        self.session.add(record)
+        newrow.forget(self.session, new)
+        changes.replace(self.session, new, record)
+        for echo in self.echoes:
+            if echo.record is new:
+                echo.record = record
+        self.known[key] = record
+        return record
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
@@ -333,9 +358,13 @@ class SqlStore:
         mutation leaves no trace without a savepoint; autoflush is off so the whole batch is
         written in one flush at the end.
         """
+        key = (mutation.table, mutation.record_id)
+        named = self.known.get(key)
         for echo in self.echoes:
-            if echo.record is self.known.get((mutation.table, mutation.record_id)):
+            if echo.record is named:
                 echo.valid = False
+        if type(named) is NewRecord:
+            self._as_object(key, named)
         try:
             with self.session.no_autoflush:
                 return handler_for(mutation)(self, mutation)
@@ -360,7 +389,9 @@ class SqlStore:
         """Return the actor of a mutation of a record: the push's user at its action time."""
         return Actor.syncing(self.user, self.device, self.clock.time_of(table, record_id, sent_at))
 
-    def echo(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> _Echo:
+    def echo(
+        self, table: str, record: SyncedRecord | NewRecord, sent: dict, *, whole: bool
+    ) -> _Echo:
         """Note a record the push wrote as the device sent it; return its echo token."""
         echo = _Echo(table, record, sent, whole=whole)
         self.echoes.append(echo)
