@@ -47,6 +47,7 @@ from server.records import newrow, service, wire
 from server.records.newrow import NewRecord
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
+from server.sync_api import pull_sql
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -446,13 +447,68 @@ class SqlStore:
             self._record_status(high)
             return Page(changes={}, cursor=high, more=False)
         scoped = self._unit_ids()
-        rows: list[tuple[int, str, object]] = []
         # The versions this push wrote exactly as the device holds them: neither read nor sent.
         skipped: dict[str, list[int]] = {name: [] for name in TABLES}
         for (name, _), written in echoes.items():
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
+        if isinstance(scoped, Select):
+            rows = self._rows_built_now(cursor, high, limit, scoped, skipped)
+        else:
+            rows = self._rows_of_kept_statements(cursor, high, limit, scoped, skipped)
+        rows.sort(key=lambda row: row[0])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = rows[-1][0] if more else high
+        page = self._render(rows, show, echoes)
+        self._record_status(next_cursor)
+        return Page(changes=page, cursor=next_cursor, more=more)
+
+    def _rows_of_kept_statements(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: list[int] | None,
+        skipped: dict[str, list[int]],
+    ) -> list[tuple[int, str, Any]]:
+        """Read the page's candidate rows with the statements built once (pull_sql)."""
+        on = scoped is not None
+        values = pull_sql.params(
+            cursor,
+            high,
+            limit,
+            self.identity.unit_path,
+            skipped,
+            **({"scope": scoped} if on else {}),
+        )
+        execute = self.session.execute
+        rows: list[tuple[int, str, Any]] = [
+            (r.change_seq, r.kind, r) for r in execute(pull_sql.records(on), values).all()
+        ]
+        scalars = self.session.scalars
+        rows.extend((c.change_seq, "conflicts", c) for c in scalars(pull_sql.conflicts(on), values))
+        rows.extend((u.change_seq, "units", u) for u in scalars(pull_sql.units(on), values))
+        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
+        rows.extend(
+            (c.change_seq, "criteria_sets", c) for c in scalars(pull_sql.criteria_sets(on), values)
+        )
+        if on and cursor > 0:
+            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
+            rows.extend((r.change_seq, "removed", r) for r in scalars(pull_sql.removals(), values))
+        return rows
+
+    def _rows_built_now(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: Select[tuple[int]],
+        skipped: dict[str, list[int]],
+    ) -> list[tuple[int, str, Any]]:
+        """Read the page's candidate rows of a scope too wide to list, statements built now."""
+        rows: list[tuple[int, str, Any]] = []
         rows.extend(
             (r.change_seq, r.kind, r)
             for r in self.session.execute(
@@ -494,13 +550,7 @@ class SqlStore:
                 (r.change_seq, "removed", r)
                 for r in self.session.scalars(self._removal_query(cursor, high, scoped, limit))
             )
-        rows.sort(key=lambda row: row[0])
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = rows[-1][0] if more else high
-        page = self._render(rows, show, echoes)
-        self._record_status(next_cursor)
-        return Page(changes=page, cursor=next_cursor, more=more)
+        return rows
 
     def _record_query(
         self,
