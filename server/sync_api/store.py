@@ -65,6 +65,8 @@ KEPT_RESULTS = MAX_MUTATIONS
 SCOPE_IDS_MAX = 500
 
 UNIT_OUT = FastDumper(UnitOut())
+# Kept results go out as a plain executemany of the table, without the ORM's bulk bookkeeping.
+MUTATION_RESULTS = typing.cast(Table, MutationResult.__table__)
 CONFLICT_OUT = FastDumper(ConflictOut())
 CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 
@@ -290,7 +292,7 @@ class SqlStore:
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
         if self.results:
-            self.session.execute(insert(MutationResult), self.results)
+            self.session.execute(insert(MUTATION_RESULTS), self.results)
             self.session.execute(
                 delete(MutationResult).where(
                     MutationResult.device_id == self.identity.device_id,
