@@ -268,10 +268,12 @@ class SqlStore:
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).all()
-        # Every record the batch names, new ones too: one history query per table, not one
-        # per record the batch creates.
-        keys = {(m.table, m.record_id) for m in named if m.table in TABLES} | self.known.keys()
-        self.clock = ActionClock(self.session, self.device, utcnow(), keys)
+        # The history of every record the batch names, in one query per table. Records are
+        # never erased, so one the database lacks has none: a batch of new records reads none.
+        absent = {(m.table, m.record_id) for m in named if m.table in TABLES} - self.known.keys()
+        self.clock = ActionClock(
+            self.session, self.device, utcnow(), self.known.keys(), without_history=absent
+        )
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
