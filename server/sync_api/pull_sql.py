@@ -13,7 +13,18 @@ LIKE with "%" after it, "above" the ids on that path (the unit and the units abo
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, exists, literal_column, or_, select, true
+from sqlalchemy import (
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql import ColumnElement, CompoundSelect, Select, union_all
 
 from server.models import Conflict, CriteriaSet, ScopeRemoval, SyncedRecord, Unit
@@ -44,11 +55,11 @@ def params(
     return values
 
 
-def _window(column: ColumnElement) -> ColumnElement[bool]:
+def _window(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     return and_(column > bindparam("cursor"), column <= bindparam("high"))
 
 
-def _in_scope(column: ColumnElement) -> ColumnElement[bool]:
+def _in_scope(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     return column.in_(bindparam("scope", expanding=True))
 
 
