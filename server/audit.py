@@ -1,6 +1,8 @@
 """Write the append-only audit trail."""
 
-from sqlalchemy import insert
+import typing
+
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
@@ -49,6 +51,7 @@ def record_event(
 
 
 DEFERRED = "deferred_audit_events"
+AUDIT_EVENTS = typing.cast(Table, AuditEvent.__table__)
 
 
 def defer_events(session: Session) -> None:
@@ -60,4 +63,5 @@ def write_deferred_events(session: Session) -> None:
     """Insert the collected events in one statement, in the order they happened."""
     rows = session.info.pop(DEFERRED, None)
     if rows:
-        session.execute(insert(AuditEvent), rows)
+        # The table, not the class: a plain executemany, without the ORM's bulk bookkeeping.
+        session.execute(insert(AUDIT_EVENTS), rows)

@@ -65,6 +65,13 @@ def _assign(session: Session, objects: list) -> int:
     return last
 
 
+def replace(session: Session, old: object, new: object) -> None:
+    """Stamp new wherever old was to be stamped: the same record in another form."""
+    deferred = session.info.get(DEFERRED)
+    if deferred:
+        session.info[DEFERRED] = [new if o is old else o for o in deferred]
+
+
 def defer_stamps(session: Session) -> None:
     """Collect stamps instead of allocating them one by one.
 

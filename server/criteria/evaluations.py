@@ -12,6 +12,7 @@ Checked on every create and on every edit that changes what they depend on (PROT
   decimals (VALIDATION_FAILED with a code per score, sync/scoring.py).
 """
 
+import typing
 from typing import Any
 
 from marshmallow import ValidationError
@@ -23,6 +24,7 @@ from server.criteria.service import UNKNOWN_SET, sees_set
 from server.errors import ApiError, field_error, validation_error
 from server.models import CriteriaSet, ModelRecord, SyncedRecord, Unit
 from server.models.types import utcnow
+from server.records import newrow
 from server.records.plausible import CodedMessage
 from sync import scoring
 
@@ -105,6 +107,9 @@ def _model(session: Session, model_id: str) -> ModelRecord | None:
     if found is None:
         pending = (o for o in session.new if isinstance(o, ModelRecord) and o.id == model_id)
         found = next(pending, None)
+    if found is None:
+        # A model the push holds as a row for its one INSERT reads the same.
+        found = typing.cast(ModelRecord | None, newrow.held(session, ModelRecord, model_id))
     return found
 
 

@@ -6,6 +6,7 @@ reveals what lies outside it. On an edit only references the record does not hol
 checked: one that was valid when written does not block later edits.
 """
 
+import typing
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.orm.util import identity_key
 
 from server.errors import field_error
 from server.models import ModelRecord, SyncedRecord, Unit, User
+from server.records import newrow
 from server.records.tables import RecordTable
 from server.scope import sees_unit
 
@@ -127,6 +129,11 @@ def _load(session: Session, model: type[M], ids: set[Any]) -> dict[Any, M]:
     if missing:
         # Rows created earlier in the same batch are not flushed yet.
         found.update({o.id: o for o in session.new if isinstance(o, model) and o.id in missing})
+        # And those a push holds as rows for its one INSERT (server/records/newrow.py).
+        for key in missing - set(found):
+            row = newrow.held(session, model, key)
+            if row is not None:
+                found[key] = typing.cast(M, row)
     return found
 
 

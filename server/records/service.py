@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -17,8 +17,9 @@ from server.errors import ApiError
 from server.files.declare import attachments_written
 from server.models import AuditEvent, Conflict, SyncedRecord, Unit, User
 from server.models.types import utcnow
-from server.records import moves, plausible
+from server.records import moves, newrow, plausible
 from server.records.duties import refuse_own_work
+from server.records.newrow import NewRecord
 from server.records.references import check_references
 from server.records.schemas import REQUIRED
 from server.records.tables import RecordTable, to_wire
@@ -40,11 +41,14 @@ from sync.workflow import (
 KEY_FIELDS = ("id",)
 
 
+R = TypeVar("R", SyncedRecord, NewRecord)
+
+
 @dataclass
-class WriteResult:
+class WriteResult(Generic[R]):
     """What a write did: the record, whether it was new, and any values kept aside."""
 
-    record: SyncedRecord
+    record: R
     created: bool = False
     applied: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
@@ -140,50 +144,86 @@ def _refresh_search(table: RecordTable, record: SyncedRecord) -> None:
     record.search_text = search_text(*(getattr(record, f) for f in table.search_fields))
 
 
-def create(
-    session: Session,
-    table: RecordTable,
-    raw: dict,
-    *,
-    actor: Actor,
-) -> WriteResult:
-    """Create a record from a complete client payload."""
+def _new_record(
+    session: Session, table: RecordTable, raw: dict, actor: Actor
+) -> tuple[NewRecord, list[str]]:
+    """Check a complete client payload; return the new record's row and the fields sent."""
     if not can_write(actor.user):
         raise ApiError("FORBIDDEN")
     values = table.loader().load(raw)
     check_references(session, table, values, actor.user)
     derived = table.derive(session, values, actor, None) if table.derive else {}
     now = utcnow()
-    record = table.model(
+    given = {
         **values,
         **derived,
-        version=1,
-        deleted=False,
-        review_status="NHAP",
-        field_versions=dict.fromkeys(values, 1),
-        version_writers={"1": actor.device_id},
-        created_at=now,
-        updated_at=now,
-        created_by_id=actor.user_id,
-        updated_by_id=actor.user_id,
-        device_id=actor.device_id,
-    )
-    _refresh_search(table, record)
+        "version": 1,
+        "deleted": False,
+        "review_status": "NHAP",
+        "field_versions": dict.fromkeys(values, 1),
+        "version_writers": {"1": actor.device_id},
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": actor.user_id,
+        "updated_by_id": actor.user_id,
+        "device_id": actor.device_id,
+    }
+    # Folded from the fields as sent, before the column defaults fill the others.
+    given["search_text"] = search_text(*(given.get(f) for f in table.search_fields))
+    record = NewRecord(table, newrow.complete(table, given))
     if values.get("attachments"):
         attachments_written(session, table.name, record)
-    session.add(record)
-    changes.stamp(session, [record])
+    return record, list(values)
+
+
+def _created_event(
+    session: Session, table: RecordTable, record: Any, sent: list[str], actor: Actor
+) -> None:
     record_event(
         session,
         actor,
         table=table.name,
         record_id=record.id,
         action="create",
-        after=_snapshot(record, values),
+        after=_snapshot(record, sent),
         version=1,
         base_version=0,
     )
-    return WriteResult(record=record, created=True, applied=sorted(values))
+
+
+def create(
+    session: Session,
+    table: RecordTable,
+    raw: dict,
+    *,
+    actor: Actor,
+) -> WriteResult[SyncedRecord]:
+    """Create a record from a complete client payload, as an ORM object in the session."""
+    new, sent = _new_record(session, table, raw, actor)
+    record = table.model(**new.values)
+    session.add(record)
+    changes.stamp(session, [record])
+    _created_event(session, table, record, sent, actor)
+    return WriteResult(record=record, created=True, applied=sorted(sent))
+
+
+def create_row(
+    session: Session,
+    table: RecordTable,
+    raw: dict,
+    *,
+    actor: Actor,
+) -> WriteResult[NewRecord]:
+    """Create a record from a complete client payload as a row for a set-based INSERT.
+
+    The row is the one `create` adds through the ORM, column for column; the caller INSERTs
+    it (server/sync_api/store.py) once it is stamped.
+    """
+    new, sent = _new_record(session, table, raw, actor)
+    newrow.note(session, new)
+    changes.stamp(session, [new])
+    _created_event(session, table, new, sent, actor)
+    return WriteResult(record=new, created=True, applied=sorted(sent))
 
 
 def update(
@@ -195,7 +235,7 @@ def update(
     base_version: int,
     actor: Actor,
     strict: bool,
-) -> WriteResult:
+) -> WriteResult[SyncedRecord]:
     """Apply an edit of some fields; strict edits need the current version, others merge."""
     _check_writable(session, record, actor.user)
     values = table.loader(partial=True).load(raw)

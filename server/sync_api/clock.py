@@ -16,7 +16,13 @@ class ActionClock:
     """Check each mutation's `at` against its record's history (PROTOCOL.md §3.2)."""
 
     def __init__(
-        self, session: Session, device: Device, arrived: datetime, keys: Iterable[Key]
+        self,
+        session: Session,
+        device: Device,
+        arrived: datetime,
+        keys: Iterable[Key],
+        *,
+        without_history: Iterable[Key] = (),
     ) -> None:
         self.session = session
         self.device_id = device.id
@@ -25,7 +31,8 @@ class ActionClock:
         self.arrived = arrived
         self.created: dict[Key, datetime] = {}
         self.previous: dict[Key, datetime] = {}
-        self.loaded: set[Key] = set()
+        # Records known to have no history yet (not in the database) are never looked up.
+        self.loaded: set[Key] = set(without_history)
         self._load(keys)
 
     def _load(self, keys: Iterable[Key]) -> None:

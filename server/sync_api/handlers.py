@@ -6,7 +6,7 @@ data with its schema, and applies the mutation through the record services as on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from marshmallow import Schema, ValidationError
 
@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 
     from server.actor import Actor
     from server.models import SyncedRecord, User
+    from server.records.newrow import NewRecord
 
 
 class PushState(Protocol):
     """What a handler needs from the push in progress (server/sync_api/store.py SqlStore)."""
 
     session: Session
-    known: dict[tuple[str, str], SyncedRecord]
+    # A record the batch created is a NewRecord until a later mutation of it names it.
+    known: dict[tuple[str, str], SyncedRecord | NewRecord]
 
     @property
     def user(self) -> User:
@@ -41,7 +43,9 @@ class PushState(Protocol):
     def actor_for(self, table: str, record_id: str, sent_at: datetime | None) -> Actor:
         """Return the actor of a mutation of this record, at its kept action time."""
 
-    def echo(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> object:
+    def echo(
+        self, table: str, record: SyncedRecord | NewRecord, sent: dict, *, whole: bool
+    ) -> object:
         """Note a record the push wrote as the device sent it; return its echo token."""
 
 
@@ -69,7 +73,9 @@ class RecordHandler:
         """Check the mutation, then apply it as the device's user at its action time."""
         table = record_table(m)
         check_id(m)
-        record = store.known.get((m.table, m.record_id))
+        # The store turns a row the batch created into an ORM object before a later mutation
+        # of the record reaches its handler (SqlStore.apply).
+        record = cast("SyncedRecord | None", store.known.get((m.table, m.record_id)))
         # The action time is noted before the data is checked: a refused step still happened.
         actor = store.actor_for(m.table, m.record_id, m.at)
         return self.apply(store, m, table, record, self.load(m), actor)
@@ -105,21 +111,29 @@ class Put(RecordHandler):
     ) -> Applied:
         """Create or merge; the record shapes of the table check the data."""
         if record is None:
-            result = service.create(store.session, table, data, actor=actor)
-            store.known[(m.table, m.record_id)] = result.record
-        else:
-            edit = {k: v for k, v in data.items() if k != "id"}
-            result = service.update(
+            # A row for the push's one INSERT of its new records, not an ORM object.
+            created = service.create_row(store.session, table, data, actor=actor)
+            store.known[(m.table, m.record_id)] = created.record
+            return _applied(store, m, created)
+        edit = {k: v for k, v in data.items() if k != "id"}
+        return _applied(
+            store,
+            m,
+            service.update(
                 store.session, table, record, edit, base_version=m.base, actor=actor, strict=False
-            )
-        rec = result.record
-        token = store.echo(m.table, rec, m.data, whole=result.created)
-        return Applied(
-            version=rec.version,
-            conflicts=[c.id for c in result.conflicts],
-            # Only a write the device made can be skipped in its pull.
-            echo_token=token if result.applied else None,
+            ),
         )
+
+
+def _applied(store: PushState, m: Mutation, result: service.WriteResult[Any]) -> Applied:
+    """Answer a put, noting what the device holds of the record as written."""
+    token = store.echo(m.table, result.record, m.data, whole=result.created)
+    return Applied(
+        version=result.record.version,
+        conflicts=[c.id for c in result.conflicts],
+        # Only a write the device made can be skipped in its pull.
+        echo_token=token if result.applied else None,
+    )
 
 
 class Delete(RecordHandler):

@@ -43,9 +43,11 @@ from server.models import (
     User,
 )
 from server.models.types import utcnow
-from server.records import service, wire
+from server.records import newrow, service, wire
+from server.records.newrow import NewRecord
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
+from server.sync_api import pull_sql
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -63,6 +65,8 @@ KEPT_RESULTS = MAX_MUTATIONS
 SCOPE_IDS_MAX = 500
 
 UNIT_OUT = FastDumper(UnitOut())
+# Kept results go out as a plain executemany of the table, without the ORM's bulk bookkeeping.
+MUTATION_RESULTS = typing.cast(Table, MutationResult.__table__)
 CONFLICT_OUT = FastDumper(ConflictOut())
 CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 
@@ -70,7 +74,9 @@ CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 class _Echo:
     """A record this push wrote, and the change_seq it ended with once the batch was stamped."""
 
-    def __init__(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> None:
+    def __init__(
+        self, table: str, record: SyncedRecord | NewRecord, sent: dict, *, whole: bool
+    ) -> None:
         self.table = table
         self.record = record
         self.record_id = record.id
@@ -223,7 +229,8 @@ class SqlStore:
         # A refused mutation adds no event (the services check before they write), so the
         # batch's events can all go out in one INSERT at the end.
         audit.defer_events(self.session)
-        self.known: dict[tuple[str, str], SyncedRecord] = {}
+        newrow.forget(self.session)
+        self.known: dict[tuple[str, str], SyncedRecord | NewRecord] = {}
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
         resolved = {m.record_id for m in named if m.op == "resolve"}
@@ -261,10 +268,12 @@ class SqlStore:
                 .with_for_update()
                 .execution_options(populate_existing=True)
             ).all()
-        # Every record the batch names, new ones too: one history query per table, not one
-        # per record the batch creates.
-        keys = {(m.table, m.record_id) for m in named if m.table in TABLES} | self.known.keys()
-        self.clock = ActionClock(self.session, self.device, utcnow(), keys)
+        # The history of every record the batch names, in one query per table. Records are
+        # never erased, so one the database lacks has none: a batch of new records reads none.
+        absent = {(m.table, m.record_id) for m in named if m.table in TABLES} - self.known.keys()
+        self.clock = ActionClock(
+            self.session, self.device, utcnow(), self.known.keys(), without_history=absent
+        )
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
@@ -285,7 +294,7 @@ class SqlStore:
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
         if self.results:
-            self.session.execute(insert(MutationResult), self.results)
+            self.session.execute(insert(MUTATION_RESULTS), self.results)
             self.session.execute(
                 delete(MutationResult).where(
                     MutationResult.device_id == self.identity.device_id,
@@ -306,25 +315,46 @@ class SqlStore:
     def _insert_created(self) -> None:
         """INSERT the batch's new records with one statement per table, outside the ORM.
 
-        Each is INSERTed once, stamped and in its final state (later steps of the batch changed
-        the pending object), with the wire JSON a pull sends; then it leaves the session, so
-        the unit of work neither writes it again nor expires it at commit.
+        Each is INSERTed once, stamped and in its final state, with the wire JSON a pull sends.
+        Most are rows that never were ORM objects (`service.create_row`); one a later mutation
+        of the batch changed became a pending object first (`_as_object`), and leaves the
+        session here, so the unit of work neither writes it again nor expires it at commit.
         """
-        created: dict[str, list] = {}
+        created: dict[str, list[dict[str, Any]]] = {}
         for (name, _), record in self.known.items():
+            table = TABLES[name]
+            if type(record) is NewRecord:
+                record.wire_json = wire.render(table, record)
+                record.wire_seq = record.change_seq
+                created.setdefault(name, []).append(record.values)
+                continue
             state = inspect(record, raiseerr=False)
             if state is not None and state.pending:
-                created.setdefault(name, []).append(record)
-        for name, records in created.items():
-            table = TABLES[name]
-            target = typing.cast(Table, table.model.__table__)
-            columns = [c.key for c in target.columns]
-            rows = []
-            for record in records:
                 wire.stamp_json(table, record)
                 self.session.expunge(record)
-                rows.append({column: getattr(record, column) for column in columns})
-            self.session.execute(insert(target), rows)
+                columns = typing.cast(Table, table.model.__table__).columns
+                created.setdefault(name, []).append(
+                    {c.key: getattr(record, c.key) for c in columns}
+                )
+        newrow.forget(self.session)
+        for name, rows in created.items():
+            self.session.execute(insert(typing.cast(Table, TABLES[name].model.__table__)), rows)
+
+    def _as_object(self, key: tuple[str, str], new: NewRecord) -> SyncedRecord:
+        """Turn a row this batch created into a pending ORM object, for a later mutation of it.
+
+        The record services edit, delete and review ORM objects; the object takes the row's
+        place in the batch's stamps and echoes, and is INSERTed in its final state.
+        """
+        record = TABLES[key[0]].model(**new.values)
+        self.session.add(record)
+        newrow.forget(self.session, new)
+        changes.replace(self.session, new, record)
+        for echo in self.echoes:
+            if echo.record is new:
+                echo.record = record
+        self.known[key] = record
+        return record
 
     def apply(self, mutation: Mutation) -> Applied:
         """Apply one mutation, or refuse it whole.
@@ -333,9 +363,13 @@ class SqlStore:
         mutation leaves no trace without a savepoint; autoflush is off so the whole batch is
         written in one flush at the end.
         """
+        key = (mutation.table, mutation.record_id)
+        named = self.known.get(key)
         for echo in self.echoes:
-            if echo.record is self.known.get((mutation.table, mutation.record_id)):
+            if echo.record is named:
                 echo.valid = False
+        if type(named) is NewRecord:
+            self._as_object(key, named)
         try:
             with self.session.no_autoflush:
                 return handler_for(mutation)(self, mutation)
@@ -360,7 +394,9 @@ class SqlStore:
         """Return the actor of a mutation of a record: the push's user at its action time."""
         return Actor.syncing(self.user, self.device, self.clock.time_of(table, record_id, sent_at))
 
-    def echo(self, table: str, record: SyncedRecord, sent: dict, *, whole: bool) -> _Echo:
+    def echo(
+        self, table: str, record: SyncedRecord | NewRecord, sent: dict, *, whole: bool
+    ) -> _Echo:
         """Note a record the push wrote as the device sent it; return its echo token."""
         echo = _Echo(table, record, sent, whole=whole)
         self.echoes.append(echo)
@@ -415,13 +451,68 @@ class SqlStore:
             self._record_status(high)
             return Page(changes={}, cursor=high, more=False)
         scoped = self._unit_ids()
-        rows: list[tuple[int, str, object]] = []
         # The versions this push wrote exactly as the device holds them: neither read nor sent.
         skipped: dict[str, list[int]] = {name: [] for name in TABLES}
         for (name, _), written in echoes.items():
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
+        if isinstance(scoped, Select):
+            rows = self._rows_built_now(cursor, high, limit, scoped, skipped)
+        else:
+            rows = self._rows_of_kept_statements(cursor, high, limit, scoped, skipped)
+        rows.sort(key=lambda row: row[0])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = rows[-1][0] if more else high
+        page = self._render(rows, show, echoes)
+        self._record_status(next_cursor)
+        return Page(changes=page, cursor=next_cursor, more=more)
+
+    def _rows_of_kept_statements(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: list[int] | None,
+        skipped: dict[str, list[int]],
+    ) -> list[tuple[int, str, Any]]:
+        """Read the page's candidate rows with the statements built once (pull_sql)."""
+        on = scoped is not None
+        values = pull_sql.params(
+            cursor,
+            high,
+            limit,
+            self.identity.unit_path,
+            skipped,
+            **({"scope": scoped} if on else {}),
+        )
+        execute = self.session.execute
+        rows: list[tuple[int, str, Any]] = [
+            (r.change_seq, r.kind, r) for r in execute(pull_sql.records(on), values).all()
+        ]
+        scalars = self.session.scalars
+        rows.extend((c.change_seq, "conflicts", c) for c in scalars(pull_sql.conflicts(on), values))
+        rows.extend((u.change_seq, "units", u) for u in scalars(pull_sql.units(on), values))
+        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
+        rows.extend(
+            (c.change_seq, "criteria_sets", c) for c in scalars(pull_sql.criteria_sets(on), values)
+        )
+        if on and cursor > 0:
+            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
+            rows.extend((r.change_seq, "removed", r) for r in scalars(pull_sql.removals(), values))
+        return rows
+
+    def _rows_built_now(
+        self,
+        cursor: int,
+        high: int,
+        limit: int,
+        scoped: Select[tuple[int]],
+        skipped: dict[str, list[int]],
+    ) -> list[tuple[int, str, Any]]:
+        """Read the page's candidate rows of a scope too wide to list, statements built now."""
+        rows: list[tuple[int, str, Any]] = []
         rows.extend(
             (r.change_seq, r.kind, r)
             for r in self.session.execute(
@@ -463,13 +554,7 @@ class SqlStore:
                 (r.change_seq, "removed", r)
                 for r in self.session.scalars(self._removal_query(cursor, high, scoped, limit))
             )
-        rows.sort(key=lambda row: row[0])
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = rows[-1][0] if more else high
-        page = self._render(rows, show, echoes)
-        self._record_status(next_cursor)
-        return Page(changes=page, cursor=next_cursor, more=more)
+        return rows
 
     def _record_query(
         self,

@@ -1,0 +1,167 @@
+"""The pull's statements, built once with bind parameters (§5).
+
+A statement built per request costs its construction and its cache key every time; these are
+built on first use and kept, so SQLAlchemy finds each compiled form at once. They serve every
+device whose scope is a list of unit ids (bound as "scope") or everything (an administrator);
+a scope too wide to list keeps the statements the store builds per request.
+
+Parameters: "cursor" and "high" bound the page, "limit" is its length + 1, "skip_<table>" the
+versions the push wrote as the device holds them, "prefix" the device's unit path escaped for
+LIKE with "%" after it, "above" the ids on that path (the unit and the units above it).
+"""
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select, union_all
+
+from server.models import Conflict, CriteriaSet, ScopeRemoval, SyncedRecord, Unit
+from server.records.tables import TABLES
+
+ESCAPE = "/"
+
+
+def like_prefix(path: str) -> str:
+    """Return a LIKE pattern (escape "/") matching the strings that start with path."""
+    escaped = path.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
+    return escaped + "%"
+
+
+def params(
+    cursor: int, high: int, limit: int, path: str, skipped: dict[str, list[int]], **scope: Any
+) -> dict[str, Any]:
+    """Return the values of a pull's parameters; scope= the device's unit ids, if scoped."""
+    values: dict[str, Any] = {
+        "cursor": cursor,
+        "high": high,
+        "limit": limit + 1,
+        "prefix": like_prefix(path),
+        "above": [int(p) for p in path.strip("/").split("/") if p],
+        **{f"skip_{name}": seqs for name, seqs in skipped.items()},
+    }
+    values.update(scope)
+    return values
+
+
+def _window(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    return and_(column > bindparam("cursor"), column <= bindparam("high"))
+
+
+def _in_scope(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
+    return column.in_(bindparam("scope", expanding=True))
+
+
+def _units_seen() -> ColumnElement[bool]:
+    return or_(
+        Unit.path.like(bindparam("prefix"), escape=ESCAPE),
+        Unit.id.in_(bindparam("above", expanding=True)),
+    )
+
+
+@cache
+def records(scoped: bool) -> CompoundSelect:
+    """Select the page's record versions of every table in one statement, in seq order."""
+    parts: list[Select[Any]] = []
+    for name, table in TABLES.items():
+        model = table.model
+        query: Select[Any] = select(
+            literal_column(f"'{name}'").label("kind"),
+            model.change_seq,
+            model.id,
+            model.wire_seq,
+            model.wire_json,
+        ).where(
+            _window(model.change_seq),
+            model.change_seq.not_in(bindparam(f"skip_{name}", expanding=True)),
+        )
+        if scoped:
+            query = query.where(_in_scope(model.owner_unit_id))
+        part = query.order_by(model.change_seq).limit(bindparam("limit"))
+        parts.append(select(part.subquery(f"page_{name}")))
+    return union_all(*parts).order_by("change_seq").limit(bindparam("limit"))
+
+
+@cache
+def conflicts(scoped: bool) -> Select[tuple[Conflict]]:
+    """Select the conflicts after the cursor."""
+    query = select(Conflict).where(_window(Conflict.change_seq))
+    if scoped:
+        query = query.where(_in_scope(Conflict.owner_unit_id))
+    return query.order_by(Conflict.change_seq).limit(bindparam("limit"))
+
+
+@cache
+def units(scoped: bool) -> Select[tuple[Unit]]:
+    """Select the units after the cursor: those below the device's unit and above it."""
+    query = select(Unit).where(_window(Unit.change_seq))
+    if scoped:
+        query = query.where(_units_seen())
+    return query.order_by(Unit.change_seq).limit(bindparam("limit"))
+
+
+@cache
+def criteria_sets(scoped: bool) -> Select[tuple[CriteriaSet]]:
+    """Select the criteria sets after the cursor: those of the unit, above it and below it."""
+    seen: ColumnElement[bool] = true()
+    if scoped:
+        issuer = CriteriaSet.issuer_unit_id
+        below = select(Unit.id).where(Unit.path.like(bindparam("prefix"), escape=ESCAPE))
+        seen = or_(
+            issuer.in_(below.scalar_subquery()), issuer.in_(bindparam("above", expanding=True))
+        )
+    return (
+        select(CriteriaSet)
+        .where(_window(CriteriaSet.change_seq), seen)
+        .order_by(CriteriaSet.change_seq)
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def removals() -> Select[tuple[ScopeRemoval]]:
+    """Select the rows that left the device's scope and are outside it now (§5.4).
+
+    A removal concerns the devices of the unit the row left and of the units above it then
+    (its path then); a row back in scope since is never removed, whatever happened in between,
+    so a device never drops what it may see.
+    """
+    removal = ScopeRemoval
+    kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
+        (name, table.model) for name, table in TABLES.items()
+    ]
+    kinds.append(("conflicts", Conflict))
+    seen_now = or_(
+        *(
+            and_(
+                removal.table_name == name,
+                exists().where(model.id == removal.record_id, _in_scope(model.owner_unit_id)),
+            )
+            for name, model in kinds
+        ),
+        and_(
+            removal.table_name == "units",
+            exists().where(cast(Unit.id, String) == removal.record_id, _units_seen()),
+        ),
+    )
+    return (
+        select(removal)
+        .where(
+            _window(removal.change_seq),
+            removal.from_path.like(bindparam("prefix"), escape=ESCAPE),
+            ~seen_now,
+        )
+        .order_by(removal.change_seq)
+        .limit(bindparam("limit"))
+    )
