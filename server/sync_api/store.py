@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -392,7 +393,7 @@ class SqlStore:
         if self.identity.is_admin:
             return None
         path = self.identity.unit_path
-        within = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        within = select(Unit.id).where(_under(Unit.path, path))
         ids = list(self.session.scalars(within.limit(SCOPE_IDS_MAX + 1)))
         return within if len(ids) > SCOPE_IDS_MAX else ids
 
@@ -530,7 +531,7 @@ class SqlStore:
                 removal.table_name == "units",
                 exists().where(
                     cast(Unit.id, String) == removal.record_id,
-                    Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path)),
+                    _under(Unit.path, path) | Unit.id.in_(_ancestors(path)),
                 ),
             ),
         )
@@ -539,7 +540,7 @@ class SqlStore:
             .where(
                 removal.change_seq > cursor,
                 removal.change_seq <= high,
-                removal.from_path.startswith(path, autoescape=True),
+                _under(removal.from_path, path),
                 ~seen_now,
             )
             .order_by(removal.change_seq)
@@ -550,9 +551,7 @@ class SqlStore:
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
         if not self.identity.is_admin:
             path = self.identity.unit_path
-            query = query.where(
-                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
-            )
+            query = query.where(_under(Unit.path, path) | Unit.id.in_(_ancestors(path)))
         return query.order_by(Unit.change_seq)
 
     def _render(
@@ -671,11 +670,22 @@ class SqlStore:
         if self.identity.is_admin:
             return true()
         path = self.identity.unit_path
-        below = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        below = select(Unit.id).where(_under(Unit.path, path))
         return or_(
             CriteriaSet.issuer_unit_id.in_(below),
             CriteriaSet.issuer_unit_id.in_(_ancestors(path)),
         )
+
+
+def _under(column: ColumnElement[str], path: str) -> ColumnElement[bool]:
+    """Match the paths that start with a unit's path, the prefix written into the statement.
+
+    As a bound value, a prepared statement's generic plan of `path LIKE $1 || '%'` cannot walk
+    the path index and reads every unit (0.8 ms for the country's 3,355 against 0.01 ms);
+    written in, every plan walks the index. One statement text per scope, as for its unit ids.
+    """
+    pattern = path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return column.like(bindparam(None, pattern, type_=String, literal_execute=True), escape="/")
 
 
 def _ancestors(path: str) -> list[int]:
