@@ -90,12 +90,15 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Use psycopg 3, the driver we pin, rather than SQLAlchemy's psycopg2 default.
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgresql://") :]
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        # psycopg prepares a statement from its sixth run: an idle sync's two SELECTs are then
-        # neither parsed nor planned again, which halves PostgreSQL's CPU per idle sync. After
-        # five runs PostgreSQL may keep one generic plan for all values; every sync statement's
-        # generic plan walks the same indexes as its plan for the values, because the pull puts
-        # the scope's unit ids and its path prefix into the statement (SqlStore._unit_ids,
-        # store._under; bench/plans.py compares them on the national database).
+        # psycopg prepares a statement from its sixth run: an idle sync's one statement, the
+        # token check, is then neither parsed nor planned again, which halves PostgreSQL's CPU
+        # per idle sync (psycopg drops them all at a ROLLBACK, so the idle sync ends its read
+        # with a COMMIT: SqlStore._record_status). After five runs PostgreSQL may keep one
+        # generic plan for all values; the generic plans of the pull's scope read and record
+        # queries walk the same indexes as plans for the values, because the scope's unit ids
+        # and path prefix are written into the statements (SqlStore._unit_ids, store._under;
+        # `python -m bench.plans` compares both plans of every sync statement on the national
+        # database).
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
         options["connect_args"] = {"prepare_threshold": 5, **options.get("connect_args", {})}
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -130,6 +130,7 @@ class SqlStore:
         *,
         pending: int = 0,
         app_version: str | None = None,
+        counter: int | None = None,
     ):
         self.session = session
         # The token check's columns: an idle sync reads only these and builds no ORM object.
@@ -138,7 +139,8 @@ class SqlStore:
         self.pending = pending
         self.app_version = app_version
         self.current_scope = scope_key(identity)
-        self._high: int | None = None
+        # A committed counter read earlier in this request, if any: the pull answers up to it.
+        self._high: int | None = counter
         # What a push wrote and answered; an idle sync leaves them empty.
         self.results: list[dict] = []
         self.echoes: list[_Echo] = []
@@ -629,9 +631,15 @@ class SqlStore:
             or now - device.last_sync_at >= STATUS_RESOLUTION
         )
         if not changed:
-            # Nothing to write: end the read transaction without a commit (on SQLite it also
-            # releases the write lock every transaction there takes at BEGIN).
-            self.session.rollback()
+            # Nothing to write: end the read transaction (on SQLite it also releases the write
+            # lock every transaction there takes at BEGIN). Without a push, with a COMMIT: it
+            # writes nothing either, and unlike a ROLLBACK it leaves psycopg its prepared
+            # statements (it deallocates them all at a ROLLBACK), so the token check is not
+            # parsed and planned again at every idle sync. A push made its one commit.
+            if self._device is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
             return
         self._set_status(cursor, now)
         self.session.commit()
