@@ -24,7 +24,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, scoped_session
 from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from server import audit, changes
@@ -685,7 +685,7 @@ class SqlStore:
         )
 
 
-def _under(column: ColumnElement[str], path: str) -> ColumnElement[bool]:
+def _under(column: InstrumentedAttribute[str], path: str) -> ColumnElement[bool]:
     """Match the paths that start with a unit's path, the prefix written into the statement.
 
     As a bound value, a prepared statement's generic plan of `path LIKE $1 || '%'` cannot walk
