@@ -6,9 +6,10 @@ largest by records) and times their initial pull in-process: ``create_app`` and 
 client run the real request (authentication, the SQL store, rendering, gzip) with no network,
 so the time is the server's. Each commune is pulled ``REPEATS`` times from cursor 0 over one
 connection pool, as a gunicorn worker would: the first pull runs on a cold cache, the next ones
-warm. The server turns psycopg's statement preparing off (server/config.py); each commune is
-then pulled again with it on, where PostgreSQL switches to its generic plan from a prepared
-statement's 6th run, to show the pull's plans hold either way. CPU is timed beside the wall
+warm. The server lets psycopg prepare a statement from its 6th run (server/config.py), after
+which PostgreSQL may switch to a generic plan; each commune is then pulled again with
+preparing off (every statement planned for its values), to show the pull's plans hold either
+way. CPU is timed beside the wall
 clock: on a shared machine it is the figure that stays readable.
 """
 
@@ -51,8 +52,8 @@ class Pull:
     idle_ms: float
     # The app process's CPU clock over each pull: what the shared machine's load leaves readable.
     cpu_ms: list[float] = field(default_factory=list)
-    # Pulls 12-15 again with psycopg preparing statements (prepare_threshold 5).
-    prepared_ms: list[float] = field(default_factory=list)
+    # The pulls again with psycopg's statement preparing off (prepare_threshold None).
+    unprepared_ms: list[float] = field(default_factory=list)
 
     @property
     def target_ms(self) -> float:
@@ -65,9 +66,9 @@ class Pull:
         return statistics.median(self.cpu_ms[STEADY]) if self.cpu_ms else float("nan")
 
     @property
-    def prepared_steady_ms(self) -> float:
-        """Return the median steady pull time with prepared statements."""
-        return statistics.median(self.prepared_ms[STEADY]) if self.prepared_ms else float("nan")
+    def unprepared_steady_ms(self) -> float:
+        """Return the median steady pull time with no statement prepared."""
+        return statistics.median(self.unprepared_ms[STEADY]) if self.unprepared_ms else float("nan")
 
     @property
     def fresh_ms(self) -> float:
@@ -137,20 +138,20 @@ def pick_communes(conn) -> list[tuple[str, str, str, int]]:
 
 
 def time_pulls(
-    url: str, code: str, *, prepare: bool = False
+    url: str, code: str, *, prepare: bool = True
 ) -> tuple[list[float], int, int, int, float, list[float]]:
     """Pull a commune's scope REPEATS times; return ms per pull, pages, records, bytes, idle, CPU.
 
-    prepare: let psycopg prepare statements from their 6th run (the server's configuration
-    turns that off), to see the plans PostgreSQL settles on for prepared statements.
+    prepare: False turns psycopg's statement preparing off (the server's configuration has it
+    prepare statements from their 6th run), to compare with plans made for the values.
     """
     from server import create_app
 
     config = {"SQLALCHEMY_DATABASE_URI": url, "ENV": "development"}
-    if prepare:
+    if not prepare:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "pool_pre_ping": True,
-            "connect_args": {"prepare_threshold": 5},
+            "connect_args": {"prepare_threshold": None},
         }
     app = create_app(config)
     client = app.test_client()
@@ -292,7 +293,7 @@ def run(
         print(f"Pulling {label} commune {code} ({count} records)…", file=sys.stderr, flush=True)
         times, pages, records, size, idle, cpu = time_pulls(url, code)
         pull = Pull(label, code, name, records, pages, times[0], times, size, idle, cpu)
-        pull.prepared_ms = time_pulls(url, code, prepare=True)[0]
+        pull.unprepared_ms = time_pulls(url, code, prepare=False)[0]
         result.pulls.append(pull)
     with dataset._connect(url) as conn:
         code = next(p.code for p in result.pulls if p.label == EXPLAIN_COMMUNE)
@@ -311,7 +312,7 @@ def markdown(result: ScaleResult, command: str) -> str:
     )
     rows = [
         "| commune | records | pages | gzip bytes | 1st pull (cold) | pulls 2–5 "
-        "| pulls 12–15 (steady) | CPU, steady | steady, statements prepared "
+        "| pulls 12–15 (steady) | CPU, steady | steady, nothing prepared "
         "| nothing to sync | target | met |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
@@ -323,7 +324,7 @@ def markdown(result: ScaleResult, command: str) -> str:
             f"| {p.label}: {p.name} ({p.code}) | {p.records:,} | {p.pages} | {p.bytes_gzip:,} "
             f"| {p.cold_ms:.0f} ms | {p.fresh_ms:.0f} ms | {p.median_ms:.0f} ms "
             f"({min(steady):.0f}–{max(steady):.0f}) | {p.cpu_steady_ms:.0f} ms "
-            f"| {p.prepared_steady_ms:.0f} ms | {p.idle_ms:.1f} ms "
+            f"| {p.unprepared_steady_ms:.0f} ms | {p.idle_ms:.1f} ms "
             f"| ≤ {p.target_ms:.0f} ms server time | {report.mark(ok)} |"
         )
         if not ok:
@@ -347,10 +348,11 @@ def markdown(result: ScaleResult, command: str) -> str:
         "no network), summed over the pull's pages, for a device of the commune's officer "
         "pulling from cursor 0 again and again; "
         "medians; CPU is the app process's clock over the pull's pages (PostgreSQL's own "
-        "CPU not included). The server runs with psycopg's statement preparing off "
-        '(server/config.py); the column "statements prepared" pulls again with '
-        "`prepare_threshold` 5, where PostgreSQL plans the 6th and later runs of a statement "
-        "generically. The plans below are for the values (EXPLAIN ANALYZE).",
+        "CPU not included). The server lets psycopg prepare a statement from its 6th run "
+        "(server/config.py), after which PostgreSQL may keep a generic plan; the column "
+        '"nothing prepared" pulls again with `prepare_threshold` None, every statement '
+        "planned for its values. The plans below are for the values (EXPLAIN ANALYZE); "
+        "`python -m bench.plans` compares every sync statement's generic and custom plans.",
         "",
         *rows,
         "",

@@ -48,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     # g.device and g.user are loaded when a route first reads them (server/auth/identity.py).
     app.app_ctx_globals_class = RequestGlobals
+    from server.http import NoCookieSession
+
+    app.session_interface = NoCookieSession()
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
 

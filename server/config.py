@@ -90,10 +90,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Use psycopg 3, the driver we pin, rather than SQLAlchemy's psycopg2 default.
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + url[len("postgresql://") :]
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        # psycopg prepares a statement after five runs and PostgreSQL then settles on a generic
-        # plan: for a scoped pull that plan scans the whole country's change index instead of
-        # one commune's. Planning each query afresh costs far less than that.
+        # psycopg prepares a statement from its sixth run: an idle sync's one statement, the
+        # token check, is then neither parsed nor planned again, which halves PostgreSQL's CPU
+        # per idle sync (psycopg drops them all at a ROLLBACK, so the idle sync ends its read
+        # with a COMMIT: SqlStore._record_status). After five runs PostgreSQL may keep one
+        # generic plan for all values; the generic plans of the pull's scope read and record
+        # queries walk the same indexes as plans for the values, because the scope's unit ids
+        # and path prefix are written into the statements (SqlStore._unit_ids, store._under;
+        # `python -m bench.plans` compares both plans of every sync statement on the national
+        # database).
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+        options["connect_args"] = {"prepare_threshold": 5, **options.get("connect_args", {})}
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config

@@ -5,7 +5,8 @@ import json
 import zlib
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
+from flask.sessions import SessionInterface
 from marshmallow import Schema, ValidationError
 
 from server.errors import ApiError
@@ -107,3 +108,14 @@ def respond(
 ) -> tuple[Response, int]:
     """Dump an object with an output schema into a JSON response."""
     return jsonify(schema.dump(obj, **dump_kwargs)), status
+
+
+class NoCookieSession(SessionInterface):
+    """Open no cookie session: the API authenticates with bearer tokens and keeps none.
+
+    Flask's default builds a signing serializer for every request, an idle sync's included.
+    Flask then hands out its null session, which refuses any write.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        """Return no session (None)."""

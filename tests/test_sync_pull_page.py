@@ -1,6 +1,7 @@
 """A pull page is cheap to make: kept text spliced in, scope read once (PROTOCOL.md §5, #15)."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import event, update
@@ -88,6 +89,36 @@ def test_pull_5_4_record_queries_name_the_scope_by_ids(app, client, tree, office
     assert "units" not in record_queries[0], record_queries[0]
     scope_reads = [s for s in statements if " ".join(s.split()).startswith("SELECT units.id FROM")]
     assert len(scope_reads) == 1, scope_reads
+
+
+@pytest.mark.commits
+def test_pull_5_4_unit_path_prefixes_are_written_into_the_statements(
+    app, client, tree, officer, auth_headers
+):
+    """§5.4: every path match of a pull carries its prefix in the text, not as a bound value.
+
+    With psycopg's prepared statements a generic plan of `path LIKE $1 || '%'` cannot walk
+    the path index and reads every unit in the country (bench/plans.py).
+    """
+    phone, other = auth_headers(officer, "Điện thoại"), auth_headers(officer, "Máy mới")
+    start, _ = _sync(client, other)
+    _sync(client, phone, [_put("models", model_payload(tree["commune"]))])
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        body, _ = _sync(client, other, cursor=start["cursor"])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert body["changes"]["models"]
+    matches = [m for s in statements for m in re.findall(r"path LIKE (\S+)", s)]
+    assert len(matches) >= 3, statements  # the scope's ids, the units sent, the criteria sets
+    prefix = "'" + tree["commune"].path.replace("/", "//")
+    assert all(m.startswith(prefix) for m in matches), matches
 
 
 def test_pull_5_4_a_scope_too_wide_to_list_pulls_the_same(app, client, tree, officer,

@@ -10,7 +10,7 @@ from flask.ctx import _AppCtxGlobals
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from server.models import Device, Unit, User
+from server.models import Device, SyncCounter, Unit, User
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,6 +36,9 @@ class Identity:
     app_version: str | None
     last_sync_at: datetime | None
     scope_key: str | None
+    # The committed change counter as the token check read it (None when not read): a sync
+    # with nothing to push pulls up to it without reading it again.
+    counter: int | None = None
 
     @classmethod
     def of_device(cls, device: Device) -> Identity:
@@ -83,6 +86,8 @@ TOKEN_ROWS = (
         User.unit_id,
         Unit.path.label("unit_path"),
         Unit.parent_id.label("unit_parent_id"),
+        # One index lookup of a one-row table: an idle sync then needs no second statement.
+        select(SyncCounter.value).where(SyncCounter.id == 1).scalar_subquery().label("counter"),
     )
     .join(User, User.id == Device.user_id)
     .join(Unit, Unit.id == User.unit_id)
@@ -110,6 +115,7 @@ def identity_of(row: Any) -> Identity:
         app_version=row.app_version,
         last_sync_at=row.last_sync_at,
         scope_key=row.scope_key,
+        counter=row.counter,
     )
 
 

@@ -130,7 +130,8 @@ def authenticate(session: Session, token: str) -> Identity:
     """
     digest = hash_token(token)
     # One query for the device, its user and the user's unit: every request needs all three.
-    row = session.execute(TOKEN_ROWS, {"digest": digest}).first()
+    # Plain columns through the connection: the ORM's execution layer would only wrap them.
+    row = session.connection().execute(TOKEN_ROWS, {"digest": digest}).first()
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         raise ApiError("TOKEN_INVALID")

@@ -7,7 +7,8 @@ a scope too wide to list keeps the statements the store builds per request.
 
 Parameters: "cursor" and "high" bound the page, "limit" is its length + 1, "skip_<table>" the
 versions the push wrote as the device holds them, "prefix" the device's unit path escaped for
-LIKE with "%" after it, "above" the ids on that path (the unit and the units above it).
+LIKE with "%" after it (written into the statement text as it runs), "above" the ids on that
+path (the unit and the units above it).
 """
 
 from functools import cache
@@ -26,6 +27,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.sql import ColumnElement, CompoundSelect, Select, union_all
+from sqlalchemy.sql.elements import BindParameter
 
 from server.models import Conflict, CriteriaSet, ScopeRemoval, SyncedRecord, Unit
 from server.records.tables import TABLES
@@ -55,6 +57,15 @@ def params(
     return values
 
 
+def _prefix() -> BindParameter[str]:
+    """The device's path prefix, written into the statement as it runs (a literal, not a $n).
+
+    A prepared statement's generic plan of `path LIKE $1` walks no index and reads every unit;
+    with the prefix written in, every plan walks the path index (store._under says more).
+    """
+    return bindparam("prefix", type_=String, literal_execute=True)
+
+
 def _window(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     return and_(column > bindparam("cursor"), column <= bindparam("high"))
 
@@ -65,7 +76,7 @@ def _in_scope(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
 
 def _units_seen() -> ColumnElement[bool]:
     return or_(
-        Unit.path.like(bindparam("prefix"), escape=ESCAPE),
+        Unit.path.like(_prefix(), escape=ESCAPE),
         Unit.id.in_(bindparam("above", expanding=True)),
     )
 
@@ -117,7 +128,7 @@ def criteria_sets(scoped: bool) -> Select[tuple[CriteriaSet]]:
     seen: ColumnElement[bool] = true()
     if scoped:
         issuer = CriteriaSet.issuer_unit_id
-        below = select(Unit.id).where(Unit.path.like(bindparam("prefix"), escape=ESCAPE))
+        below = select(Unit.id).where(Unit.path.like(_prefix(), escape=ESCAPE))
         seen = or_(
             issuer.in_(below.scalar_subquery()), issuer.in_(bindparam("above", expanding=True))
         )
@@ -159,7 +170,7 @@ def removals() -> Select[tuple[ScopeRemoval]]:
         select(removal)
         .where(
             _window(removal.change_seq),
-            removal.from_path.like(bindparam("prefix"), escape=ESCAPE),
+            removal.from_path.like(_prefix(), escape=ESCAPE),
             ~seen_now,
         )
         .order_by(removal.change_seq)

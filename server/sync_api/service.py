@@ -25,7 +25,13 @@ def exchange(
     attempt = 1
     while True:
         store = SqlStore(
-            session, identity, pending=request.pending or 0, app_version=request.app_version
+            session,
+            identity,
+            pending=request.pending or 0,
+            app_version=request.app_version,
+            # Without mutations the counter the token check read serves the pull: nothing
+            # this request wrote lies above it. After a rollback it is still a committed value.
+            counter=None if request.mutations else identity.counter,
         )
         try:
             return sync(store, request, localise)

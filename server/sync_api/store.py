@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     cast,
     delete,
     exists,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, scoped_session
 from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from server import audit, changes
@@ -135,6 +136,7 @@ class SqlStore:
         *,
         pending: int = 0,
         app_version: str | None = None,
+        counter: int | None = None,
     ):
         self.session = session
         # The token check's columns: an idle sync reads only these and builds no ORM object.
@@ -143,7 +145,8 @@ class SqlStore:
         self.pending = pending
         self.app_version = app_version
         self.current_scope = scope_key(identity)
-        self._high: int | None = None
+        # A committed counter read earlier in this request, if any: the pull answers up to it.
+        self._high: int | None = counter
         # What a push wrote and answered; an idle sync leaves them empty.
         self.results: list[dict] = []
         self.echoes: list[_Echo] = []
@@ -428,7 +431,7 @@ class SqlStore:
         if self.identity.is_admin:
             return None
         path = self.identity.unit_path
-        within = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        within = select(Unit.id).where(_under(Unit.path, path))
         ids = list(self.session.scalars(within.limit(SCOPE_IDS_MAX + 1)))
         return within if len(ids) > SCOPE_IDS_MAX else ids
 
@@ -615,7 +618,7 @@ class SqlStore:
                 removal.table_name == "units",
                 exists().where(
                     cast(Unit.id, String) == removal.record_id,
-                    Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path)),
+                    _under(Unit.path, path) | Unit.id.in_(_ancestors(path)),
                 ),
             ),
         )
@@ -624,7 +627,7 @@ class SqlStore:
             .where(
                 removal.change_seq > cursor,
                 removal.change_seq <= high,
-                removal.from_path.startswith(path, autoescape=True),
+                _under(removal.from_path, path),
                 ~seen_now,
             )
             .order_by(removal.change_seq)
@@ -635,9 +638,7 @@ class SqlStore:
         query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
         if not self.identity.is_admin:
             path = self.identity.unit_path
-            query = query.where(
-                Unit.path.startswith(path, autoescape=True) | Unit.id.in_(_ancestors(path))
-            )
+            query = query.where(_under(Unit.path, path) | Unit.id.in_(_ancestors(path)))
         return query.order_by(Unit.change_seq)
 
     def _render(
@@ -715,9 +716,15 @@ class SqlStore:
             or now - device.last_sync_at >= STATUS_RESOLUTION
         )
         if not changed:
-            # Nothing to write: end the read transaction without a commit (on SQLite it also
-            # releases the write lock every transaction there takes at BEGIN).
-            self.session.rollback()
+            # Nothing to write: end the read transaction (on SQLite it also releases the write
+            # lock every transaction there takes at BEGIN). Without a push, with a COMMIT: it
+            # writes nothing either, and unlike a ROLLBACK it leaves psycopg its prepared
+            # statements (it deallocates them all at a ROLLBACK), so the token check is not
+            # parsed and planned again at every idle sync. A push made its one commit.
+            if self._device is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
             return
         self._set_status(cursor, now)
         self.session.commit()
@@ -756,11 +763,22 @@ class SqlStore:
         if self.identity.is_admin:
             return true()
         path = self.identity.unit_path
-        below = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        below = select(Unit.id).where(_under(Unit.path, path))
         return or_(
             CriteriaSet.issuer_unit_id.in_(below),
             CriteriaSet.issuer_unit_id.in_(_ancestors(path)),
         )
+
+
+def _under(column: InstrumentedAttribute[str], path: str) -> ColumnElement[bool]:
+    """Match the paths that start with a unit's path, the prefix written into the statement.
+
+    As a bound value, a prepared statement's generic plan of `path LIKE $1 || '%'` cannot walk
+    the path index and reads every unit (0.8 ms for the country's 3,355 against 0.01 ms);
+    written in, every plan walks the index. One statement text per scope, as for its unit ids.
+    """
+    pattern = path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+    return column.like(bindparam(None, pattern, type_=String, literal_execute=True), escape="/")
 
 
 def _ancestors(path: str) -> list[int]:
