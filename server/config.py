@@ -35,6 +35,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_INFLATED_LENGTH": _int("MAX_INFLATED_LENGTH", 16 * 1024 * 1024),
         # Phones stay offline for weeks; a token must outlive that. Revocation is per device.
         "TOKEN_LIFETIME_DAYS": _int("TOKEN_LIFETIME_DAYS", 180),
+        # After a rotation the old token works until the new one is first used, at most this
+        # long: a phone whose answer was lost comes back within it (PROTOCOL.md §2).
+        "TOKEN_ROTATION_GRACE_DAYS": _int("TOKEN_ROTATION_GRACE_DAYS", 30),
         # Failed sign-ins allowed per address and user name together in the window: someone
         # guessing from elsewhere never locks the real user out.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10),

@@ -85,3 +85,14 @@ def test_s2_revoked_device_loses_both_tokens(client, officer, auth_headers):
     assert error(client.get("/api/v1/me", headers=old)) == "TOKEN_INVALID"
     assert error(client.get("/api/v1/me", headers=new)) == "TOKEN_INVALID"
     assert error(client.post("/api/v1/auth/rotate", headers=old)) == "TOKEN_INVALID"
+
+
+def test_s2_the_grace_period_is_a_setting(app, client, officer, auth_headers):
+    old = auth_headers(officer)
+    rotate(client, old)
+    device = db.session.scalar(select(Device).where(Device.user_id == officer.id))
+    device.rotated_at -= timedelta(days=3)
+    db.session.commit()
+    assert status(client, old) == 200  # within the default 30 days
+    app.config["TOKEN_ROTATION_GRACE_DAYS"] = 2
+    assert error(client.get("/api/v1/me", headers=old)) == "TOKEN_INVALID"

@@ -1,10 +1,11 @@
 """The decorator that authenticates a request and the current user and device."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, request
+from flask import current_app, g, request
 
 from server.actor import Actor
 from server.auth import service
@@ -25,7 +26,8 @@ def auth_required(*roles: str) -> Callable[[F], F]:
             if scheme.lower() != "bearer" or not token.strip():
                 raise ApiError("UNAUTHENTICATED")
             # Plain columns; g.device and g.user are loaded when first read (auth/identity.py).
-            identity = service.authenticate(db.session, token.strip())
+            grace = timedelta(days=current_app.config["TOKEN_ROTATION_GRACE_DAYS"])
+            identity = service.authenticate(db.session, token.strip(), rotation_grace=grace)
             g.identity = identity
             if roles and not identity.has_role(*roles):
                 raise ApiError("FORBIDDEN", {"required_roles": list(roles)})

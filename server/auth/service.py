@@ -121,12 +121,15 @@ def issue_device(
     return device, token
 
 
-def authenticate(session: Session, token: str) -> Identity:
+def authenticate(
+    session: Session, token: str, *, rotation_grace: timedelta = ROTATION_GRACE
+) -> Identity:
     """Find the live device for a bearer token, as plain columns, or raise TOKEN_INVALID.
 
     A device holds its current token and, after a rotation, the previous one until the
-    current one is first used (PROTOCOL.md §2). No ORM object is built: the routes that need
-    the device or the user load them (server/auth/identity.py).
+    current one is first used, within `rotation_grace` of the rotation (PROTOCOL.md §2). No
+    ORM object is built: the routes that need the device or the user load them
+    (server/auth/identity.py).
     """
     digest = hash_token(token)
     # One query for the device, its user and the user's unit: every request needs all three.
@@ -140,7 +143,7 @@ def authenticate(session: Session, token: str) -> Identity:
         if row.token_hash == digest:
             # The phone holds the new token: the old one dies now.
             changes["previous_token_hash"] = None
-        elif row.rotated_at is None or now - row.rotated_at > ROTATION_GRACE:
+        elif row.rotated_at is None or now - row.rotated_at > rotation_grace:
             raise ApiError("TOKEN_INVALID")
     if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
         changes["last_seen_at"] = now
