@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bench.fleet_devices import FleetClient, LoggedMutation, Trace
+from bench.fleet_devices import EVERY_RECORD, FleetClient, LoggedMutation, Trace
 from bench.fleet_proxy import FAULTS
 from bench.fleet_world import COMMUNES, MOVING_COMMUNE, OTHER_PROVINCE, PROVINCE, World
 from bench.live import LIVE_PASSWORD
@@ -450,5 +450,7 @@ class AdminActor:
         if status is not None and status >= 500:
             self.stats.server_errors.append(("admin", f"PATCH units/{unit}", str(status)))
         self.trace.add(
-            "admin", f"step {number}: move commune {MOVING_COMMUNE} under {target} -> {status}"
+            "admin",
+            f"step {number}: move commune {MOVING_COMMUNE} under {target} -> {status}",
+            [EVERY_RECORD],
         )

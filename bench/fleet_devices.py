@@ -22,6 +22,10 @@ def canonical(record_id: str) -> str:
         return str(record_id)
 
 
+# Touches every record: a unit move changes the scopes behind any divergence (PROTOCOL.md §5.4).
+EVERY_RECORD = "*"
+
+
 @dataclass
 class TraceEntry:
     """One thing that happened: who, what, and which records it touched."""
@@ -73,10 +77,10 @@ class Trace:
             return [e for e in self.entries if needle in e.text]
 
     def touching(self, record_id: str, limit: int) -> list[TraceEntry]:
-        """Return the last `limit` entries that touched a record."""
+        """Return the last `limit` entries that touched a record, and every unit move."""
         key = canonical(record_id)
         with self.lock:
-            hits = [e for e in self.entries if key in e.ids]
+            hits = [e for e in self.entries if key in e.ids or EVERY_RECORD in e.ids]
         return hits[-limit:]
 
 

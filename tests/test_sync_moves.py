@@ -333,3 +333,51 @@ def test_a_deletion_not_yet_pulled_leaves_with_the_moved_commune(
     move_unit(client, admin_headers, tree["commune"], tree["foreign"])
     desk.sync()
     assert desk.record("models", model_id) is None
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["scope-listed", "scope-too-wide"])
+def test_record_that_left_while_its_commune_was_away_is_removed_after_the_move_back(
+    client, tree, officer, admin_headers, monkeypatch, listed
+):
+    """§5.4: a removal reaches the commune's phone though the commune moved away and back.
+
+    The phone does not pull while its commune is under the other province, so its scope is
+    the same when it pulls again (no reset); the record left the commune in between, and the
+    removal names the commune's path of that time. Both pull paths: the scope as a list of
+    unit ids (kept statements) and as a subquery (statements built per request).
+    """
+    if not listed:
+        from server.sync_api import store
+
+        monkeypatch.setattr(store, "SCOPE_IDS_MAX", 0)
+    admin_device = device(client, "quantri", name="Máy quản trị 2")
+    body = model_payload(tree["commune"])
+    admin_device.create("models", body)
+    admin_device.sync()
+    phone = device(client, "canbo")
+    phone.sync()
+    assert phone.record("models", body["id"]) is not None
+    move_unit(client, admin_headers, tree["commune"], tree["foreign"])
+    move_record(admin_device, body["id"], tree["sibling"])
+    move_unit(client, admin_headers, tree["commune"], tree["province"])
+    report = phone.sync()
+    assert report.reset is False
+    assert phone.record("models", body["id"]) is None
+
+
+def test_conflict_that_left_while_its_commune_was_away_is_removed_after_the_move_back(
+    client, tree, commune_work, admin, admin_headers
+):
+    """§5.4: the conflicts of a record that left a commune away and back leave its phone too."""
+    phone, model_id, _, conflict_id = commune_work
+    admin_device = device(client, "quantri", name="Máy quản trị 2")
+    admin_device.sync()
+    move_unit(client, admin_headers, tree["commune"], tree["foreign"])
+    admin_device.sync()
+    admin_device.review("models", model_id, "withdraw")
+    move_record(admin_device, model_id, tree["sibling"])
+    move_unit(client, admin_headers, tree["commune"], tree["province"])
+    report = phone.sync()
+    assert report.reset is False
+    assert phone.record("models", model_id) is None
+    assert conflict_id not in phone.state.conflicts

@@ -8,7 +8,8 @@ a scope too wide to list keeps the statements the store builds per request.
 Parameters: "cursor" and "high" bound the page, "limit" is its length + 1, "skip_<table>" the
 versions the push wrote as the device holds them, "prefix" the device's unit path escaped for
 LIKE with "%" after it (written into the statement text as it runs), "above" the ids on that
-path (the unit and the units above it).
+path (the unit and the units above it), "member" a LIKE pattern matching the paths that have
+the device's unit on them (removals, §5.4).
 """
 
 from functools import cache
@@ -41,6 +42,15 @@ def like_prefix(path: str) -> str:
     return escaped + "%"
 
 
+def member_of(path: str) -> str:
+    """Return a LIKE pattern matching the unit paths that pass through the path's last unit.
+
+    An empty path (no unit) gives a pattern no unit path matches.
+    """
+    ids = [p for p in path.strip("/").split("/") if p]
+    return f"%/{int(ids[-1])}/%" if ids else ""
+
+
 def params(
     cursor: int, high: int, limit: int, path: str, skipped: dict[str, list[int]], **scope: Any
 ) -> dict[str, Any]:
@@ -51,6 +61,7 @@ def params(
         "limit": limit + 1,
         "prefix": like_prefix(path),
         "above": [int(p) for p in path.strip("/").split("/") if p],
+        "member": member_of(path),
         **{f"skip_{name}": seqs for name, seqs in skipped.items()},
     }
     values.update(scope)
@@ -144,9 +155,12 @@ def criteria_sets(scoped: bool) -> Select[tuple[CriteriaSet]]:
 def removals() -> Select[tuple[ScopeRemoval]]:
     """Select the rows that left the device's scope and are outside it now (§5.4).
 
-    A removal concerns the devices of the unit the row left and of the units above it then
-    (its path then); a row back in scope since is never removed, whatever happened in between,
-    so a device never drops what it may see.
+    A removal concerns the devices of the unit the row left and of the units above it then:
+    the units on its path then, wherever they are now. A unit moved away and back has the
+    same path again, so its devices are not reset, yet a row may have left it while it was
+    away: matched on the path of now, that removal would never reach them. A row back in
+    scope since is never removed, whatever happened in between, so a device never drops what
+    it may see.
     """
     removal = ScopeRemoval
     kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
@@ -170,7 +184,8 @@ def removals() -> Select[tuple[ScopeRemoval]]:
         select(removal)
         .where(
             _window(removal.change_seq),
-            removal.from_path.like(_prefix(), escape=ESCAPE),
+            # A pattern starting with "%" walks no index: a bound value plans the same.
+            removal.from_path.like(bindparam("member", type_=String)),
             ~seen_now,
         )
         .order_by(removal.change_seq)

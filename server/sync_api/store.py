@@ -597,8 +597,9 @@ class SqlStore:
         """Select the rows that left the device's scope and are outside it now (§5.4).
 
         A removal concerns the devices of the unit the row left and of the units above it
-        then (its path then); a row back in scope since is never removed, whatever happened
-        in between, so a device never drops what it may see.
+        then: the units on its path then, wherever they are now (pull_sql.removals says why).
+        A row back in scope since is never removed, whatever happened in between, so a device
+        never drops what it may see.
         """
         removal = ScopeRemoval
         kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
@@ -627,7 +628,7 @@ class SqlStore:
             .where(
                 removal.change_seq > cursor,
                 removal.change_seq <= high,
-                _under(removal.from_path, path),
+                removal.from_path.like(pull_sql.member_of(path)),
                 ~seen_now,
             )
             .order_by(removal.change_seq)
