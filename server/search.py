@@ -16,12 +16,15 @@ _SEPARATORS = re.compile(r"[\W_]+")
 class _Marks(dict[int, int | None]):
     """For str.translate: drop the combining marks (Mn), keep every other character.
 
-    Filled as characters are met, so folding runs in C instead of a Python loop per character.
+    Filled as characters are met, so folding runs in C instead of a Python loop per character;
+    only below U+3000 (Latin, Vietnamese, the combining marks), so that text full of rarer
+    characters cannot grow it towards a million entries per process.
     """
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.category(chr(code)) == "Mn" else code
-        self[code] = kept
+        if code < 0x3000:
+            self[code] = kept
         return kept
 
 

@@ -186,3 +186,13 @@ def test_words(text, words_of):
 )
 def test_fold(text, folded):
     assert fold(text) == folded
+
+
+def test_fold_keeps_its_table_of_marks_small_whatever_the_text():
+    """Folding remembers characters below U+3000 only: rare ones cannot grow it per process."""
+    from server.search import _MARKS, fold
+
+    assert fold("Chữ Nôm 𡨸喃 ＡＢＣ") == "chu nom 𡨸喃 ａｂｃ"
+    rare = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 2000))
+    assert fold(rare) == rare
+    assert all(code < 0x3000 for code in _MARKS)
