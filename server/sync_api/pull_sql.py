@@ -1,9 +1,8 @@
 """The pull's statements, built once with bind parameters (§5).
 
 A statement built per request costs its construction and its cache key every time; these are
-built on first use and kept, so SQLAlchemy finds each compiled form at once. They serve every
-device whose scope is a list of unit ids (bound as "scope") or everything (an administrator);
-a scope too wide to list keeps the statements the store builds per request.
+built on first use and kept, so SQLAlchemy finds each compiled form at once, one per form of
+the device's scope (ALL, IDS, PATH below).
 
 Parameters: "cursor" and "high" bound the page, "limit" is its length + 1, "skip_<table>" the
 versions the push wrote as the device holds them, "prefix" the device's unit path escaped for
@@ -54,7 +53,7 @@ def member_of(path: str) -> str:
 def params(
     cursor: int, high: int, limit: int, path: str, skipped: dict[str, list[int]], **scope: Any
 ) -> dict[str, Any]:
-    """Return the values of a pull's parameters; scope= the device's unit ids, if scoped."""
+    """Return the values of a pull's parameters; scope= the device's unit ids, if listed."""
     values: dict[str, Any] = {
         "cursor": cursor,
         "high": high,
@@ -81,7 +80,16 @@ def _window(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
     return and_(column > bindparam("cursor"), column <= bindparam("high"))
 
 
-def _in_scope(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
+# How a statement names the device's scope: not at all (an administrator sees everything), as
+# the list of its unit ids bound as "scope", or as the units under its path prefix (a scope too
+# wide to list: the ids come from a subquery).
+ALL, IDS, PATH = "all", "ids", "path"
+
+
+def _in_scope(column: SQLColumnExpression[int], scope: str) -> ColumnElement[bool]:
+    if scope == PATH:
+        below = select(Unit.id).where(Unit.path.like(_prefix(), escape=ESCAPE))
+        return column.in_(below.scalar_subquery())
     return column.in_(bindparam("scope", expanding=True))
 
 
@@ -93,7 +101,7 @@ def _units_seen() -> ColumnElement[bool]:
 
 
 @cache
-def records(scoped: bool) -> CompoundSelect:
+def records(scope: str) -> CompoundSelect:
     """Select the page's record versions of every table in one statement, in seq order."""
     parts: list[Select[Any]] = []
     for name, table in TABLES.items():
@@ -108,36 +116,36 @@ def records(scoped: bool) -> CompoundSelect:
             _window(model.change_seq),
             model.change_seq.not_in(bindparam(f"skip_{name}", expanding=True)),
         )
-        if scoped:
-            query = query.where(_in_scope(model.owner_unit_id))
+        if scope != ALL:
+            query = query.where(_in_scope(model.owner_unit_id, scope))
         part = query.order_by(model.change_seq).limit(bindparam("limit"))
         parts.append(select(part.subquery(f"page_{name}")))
     return union_all(*parts).order_by("change_seq").limit(bindparam("limit"))
 
 
 @cache
-def conflicts(scoped: bool) -> Select[tuple[Conflict]]:
+def conflicts(scope: str) -> Select[tuple[Conflict]]:
     """Select the conflicts after the cursor."""
     query = select(Conflict).where(_window(Conflict.change_seq))
-    if scoped:
-        query = query.where(_in_scope(Conflict.owner_unit_id))
+    if scope != ALL:
+        query = query.where(_in_scope(Conflict.owner_unit_id, scope))
     return query.order_by(Conflict.change_seq).limit(bindparam("limit"))
 
 
 @cache
-def units(scoped: bool) -> Select[tuple[Unit]]:
+def units(scope: str) -> Select[tuple[Unit]]:
     """Select the units after the cursor: those below the device's unit and above it."""
     query = select(Unit).where(_window(Unit.change_seq))
-    if scoped:
+    if scope != ALL:
         query = query.where(_units_seen())
     return query.order_by(Unit.change_seq).limit(bindparam("limit"))
 
 
 @cache
-def criteria_sets(scoped: bool) -> Select[tuple[CriteriaSet]]:
+def criteria_sets(scope: str) -> Select[tuple[CriteriaSet]]:
     """Select the criteria sets after the cursor: those of the unit, above it and below it."""
     seen: ColumnElement[bool] = true()
-    if scoped:
+    if scope != ALL:
         issuer = CriteriaSet.issuer_unit_id
         below = select(Unit.id).where(Unit.path.like(_prefix(), escape=ESCAPE))
         seen = or_(
@@ -152,7 +160,7 @@ def criteria_sets(scoped: bool) -> Select[tuple[CriteriaSet]]:
 
 
 @cache
-def removals() -> Select[tuple[ScopeRemoval]]:
+def removals(scope: str) -> Select[tuple[ScopeRemoval]]:
     """Select the rows that left the device's scope and are outside it now (§5.4).
 
     A removal concerns the devices of the unit the row left and of the units above it then:
@@ -171,7 +179,9 @@ def removals() -> Select[tuple[ScopeRemoval]]:
         *(
             and_(
                 removal.table_name == name,
-                exists().where(model.id == removal.record_id, _in_scope(model.owner_unit_id)),
+                exists().where(
+                    model.id == removal.record_id, _in_scope(model.owner_unit_id, scope)
+                ),
             )
             for name, model in kinds
         ),

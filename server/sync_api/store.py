@@ -10,22 +10,15 @@ from marshmallow import ValidationError
 from sqlalchemy import (
     String,
     Table,
-    and_,
     bindparam,
-    cast,
     delete,
-    exists,
     insert,
     inspect,
-    literal_column,
-    or_,
     select,
-    true,
-    union_all,
     update,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, scoped_session
-from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from server import audit, changes
 from server.actor import Actor
@@ -35,10 +28,8 @@ from server.errors import ApiError, validation_error
 from server.fastdump import FastDumper
 from server.models import (
     Conflict,
-    CriteriaSet,
     Device,
     MutationResult,
-    ScopeRemoval,
     SyncedRecord,
     Unit,
     User,
@@ -460,10 +451,7 @@ class SqlStore:
             seq = getattr(written, "seq", None)
             if name in skipped and seq is not None and cursor < seq <= high:
                 skipped[name].append(seq)
-        if isinstance(scoped, Select):
-            rows = self._rows_built_now(cursor, high, limit, scoped, skipped)
-        else:
-            rows = self._rows_of_kept_statements(cursor, high, limit, scoped, skipped)
+        rows = self._rows(cursor, high, limit, scoped, skipped)
         rows.sort(key=lambda row: row[0])
         more = len(rows) > limit
         rows = rows[:limit]
@@ -472,175 +460,43 @@ class SqlStore:
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
 
-    def _rows_of_kept_statements(
-        self,
-        cursor: int,
-        high: int,
-        limit: int,
-        scoped: list[int] | None,
-        skipped: dict[str, list[int]],
-    ) -> list[tuple[int, str, Any]]:
-        """Read the page's candidate rows with the statements built once (pull_sql)."""
-        on = scoped is not None
-        values = pull_sql.params(
-            cursor,
-            high,
-            limit,
-            self.identity.unit_path,
-            skipped,
-            **({"scope": scoped} if on else {}),
-        )
-        execute = self.session.execute
-        rows: list[tuple[int, str, Any]] = [
-            (r.change_seq, r.kind, r) for r in execute(pull_sql.records(on), values).all()
-        ]
-        scalars = self.session.scalars
-        rows.extend((c.change_seq, "conflicts", c) for c in scalars(pull_sql.conflicts(on), values))
-        rows.extend((u.change_seq, "units", u) for u in scalars(pull_sql.units(on), values))
-        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
-        rows.extend(
-            (c.change_seq, "criteria_sets", c) for c in scalars(pull_sql.criteria_sets(on), values)
-        )
-        if on and cursor > 0:
-            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
-            rows.extend((r.change_seq, "removed", r) for r in scalars(pull_sql.removals(), values))
-        return rows
-
-    def _rows_built_now(
-        self,
-        cursor: int,
-        high: int,
-        limit: int,
-        scoped: Select[tuple[int]],
-        skipped: dict[str, list[int]],
-    ) -> list[tuple[int, str, Any]]:
-        """Read the page's candidate rows of a scope too wide to list, statements built now."""
-        rows: list[tuple[int, str, Any]] = []
-        rows.extend(
-            (r.change_seq, r.kind, r)
-            for r in self.session.execute(
-                self._record_query(cursor, high, limit, scoped, skipped)
-            ).all()
-        )
-        conflict_query = select(Conflict).where(
-            Conflict.change_seq > cursor, Conflict.change_seq <= high
-        )
-        if scoped is not None:
-            conflict_query = conflict_query.where(Conflict.owner_unit_id.in_(scoped))
-        rows.extend(
-            (c.change_seq, "conflicts", c)
-            for c in self.session.scalars(
-                conflict_query.order_by(Conflict.change_seq).limit(limit + 1)
-            )
-        )
-        rows.extend(
-            (u.change_seq, "units", u)
-            for u in self.session.scalars(self._unit_query(cursor, high).limit(limit + 1))
-        )
-        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
-        rows.extend(
-            (c.change_seq, "criteria_sets", c)
-            for c in self.session.scalars(
-                select(CriteriaSet)
-                .where(
-                    CriteriaSet.change_seq > cursor,
-                    CriteriaSet.change_seq <= high,
-                    self._criteria_filter(),
-                )
-                .order_by(CriteriaSet.change_seq)
-                .limit(limit + 1)
-            )
-        )
-        if scoped is not None and cursor > 0:
-            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
-            rows.extend(
-                (r.change_seq, "removed", r)
-                for r in self.session.scalars(self._removal_query(cursor, high, scoped, limit))
-            )
-        return rows
-
-    def _record_query(
+    def _rows(
         self,
         cursor: int,
         high: int,
         limit: int,
         scoped: list[int] | Select[tuple[int]] | None,
         skipped: dict[str, list[int]],
-    ) -> CompoundSelect:
-        """Select the page's record versions of every table in one statement, in seq order.
-
-        Only the kept text of each version, not ORM objects: it goes into the response as is.
-        Each table gives at most limit + 1 rows and the union keeps the first limit + 1, so a
-        page of one table's records does not also fetch a page of every other table's.
-        """
-        parts: list[Select[Any]] = []
-        for name, table in TABLES.items():
-            model = table.model
-            query: Select[Any] = select(
-                literal_column(f"'{name}'").label("kind"),
-                model.change_seq,
-                model.id,
-                model.wire_seq,
-                model.wire_json,
-            ).where(model.change_seq > cursor, model.change_seq <= high)
-            if skipped[name]:
-                query = query.where(model.change_seq.not_in(skipped[name]))
-            if scoped is not None:
-                query = query.where(model.owner_unit_id.in_(scoped))
-            part = query.order_by(model.change_seq).limit(limit + 1).subquery(f"page_{name}")
-            parts.append(select(part))
-        return union_all(*parts).order_by("change_seq").limit(limit + 1)
-
-    def _removal_query(
-        self, cursor: int, high: int, scoped: list[int] | Select[tuple[int]], limit: int
-    ) -> Select[tuple[ScopeRemoval]]:
-        """Select the rows that left the device's scope and are outside it now (§5.4).
-
-        A removal concerns the devices of the unit the row left and of the units above it
-        then: the units on its path then, wherever they are now (pull_sql.removals says why).
-        A row back in scope since is never removed, whatever happened in between, so a device
-        never drops what it may see.
-        """
-        removal = ScopeRemoval
-        kinds: list[tuple[str, type[SyncedRecord] | type[Conflict]]] = [
-            (name, table.model) for name, table in TABLES.items()
+    ) -> list[tuple[int, str, Any]]:
+        """Read the page's candidate rows with the statements built once (pull_sql)."""
+        ids: dict[str, list[int]] = {}
+        if scoped is None:
+            scope = pull_sql.ALL
+        elif isinstance(scoped, Select):
+            scope = pull_sql.PATH
+        else:
+            scope, ids = pull_sql.IDS, {"scope": scoped}
+        values = pull_sql.params(cursor, high, limit, self.identity.unit_path, skipped, **ids)
+        execute = self.session.execute
+        rows: list[tuple[int, str, Any]] = [
+            (r.change_seq, r.kind, r) for r in execute(pull_sql.records(scope), values).all()
         ]
-        kinds.append(("conflicts", Conflict))
-        path = self.identity.unit_path
-        seen_now = or_(
-            *(
-                and_(
-                    removal.table_name == name,
-                    exists().where(model.id == removal.record_id, model.owner_unit_id.in_(scoped)),
-                )
-                for name, model in kinds
-            ),
-            and_(
-                removal.table_name == "units",
-                exists().where(
-                    cast(Unit.id, String) == removal.record_id,
-                    _under(Unit.path, path) | Unit.id.in_(_ancestors(path)),
-                ),
-            ),
+        scalars = self.session.scalars
+        rows.extend(
+            (c.change_seq, "conflicts", c) for c in scalars(pull_sql.conflicts(scope), values)
         )
-        return (
-            select(removal)
-            .where(
-                removal.change_seq > cursor,
-                removal.change_seq <= high,
-                removal.from_path.like(pull_sql.member_of(path)),
-                ~seen_now,
+        rows.extend((u.change_seq, "units", u) for u in scalars(pull_sql.units(scope), values))
+        # Criteria sets come like units: those of the user's unit, above and below it (§3.3).
+        rows.extend(
+            (c.change_seq, "criteria_sets", c)
+            for c in scalars(pull_sql.criteria_sets(scope), values)
+        )
+        if scope != pull_sql.ALL and cursor > 0:
+            # At cursor 0 the device holds nothing pulled: it has nothing to drop.
+            rows.extend(
+                (r.change_seq, "removed", r) for r in scalars(pull_sql.removals(scope), values)
             )
-            .order_by(removal.change_seq)
-            .limit(limit + 1)
-        )
-
-    def _unit_query(self, cursor: int, high: int) -> Select[tuple[Unit]]:
-        query = select(Unit).where(Unit.change_seq > cursor, Unit.change_seq <= high)
-        if not self.identity.is_admin:
-            path = self.identity.unit_path
-            query = query.where(_under(Unit.path, path) | Unit.id.in_(_ancestors(path)))
-        return query.order_by(Unit.change_seq)
+        return rows
 
     def _render(
         self,
@@ -759,17 +615,6 @@ class SqlStore:
             return False
         return self.identity.is_admin or unit.path.startswith(self.identity.unit_path)
 
-    def _criteria_filter(self) -> ColumnElement[bool]:
-        """Restrict criteria sets to the user's unit, those above and below it (§3.3)."""
-        if self.identity.is_admin:
-            return true()
-        path = self.identity.unit_path
-        below = select(Unit.id).where(_under(Unit.path, path))
-        return or_(
-            CriteriaSet.issuer_unit_id.in_(below),
-            CriteriaSet.issuer_unit_id.in_(_ancestors(path)),
-        )
-
 
 def _under(column: InstrumentedAttribute[str], path: str) -> ColumnElement[bool]:
     """Match the paths that start with a unit's path, the prefix written into the statement.
@@ -780,11 +625,6 @@ def _under(column: InstrumentedAttribute[str], path: str) -> ColumnElement[bool]
     """
     pattern = path.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
     return column.like(bindparam(None, pattern, type_=String, literal_execute=True), escape="/")
-
-
-def _ancestors(path: str) -> list[int]:
-    """Return the ids on a unit path: the unit and the units above it."""
-    return [int(p) for p in path.strip("/").split("/") if p]
 
 
 def _dump_record(schema: FastDumper, row: SyncedRecord) -> dict:
