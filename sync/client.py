@@ -47,6 +47,8 @@ class LocalState:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     next_seq: int = 1
     cursor: int = 0
+    # The scope token that came with the cursor, stored and sent back with it (§5.4).
+    scope: str | None = None
     units: dict[str, Any] = field(default_factory=dict)
     conflicts: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, Any] = field(default_factory=dict)
@@ -62,6 +64,7 @@ class LocalState:
             "outbox": self.outbox,
             "next_seq": self.next_seq,
             "cursor": self.cursor,
+            "scope": self.scope,
             "units": self.units,
             "conflicts": self.conflicts,
             "errors": self.errors,
@@ -352,6 +355,8 @@ class SyncClient:
         }
         if self.page_limit:
             body["limit"] = self.page_limit
+        if self.state.scope is not None:
+            body["scope"] = self.state.scope
         raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
             "Authorization": f"Bearer {self.token}",
@@ -442,6 +447,8 @@ class SyncClient:
                 self._store_pulled(table, record)
                 report.pulled += 1
         self.state.cursor = response["cursor"]
+        # A server before the token sends none: the client then keeps sending none.
+        self.state.scope = response.get("scope")
         self.store.save(self.state)  # changes and cursor together (§5.3)
 
     def _pending_for(self, table: str, record_id: str) -> list[dict[str, Any]]:

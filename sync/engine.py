@@ -87,7 +87,17 @@ class Store(Protocol):
         """Commit the push."""
 
     def scope_changed(self) -> bool:
-        """Tell whether the device's scope differs from what it last pulled with."""
+        """Tell whether the device's scope differs from the token it sent, or, if it sent
+        none, from what it last pulled with."""
+
+    def scope(self) -> str:
+        """Return the token of the device's scope now: the response's `scope` (§5.4)."""
+
+    def reset_unconfirmed(self, cursor: int) -> bool:
+        """Tell whether a reset was answered to a request with this cursor, unconfirmed since."""
+
+    def note_reset(self, cursor: int) -> None:
+        """Remember a reset answered to this cursor; no page of it may end at that cursor."""
 
     def high(self) -> int:
         """Return the highest change sequence a pull may return now."""
@@ -205,7 +215,15 @@ def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> di
     pushed = push(store, request, localise)
     # A cursor the server never handed out: the device's data came from another database or
     # from before a restore, so it starts again like a device whose scope changed (§5.4).
-    reset = store.scope_changed() or request.cursor > store.high()
+    # A reset whose answer was lost is answered again (§5.4): the device's scope token still
+    # differs, or, for a client that sends none, it comes back with the very cursor it had.
+    reset = (
+        store.scope_changed()
+        or request.cursor > store.high()
+        or store.reset_unconfirmed(request.cursor)
+    )
+    if reset:
+        store.note_reset(request.cursor)
     cursor = 0 if reset else request.cursor
     # A reset makes the device drop what it pulled before, its own just-answered writes too:
     # then nothing it wrote may be left out as an echo.
@@ -217,5 +235,6 @@ def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> di
         "cursor": page.cursor,
         "more": page.more,
         "reset": reset,
+        "scope": store.scope(),
         "changes": page.changes,
     }

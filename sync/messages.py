@@ -15,6 +15,9 @@ DEFAULT_PAGE = 1000
 MAX_PAGE = 5000
 OPS = ("put", "delete", "review", "resolve")
 REQUEST_KEYS = {"protocol", "schema", "app_version", "cursor", "pending", "limit", "mutations"}
+# The scope token a response carries and a client sends back with its cursor (§5.4).
+REQUEST_KEYS |= {"scope"}
+MAX_SCOPE = 64
 MUTATION_KEYS = {"seq", "op", "table", "base", "data", "at"}
 # Cursors and sequence numbers are 64-bit on the server, versions and counts 32-bit: larger
 # numbers cannot be stored or compared there, so they are refused here.
@@ -61,6 +64,9 @@ class SyncRequest:
     app_version: str | None = None
     pending: int | None = None
     limit: int = DEFAULT_PAGE
+    # The scope token of the last response the client stored; None from clients that never
+    # send one (§5.4).
+    scope: str | None = None
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -122,6 +128,9 @@ def parse_request(body: object) -> SyncRequest:
     limit = body.get("limit", DEFAULT_PAGE)
     if not _is_int(limit) or not 1 <= limit <= MAX_PAGE:
         _fail("limit", f"Must be an integer from 1 to {MAX_PAGE}.")
+    scope = body.get("scope")
+    if scope is not None and (not isinstance(scope, str) or len(scope) > MAX_SCOPE):
+        _fail("scope", f"Must be a string of at most {MAX_SCOPE} characters.")
     raw = body.get("mutations")
     if not isinstance(raw, list):
         _fail("mutations", "Not a valid list.")
@@ -146,6 +155,7 @@ def parse_request(body: object) -> SyncRequest:
         app_version=app_version,
         pending=pending,
         limit=limit,
+        scope=scope,
     )
 
 

@@ -36,6 +36,8 @@ class Identity:
     app_version: str | None
     last_sync_at: datetime | None
     scope_key: str | None
+    # The cursor of the request the last reset answered, until another cursor comes (§5.4).
+    reset_from: int | None
     # The committed change counter as the token check read it (None when not read): a sync
     # with nothing to push pulls up to it without reading it again.
     counter: int | None = None
@@ -57,6 +59,7 @@ class Identity:
             app_version=device.app_version,
             last_sync_at=device.last_sync_at,
             scope_key=device.scope_key,
+            reset_from=device.reset_from,
         )
 
     def has_role(self, *roles: str) -> bool:
@@ -80,6 +83,7 @@ TOKEN_ROWS = (
         Device.app_version,
         Device.last_sync_at,
         Device.scope_key,
+        Device.reset_from,
         User.id.label("user_id"),
         User.active,
         User.roles,
@@ -115,6 +119,7 @@ def identity_of(row: Any) -> Identity:
         app_version=row.app_version,
         last_sync_at=row.last_sync_at,
         scope_key=row.scope_key,
+        reset_from=row.reset_from,
         counter=row.counter,
     )
 

@@ -77,6 +77,9 @@ class Device(Model):
     last_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
     pending_count: Mapped[int] = mapped_column(default=0)
     scope_key: Mapped[str | None] = mapped_column(String(64))
+    # The cursor a reset was answered to: a request with this cursor again lost that answer and
+    # is reset again (PROTOCOL.md §5.4); cleared by the next request with any other cursor.
+    reset_from: Mapped[int | None] = mapped_column(BigInteger)
 
     user: Mapped[User] = relationship()
 

@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import validate
 
 from server.records.schemas import ReviewIn
-from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SEQ, OPS
+from sync.messages import MAX_COUNT, MAX_MUTATIONS, MAX_PAGE, MAX_SCOPE, MAX_SEQ, OPS
 
 REF = "#/components/schemas/"
 RECORD_TABLES = {
@@ -129,6 +129,11 @@ SYNC_REQUEST = {
         "pending": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT},
         "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1000},
         "mutations": {"type": "array", "items": _ref("Mutation"), "maxItems": MAX_MUTATIONS},
+        "scope": {
+            "type": ["string", "null"],
+            "maxLength": MAX_SCOPE,
+            "description": "The `scope` of the response whose cursor this is (§5.4).",
+        },
     },
     "required": ["protocol", "schema", "cursor", "mutations"],
     "additionalProperties": False,
@@ -247,9 +252,23 @@ SYNC_RESPONSE = {
         "cursor": {"type": "integer", "minimum": 0},
         "more": {"type": "boolean"},
         "reset": {"type": "boolean"},
+        "scope": {
+            "type": "string",
+            "maxLength": MAX_SCOPE,
+            "description": "The device's scope token: store it with the cursor, send it back.",
+        },
         "changes": _ref("Changes"),
     },
-    "required": ["protocol", "last_seq", "results", "cursor", "more", "reset", "changes"],
+    "required": [
+        "protocol",
+        "last_seq",
+        "results",
+        "cursor",
+        "more",
+        "reset",
+        "scope",
+        "changes",
+    ],
 }
 
 SCHEMAS: dict[str, dict[str, Any]] = {

@@ -29,6 +29,7 @@ def exchange(
             identity,
             pending=request.pending or 0,
             app_version=request.app_version,
+            scope=request.scope,
             # Without mutations the counter the token check read serves the pull: nothing
             # this request wrote lies above it. After a rollback it is still a committed value.
             counter=None if request.mutations else identity.counter,

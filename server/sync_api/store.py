@@ -128,6 +128,7 @@ class SqlStore:
         pending: int = 0,
         app_version: str | None = None,
         counter: int | None = None,
+        scope: str | None = None,
     ):
         self.session = session
         # The token check's columns: an idle sync reads only these and builds no ORM object.
@@ -136,6 +137,12 @@ class SqlStore:
         self.pending = pending
         self.app_version = app_version
         self.current_scope = scope_key(identity)
+        # Reset bookkeeping (§5.4): the scope token the request sent, if any; the cursor a reset
+        # is answered to in this exchange (written as the device's reset_from, else cleared);
+        # whether the pull took a counter value of its own so that its page ends above it.
+        self.sent_scope = scope
+        self._reset_from: int | None = None
+        self._bumped = False
         # A committed counter read earlier in this request, if any: the pull answers up to it.
         self._high: int | None = counter
         # What a push wrote and answered; an idle sync leaves them empty.
@@ -399,8 +406,27 @@ class SqlStore:
     # --- pull -------------------------------------------------------------------------------
 
     def scope_changed(self) -> bool:
-        """Tell whether the user's unit or roles changed since the device last pulled."""
+        """Tell whether the user's unit or roles differ from the scope token the device sent,
+        or, if it sent none, from those it last pulled with."""
+        if self.sent_scope is not None:
+            return self.sent_scope != self.current_scope
         return self._status().scope_key not in (None, self.current_scope)
+
+    def scope(self) -> str:
+        """Return the device's scope token now."""
+        return self.current_scope
+
+    def reset_unconfirmed(self, cursor: int) -> bool:
+        """Tell whether the last reset was answered to a request with this very cursor.
+
+        Every page of a reset ends at another cursor (pull), so a device that stored it
+        never sends this one again: one that does lost the answer.
+        """
+        return self._status().reset_from == cursor
+
+    def note_reset(self, cursor: int) -> None:
+        """Remember the cursor a reset answers; a device at 0 holds nothing to drop again."""
+        self._reset_from = cursor or None
 
     def high(self) -> int:
         """Read the committed counter; the pull that follows starts from this value.
@@ -440,6 +466,11 @@ class SqlStore:
         high, self._high = self._high, None
         if high is None:
             high = changes.current(self.session)
+        if self._reset_from is not None and high == self._reset_from:
+            # The reset's last page would end at the cursor it answers, indistinguishable from
+            # a lost answer (§5.4): the counter's next value, stamping nothing, ends it above.
+            high = changes.allocate(self.session, 1)
+            self._bumped = True
         if cursor >= high and not show:
             # Nothing changed anywhere since the cursor: the commonest sync, answered at once.
             self._record_status(high)
@@ -456,6 +487,11 @@ class SqlStore:
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = rows[-1][0] if more else high
+        if more and next_cursor == self._reset_from:
+            # Nor may a reset's first page end there: its last row opens the next page, and
+            # every row below it is in this one (§5.3).
+            rows.pop()
+            next_cursor -= 1
         page = self._render(rows, show, echoes)
         self._record_status(next_cursor)
         return Page(changes=page, cursor=next_cursor, more=more)
@@ -565,7 +601,9 @@ class SqlStore:
     def _record_status(self, cursor: int) -> None:
         device, now = self._status(), utcnow()
         changed = (
-            device.scope_key != self.current_scope
+            self._bumped
+            or device.reset_from != self._reset_from
+            or device.scope_key != self.current_scope
             or device.last_cursor != cursor
             or device.pending_count != self.pending
             or (self.app_version and device.app_version != self.app_version)
@@ -592,6 +630,7 @@ class SqlStore:
             "last_cursor": cursor,
             "pending_count": self.pending,
             "last_sync_at": now,
+            "reset_from": self._reset_from,
         }
         if self.app_version:
             values["app_version"] = self.app_version
