@@ -1,7 +1,7 @@
 // Service worker: precache a versioned app shell, serve it cache-first so the app opens with no
 // network, never touch /api/, and switch versions only when the page asks (SKIP_WAITING).
 
-const VERSION = "2026.12.3";
+const VERSION = "2026.12.4";
 const PREFIX = "sotay-shell-";
 const CACHE = PREFIX + VERSION;
 

@@ -43,9 +43,19 @@ class FlaskTransport:
         return response.status_code, dict(response.headers), raw
 
 
-def device(client, username: str, *, store=None, name: str = "máy", **kwargs) -> SyncClient:
+class TokenlessClient(SyncClient):
+    """A client written before the scope token (§5.4): it never sends one back."""
+
+    def _exchange(self, mutations: list[dict]) -> dict:
+        self.state.scope = None
+        return super()._exchange(mutations)
+
+
+def device(
+    client, username: str, *, store=None, name: str = "máy", kind=SyncClient, **kwargs
+) -> SyncClient:
     """Sign a new device in as the user and return its sync client."""
-    sync_client = SyncClient(
+    sync_client = kind(
         "http://test", transport=FlaskTransport(client), store=store or MemoryStore(), **kwargs
     )
     sync_client.login(username, TEST_PASSWORD, device_name=name)

@@ -171,6 +171,8 @@ export function clearAll() {
 export const META = Object.freeze({
   SESSION: "session",
   CURSOR: "cursor",
+  // The scope token of the response whose cursor is stored, written with it (PROTOCOL.md §5.4).
+  SCOPE: "scope",
   NEXT_SEQ: "nextSeq",
   LAST_SYNC_AT: "lastSyncAt",
   LANG: "lang",

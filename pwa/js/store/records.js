@@ -212,7 +212,8 @@ export function takeBatch(max) {
       }
     }
     const cursor = (await req(tx.objectStore(STORE.META).get(META.CURSOR))) || 0;
-    return { batch, outboxSize: outbox.length, cursor };
+    const scope = (await req(tx.objectStore(STORE.META).get(META.SCOPE))) ?? null;
+    return { batch, outboxSize: outbox.length, cursor, scope };
   });
 }
 
@@ -245,8 +246,10 @@ export async function applyResponse(response) {
       put: (table, value) => req(store(table).put(value)),
       drop: (table, id) => req(store(table).delete(id)),
       clear: (table) => req(store(table).clear()),
-      setCursor: async (cursor) => {
+      setCursor: async (cursor, scope) => {
         await req(store(STORE.META).put(cursor, META.CURSOR));
+        if (scope === null) await req(store(STORE.META).delete(META.SCOPE));
+        else await req(store(STORE.META).put(scope, META.SCOPE));
         await req(store(STORE.META).put(Date.now(), META.LAST_SYNC_AT));
       },
     };

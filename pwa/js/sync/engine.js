@@ -142,9 +142,9 @@ export class SyncEngine {
     let gaps = 0;
     try {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        const { batch, outboxSize, cursor } = await takeBatch(this.batchSize);
+        const { batch, outboxSize, cursor, scope } = await takeBatch(this.batchSize);
         this.set({ pending: outboxSize, inflight: batch.map((e) => e.seq) });
-        const body = buildRequest({ cursor, batch, outboxSize, appVersion: APP_VERSION });
+        const body = buildRequest({ cursor, scope, batch, outboxSize, appVersion: APP_VERSION });
         let reply;
         try {
           reply = await postSync(body, { token: session.token, plain });

@@ -4,7 +4,7 @@
 import { RECORD_TYPES, STEPS } from "../lib/record-rules.js";
 
 // Sent with every sync; sw.js names its cache with the same value (shell.test.js checks).
-export const APP_VERSION = "2026.12.3";
+export const APP_VERSION = "2026.12.4";
 
 export const PROTOCOL = 1;
 export const SCHEMA = 2;
@@ -13,9 +13,12 @@ export const BATCH_SIZE = 200;
 // Pull page: bigger means fewer round trips but more lost on a drop.
 export const PAGE_SIZE = 500;
 
-/** The body of POST /api/v1/sync. @param {{cursor: number, batch: OutboxEntry[], outboxSize: number, appVersion: string, limit?: number}} a */
-export function buildRequest({ cursor, batch, outboxSize, appVersion, limit = PAGE_SIZE }) {
-  return {
+/**
+ * The body of POST /api/v1/sync; `scope` is the token stored with the cursor (§5.4), if any.
+ * @param {{cursor: number, scope?: string|null, batch: OutboxEntry[], outboxSize: number, appVersion: string, limit?: number}} a
+ */
+export function buildRequest({ cursor, scope, batch, outboxSize, appVersion, limit = PAGE_SIZE }) {
+  const body = {
     protocol: PROTOCOL,
     schema: SCHEMA,
     app_version: appVersion,
@@ -24,6 +27,7 @@ export function buildRequest({ cursor, batch, outboxSize, appVersion, limit = PA
     limit,
     mutations: batch.map(toWireMutation),
   };
+  return typeof scope === "string" ? { ...body, scope } : body;
 }
 
 /**
@@ -351,7 +355,8 @@ export function byRecord(outbox) {
  * @property {(table: string, value: any) => Promise<any>} put
  * @property {(table: string, id: string) => Promise<any>} drop
  * @property {(table: string) => Promise<any>} clear
- * @property {(cursor: number) => Promise<any>} setCursor
+ * @property {(cursor: number, scope: string|null) => Promise<any>} setCursor  the scope token
+ *   goes with the cursor (§5.4): null from a server that sends none
  */
 
 const RECORDS = RECORD_TYPES;
@@ -442,6 +447,9 @@ export async function applyResponseTo(db, response) {
     await db.put("conflicts", keep ? { ...conflict, local_resolution: local.local_resolution } : conflict);
     touched.add("conflicts");
   }
-  if (typeof response.cursor === "number") await db.setCursor(response.cursor);
+  if (typeof response.cursor === "number") {
+    // The scope token with the cursor, never before it: a reset whose answer is lost repeats (§5.4).
+    await db.setCursor(response.cursor, typeof response.scope === "string" ? response.scope : null);
+  }
   return { received, removedFromOutbox: plan.done.length, touched: [...touched] };
 }
