@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from bench import fleet_check
@@ -92,10 +92,14 @@ class _ProxyLog:
     def __init__(self, trace: Trace):
         self.trace = trace
         self.server_errors: list[ProxyEvent] = []
+        self.resets_dropped = 0
         self.lock = threading.Lock()
 
     def __call__(self, event: ProxyEvent) -> None:
         """Trace one forwarded request with what every copy of it was answered."""
+        if event.fault == "drop_reset":
+            with self.lock:
+                self.resets_dropped += 1
         request = event.request if isinstance(event.request, dict) else {}
         mutations = [m for m in request.get("mutations") or [] if isinstance(m, dict)]
         ids = {m.get("seq"): str((m.get("data") or {}).get("id", "")) for m in mutations}
@@ -203,6 +207,7 @@ def run(config: FleetConfig, out=print) -> FleetOutcome:
             _drive(devices, admin, config, stats)
             driven = time.monotonic() - started
             trace.add("fleet", "faults stop; every device settles")
+            world.proxy.drop_resets = False
             world.wait_ready()
             for _ in range(SETTLE_ROUNDS):
                 for actor in devices:
@@ -248,7 +253,10 @@ def run(config: FleetConfig, out=print) -> FleetOutcome:
 
 
 def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list, dict]:
-    homes = {u: world.units[code] for u, code, _ in USERS}
+    # Where each user is now: the administrator moves one of them (§5.4).
+    with engine.connect() as connection:
+        now = dict(connection.execute(text("SELECT username, unit_id FROM users")).all())
+    homes = {u: now[u] for u, _, _ in USERS}
     homes[ADMIN] = None
     truth = fleet_check.load_truth(engine, fresh[ADMIN], homes)
     logs = [m for d in devices for m in d.client.log.values()] + admin.log
@@ -281,7 +289,7 @@ def _check(world, devices, admin, fresh, engine, stats, proxy_log) -> tuple[list
         "steps": stats.steps,
         "syncs": stats.syncs,
         "exchanges": sum(d.client.exchanges for d in devices),
-        "faults": dict(sorted(stats.faults.items())),
+        "faults": dict(sorted({**stats.faults, "drop_reset": proxy_log.resets_dropped}.items())),
         "network_errors": stats.network_errors,
         "actions": dict(sorted(stats.actions.items())),
         "mutations": len(logs),

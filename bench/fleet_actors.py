@@ -12,9 +12,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
 from bench.fleet_devices import EVERY_RECORD, FleetClient, LoggedMutation, Trace
 from bench.fleet_proxy import FAULTS
-from bench.fleet_world import COMMUNES, MOVING_COMMUNE, OTHER_PROVINCE, PROVINCE, World
+from bench.fleet_world import (
+    COMMUNES,
+    MOVING_COMMUNE,
+    MOVING_USER,
+    MOVING_USER_UNITS,
+    OTHER_PROVINCE,
+    PROVINCE,
+    World,
+)
 from bench.live import LIVE_PASSWORD
 from sync.client import SyncHttpError
 
@@ -120,12 +131,18 @@ class DeviceActor:
         self.stats = stats
         self.options = options
         self.rng = random.Random(f"{seed}:device:{index}")
-        self.client = FleetClient(world.url, self.name, trace)
+        # Every other device speaks protocol 1 without the scope token, as outside clients may.
+        self.client = FleetClient(world.url, self.name, trace, sends_scope=index % 2 == 0)
         self.trace = trace
         self.offline = 0
         self.faults_made = 0
         self.values = 0
         self.faults_on = True
+
+    @property
+    def home(self) -> int:
+        """Return the user's unit now: the administrator may have moved the user."""
+        return self.world.user_units.get(self.username, self.unit_id)
 
     @property
     def reviewer(self) -> bool:
@@ -192,13 +209,13 @@ class DeviceActor:
     def do_create_model(self, number: int) -> None:
         """Create a model in the officer's commune."""
         marker = f"fleet {self.name} s{number}"
-        payload = self._new_id(model_payload(self.unit_id, marker, self.rng))
+        payload = self._new_id(model_payload(self.home, marker, self.rng))
         self.client.create("models", payload)
 
     def do_create_meeting(self, number: int) -> None:
         """Create a meeting in the officer's commune."""
         marker = f"fleet {self.name} s{number}"
-        payload = self._new_id(meeting_payload(self.unit_id, marker, self.rng, self._start_at()))
+        payload = self._new_id(meeting_payload(self.home, marker, self.rng, self._start_at()))
         self.client.create("meetings", payload)
 
     def do_edit(self, number: int) -> None:
@@ -334,11 +351,20 @@ class AdminActor:
         self.requests = 0
         self.move_back: list[tuple[int, str, str, int]] = []
         self.commune_moves = 0
+        self.user_moves = 0
 
     def login(self) -> None:
         """Sign in through the balancer."""
         data = self.client.login("quantri", LIVE_PASSWORD, device_name="admin")
         self.device_id = data["device"]["id"]
+        engine = create_engine(self.world.database_url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                self.moving_user_id = connection.execute(
+                    text("SELECT id FROM users WHERE username = :name"), {"name": MOVING_USER}
+                ).scalar_one()
+        finally:
+            engine.dispose()
 
     def _call(self, method: str, path: str, body: dict) -> tuple[int | None, dict | None]:
         """Send one JSON request; the status is None when the answer never came."""
@@ -401,6 +427,8 @@ class AdminActor:
                     self.move_back.append((number + self.rng.randint(1, 3), table, rid, owner))
         elif roll < 0.62:
             self.move_commune(number)
+        elif roll < 0.72:
+            self.move_user(number)
 
     def move_record(self, table: str, rid: str, unit: int, number: int) -> bool:
         """PATCH a record's owner (and commune) through the JSON API."""
@@ -432,6 +460,22 @@ class AdminActor:
             [rid],
         )
         return status == 200
+
+    def move_user(self, number: int) -> None:
+        """Move an officer to the next commune, or back: its phone's scope changes (§5.4)."""
+        self.user_moves += 1
+        code = MOVING_USER_UNITS[self.user_moves % 2]
+        unit = self.world.units[code]
+        path = f"/api/v1/users/{self.moving_user_id}"
+        status, _ = self._call("PATCH", path, {"unit_id": unit})
+        if status == 200:
+            self.world.user_units[MOVING_USER] = unit
+        self.stats.count("move_user")
+        if status is not None and status >= 500:
+            self.stats.server_errors.append(("admin", f"PATCH users/{MOVING_USER}", str(status)))
+        self.trace.add(
+            "admin", f"step {number}: move user {MOVING_USER} to {code} -> {status}", [EVERY_RECORD]
+        )
 
     def finish(self, number: int) -> None:
         """Leave the moving commune under the other province: scopes must follow (§5.4)."""

@@ -160,6 +160,7 @@ def check_device(client: FleetClient, username: str, fresh: FleetClient, truth: 
                 failures.append(
                     Failure("scope", rid, where, f"held, owner unit {record.get('owner_unit_id')}")
                 )
+    failures += _check_units(client, fresh, where)
     mine, theirs = client.state.conflicts, fresh.state.conflicts
     for cid in sorted(set(mine) | set(theirs)):
         record_id = (mine.get(cid) or theirs.get(cid))["record_id"]
@@ -176,6 +177,24 @@ def check_device(client: FleetClient, username: str, fresh: FleetClient, truth: 
                 Failure(
                     "diverged", record_id, where, f"conflict {cid}: {mine[cid]}\n != {theirs[cid]}"
                 )
+            )
+    return failures
+
+
+def _check_units(client: FleetClient, fresh: FleetClient, where: str) -> list:
+    """Compare a device's units with a fresh pull's: a reset it missed leaves old ones (§5.4)."""
+    failures = []
+    mine, theirs = client.state.units, fresh.state.units
+    for uid in sorted(set(mine) | set(theirs), key=int):
+        if uid not in theirs:
+            failures.append(Failure("scope", None, where, f"unit {uid} held, not in a fresh pull"))
+        elif uid not in mine:
+            failures.append(
+                Failure("diverged", None, where, f"unit {uid} in a fresh pull, not held")
+            )
+        elif mine[uid] != theirs[uid]:
+            failures.append(
+                Failure("diverged", None, where, f"unit {uid}: {mine[uid]}\n != {theirs[uid]}")
             )
     return failures
 

@@ -163,10 +163,14 @@ def _describe_result(result: dict) -> str:
 class FleetClient(SyncClient):
     """The real SyncClient, logging each mutation it queues, sends and hears back about."""
 
-    def __init__(self, base_url: str, name: str, trace: Trace, **kwargs):
+    def __init__(
+        self, base_url: str, name: str, trace: Trace, *, sends_scope: bool = True, **kwargs
+    ):
         transport = FleetTransport(base_url, name)
         super().__init__(base_url, transport=transport, **kwargs)
         self.name = name
+        # False: a client written before the scope token, which never sends it (§5.4).
+        self.sends_scope = sends_scope
         self.trace = trace
         self.log: dict[str, LoggedMutation] = {}
         self.keys = itertools.count(1)
@@ -192,6 +196,8 @@ class FleetClient(SyncClient):
         )
 
     def _exchange(self, mutations: list) -> dict:
+        if not self.sends_scope:
+            self.state.scope = None
         for mutation in mutations:
             self.log[mutation["key"]].sent += 1
         targets = {m["seq"]: self.log[m["key"]].target_record or m["data"]["id"] for m in mutations}

@@ -11,6 +11,10 @@ forwarding), so a seeded driver decides which exchange breaks and how:
 - ``kill``: forward, SIGKILL the chosen server's worker a moment later, close the client's
   connection.
 
+Besides, while ``drop_resets`` is on, every other answer with ``reset: true`` that a device is
+sent is dropped as ``drop`` drops it (logged as ``drop_reset``): the retry must be reset again
+(PROTOCOL.md §5.4).
+
 What each server answered, including the answers the client never saw, goes to a log.
 """
 
@@ -21,6 +25,7 @@ import random
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -90,6 +95,8 @@ class RoutingProxy(Relay):
         self.log = log
         self.rng = random.Random(seed)
         self.rng_lock = threading.Lock()
+        self.drop_resets = True
+        self.resets: Counter = Counter()
 
     def start(self) -> RoutingProxy:
         """Start accepting connections."""
@@ -154,6 +161,9 @@ class RoutingProxy(Relay):
                 self._forward(copy, head, body, kill_after=self._delay())
                 return False
             self._forward(copy, head, body)
+            if fault == "pass" and self._drops_reset(tag, copy):
+                event.fault = "drop_reset"
+                return False
             if fault == "drop" or copy.status is None:
                 return False
             client.sendall(copy.raw)
@@ -161,6 +171,16 @@ class RoutingProxy(Relay):
             return _keeps_alive(copy.raw_head)
         finally:
             self.log(event)
+
+    def _drops_reset(self, tag: str, copy: Forwarded) -> bool:
+        """Tell whether to lose this answer: every other `reset: true` a device is sent."""
+        body = copy.body
+        if not self.drop_resets or not isinstance(body, dict) or body.get("reset") is not True:
+            return False
+        device = tag.rsplit("/", 1)[0]
+        with self.rng_lock:
+            self.resets[device] += 1
+            return self.resets[device] % 2 == 1
 
     def _forward(
         self,

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.fleet_proxy import ProxyEvent, RoutingProxy
@@ -34,6 +34,8 @@ PROVINCE, OTHER_PROVINCE = "40", "42"
 COMMUNES = ("17000", "17001", "17002", "18000")
 # The commune the administrator moves under the other province and back.
 MOVING_COMMUNE = "17002"
+# The officer the administrator moves to the next commune and back: its phone is reset (§5.4).
+MOVING_USER, MOVING_USER_UNITS = "canbo1b", ("17000", "17001")
 # username, unit code, role
 USERS = [
     ("canbo1", "17000", "CAN_BO_NHAP"),
@@ -100,6 +102,8 @@ class World:
     servers: list[LiveServer]
     proxy: RoutingProxy
     kills: int = 0
+    # A moved user's unit now, by username: where its phone creates records.
+    user_units: dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

@@ -181,3 +181,27 @@ def test_scope_token_is_checked_3_1(client, phone):
         )
         assert response.status_code == 422
         assert response.get_json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize("kind", [TOKEN, NO_TOKEN])
+def test_lost_reset_is_answered_again_to_a_retry_with_new_writes_5_4(
+    client, officer, tree, scopes, kind
+):
+    """§5.4: the retry after a lost reset also pushes a record typed meanwhile: still reset,
+    and the new record is kept."""
+    made = device(client, "canbo", kind=SyncClient if kind == TOKEN else TokenlessClient)
+    made.sync()
+    mine, theirs = scopes
+    officer.unit_id = tree["sibling"].id
+    db.session.commit()
+    made.transport.drop_next_response = True
+    with pytest.raises(ConnectionResetError):
+        made.sync()
+    typed = model_payload(tree["sibling"], name="Mô hình gõ trong lúc mất sóng")
+    made.create("models", typed)
+
+    report = made.sync()
+
+    assert report.reset is True
+    assert [r["status"] for r in report.results] == ["applied"]
+    assert set(made.state.records["models"]) == {theirs, typed["id"]}

@@ -279,7 +279,9 @@ class SqlStore:
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
         last = changes.apply_deferred_stamps(self.session)
-        if last is not None and not self.scope_changed():
+        # Not while a reset waits to be confirmed: the status written here would forget it
+        # before the pull decides (§5.4).
+        if last is not None and not self.scope_changed() and self._status().reset_from is None:
             # The pull that follows answers up to the counter as this transaction leaves it
             # (every lower number is committed before it, §5): the device's status goes out
             # in the UPDATE that writes its last_seq, and the pull writes it again only if its
