@@ -11,9 +11,9 @@ forwarding), so a seeded driver decides which exchange breaks and how:
 - ``kill``: forward, SIGKILL the chosen server's worker a moment later, close the client's
   connection.
 
-Besides, while ``drop_resets`` is on, every other answer with ``reset: true`` that a device is
-sent is dropped as ``drop`` drops it (logged as ``drop_reset``): the retry must be reset again
-(PROTOCOL.md §5.4).
+Besides, while ``drop_resets`` is on, an answer with ``reset: true`` is dropped as ``drop``
+drops it (logged as ``drop_reset``) unless the device's last answer was a reset so dropped: the
+retry must be reset again (PROTOCOL.md §5.4), and a reset that is not is lost for good.
 
 What each server answered, including the answers the client never saw, goes to a log.
 """
@@ -25,7 +25,6 @@ import random
 import socket
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -96,7 +95,8 @@ class RoutingProxy(Relay):
         self.rng = random.Random(seed)
         self.rng_lock = threading.Lock()
         self.drop_resets = True
-        self.resets: Counter = Counter()
+        # Devices whose last answer was a reset this proxy dropped.
+        self.dropped_last: set[str] = set()
 
     def start(self) -> RoutingProxy:
         """Start accepting connections."""
@@ -173,14 +173,21 @@ class RoutingProxy(Relay):
             self.log(event)
 
     def _drops_reset(self, tag: str, copy: Forwarded) -> bool:
-        """Tell whether to lose this answer: every other `reset: true` a device is sent."""
+        """Tell whether to lose this answer: a `reset: true` not answering a lost one."""
         body = copy.body
-        if not self.drop_resets or not isinstance(body, dict) or body.get("reset") is not True:
-            return False
         device = tag.rsplit("/", 1)[0]
         with self.rng_lock:
-            self.resets[device] += 1
-            return self.resets[device] % 2 == 1
+            drop = (
+                self.drop_resets
+                and isinstance(body, dict)
+                and body.get("reset") is True
+                and device not in self.dropped_last
+            )
+            if drop:
+                self.dropped_last.add(device)
+            else:
+                self.dropped_last.discard(device)
+            return drop
 
     def _forward(
         self,
