@@ -53,12 +53,14 @@ def test_lost_reset_answer_is_repeated_and_the_scope_token_stored_5_4(new_phone,
     assert page.locator("[data-testid=record-list] a.record-row").count() == 1
     sync_now(page)
 
-    # The retry carries the token stored before the move; the reset drops the old commune's.
+    # The retry is reset again: the old commune's record is gone.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=record-list] a.record-row').length === 0",
+        timeout=5000,
+    )
+    # It carried the token stored before the move.
     assert sent[0]["scope"] and sent[1]["scope"] == sent[0]["scope"]
     assert sent[1]["cursor"] == sent[0]["cursor"]
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=record-list] a.record-row').length === 0"
-    )
     sync_now(page)
     assert sent[-1]["scope"] != sent[0]["scope"]
     assert page.errors == []
