@@ -205,3 +205,25 @@ def test_lost_reset_is_answered_again_to_a_retry_with_new_writes_5_4(
     assert report.reset is True
     assert [r["status"] for r in report.results] == ["applied"]
     assert set(made.state.records["models"]) == {theirs, typed["id"]}
+
+
+@pytest.mark.parametrize("kind", [TOKEN, NO_TOKEN])
+def test_lost_reset_for_a_cursor_never_handed_out_is_answered_again_5_4(
+    client, phone, tree, scopes, kind
+):
+    """§5.4: a cursor above the counter (data from before a restore) is reset; its answer is
+    lost; by the retry the counter has passed that cursor, and the retry is reset still."""
+    mine, _ = scopes
+    ahead = phone.state.cursor + 2
+    token = sync_raw(client, phone, phone.state.cursor)["scope"] if kind == TOKEN else None
+    assert sync_raw(client, phone, ahead, scope=token)["reset"] is True
+    other = device(client, "canbo2")  # writes elsewhere meanwhile
+    for name in ("Mô hình một", "Mô hình hai", "Mô hình ba"):
+        other.create("models", model_payload(tree["sibling"], name=name))
+    other.sync()
+    assert other.state.cursor > ahead
+
+    retry = sync_raw(client, phone, ahead, scope=token)
+
+    assert retry["reset"] is True
+    assert mine in ids(retry)
