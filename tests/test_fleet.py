@@ -2,10 +2,11 @@
 
 Eight devices (officers of four communes, two provincial reviewers) work and sync at once
 through a balancer without sticky sessions that drops answers, sends requests twice, cuts
-uploads and kills workers, while an administrator moves records between communes and a
-commune between provinces (bench/fleet.py). Afterwards every device holds what a fresh pull
-gives, every acknowledged value survives, nothing is doubled or out of scope, and history has
-one event per applied mutation. A failure prints the seed and each broken record's trace.
+uploads and kills workers and loses each reset answer once, while an administrator moves
+records between communes, a commune between provinces and an officer between communes
+(bench/fleet.py). Afterwards every device holds what a fresh pull gives (records and units),
+every acknowledged value survives, nothing is doubled or out of scope, and history has one
+event per applied mutation. A failure prints the seed and each broken record's trace.
 """
 
 import os
