@@ -111,7 +111,6 @@ def server_env(database_url: str, **extra: str) -> dict:
         SECRET_KEY="live-server-test-secret",
         FLASK_APP="wsgi",
         APP_ENV="development",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(extra)
     return env

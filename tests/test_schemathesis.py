@@ -5,12 +5,19 @@ app in this process (no network), signed in as a commune officer, with a record 
 the lists and reports. Examples, valid and invalid, are derandomized and bounded per operation
 (~45 s of CPU for the whole document), so a run finds the same things every time; a failing
 example prints with a curl command that reproduces it.
+
+Each operation's examples are built when its test runs, not when pytest collects: schemathesis's
+own pytest integration builds them at collection, in every parallel worker of both passes
+(~8 s of CPU each), although one worker runs them.
 """
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.pytest._test_builder import build_operation_test
+from schemathesis.python._constants.orchestrator import make_constants_value_source
 
 from server import create_app
 from tests.conftest import meeting_payload, model_payload
@@ -44,10 +51,11 @@ def officer_headers(client, tree, officer, auth_headers):
     return headers
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(120)
-@schema.parametrize()
-@settings(
+# Reading the operations is cheap; only building an operation's examples is not.
+OPERATIONS = {result.ok().label: result.ok() for result in schema.get_all_operations()}
+# Values the document names (enums, examples) that generation draws on, as the plugin does.
+FEEDBACK = FeedbackSources(constants_value_source=make_constants_value_source(schema))
+HYPOTHESIS = settings(
     max_examples=EXAMPLES,
     deadline=None,
     database=None,
@@ -55,7 +63,26 @@ def officer_headers(client, tree, officer, auth_headers):
     phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failure is reported
     suppress_health_check=list(HealthCheck),
 )
-def test_no_request_gets_a_server_error(app, case, officer_headers):
-    # A bug must come back as the 500 a phone would get, so the check sees and reports it.
-    app.config["SWALLOW_ERRORS"] = True
-    case.call_and_validate(app=app, headers=officer_headers, checks=[not_a_server_error])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("operation", list(OPERATIONS))
+def test_no_request_gets_a_server_error(app, operation, officer_headers):
+    sent = []
+
+    @HYPOTHESIS
+    def call(case):
+        sent.append(case.method)
+        # A bug must come back as the 500 a phone would get, so the check sees and reports it.
+        app.config["SWALLOW_ERRORS"] = True
+        case.call_and_validate(app=app, headers=officer_headers, checks=[not_a_server_error])
+
+    build_operation_test(
+        config=schema.config,
+        operation=OPERATIONS[operation],
+        test_func=call,
+        given_kwargs={},
+        feedback=FEEDBACK,
+    )()
+    assert len(sent) > 1, f"schemathesis sent {len(sent)} request(s) to {operation}"

@@ -96,28 +96,36 @@ def describe(violation: dict) -> list[str]:
     ]
 
 
-def blocking_violations(page) -> list[str]:
-    """Serious and critical axe violations on the current screen."""
-    results = axe_run(page)
+# One axe run per screen: every rule, AAA contrast included, whose results are then kept only
+# for the text AAA_TEXT names (and what lies inside it). Two runs per screen cost twice as much.
+SCREEN_JS = """
+async ([aaa]) => {
+  const results = await axe.run(document, {
+    resultTypes: ['violations'],
+    rules: { 'color-contrast-enhanced': { enabled: true } },
+  });
+  const inAaa = (node) => {
+    const el = document.querySelector(node.target[0]);
+    return Boolean(el && aaa.length && el.closest(aaa.join(',')));
+  };
+  for (const v of results.violations) {
+    if (v.id === 'color-contrast-enhanced') v.nodes = v.nodes.filter(inAaa);
+  }
+  return results.violations.filter((v) => v.nodes.length);
+}
+"""
+
+
+def screen_violations(page) -> list[str]:
+    """Serious and critical axe violations, and AAA_TEXT missing the enhanced contrast ratio."""
+    inject(page)
+    violations = page.evaluate(SCREEN_JS, [AAA_TEXT])
     return [
         line
-        for violation in results["violations"]
-        if violation["impact"] in BLOCKING
+        for violation in violations
+        if violation["id"] == "color-contrast-enhanced" or violation["impact"] in BLOCKING
         for line in describe(violation)
     ]
-
-
-def aaa_contrast(page) -> list[str]:
-    """Sync chip and small text that miss the enhanced (AAA) contrast ratio."""
-    present = [s for s in AAA_TEXT if page.locator(s).count()]
-    if not present:
-        return []
-    results = axe_run(
-        page,
-        {"include": [[s] for s in present]},
-        {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}},
-    )
-    return [line for violation in results["violations"] for line in describe(violation)]
 
 
 def scroll_regions(page) -> tuple[int, list[str]]:
@@ -165,7 +173,7 @@ def toast_problems(page) -> list[str]:
 def audit(page, screen: str, *, phone: bool = True) -> list[str]:
     """Every accessibility problem on the current screen, each line prefixed with its name."""
     problems = toast_problems(page)
-    problems += blocking_violations(page) + aaa_contrast(page)
+    problems += screen_violations(page)
     if phone:
         problems += ["target < 44 px: " + line for line in small_targets(page)]
         if (extra := sideways(page)) > 0:

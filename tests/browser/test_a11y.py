@@ -4,7 +4,13 @@ reach AAA contrast. Each failure names the screen, the rule, the element and the
 
 import pytest
 
-from tests.browser.a11y import AXE_VERSION, audit, scroll_regions, small_targets
+from tests.browser.a11y import (
+    AXE_VERSION,
+    audit,
+    screen_violations,
+    scroll_regions,
+    small_targets,
+)
 from tests.browser.conftest import PHONE, field, fill_meeting, fill_model, sign_in
 from tests.browser.test_conflicts import _edit, _sync, _two_phones_with
 from tests.browser.test_reviewer import create, go, model_body, staff_cached, step
@@ -39,6 +45,26 @@ def test_the_target_check_exempts_only_links_in_running_text(browser):
     flagged = {line.split(" ")[0] for line in small_targets(page)}
     context.close()
     assert flagged == {"a#alone", "button#tiny", "input#bare", "summary#summary"}
+
+
+CONTRAST_PAGE = """<!doctype html><html lang="vi"><head><title>Kiểm tra</title></head><body>
+<main><h1>Tương phản</h1>
+<p class="small" style="color:#707070">Chữ nhỏ chỉ đạt AA</p>
+<p style="color:#707070">Chữ thường chỉ đạt AA</p>
+<p style="color:#d0d0d0">Chữ gần như không đọc được</p>
+</main></body></html>"""
+
+
+def test_one_axe_run_keeps_aaa_contrast_to_the_named_text(browser):
+    """AAA contrast is asked of the small print only; AA failures are reported everywhere."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(CONTRAST_PAGE)
+    problems = screen_violations(page)
+    context.close()
+    rules = sorted(line.split(" ")[0] for line in problems)
+    assert rules == ["color-contrast", "color-contrast-enhanced"], problems
+    assert any("p.small" in line or ".small" in line for line in problems if "enhanced" in line)
 
 
 def test_sign_in_page_on_a_phone_and_a_desktop(new_phone, server):
