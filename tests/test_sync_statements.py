@@ -1,8 +1,11 @@
 """What an idle sync costs the database: statements counted through real HTTP (PROTOCOL.md §5)."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import event, text
 
+from server import changes
 from server.extensions import db
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -110,3 +113,37 @@ def test_push_of_new_records_reads_their_history_once(app, phone, tree):
     assert [r["status"] for r in report.results] == ["applied"] * 10
     history = [s for s in seen.statements if "FROM audit_events" in s]
     assert len(history) == 1, history
+
+
+def test_a_first_pull_reads_units_page_by_page_not_one_by_one(app, client, tree, reviewer):
+    """§5.3: a province's first pull costs the same statements for 3 units as for 23.
+
+    Each unit goes out with its parent's name and its successors (UnitOut): read one unit at a
+    time, a country's first pull was thousands of statements.
+    """
+    from tests.factories import make_unit
+    from tests.sync_helpers import device
+
+    def first_pull_statements(name: str) -> int:
+        desk = device(client, "lanhdao", name=name)
+        db.session.commit()  # the sign-in left this session in a transaction (a write lock on SQLite)
+        with app.app_context(), Recorder() as seen:
+            desk.sync()
+        pulled.append(len(desk.state.units))
+        return len(seen.statements)
+
+    # Units made by the factory carry no change_seq; the units import stamps them.
+    changes.stamp(db.session, list(tree.values()))
+    pulled: list[int] = []
+    counts = [first_pull_statements("Máy tính tỉnh")]
+    added = []
+    for i in range(10):
+        new = make_unit(f"Xã mới {i}", tree["province"])
+        added += [
+            new,
+            make_unit(f"Xã cũ {i}", tree["province"], valid_to=date(2025, 6, 30), successors=[new]),
+        ]
+    changes.stamp(db.session, added)
+    counts.append(first_pull_statements("Máy tính thứ hai"))
+    assert pulled[1] == pulled[0] + 20, pulled
+    assert counts[0] == counts[1], counts
