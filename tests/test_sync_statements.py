@@ -110,3 +110,26 @@ def test_push_of_new_records_reads_their_history_once(app, phone, tree):
     assert [r["status"] for r in report.results] == ["applied"] * 10
     history = [s for s in seen.statements if "FROM audit_events" in s]
     assert len(history) == 1, history
+
+
+def test_pushes_keep_their_statements_prepared(app, phone, tree):
+    """§4, §5: on PostgreSQL a device's pushes and their pulls run prepared statements.
+
+    A push commits once; the pull after it used to end its read with a ROLLBACK, at which
+    psycopg deallocates every prepared statement of the connection: from the 6th push on, the
+    token check and the pull's records statement must still be prepared.
+    """
+    from tests.conftest import model_payload
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements")
+    payloads = [model_payload(tree["commune"]) for _ in range(8)]
+    db.session.commit()  # the lazy load of the unit began a transaction (a write lock on SQLite)
+    for payload in payloads:
+        phone.create("models", payload)
+        report = phone.sync()
+        assert [r["status"] for r in report.results] == ["applied"]
+    with app.app_context():
+        prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("token_hash" in s and "sync_counter" in s for s in prepared), prepared
+    assert any("wire_json" in s and "UNION ALL" in s for s in prepared), prepared

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from tests.conftest import model_payload
-from tests.test_sync_statements import Recorder
+from tests.test_sync_statements import WRITES, Recorder
 
 
 def _push_ten(app, phone, tree) -> tuple[Recorder, object]:
@@ -55,13 +55,26 @@ def test_batch_creating_and_changing_a_record_inserts_its_final_state(app, phone
 
 
 def test_push_commits_once_with_the_device_status(app, phone, tree):
-    """§4, §8: a push's status goes out with its last_seq, in its one commit; no device reload."""
+    """§4, §8: a push's status goes out with its last_seq, in its one commit; no device reload.
+
+    The pull's read after it ends with a commit that writes nothing (a ROLLBACK would make
+    psycopg deallocate the connection's prepared statements).
+    """
     from server.models import Device
 
     seen, report = _push_ten(app, phone, tree)
     assert [r["status"] for r in report.results] == ["applied"] * 10
-    transactions = [s for s in seen.statements if s.startswith("RELEASE SAVEPOINT")]
-    assert len(transactions) == 1, seen.statements
+    # Inside the test's transaction a commit is a savepoint's release.
+    transactions: list[list[str]] = [[]]
+    for statement in seen.statements:
+        if statement.startswith("RELEASE SAVEPOINT"):
+            transactions.append([])
+        elif not statement.startswith("SAVEPOINT"):
+            transactions[-1].append(statement)
+    writing = [t for t in transactions if any(s.lstrip().upper().startswith(WRITES) for s in t)]
+    assert len(writing) == 1, seen.statements
+    assert len(transactions) <= 3, seen.statements  # the push, the pull's read, nothing after
+    assert transactions[-1] == [], seen.statements
     device_writes = [s for s in seen.writes if "UPDATE devices" in s]
     assert len(device_writes) == 1, device_writes
     assert "last_seq" in device_writes[0] and "last_cursor" in device_writes[0]

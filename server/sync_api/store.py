@@ -576,12 +576,10 @@ class SqlStore:
             # Nothing to write: end the read transaction (on SQLite it also releases the write
             # lock every transaction there takes at BEGIN). Without a push, with a COMMIT: it
             # writes nothing either, and unlike a ROLLBACK it leaves psycopg its prepared
-            # statements (it deallocates them all at a ROLLBACK), so the token check is not
-            # parsed and planned again at every idle sync. A push made its one commit.
-            if self._device is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
+            # statements (it deallocates them all at a ROLLBACK), so neither the token check
+            # nor a push's and its pull's statements are parsed and planned again at every
+            # sync. After a push it is the pull's read that ends: the push made its one commit.
+            self.session.commit()
             return
         self._set_status(cursor, now)
         self.session.commit()
