@@ -104,3 +104,27 @@ def test_idle_sync_builds_no_orm_object(app, phone):
     finally:
         event.remove(Mapper, "load", on_load)
     assert loaded == []
+
+
+def test_kept_results_are_pruned_once_per_kept_span(app, phone, tree, monkeypatch):
+    """§4.2: at least the last KEPT_RESULTS seqs keep their results; the DELETE that prunes
+    older ones runs only when a batch crosses a multiple of KEPT_RESULTS, not at every push."""
+    from server.models import MutationResult
+    from server.sync_api import store as sync_store
+
+    monkeypatch.setattr(sync_store, "KEPT_RESULTS", 4)
+    db.session.commit()
+    prunes = []
+    for _ in range(6):
+        for _ in range(3):
+            phone.create("models", model_payload(tree["commune"]))
+        with app.app_context(), Recorder() as seen:
+            report = phone.sync()
+        assert [r["status"] for r in report.results] == ["applied"] * 3
+        prunes.append(sum("DELETE FROM mutation_results" in s for s in seen.statements))
+        last = report.results[-1]["seq"]
+        kept = db.session.scalars(select(MutationResult.seq).order_by(MutationResult.seq)).all()
+        assert kept[-4:] == list(range(max(1, last - 3), last + 1))
+        assert len(kept) < 2 * 4 + 3, kept
+    # seqs 1–3, 4–6, …, 16–18 cross a multiple of 4 in the 2nd, 3rd, 4th, 6th batch.
+    assert prunes == [0, 1, 1, 1, 0, 1], prunes
