@@ -288,6 +288,7 @@ class SqlStore:
             self._high = last
             self._set_status(last, utcnow())
         self._insert_created()
+        self._update_edited()
         audit.write_deferred_events(self.session)
         if self.echoes:
             self.session.flush()  # fills the column defaults the comparison must see
@@ -344,6 +345,34 @@ class SqlStore:
         newrow.forget(self.session)
         for name, values in created.items():
             insert_rows(self.session, typing.cast(Table, TABLES[name].model.__table__), values)
+
+    def _update_edited(self) -> None:
+        """UPDATE the batch's edited records with Core statements, outside the unit of work.
+
+        Each record changed by the batch's services (an edit, a review, a delete) is written
+        once, stamped, with its new wire JSON: one executemany per table and set of changed
+        columns. It then leaves the session, as a created one does, so the flush neither
+        writes nor renders it again; it stays readable for the echo check.
+        """
+        changed: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for (name, _), record in self.known.items():
+            if type(record) is NewRecord:
+                continue
+            state = inspect(record, raiseerr=False)
+            if state is None or not state.persistent or not state.committed_state:
+                continue
+            if not record.change_seq:
+                continue  # not stamped: the flush writes it as before
+            wire.stamp_json(TABLES[name], record)
+            keys = tuple(sorted(set(state.committed_state) | {"wire_json", "wire_seq"}))
+            values: dict[str, Any] = {key: getattr(record, key) for key in keys}
+            values["_row_id"] = record.id
+            changed.setdefault((name, keys), []).append(values)
+            self.session.expunge(record)
+        for (name, _), params in changed.items():
+            target = typing.cast(Table, TABLES[name].model.__table__)
+            statement = update(target).where(target.c.id == bindparam("_row_id"))
+            self.session.connection().execute(statement, params)
 
     def _as_object(self, key: tuple[str, str], new: NewRecord) -> SyncedRecord:
         """Turn a row this batch created into a pending ORM object, for a later mutation of it.
