@@ -37,7 +37,7 @@ def _compiled(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Compile
     defaults = []
     for column in table.columns:
         default = column.default
-        if column.key not in keys and default is not None and not column.primary_key:
+        if column.key not in keys and default is not None:
             arg = typing.cast(Any, default).arg  # a ColumnDefault: a value or a callable
             defaults.append((column.key, arg, bool(default.is_callable)))
     columns = (*keys, *(key for key, _, _ in defaults))
@@ -48,7 +48,7 @@ def _compiled(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Compile
     for name in names or ():
         bind = compiled.binds[name]
         escaped = compiled.escaped_bind_names.get(name, name)
-        binds.append((escaped, bind.key, processors.get(name)))
+        binds.append((escaped, bind.key, typing.cast(Processor, processors.get(name))))
     return _Compiled(compiled.string, tuple(binds), bool(compiled.positional), tuple(defaults))
 
 
