@@ -2,12 +2,13 @@
 
 import typing
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
 from server.models import AuditEvent
 from server.models.types import utcnow
+from server.records.rows import insert_rows
 
 
 def record_event(
@@ -64,4 +65,4 @@ def write_deferred_events(session: Session) -> None:
     rows = session.info.pop(DEFERRED, None)
     if rows:
         # The table, not the class: a plain executemany, without the ORM's bulk bookkeeping.
-        session.execute(insert(AUDIT_EVENTS), rows)
+        insert_rows(session, AUDIT_EVENTS, rows)

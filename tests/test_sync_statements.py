@@ -147,3 +147,26 @@ def test_a_first_pull_reads_units_page_by_page_not_one_by_one(app, client, tree,
     counts.append(first_pull_statements("Máy tính thứ hai"))
     assert pulled[1] == pulled[0] + 20, pulled
     assert counts[0] == counts[1], counts
+
+
+def test_pushes_keep_their_statements_prepared(app, phone, tree):
+    """§4, §5: on PostgreSQL a device's pushes and their pulls run prepared statements.
+
+    A push commits once; the pull after it used to end its read with a ROLLBACK, at which
+    psycopg deallocates every prepared statement of the connection: from the 6th push on, the
+    token check and the pull's records statement must still be prepared.
+    """
+    from tests.conftest import model_payload
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements")
+    payloads = [model_payload(tree["commune"]) for _ in range(8)]
+    db.session.commit()  # the lazy load of the unit began a transaction (a write lock on SQLite)
+    for payload in payloads:
+        phone.create("models", payload)
+        report = phone.sync()
+        assert [r["status"] for r in report.results] == ["applied"]
+    with app.app_context():
+        prepared = db.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("token_hash" in s and "sync_counter" in s for s in prepared), prepared
+    assert any("wire_json" in s and "UNION ALL" in s for s in prepared), prepared

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
-    insert,
     inspect,
     select,
     update,
@@ -37,6 +36,7 @@ from server.models import (
 from server.models.types import utcnow
 from server.records import newrow, service, wire
 from server.records.newrow import NewRecord
+from server.records.rows import insert_rows
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
 from server.sync_api import pull_sql
@@ -57,8 +57,13 @@ KEPT_RESULTS = MAX_MUTATIONS
 SCOPE_IDS_MAX = 500
 
 UNIT_OUT = FastDumper(UnitOut())
-# Kept results go out as a plain executemany of the table, without the ORM's bulk bookkeeping.
+# Kept results go out as a plain executemany of the table (server/records/rows.py).
 MUTATION_RESULTS = typing.cast(Table, MutationResult.__table__)
+# Results no longer kept, through the table, built once (no ORM bulk DELETE per push).
+_PRUNE_RESULTS = delete(MUTATION_RESULTS).where(
+    MUTATION_RESULTS.c.device_id == bindparam("device"),
+    MUTATION_RESULTS.c.seq <= bindparam("below"),
+)
 CONFLICT_OUT = FastDumper(ConflictOut())
 CRITERIA_SET_OUT = FastDumper(CriteriaSetOut())
 
@@ -147,6 +152,8 @@ class SqlStore:
         self._high: int | None = counter
         # What a push wrote and answered; an idle sync leaves them empty.
         self.results: list[dict] = []
+        # The device's last applied seq when the push took its lock (hold_device).
+        self._held_seq = identity.last_seq
         self.echoes: list[_Echo] = []
 
     @property
@@ -184,7 +191,8 @@ class SqlStore:
             .with_for_update(of=Device)
             .execution_options(populate_existing=True)
         ).scalar_one()
-        return self._device.last_seq
+        self._held_seq = self._device.last_seq
+        return self._held_seq
 
     def stored_results(self, first: int, last: int) -> dict[int, tuple[dict, tuple | None]]:
         """Return the kept results of seqs first..last of the device, with what they showed."""
@@ -289,6 +297,7 @@ class SqlStore:
             self._high = last
             self._set_status(last, utcnow())
         self._insert_created()
+        self._update_edited()
         audit.write_deferred_events(self.session)
         if self.echoes:
             self.session.flush()  # fills the column defaults the comparison must see
@@ -297,13 +306,16 @@ class SqlStore:
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
         if self.results:
-            self.session.execute(insert(MUTATION_RESULTS), self.results)
-            self.session.execute(
-                delete(MutationResult).where(
-                    MutationResult.device_id == self.identity.device_id,
-                    MutationResult.seq <= self.device.last_seq - KEPT_RESULTS,
+            insert_rows(self.session, MUTATION_RESULTS, self.results)
+            last_seq = self.device.last_seq
+            # Pruned once per KEPT_RESULTS seqs, when the batch crosses a multiple of it, not
+            # at every push: a device keeps between KEPT_RESULTS and twice as many (§4.2 asks
+            # for at least its last KEPT_RESULTS), and most pushes save a statement.
+            if last_seq // KEPT_RESULTS != self._held_seq // KEPT_RESULTS:
+                self.session.connection().execute(
+                    _PRUNE_RESULTS,
+                    {"device": self.identity.device_id, "below": last_seq - KEPT_RESULTS},
                 )
-            )
         if self.pushing:
             # Only a push has anything to commit. Nothing read so far changes under the pull,
             # which reads below the counter this push read: expiring the device, user, unit and
@@ -340,8 +352,36 @@ class SqlStore:
                     {c.key: getattr(record, c.key) for c in columns}
                 )
         newrow.forget(self.session)
-        for name, rows in created.items():
-            self.session.execute(insert(typing.cast(Table, TABLES[name].model.__table__)), rows)
+        for name, values in created.items():
+            insert_rows(self.session, typing.cast(Table, TABLES[name].model.__table__), values)
+
+    def _update_edited(self) -> None:
+        """UPDATE the batch's edited records with Core statements, outside the unit of work.
+
+        Each record changed by the batch's services (an edit, a review, a delete) is written
+        once, stamped, with its new wire JSON: one executemany per table and set of changed
+        columns. It then leaves the session, as a created one does, so the flush neither
+        writes nor renders it again; it stays readable for the echo check.
+        """
+        changed: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for (name, _), record in self.known.items():
+            if type(record) is NewRecord:
+                continue
+            state = inspect(record, raiseerr=False)
+            if state is None or not state.persistent or not state.committed_state:
+                continue
+            if not record.change_seq:
+                continue  # not stamped: the flush writes it as before
+            wire.stamp_json(TABLES[name], record)
+            keys = tuple(sorted(set(state.committed_state) | {"wire_json", "wire_seq"}))
+            values: dict[str, Any] = {key: getattr(record, key) for key in keys}
+            values["_row_id"] = record.id
+            changed.setdefault((name, keys), []).append(values)
+            self.session.expunge(record)
+        for (name, _), params in changed.items():
+            target = typing.cast(Table, TABLES[name].model.__table__)
+            statement = update(target).where(target.c.id == bindparam("_row_id"))
+            self.session.connection().execute(statement, params)
 
     def _as_object(self, key: tuple[str, str], new: NewRecord) -> SyncedRecord:
         """Turn a row this batch created into a pending ORM object, for a later mutation of it.
@@ -616,12 +656,10 @@ class SqlStore:
             # Nothing to write: end the read transaction (on SQLite it also releases the write
             # lock every transaction there takes at BEGIN). Without a push, with a COMMIT: it
             # writes nothing either, and unlike a ROLLBACK it leaves psycopg its prepared
-            # statements (it deallocates them all at a ROLLBACK), so the token check is not
-            # parsed and planned again at every idle sync. A push made its one commit.
-            if self._device is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
+            # statements (it deallocates them all at a ROLLBACK), so neither the token check
+            # nor a push's and its pull's statements are parsed and planned again at every
+            # sync. After a push it is the pull's read that ends: the push made its one commit.
+            self.session.commit()
             return
         self._set_status(cursor, now)
         self.session.commit()
