@@ -174,8 +174,12 @@ class Driver:
         return step
 
 
-def run(url: str, officer: str, puller: str, pull_records: int) -> dict:
-    """Run every scenario in order and return the measurements."""
+def run(url: str, officer: str, puller: str, pull_records: int, *, pushes_only: int = 0) -> dict:
+    """Run every scenario in order and return the measurements.
+
+    pushes_only > 0 runs only the pushes of 1,000, that many times (the other steps' setup
+    that the pushes rely on still runs).
+    """
     d = Driver(url)
     a, b = d.device(officer), d.device(officer)
     unit_id = a.user["unit"]["id"]
@@ -197,6 +201,11 @@ def run(url: str, officer: str, puller: str, pull_records: int) -> dict:
     for _ in range(IDLE_REPEATS):
         d.measure(a, "nothing to sync")
 
+    if pushes_only:
+        for _ in range(pushes_only):
+            d.create(a, unit_id, PUSH_SIZES[-1])
+            d.measure(a, f"push {PUSH_SIZES[-1]:,}")
+        return {"steps": d.steps, "requests": d.log}
     for size in PUSH_SIZES:
         d.create(a, unit_id, size)
         d.measure(a, f"push {size:,}")
@@ -290,13 +299,24 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--officer", required=True, help="user whose devices push")
     p_run.add_argument("--puller", required=True, help="user whose scope holds the pull")
     p_run.add_argument("--pull-records", type=int, required=True)
+    p_run.add_argument("--pushes-only", type=int, default=0, help="only N pushes of 1,000")
     p_wait = sub.add_parser("wait", help="wait until the server answers")
     p_wait.add_argument("--url", required=True)
     p_wait.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
     if args.cmd == "wait":
         return wait(args.url, args.timeout)
-    print(json.dumps(run(args.url, args.officer, args.puller, args.pull_records)))
+    print(
+        json.dumps(
+            run(
+                args.url,
+                args.officer,
+                args.puller,
+                args.pull_records,
+                pushes_only=args.pushes_only,
+            )
+        )
+    )
     return 0
 
 
