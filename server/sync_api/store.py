@@ -225,9 +225,21 @@ class SqlStore:
         audit.defer_events(self.session)
         newrow.forget(self.session)
         self.known: dict[tuple[str, str], SyncedRecord | NewRecord] = {}
+        self.clock = ActionClock(self.session, self.device, utcnow(), ())
+        self.resolving: set[str] = set()
+        self.extend_push(mutations)
+
+    def extend_push(self, mutations: list[Mutation]) -> None:
+        """Load the records that more mutations of the batch begun name (a streamed push).
+
+        A push applied as its body arrives locks each part's records in id order, not the
+        whole batch's: two such pushes may then deadlock, and PostgreSQL ends one of them.
+        """
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
-        resolved = {m.record_id for m in named if m.op == "resolve"}
+        # What an earlier part loaded may hold this batch's unflushed changes: never read again.
+        resolved = {m.record_id for m in named if m.op == "resolve"} - self.resolving
+        self.resolving |= resolved
         under_conflicts = (
             self.session.execute(
                 select(Conflict.table_name, Conflict.record_id).where(Conflict.id.in_(resolved))
@@ -238,6 +250,7 @@ class SqlStore:
         for name, table in TABLES.items():
             ids = {m.record_id for m in named if m.table == name}
             ids |= {record_id for kind, record_id in under_conflicts if kind == name}
+            ids -= {record_id for kind, record_id in self.known if kind == name}
             if ids:
                 model: type[SyncedRecord] = table.model
                 # Every record the batch writes is held until commit, in id order so that two
@@ -265,9 +278,7 @@ class SqlStore:
         # The history of every record the batch names, in one query per table. Records are
         # never erased, so one the database lacks has none: a batch of new records reads none.
         absent = {(m.table, m.record_id) for m in named if m.table in TABLES} - self.known.keys()
-        self.clock = ActionClock(
-            self.session, self.device, utcnow(), self.known.keys(), without_history=absent
-        )
+        self.clock.add(self.known.keys(), without_history=absent)
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
