@@ -72,6 +72,7 @@ class MeteredTransport(Transport):
         self.label = "setup"
         # Bytes down (of this transport's traffic) after which the connection drops.
         self.cut_after: int | None = None
+        self.after_body: list[tuple[str, float, bool]] = []
 
     def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
         """Send one POST; count a connection when one has to be opened for it."""
@@ -79,8 +80,16 @@ class MeteredTransport(Transport):
             self.connections += 1
         self.log.append((self.label, path))
         if self.cut_after is None:
-            return super().post(path, body, headers)
-        return self._post_cut(path, body, headers)
+            answer = super().post(path, body, headers)
+        else:
+            answer = self._post_cut(path, body, headers)
+        # The server's work after the body's last byte, for large bodies (Server-Timing).
+        timing = {k.lower(): v for k, v in answer[1].items()}.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            self.after_body.append(
+                (self.label, float(timing[8:].split(",")[0]), timing.endswith("streamed"))
+            )
+        return answer
 
     def _post_cut(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
         """Do what Transport.post does, but drop the connection at the cut."""
@@ -158,8 +167,12 @@ class Driver:
         seconds = time.perf_counter() - started
         t.label = "setup"
         bad = [r for r in report.results if r["status"] not in ("applied", "duplicate")]
+        after = [(ms, streamed) for label, ms, streamed in t.after_body if label == name]
+        t.after_body.clear()
         step = {
             "name": name,
+            "after_body_ms": [ms for ms, _ in after],
+            "streamed": any(streamed for _, streamed in after),
             "requests": t.traffic.requests - before[0],
             "bytes_up": t.traffic.bytes_up - before[1],
             "bytes_down": t.traffic.bytes_down - before[2],

@@ -201,6 +201,15 @@ def steps_of(name: str, result: dict, durations: list[int]) -> list[Step]:
         rows.append(row)
     for row in rows:
         _judge(row, result)
+        runs = groups[row.name]
+        after = sorted(ms for r in runs for ms in r.get("after_body_ms", []))
+        if after:
+            how = "applied as it streamed in" if runs[0].get("streamed") else "applied after it"
+            note = (
+                f"server work after the body's last byte (Server-Timing): "
+                f"{statistics.median(after):.0f} ms median ({after[0]:.0f}–{after[-1]:.0f}), {how}"
+            )
+            row.note = f"{row.note}; {note}".lstrip("; ")
     return rows
 
 

@@ -17,6 +17,9 @@ class StreamingStore(Store, Protocol):
     def extend_push(self, mutations: list[Mutation]) -> None:
         """Load the records more mutations of the batch begun with begin_push name."""
 
+    def settle(self) -> None:
+        """Do what of the batch so far needs no change stamp, while the body still comes."""
+
 
 class StreamedPush:
     """The push of one request, applied as its mutations arrive, committed at the end."""
@@ -48,6 +51,7 @@ class StreamedPush:
             self.store.extend_push(mutations)
         for mutation in mutations:
             apply_one(self.store, mutation, self.outcome, self.localise)
+        self.store.settle()
         self.applied.extend(mutations)
         return True
 

@@ -194,6 +194,30 @@ def test_seq_gap_in_the_middle_writes_nothing_section_4_2(live, signed_in):
     assert stored(live, ids) == 0
 
 
+@pytest.mark.parametrize(
+    ("spoil", "field"),
+    [
+        (lambda m: m.update(colour="đỏ"), "mutations.150"),
+        (lambda m: m.update(seq=150), "mutations"),
+    ],
+    ids=["unknown key", "seq twice"],
+)
+def test_a_malformed_mutation_in_the_middle_writes_nothing_section_3_2(
+    live, signed_in, spoil, field
+):
+    """A mutation §3.2 refuses, after 150 good ones, refuses the whole request as before."""
+    phone = signed_in(f"bad mutation {field}")
+    raw, ids = request_body(live, 300, seed=12 if field == "mutations" else 13)
+    body = json.loads(raw)
+    spoil(body["mutations"][150])
+    status, _, answer = send_slowly(live, phone.token, json.dumps(body).encode(), gzipped=True)
+    assert status == 422
+    assert answer["error"]["code"] == "VALIDATION_FAILED"
+    assert field in answer["error"]["details"]["fields"]
+    assert stored(live, ids) == 0
+    assert last_seq(live, phone.device_id) == 0
+
+
 def test_versions_after_the_mutations_are_still_answered_section_4_8(live, signed_in):
     """A body that names protocol and schema last is applied all the same (read whole)."""
     phone = signed_in("versions last")

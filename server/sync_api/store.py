@@ -82,19 +82,33 @@ class _Echo:
         # The server stored something other than what was sent (normalised values, defaults):
         # the device must receive the stored record in this response (§5.5).
         self.resend = False
+        # A streamed push's comparison made early: the text compared, and whether it differed.
+        self.early: tuple[str, bool] | None = None
 
     def check(self) -> None:
         """Compare the stored record with what the device sent; call after the flush."""
         record = self.record
-        if record.wire_json is not None and record.wire_seq == record.change_seq:
-            # The version was rendered when it was written: read that instead of a second dump.
-            stored = json.loads(record.wire_json)
+        if self.early is not None and record.wire_json is self.early[0]:
+            # Compared while the body streamed in, with the very text now written.
+            differs = self.early[1]
         else:
-            stored = TABLES[self.table].dumper().dump(record)
-        names = TABLES[self.table].loader().fields if self.whole else self.sent
-        if any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id"):
+            if record.wire_json is not None and record.wire_seq == record.change_seq:
+                # The version was rendered when it was written: read that, not a second dump.
+                stored = json.loads(record.wire_json)
+            else:
+                stored = TABLES[self.table].dumper().dump(record)
+            differs = self._differs(stored)
+        if differs:
             self.resend = True
             self.valid = False
+
+    def check_early(self, text: str) -> None:
+        """Compare what was sent with a new record's wire JSON rendered before its stamp."""
+        self.early = (text, self._differs(json.loads(text)))
+
+    def _differs(self, stored: dict) -> bool:
+        names = TABLES[self.table].loader().fields if self.whole else self.sent
+        return any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id")
 
 
 def same_value(sent: object, stored: object) -> bool:
@@ -225,6 +239,8 @@ class SqlStore:
         audit.defer_events(self.session)
         newrow.forget(self.session)
         self.known: dict[tuple[str, str], SyncedRecord | NewRecord] = {}
+        self.early: dict[tuple[str, str], tuple[dict, str]] = {}
+        self.results_written = False
         self.clock = ActionClock(self.session, self.device, utcnow(), ())
         self.resolving: set[str] = set()
         self.extend_push(mutations)
@@ -298,8 +314,9 @@ class SqlStore:
                 echo.check()
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
-        if self.results:
-            self.session.execute(insert(MUTATION_RESULTS), self.results)
+        if self.results or self.results_written:
+            if self.results:
+                self.session.execute(insert(MUTATION_RESULTS), self.results)
             self.session.execute(
                 delete(MutationResult).where(
                     MutationResult.device_id == self.identity.device_id,
@@ -317,6 +334,43 @@ class SqlStore:
             finally:
                 session.expire_on_commit = True
 
+    # --- a push applied as its body streams in (PROTOCOL.md §4.8) -----------------------------
+
+    UNSTAMPED = ("change_seq", "wire_json", "wire_seq")
+
+    def settle(self) -> None:
+        """Write and render what the batch so far can before its stamps; the body still comes.
+
+        Audit events and kept results go out now; each new record's wire JSON (which holds no
+        change_seq) is rendered now, and used at the end if nothing changed the record since.
+        """
+        audit.write_deferred_events(self.session)
+        audit.defer_events(self.session)
+        if self.results:
+            self.session.execute(insert(MUTATION_RESULTS), self.results)
+            self.results = []
+            self.results_written = True
+        for (name, record_id), record in self.known.items():
+            if type(record) is NewRecord and (name, record_id) not in self.early:
+                values = {k: v for k, v in record.values.items() if k not in self.UNSTAMPED}
+                self.early[(name, record_id)] = (values, wire.render(TABLES[name], record))
+        for echo in self.echoes:
+            if echo.early is None and type(echo.record) is NewRecord:
+                early = self.early.get((echo.table, echo.record_id))
+                if early is not None:
+                    echo.check_early(early[1])
+
+    def _rendered_early(self, name: str, record: NewRecord) -> str | None:
+        """Return the wire JSON settle() rendered, if the record is still what it was then."""
+        early = self.early.get((name, record.values["id"]))
+        if early is None:
+            return None
+        values, text = early
+        same = len(values) == len(record.values) - len(self.UNSTAMPED) and all(
+            record.values.get(k) == v for k, v in values.items()
+        )
+        return text if same else None
+
     def _insert_created(self) -> None:
         """INSERT the batch's new records with one statement per table, outside the ORM.
 
@@ -329,7 +383,7 @@ class SqlStore:
         for (name, _), record in self.known.items():
             table = TABLES[name]
             if type(record) is NewRecord:
-                record.wire_json = wire.render(table, record)
+                record.wire_json = self._rendered_early(name, record) or wire.render(table, record)
                 record.wire_seq = record.change_seq
                 created.setdefault(name, []).append(record.values)
                 continue

@@ -54,8 +54,9 @@ def wanted(session: Session) -> bool:
     check's holds the database's one write lock (every transaction begins IMMEDIATE), so every
     other device's push would wait for the upload to end.
     """
-    # The identity is plain columns, read and committed: nothing of it is lost.
-    session.rollback()
+    # The identity is plain columns, already read. A COMMIT, not a ROLLBACK: psycopg drops
+    # its prepared statements at every ROLLBACK.
+    session.commit()
     if session.get_bind().dialect.name != "postgresql":
         # One writer at a time: applying while the phone uploads would hold up every push.
         return False
