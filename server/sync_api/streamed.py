@@ -36,9 +36,9 @@ from sync.messages import (
 from sync.streamed import StreamedPush
 from sync.streaming import MUTATION, RequestSplitter, UnstreamableError
 
-# Bytes read from the socket at a time: about 50 mutations of a gzip body, so what is left to
+# Bytes read from the socket at a time: about 25 mutations of a gzip body, so what is left to
 # apply after the last byte is small.
-READ_SIZE = 4096
+READ_SIZE = 2048
 
 
 def large() -> bool:
