@@ -191,10 +191,10 @@ def streamed_exchange(
     """
     stream = _Stream(session, identity, localise)
     raw = bytearray()
-    body = request.stream
+    source = request.stream
     try:
         while True:
-            data = body.read(READ_SIZE)
+            data = source.read(READ_SIZE)
             if not data:
                 break
             raw += data
@@ -205,5 +205,5 @@ def streamed_exchange(
         stream.stop()
         raise
     arrived = time.perf_counter()
-    body = stream.finish(bytes(raw), localise)
-    return body, arrived, stream.committed
+    answer = stream.finish(bytes(raw), localise)
+    return answer, arrived, stream.committed
