@@ -39,7 +39,7 @@ from server.records import newrow, service, wire
 from server.records.newrow import NewRecord
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
-from server.sync_api import pull_sql
+from server.sync_api import pull_sql, staging
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -341,8 +341,9 @@ class SqlStore:
     def settle(self) -> None:
         """Write and render what the batch so far can before its stamps; the body still comes.
 
-        Audit events and kept results go out now; each new record's wire JSON (which holds no
-        change_seq) is rendered now, and used at the end if nothing changed the record since.
+        Audit events and kept results go out now; each new record is rendered (its wire JSON
+        holds no change_seq) and staged now (server/sync_api/staging.py), and moved into its
+        table at the end if nothing changed it since.
         """
         audit.write_deferred_events(self.session)
         audit.defer_events(self.session)
@@ -350,10 +351,15 @@ class SqlStore:
             self.session.execute(insert(MUTATION_RESULTS), self.results)
             self.results = []
             self.results_written = True
+        fresh: dict[str, list[dict[str, Any]]] = {}
         for (name, record_id), record in self.known.items():
             if type(record) is NewRecord and (name, record_id) not in self.early:
                 values = {k: v for k, v in record.values.items() if k not in self.UNSTAMPED}
-                self.early[(name, record_id)] = (values, wire.render(TABLES[name], record))
+                text = wire.render(TABLES[name], record)
+                self.early[(name, record_id)] = (values, text)
+                fresh.setdefault(name, []).append({**record.values, "wire_json": text})
+        for name, rows in fresh.items():
+            staging.stage(self.session, TABLES[name], rows)
         for echo in self.echoes:
             if echo.early is None and type(echo.record) is NewRecord:
                 early = self.early.get((echo.table, echo.record_id))
@@ -380,12 +386,17 @@ class SqlStore:
         session here, so the unit of work neither writes it again nor expires it at commit.
         """
         created: dict[str, list[dict[str, Any]]] = {}
-        for (name, _), record in self.known.items():
+        staged: dict[str, list[tuple[str, int]]] = {}
+        for (name, record_id), record in self.known.items():
             table = TABLES[name]
             if type(record) is NewRecord:
-                record.wire_json = self._rendered_early(name, record) or wire.render(table, record)
+                early = self._rendered_early(name, record)
+                record.wire_json = early or wire.render(table, record)
                 record.wire_seq = record.change_seq
-                created.setdefault(name, []).append(record.values)
+                if early is not None:  # staged as it is now (settle)
+                    staged.setdefault(name, []).append((record_id, record.change_seq))
+                else:
+                    created.setdefault(name, []).append(record.values)
                 continue
             state = inspect(record, raiseerr=False)
             if state is not None and state.pending:
@@ -398,6 +409,8 @@ class SqlStore:
         newrow.forget(self.session)
         for name, rows in created.items():
             self.session.execute(insert(typing.cast(Table, TABLES[name].model.__table__)), rows)
+        for name, seqs in staged.items():
+            staging.move(self.session, TABLES[name], seqs)
 
     def _as_object(self, key: tuple[str, str], new: NewRecord) -> SyncedRecord:
         """Turn a row this batch created into a pending ORM object, for a later mutation of it.
