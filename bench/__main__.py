@@ -68,7 +68,9 @@ def cmd_scenarios(args, argv: list[str]) -> bool:
     from bench import scenarios
 
     try:
-        rows = scenarios.run(args.profile or list(PROFILES), args.pg_url)
+        rows = scenarios.run(
+            args.profile or list(PROFILES), args.pg_url, getattr(args, "scenario", None)
+        )
     finally:
         if not args.keep_db:
             drop_databases(args.pg_url, (scenarios.DATABASE,))
@@ -227,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     load_options(p_all)
     p_sc = sub.add_parser("scenarios", help="sync scenarios over emulated links")
     p_sc.add_argument("--profile", action="append", choices=sorted(PROFILES))
+    p_sc.add_argument(
+        "--scenario", choices=["push"], help="only this scenario (push: 3 pushes of 1,000)"
+    )
     load_options(sub.add_parser("load", help="many devices against one server"))
     p_peer = sub.add_parser("peer", help="side by side with pouchdb-server, one server core")
     load_options(p_peer)

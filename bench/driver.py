@@ -72,6 +72,7 @@ class MeteredTransport(Transport):
         self.label = "setup"
         # Bytes down (of this transport's traffic) after which the connection drops.
         self.cut_after: int | None = None
+        self.after_body: list[tuple[str, float, bool]] = []
 
     def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
         """Send one POST; count a connection when one has to be opened for it."""
@@ -79,8 +80,16 @@ class MeteredTransport(Transport):
             self.connections += 1
         self.log.append((self.label, path))
         if self.cut_after is None:
-            return super().post(path, body, headers)
-        return self._post_cut(path, body, headers)
+            answer = super().post(path, body, headers)
+        else:
+            answer = self._post_cut(path, body, headers)
+        # The server's work after the body's last byte, for large bodies (Server-Timing).
+        timing = {k.lower(): v for k, v in answer[1].items()}.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            self.after_body.append(
+                (self.label, float(timing[8:].split(",")[0]), timing.endswith("streamed"))
+            )
+        return answer
 
     def _post_cut(self, path: str, body: bytes, headers: dict) -> tuple[int, dict, bytes]:
         """Do what Transport.post does, but drop the connection at the cut."""
@@ -158,8 +167,12 @@ class Driver:
         seconds = time.perf_counter() - started
         t.label = "setup"
         bad = [r for r in report.results if r["status"] not in ("applied", "duplicate")]
+        after = [(ms, streamed) for label, ms, streamed in t.after_body if label == name]
+        t.after_body.clear()
         step = {
             "name": name,
+            "after_body_ms": [ms for ms, _ in after],
+            "streamed": any(streamed for _, streamed in after),
             "requests": t.traffic.requests - before[0],
             "bytes_up": t.traffic.bytes_up - before[1],
             "bytes_down": t.traffic.bytes_down - before[2],
@@ -174,8 +187,12 @@ class Driver:
         return step
 
 
-def run(url: str, officer: str, puller: str, pull_records: int) -> dict:
-    """Run every scenario in order and return the measurements."""
+def run(url: str, officer: str, puller: str, pull_records: int, *, pushes_only: int = 0) -> dict:
+    """Run every scenario in order and return the measurements.
+
+    pushes_only > 0 runs only the pushes of 1,000, that many times (the other steps' setup
+    that the pushes rely on still runs).
+    """
     d = Driver(url)
     a, b = d.device(officer), d.device(officer)
     unit_id = a.user["unit"]["id"]
@@ -197,6 +214,11 @@ def run(url: str, officer: str, puller: str, pull_records: int) -> dict:
     for _ in range(IDLE_REPEATS):
         d.measure(a, "nothing to sync")
 
+    if pushes_only:
+        for _ in range(pushes_only):
+            d.create(a, unit_id, PUSH_SIZES[-1])
+            d.measure(a, f"push {PUSH_SIZES[-1]:,}")
+        return {"steps": d.steps, "requests": d.log}
     for size in PUSH_SIZES:
         d.create(a, unit_id, size)
         d.measure(a, f"push {size:,}")
@@ -290,13 +312,24 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--officer", required=True, help="user whose devices push")
     p_run.add_argument("--puller", required=True, help="user whose scope holds the pull")
     p_run.add_argument("--pull-records", type=int, required=True)
+    p_run.add_argument("--pushes-only", type=int, default=0, help="only N pushes of 1,000")
     p_wait = sub.add_parser("wait", help="wait until the server answers")
     p_wait.add_argument("--url", required=True)
     p_wait.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
     if args.cmd == "wait":
         return wait(args.url, args.timeout)
-    print(json.dumps(run(args.url, args.officer, args.puller, args.pull_records)))
+    print(
+        json.dumps(
+            run(
+                args.url,
+                args.officer,
+                args.puller,
+                args.pull_records,
+                pushes_only=args.pushes_only,
+            )
+        )
+    )
     return 0
 
 

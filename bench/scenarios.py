@@ -47,6 +47,8 @@ ACCESS_LINE = re.compile(r"ACCESS (\S+) (\S+) (\d{3}) (\d+)")
 TARGET_ONE_CHANGE_S = 1.0
 TARGET_IDLE_BYTES = 600
 TARGET_RATIO = 1.3
+# `--scenario push`: pushes of 1,000 per profile, reported as their median.
+PUSH_REPEATS = 3
 
 
 @dataclass
@@ -107,7 +109,7 @@ def socket_url(pg_url: str, database: str) -> str:
     return f"postgresql+psycopg://{me}@/{database}?host={directory.strip()}"
 
 
-def prepare(pg_url: str) -> tuple[str, str]:
+def prepare(pg_url: str, *, with_pull: bool = True) -> tuple[str, str]:
     """Build the scenario database; return its TCP URL and its Unix-socket URL."""
     url = reset_postgres_database(pg_url, DATABASE)
     migrate(url)
@@ -116,14 +118,17 @@ def prepare(pg_url: str) -> tuple[str, str]:
     units.append((PULL_COMMUNE, "Xã Mường Lống", "XA", PROVINCE))
     seed_units(url, units)
     dataset.create_people(url, list(PUSH_COMMUNES.values()))
-    dataset.generate(url, PULL_MODELS, PULL_MEETINGS, unit_codes=[PULL_COMMUNE], quiet=True)
+    if with_pull:
+        dataset.generate(url, PULL_MODELS, PULL_MEETINGS, unit_codes=[PULL_COMMUNE], quiet=True)
     return url, socket_url(pg_url, DATABASE)
 
 
 # --- one profile --------------------------------------------------------------------------
 
 
-def run_profile(name: str, db_socket_url: str, workdir: Path) -> tuple[dict, list[int]]:
+def run_profile(
+    name: str, db_socket_url: str, workdir: Path, pushes_only: int = 0
+) -> tuple[dict, list[int]]:
     """Run the driver over one emulated link; return its JSON and the server's durations."""
     profile = PROFILES[name]
     log_path = workdir / f"gunicorn-{name}.log"
@@ -147,7 +152,8 @@ def run_profile(name: str, db_socket_url: str, workdir: Path) -> tuple[dict, lis
             driver = link.run_in_client_ns(
                 [sys.executable, "-m", "bench.driver", "run", "--url", url,
                  "--officer", f"xa.{PUSH_COMMUNES[name]}", "--puller", f"xa.{PULL_COMMUNE}",
-                 "--pull-records", str(PULL_MODELS + PULL_MEETINGS)],
+                 "--pull-records", str(PULL_MODELS + PULL_MEETINGS),
+                 "--pushes-only", str(pushes_only)],
                 cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
             out, _ = driver.communicate(timeout=DRIVER_TIMEOUT_S)
@@ -182,20 +188,28 @@ def steps_of(name: str, result: dict, durations: list[int]) -> list[Step]:
     # missing, so only whole matches before it are used.
     matched = len(durations) >= len(result["requests"]) - 1
     per_step = server_times(result["requests"], durations) if matched else {}
-    rows: list[Step] = []
-    idle: list[dict] = []
+    # A step run several times (idle syncs, `--scenario push`) is one row: its median.
+    groups: dict[str, list[dict]] = {}
     for raw in result["steps"]:
-        if raw["name"] == "nothing to sync":
-            idle.append(raw)
-            continue
-        rows.append(_row(name, profile, raw, per_step))
-    if idle:
-        row = _row(name, profile, idle[len(idle) // 2], per_step, repeats=len(idle))
-        row.times = sorted(r["seconds"] for r in idle)
-        row.seconds = statistics.median(row.times)
-        rows.insert(1, row)
+        groups.setdefault(raw["name"], []).append(raw)
+    rows: list[Step] = []
+    for runs in groups.values():
+        row = _row(name, profile, runs[len(runs) // 2], per_step, repeats=len(runs))
+        if len(runs) > 1:
+            row.times = sorted(r["seconds"] for r in runs)
+            row.seconds = statistics.median(row.times)
+        rows.append(row)
     for row in rows:
         _judge(row, result)
+        runs = groups[row.name]
+        after = sorted(ms for r in runs for ms in r.get("after_body_ms", []))
+        if after:
+            how = "applied as it streamed in" if runs[0].get("streamed") else "applied after it"
+            note = (
+                f"server work after the body's last byte (Server-Timing): "
+                f"{statistics.median(after):.0f} ms median ({after[0]:.0f}–{after[-1]:.0f}), {how}"
+            )
+            row.note = f"{row.note}; {note}".lstrip("; ")
     return rows
 
 
@@ -252,11 +266,15 @@ def _judge(row: Step, result: dict) -> None:
         row.note = (row.note + f"; {errors} mutations not applied").lstrip("; ")
 
 
-def run(names: list[str], pg_url: str) -> list[Step]:
-    """Prepare the database and run every named profile; always tear the links down."""
+def run(names: list[str], pg_url: str, scenario: str | None = None) -> list[Step]:
+    """Prepare the database and run every named profile; always tear the links down.
+
+    scenario "push" runs only the push of 1,000, PUSH_REPEATS times per profile.
+    """
     ensure_tools()
     print("Preparing the scenario database…", file=sys.stderr, flush=True)
-    url, sock = prepare(pg_url)
+    pushes_only = PUSH_REPEATS if scenario == "push" else 0
+    url, sock = prepare(pg_url, with_pull=not pushes_only)
     rows: list[Step] = []
     with tempfile.TemporaryDirectory(prefix="sotay-bench-link-") as tmp:
         for name in names:
@@ -264,7 +282,7 @@ def run(names: list[str], pg_url: str) -> list[Step]:
             # The code under test may have gained a migration since the database was made.
             migrate(url)
             try:
-                result, durations = run_profile(name, sock, Path(tmp))
+                result, durations = run_profile(name, sock, Path(tmp), pushes_only)
             except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as exc:
                 # One broken profile must not lose the others' numbers; the row says why.
                 print(f"Profile {name} failed: {exc}", file=sys.stderr, flush=True)

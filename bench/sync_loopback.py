@@ -128,6 +128,9 @@ def make_model(rng: random.Random, unit_id: int) -> dict:
         "results": f"{rng.randrange(20, 300)} hộ tham gia, {rng.randrange(1, 40)} buổi họp.",
         "metrics": metrics,
         "topic_tags": rng.sample(TAGS, rng.randint(1, 3)),
+        # The PWA's form always sends it: without it the server stores [] where the device
+        # holds nothing, and must send every pushed record back (PROTOCOL.md §5.5).
+        "attachments": [],
     }
 
 

@@ -33,6 +33,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
         # Limit on a gzip request body once inflated: guards against compression bombs.
         "MAX_INFLATED_LENGTH": _int("MAX_INFLATED_LENGTH", 16 * 1024 * 1024),
+        # A sync body at least this long (or chunked) is applied while it streams in, on
+        # PostgreSQL (PROTOCOL.md §4.8); below it the work after the last byte is too small.
+        "SYNC_STREAM_MIN_BYTES": _int("SYNC_STREAM_MIN_BYTES", 16 * 1024),
         # Phones stay offline for weeks; a token must outlive that. Revocation is per device.
         "TOKEN_LIFETIME_DAYS": _int("TOKEN_LIFETIME_DAYS", 180),
         # After a rotation the old token works until the new one is first used, at most this

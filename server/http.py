@@ -12,9 +12,10 @@ from marshmallow import Schema, ValidationError
 from server.errors import ApiError
 
 
-def read_body() -> bytes:
-    """Return the raw request body, inflating a gzip body within the configured limit."""
-    raw = request.get_data(cache=True)
+def read_body(raw: bytes | None = None) -> bytes:
+    """Return the raw request body (or raw, as read already), inflating gzip within the limit."""
+    if raw is None:
+        raw = request.get_data(cache=True)
     encoding = (request.headers.get("Content-Encoding") or "identity").lower()
     if encoding == "identity":
         return raw
@@ -72,9 +73,9 @@ def _depth_within(value: object, limit: int) -> bool:
     return False
 
 
-def json_body() -> object:
-    """Parse the request body as JSON or raise MALFORMED_JSON."""
-    body = read_body()
+def json_body(raw: bytes | None = None) -> object:
+    """Parse the request body (or raw, as read already) as JSON or raise MALFORMED_JSON."""
+    body = read_body(raw)
     if not body:
         raise ApiError("MALFORMED_JSON", {"reason": "empty body"})
     try:

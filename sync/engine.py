@@ -145,50 +145,57 @@ def push(store: Store, request: SyncRequest, localise: Localise = as_sent) -> Pu
         _answer_replayed(store, replayed[0].seq, last if not fresh else replayed[-1].seq, outcome)
     store.begin_push(fresh)
     for mutation in fresh:
-        key = (mutation.table, mutation.record_id)
-        shows_record = False
-        try:
-            applied = store.apply(mutation)
-        except RejectedError as exc:
-            message, details = localise(exc.code, exc.details)
-            result = {
-                "seq": mutation.seq,
-                "status": "rejected",
-                "code": exc.code,
-                "message": exc.message if exc.message is not None else message,
-                "details": details,
-            }
-            shows_record = exc.show_record
-        else:
-            if applied.conflicts or applied.code:
-                result = {
-                    "seq": mutation.seq,
-                    "status": "conflict",
-                    "version": applied.version,
-                    "conflicts": applied.conflicts,
-                }
-                if applied.code:
-                    result["code"] = applied.code
-                shows_record = True
-            else:
-                result = {"seq": mutation.seq, "status": "applied"}
-                if applied.version is not None:  # absent when there is no record (§3.4)
-                    result["version"] = applied.version
-                # The device holds exactly this state only if nobody else wrote in between.
-                if (
-                    mutation.op == "put"
-                    and applied.echo_token is not None
-                    and applied.version == mutation.base + 1
-                ):
-                    outcome.echoes[key] = applied.echo_token
-        if shows_record:
-            outcome.show.append(key)
-        outcome.results.append(result)
-        store.keep_result(result, key if shows_record else None)
-        store.set_last_seq(mutation.seq)
-        outcome.last_seq = mutation.seq
+        apply_one(store, mutation, outcome, localise)
     store.finish_push()
     return outcome
+
+
+def apply_one(
+    store: Store, mutation: Mutation, outcome: PushOutcome, localise: Localise = as_sent
+) -> None:
+    """Apply one mutation of a push and add its result to the outcome (§4.3)."""
+    key = (mutation.table, mutation.record_id)
+    shows_record = False
+    try:
+        applied = store.apply(mutation)
+    except RejectedError as exc:
+        message, details = localise(exc.code, exc.details)
+        result = {
+            "seq": mutation.seq,
+            "status": "rejected",
+            "code": exc.code,
+            "message": exc.message if exc.message is not None else message,
+            "details": details,
+        }
+        shows_record = exc.show_record
+    else:
+        if applied.conflicts or applied.code:
+            result = {
+                "seq": mutation.seq,
+                "status": "conflict",
+                "version": applied.version,
+                "conflicts": applied.conflicts,
+            }
+            if applied.code:
+                result["code"] = applied.code
+            shows_record = True
+        else:
+            result = {"seq": mutation.seq, "status": "applied"}
+            if applied.version is not None:  # absent when there is no record (§3.4)
+                result["version"] = applied.version
+            # The device holds exactly this state only if nobody else wrote in between.
+            if (
+                mutation.op == "put"
+                and applied.echo_token is not None
+                and applied.version == mutation.base + 1
+            ):
+                outcome.echoes[key] = applied.echo_token
+    if shows_record:
+        outcome.show.append(key)
+    outcome.results.append(result)
+    store.keep_result(result, key if shows_record else None)
+    store.set_last_seq(mutation.seq)
+    outcome.last_seq = mutation.seq
 
 
 def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) -> None:
@@ -210,9 +217,18 @@ def _answer_replayed(store: Store, first: int, last: int, outcome: PushOutcome) 
             outcome.show.append(shows)
 
 
-def sync(store: Store, request: SyncRequest, localise: Localise = as_sent) -> dict[str, Any]:
-    """Run one whole sync exchange and build the response body (§3.3)."""
-    pushed = push(store, request, localise)
+def sync(
+    store: Store,
+    request: SyncRequest,
+    localise: Localise = as_sent,
+    pushed: PushOutcome | None = None,
+) -> dict[str, Any]:
+    """Run one whole sync exchange and build the response body (§3.3).
+
+    pushed: the outcome of a push already applied and committed (sync/streamed.py).
+    """
+    if pushed is None:
+        pushed = push(store, request, localise)
     # A cursor the server never handed out: the device's data came from another database or
     # from before a restore, so it starts again like a device whose scope changed (§5.4).
     # A reset whose answer was lost is answered again (§5.4): the device's scope token still

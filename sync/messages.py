@@ -88,10 +88,8 @@ def _fail(where: str, message: str) -> NoReturn:
     raise ProtocolError("VALIDATION_FAILED", {"fields": {where: [message]}})
 
 
-def parse_request(body: object) -> SyncRequest:
-    """Check a decoded JSON body against §3 and return it as a SyncRequest."""
-    if not isinstance(body, dict):
-        _fail("_schema", "Expected a JSON object")
+def check_versions(body: dict[str, Any]) -> tuple[int, int]:
+    """Check a request's protocol and schema (§3); return them."""
     protocol = body.get("protocol")
     if not _is_int(protocol):
         _fail("protocol", "Missing data for required field.")
@@ -109,6 +107,14 @@ def parse_request(body: object) -> SyncRequest:
                 "max_schema": SCHEMA_VERSION,
             },
         )
+    return protocol, schema
+
+
+def parse_request(body: object) -> SyncRequest:
+    """Check a decoded JSON body against §3 and return it as a SyncRequest."""
+    if not isinstance(body, dict):
+        _fail("_schema", "Expected a JSON object")
+    protocol, schema = check_versions(body)
     unknown = set(body) - REQUEST_KEYS
     if unknown:
         raise ProtocolError(
@@ -142,7 +148,7 @@ def parse_request(body: object) -> SyncRequest:
                 "max_mutations": MAX_MUTATIONS,
             },
         )
-    mutations = [_parse_mutation(i, m) for i, m in enumerate(raw)]
+    mutations = [parse_mutation(i, m) for i, m in enumerate(raw)]
     seqs = [m.seq for m in mutations]
     if len(set(seqs)) != len(seqs):
         _fail("mutations", "Each seq may appear once.")
@@ -159,7 +165,8 @@ def parse_request(body: object) -> SyncRequest:
     )
 
 
-def _parse_mutation(index: int, raw: object) -> Mutation:
+def parse_mutation(index: int, raw: object) -> Mutation:
+    """Check one element of a request's mutations (§3.2) and return it."""
     where = f"mutations.{index}"
     if not isinstance(raw, dict):
         _fail(where, "Not a valid mapping type.")

@@ -35,6 +35,11 @@ class ActionClock:
         self.loaded: set[Key] = set(without_history)
         self._load(keys)
 
+    def add(self, keys: Iterable[Key], *, without_history: Iterable[Key] = ()) -> None:
+        """Read the history of more records; those without_history have none."""
+        self.loaded.update(without_history)
+        self._load(keys)
+
     def _load(self, keys: Iterable[Key]) -> None:
         """Read the creation time and this device's last action time of records, per table."""
         by_table: dict[str, set[str]] = {}

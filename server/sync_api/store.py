@@ -39,7 +39,7 @@ from server.records.newrow import NewRecord
 from server.records.rows import insert_rows
 from server.records.tables import TABLES
 from server.schemas import canonical_uuid
-from server.sync_api import pull_sql
+from server.sync_api import pull_sql, staging
 from server.sync_api.clock import ActionClock
 from server.sync_api.handlers import handler_for
 from server.sync_api.schemas import ConflictOut
@@ -87,19 +87,33 @@ class _Echo:
         # The server stored something other than what was sent (normalised values, defaults):
         # the device must receive the stored record in this response (§5.5).
         self.resend = False
+        # A streamed push's comparison made early: the text compared, and whether it differed.
+        self.early: tuple[str, bool] | None = None
 
     def check(self) -> None:
         """Compare the stored record with what the device sent; call after the flush."""
         record = self.record
-        if record.wire_json is not None and record.wire_seq == record.change_seq:
-            # The version was rendered when it was written: read that instead of a second dump.
-            stored = json.loads(record.wire_json)
+        if self.early is not None and record.wire_json is self.early[0]:
+            # Compared while the body streamed in, with the very text now written.
+            differs = self.early[1]
         else:
-            stored = TABLES[self.table].dumper().dump(record)
-        names = TABLES[self.table].loader().fields if self.whole else self.sent
-        if any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id"):
+            if record.wire_json is not None and record.wire_seq == record.change_seq:
+                # The version was rendered when it was written: read that, not a second dump.
+                stored = json.loads(record.wire_json)
+            else:
+                stored = TABLES[self.table].dumper().dump(record)
+            differs = self._differs(stored)
+        if differs:
             self.resend = True
             self.valid = False
+
+    def check_early(self, text: str) -> None:
+        """Compare what was sent with a new record's wire JSON rendered before its stamp."""
+        self.early = (text, self._differs(json.loads(text)))
+
+    def _differs(self, stored: dict) -> bool:
+        names = TABLES[self.table].loader().fields if self.whole else self.sent
+        return any(not same_value(self.sent.get(n), stored.get(n)) for n in names if n != "id")
 
 
 def same_value(sent: object, stored: object) -> bool:
@@ -240,9 +254,23 @@ class SqlStore:
         audit.defer_events(self.session)
         newrow.forget(self.session)
         self.known: dict[tuple[str, str], SyncedRecord | NewRecord] = {}
+        self.early: dict[tuple[str, str], tuple[dict, str]] = {}
+        self.results_written = False
+        self.clock = ActionClock(self.session, self.device, utcnow(), ())
+        self.resolving: set[str] = set()
+        self.extend_push(mutations)
+
+    def extend_push(self, mutations: list[Mutation]) -> None:
+        """Load the records that more mutations of the batch begun name (a streamed push).
+
+        A push applied as its body arrives locks each part's records in id order, not the
+        whole batch's: two such pushes may then deadlock, and PostgreSQL ends one of them.
+        """
         # Only well-formed ids reach SQL; the others are refused one by one in _apply.
         named = [m for m in mutations if canonical_uuid(m.record_id) == m.record_id]
-        resolved = {m.record_id for m in named if m.op == "resolve"}
+        # What an earlier part loaded may hold this batch's unflushed changes: never read again.
+        resolved = {m.record_id for m in named if m.op == "resolve"} - self.resolving
+        self.resolving |= resolved
         under_conflicts = (
             self.session.execute(
                 select(Conflict.table_name, Conflict.record_id).where(Conflict.id.in_(resolved))
@@ -253,6 +281,7 @@ class SqlStore:
         for name, table in TABLES.items():
             ids = {m.record_id for m in named if m.table == name}
             ids |= {record_id for kind, record_id in under_conflicts if kind == name}
+            ids -= {record_id for kind, record_id in self.known if kind == name}
             if ids:
                 model: type[SyncedRecord] = table.model
                 # Every record the batch writes is held until commit, in id order so that two
@@ -280,9 +309,7 @@ class SqlStore:
         # The history of every record the batch names, in one query per table. Records are
         # never erased, so one the database lacks has none: a batch of new records reads none.
         absent = {(m.table, m.record_id) for m in named if m.table in TABLES} - self.known.keys()
-        self.clock = ActionClock(
-            self.session, self.device, utcnow(), self.known.keys(), without_history=absent
-        )
+        self.clock.add(self.known.keys(), without_history=absent)
 
     def finish_push(self) -> None:
         """Stamp the batch's changes in one allocation and commit; the pull reads afresh."""
@@ -305,8 +332,9 @@ class SqlStore:
                 echo.check()
         for echo in self.echoes:
             echo.seq = echo.record.change_seq if echo.valid else None
-        if self.results:
-            insert_rows(self.session, MUTATION_RESULTS, self.results)
+        if self.results or self.results_written:
+            if self.results:
+                insert_rows(self.session, MUTATION_RESULTS, self.results)
             last_seq = self.device.last_seq
             # Pruned once per KEPT_RESULTS seqs, when the batch crosses a multiple of it, not
             # at every push: a device keeps between KEPT_RESULTS and twice as many (§4.2 asks
@@ -327,6 +355,49 @@ class SqlStore:
             finally:
                 session.expire_on_commit = True
 
+    # --- a push applied as its body streams in (PROTOCOL.md §4.8) -----------------------------
+
+    UNSTAMPED = ("change_seq", "wire_json", "wire_seq")
+
+    def settle(self) -> None:
+        """Write and render what the batch so far can before its stamps; the body still comes.
+
+        Audit events and kept results go out now; each new record is rendered (its wire JSON
+        holds no change_seq) and staged now (server/sync_api/staging.py), and moved into its
+        table at the end if nothing changed it since.
+        """
+        audit.write_deferred_events(self.session)
+        audit.defer_events(self.session)
+        if self.results:
+            insert_rows(self.session, MUTATION_RESULTS, self.results)
+            self.results = []
+            self.results_written = True
+        fresh: dict[str, list[dict[str, Any]]] = {}
+        for (name, record_id), record in self.known.items():
+            if type(record) is NewRecord and (name, record_id) not in self.early:
+                values = {k: v for k, v in record.values.items() if k not in self.UNSTAMPED}
+                text = wire.render(TABLES[name], record)
+                self.early[(name, record_id)] = (values, text)
+                fresh.setdefault(name, []).append({**record.values, "wire_json": text})
+        for name, rows in fresh.items():
+            staging.stage(self.session, TABLES[name], rows)
+        for echo in self.echoes:
+            if echo.early is None and type(echo.record) is NewRecord:
+                early = self.early.get((echo.table, echo.record_id))
+                if early is not None:
+                    echo.check_early(early[1])
+
+    def _rendered_early(self, name: str, record: NewRecord) -> str | None:
+        """Return the wire JSON settle() rendered, if the record is still what it was then."""
+        early = self.early.get((name, record.values["id"]))
+        if early is None:
+            return None
+        values, text = early
+        same = len(values) == len(record.values) - len(self.UNSTAMPED) and all(
+            record.values.get(k) == v for k, v in values.items()
+        )
+        return text if same else None
+
     def _insert_created(self) -> None:
         """INSERT the batch's new records with one statement per table, outside the ORM.
 
@@ -336,12 +407,17 @@ class SqlStore:
         session here, so the unit of work neither writes it again nor expires it at commit.
         """
         created: dict[str, list[dict[str, Any]]] = {}
-        for (name, _), record in self.known.items():
+        staged: dict[str, list[tuple[str, int]]] = {}
+        for (name, record_id), record in self.known.items():
             table = TABLES[name]
             if type(record) is NewRecord:
-                record.wire_json = wire.render(table, record)
+                early = self._rendered_early(name, record)
+                record.wire_json = early or wire.render(table, record)
                 record.wire_seq = record.change_seq
-                created.setdefault(name, []).append(record.values)
+                if early is not None:  # staged as it is now (settle)
+                    staged.setdefault(name, []).append((record_id, record.change_seq))
+                else:
+                    created.setdefault(name, []).append(record.values)
                 continue
             state = inspect(record, raiseerr=False)
             if state is not None and state.pending:
@@ -354,6 +430,8 @@ class SqlStore:
         newrow.forget(self.session)
         for name, values in created.items():
             insert_rows(self.session, typing.cast(Table, TABLES[name].model.__table__), values)
+        for name, seqs in staged.items():
+            staging.move(self.session, TABLES[name], seqs)
 
     def _update_edited(self) -> None:
         """UPDATE the batch's edited records with Core statements, outside the unit of work.
