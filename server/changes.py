@@ -33,6 +33,14 @@ def allocate(session: Session, count: int) -> int:
     """
     if count <= 0:
         raise ValueError("count must be positive")
+    if session.autoflush:
+        # What the session holds goes out first, as an ORM UPDATE's autoflush did: the rows
+        # it changes are locked before the counter, in the order every other writer takes
+        # them (the counter last). A chunk completing a file locked the counter first, then
+        # waited for a record a concurrent chunk held while it waited for the counter:
+        # PostgreSQL broke the deadlock with a 503. A push stamps in no_autoflush, its
+        # records locked already.
+        session.flush()
     last = session.connection().execute(_ALLOCATE, {"count": count}).scalar_one_or_none()
     if last is None:
         ensure_counter(session)
