@@ -38,19 +38,17 @@ class StreamedPush:
         """
         if not mutations:
             return True
-        if self.outcome is None:
-            last = self.store.hold_device()
-            if [m.seq for m in mutations] != list(range(last + 1, last + 1 + len(mutations))):
-                return False
-            self.outcome = PushOutcome(results=[], last_seq=last)
+        outcome = self.outcome
+        last = self.store.hold_device() if outcome is None else outcome.last_seq
+        if [m.seq for m in mutations] != list(range(last + 1, last + 1 + len(mutations))):
+            return False
+        if outcome is None:
+            outcome = self.outcome = PushOutcome(results=[], last_seq=last)
             self.store.begin_push(mutations)
         else:
-            start = self.outcome.last_seq + 1
-            if [m.seq for m in mutations] != list(range(start, start + len(mutations))):
-                return False
             self.store.extend_push(mutations)
         for mutation in mutations:
-            apply_one(self.store, mutation, self.outcome, self.localise)
+            apply_one(self.store, mutation, outcome, self.localise)
         self.store.settle()
         self.applied.extend(mutations)
         return True
