@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compile requirements.in and requirements-dev.in into the hashed lockfiles requirements.txt and
-# requirements-dev.txt with pip-tools (run by `make lock` after editing a .in file). Pins already
-# in a lockfile are kept while they still fit, so only what changed moves.
+# Compile requirements.in, requirements-dev.in and requirements-tools.in into the hashed lockfiles
+# requirements.txt, requirements-dev.txt and requirements-tools.txt with pip-tools (run by
+# `make lock` after editing a .in file). Pins already in a lockfile are kept while they still fit,
+# so only what changed moves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -17,3 +18,4 @@ COMPILE=("$TOOLS/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --str
   --no-emit-index-url --no-emit-find-links --resolver=backtracking)
 "${COMPILE[@]}" --output-file requirements.txt requirements.in
 "${COMPILE[@]}" --output-file requirements-dev.txt requirements-dev.in
+"${COMPILE[@]}" --output-file requirements-tools.txt requirements-tools.in
