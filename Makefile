@@ -1,4 +1,4 @@
-.PHONY: help run test lint test-js test-sqlite test-pg schema lock
+.PHONY: help run test lint test-js test-sqlite test-pg durations schema lock
 # Extra pytest arguments for the test targets, e.g. make test-sqlite ARGS="-k search".
 ARGS ?=
 
@@ -16,6 +16,8 @@ test-sqlite:  ## pytest on SQLite, browser tests included
 	bash scripts/test.sh sqlite $(ARGS)
 test-pg:  ## pytest on PostgreSQL (installs and starts it if needed)
 	bash scripts/test.sh pg $(ARGS)
+durations:  ## run the suite and record each module's seconds (tests/durations.json: longest first)
+	SOTAY_RECORD_DURATIONS=1 bash scripts/test.sh all $(ARGS)
 schema:  ## regenerate pwa/js/lib/record-schema.js from the server's record schemas and rules
 	.venv/bin/python -m server.records.export_schema
 lock:  ## recompile the hashed requirements*.txt from requirements*.in (needs PyPI)

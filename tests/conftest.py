@@ -39,6 +39,7 @@ from server import create_app
 from server.auth import passwords
 from server.extensions import db
 from server.models import Unit, User
+from tests import run_order
 from tests.factories import (
     TEST_PASSWORD,
     hashed_test_password,
@@ -67,6 +68,7 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 def pytest_configure(config) -> None:
     """Give each xdist worker its own PostgreSQL database, live servers' databases included."""
+    run_order.register(config)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     url = os.environ.get("TEST_DATABASE_URL")
     if worker and url and not url.rstrip("/").endswith("_" + worker):
@@ -364,27 +366,33 @@ def _uses_database(item: pytest.Item) -> bool:
     return _module_reads_database(str(item.path))
 
 
-def _run_order(item: pytest.Item) -> int:
-    """Rank a test's module by how long its tests take: browsers, then slow or live, then the rest."""
-    path = str(item.path)
-    if f"{os.sep}browser{os.sep}" in path:
-        return 0
-    return 1 if item.get_closest_marker("slow") or _module_reads_database(path) else 2
+def _run_order(order: run_order.RunOrder) -> Callable[[pytest.Item], float]:
+    """Return the sort key of tests: their module's recorded seconds, longest first."""
+
+    def rank(item: pytest.Item) -> float:
+        path = str(item.path)
+        return order.rank(
+            item,
+            browser=f"{os.sep}browser{os.sep}" in path,
+            database=bool(item.get_closest_marker("slow")) or _module_reads_database(path),
+        )
+
+    return rank
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
     """Leave out pure tests with --database-tests-only; put the long modules first.
 
-    xdist (with --no-loadscope-reorder) hands out files in this order: the long ones first, the
-    many short ones last, so that both workers finish together instead of one running a
-    browser file alone at the end.
+    xdist (with --no-loadscope-reorder) hands out files in this order: the long ones first
+    (tests/run_order.py), the many short ones last, so that the workers finish together instead
+    of one running a long file alone at the end.
     """
     if config.getoption("database_tests_only"):
         pure = [item for item in items if not _uses_database(item)]
         if pure:
             config.hook.pytest_deselected(items=pure)
             items[:] = [item for item in items if _uses_database(item)]
-    items.sort(key=_run_order)  # stable: a module's tests keep their order
+    items.sort(key=_run_order(run_order.RunOrder()))  # stable: a module's tests keep their order
     for item in items:
         module = getattr(item, "module", None)
         if module is not None:
