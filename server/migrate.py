@@ -38,6 +38,8 @@ class _Unbound:
         self._app = app
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and the like probe for hooks: not a use
+            raise AttributeError(name)
         return getattr(bind(self._app), name)
 
 
