@@ -7,10 +7,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from server import migrate
 from server.config import load_config
-from server.extensions import db, migrate
-
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+from server.extensions import db
 
 
 @event.listens_for(Engine, "connect")
@@ -61,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    migrate.init_app(app)
 
     from server import models  # noqa: F401 - registers the tables
     from server.records import wire

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from marshmallow import Schema
+
+if TYPE_CHECKING:
+    # Imported by build_spec: every route module imports this one for @doc.
+    from apispec import APISpec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +72,7 @@ def _page(item: str) -> dict:
     }
 
 
-def _components(spec: APISpec) -> None:
+def _components(spec: "APISpec") -> None:
     """Register the shapes written as JSON Schema: records (from their rules) and sync."""
     # Imported here: the record and sync modules import this one for @doc.
     from server.criteria.schemas import CriteriaSetOut
@@ -103,6 +105,9 @@ def build_spec(app: Flask) -> dict:
     3.1 because its schemas are JSON Schema 2020-12: the record shapes, with their cross-field
     rules, are the very ones `GET /api/v1/schema` publishes.
     """
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     spec = APISpec(
         title="Sổ tay Dân vận API",
         version="1",

@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from flask_migrate import Migrate  # type: ignore[import-untyped]  # ships no type hints
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -32,7 +31,6 @@ class Database(SQLAlchemy):
 
 
 db = Database(model_class=Base)
-migrate = Migrate()
 
 # Models derive from db.Model at run time (Flask-SQLAlchemy adds its hooks to it); the type
 # checker sees the typed declarative base it is built on.

@@ -19,6 +19,7 @@ Live servers and migrations use databases of their own (`bench/live.py`, test_mi
 
 import contextlib
 import functools
+import gc
 import inspect
 import itertools
 import os
@@ -76,6 +77,16 @@ def pytest_configure(config) -> None:
 
         name = url.rsplit("/", 1)[1].split("?", 1)[0]
         os.environ["TEST_DATABASE_URL"] = reset_postgres_database(url, f"{name}_{worker}")
+
+
+def pytest_unconfigure(config) -> None:
+    """Spare the exiting process a last walk of its heap by the garbage collector.
+
+    Finalisation collects the whole heap of a process that imported the server and every test
+    module (~0.6 s of CPU each for the controller and every xdist worker); the tests are over,
+    and the memory goes back with the process.
+    """
+    gc.freeze()
 
 
 def _test_password_hash() -> str:

@@ -2,14 +2,14 @@
 
 import io
 
-import segno
-
 # The phone opens the app at its enrolment screen with the code filled in (pwa: #/enrol/…).
 ENROL_PATH = "#/enrol/"
 
 
 def enrolment_qr(host_url: str, code: str) -> tuple[str, str]:
     """Return the enrolment link of a code and its QR as an SVG document."""
+    import segno  # imported by the processes that draw a code, not by every server process
+
     url = host_url.rstrip("/") + "/" + ENROL_PATH + code
     qr = segno.make_qr(url, error="m")
     buffer = io.BytesIO()

@@ -3,8 +3,6 @@
 import io
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from server.errors import ApiError
 
 THUMB_EDGE = 320
@@ -38,6 +36,9 @@ def thumbnail(data: bytes, mime: str, max_pixels: int) -> bytes:
     The size is read from the header before any pixel is decoded, so a small file that would
     expand to gigabytes (a decompression bomb) is refused without being expanded.
     """
+    # Pillow is imported by the processes that store photos, not by every server process.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

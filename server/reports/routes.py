@@ -31,7 +31,6 @@ from server.reports import (
 )
 from server.reports.csv_export import write_csv
 from server.reports.dashboard_schemas import DashboardOut
-from server.reports.docx_writer import write_docx
 from server.reports.printview import render_print, stylesheet
 from server.reports.schemas import (
     DashboardQuery,
@@ -55,7 +54,6 @@ from server.reports.schemas import (
 )
 from server.reports.service import ReportArgs
 from server.reports.tables import Report
-from server.reports.xlsx import write_xlsx
 from server.schemas import MAX_ID
 from server.scope import sees_unit
 
@@ -113,6 +111,9 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def _answer(report: Report, fmt: str, out_schema: type[Schema]) -> ResponseReturnValue:
     """Send a report in the format asked for."""
     if fmt == "xlsx":
+        # openpyxl costs every server process ~0.06 s to import: load it with the first workbook.
+        from server.reports.xlsx import write_xlsx
+
         return _download(write_xlsx(report), XLSX, report.filename("xlsx"))
     if fmt == "csv":
         return _download(write_csv(report), "text/csv", report.filename("csv"))
@@ -213,6 +214,9 @@ for rule, name, build, query, out_schema, summary in REPORTS:
 def report_periodic():
     data = load_args(PeriodicQuery())
     document = periodic.build(db.session, _report_args(data), data.get("stage"))
+    # python-docx costs every server process ~0.15 s to import: load it with the first document.
+    from server.reports.docx_writer import write_docx
+
     return _download(write_docx(document), DOCX, document.filename())
 
 

@@ -10,9 +10,11 @@ import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+if TYPE_CHECKING:
+    # Imported where a key is made or loaded: most server processes never touch one.
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 KEY_BITS = 3072
 ESCROW_LABEL = b"sotay escrow v1"
@@ -22,7 +24,7 @@ ESCROW_LABEL = b"sotay escrow v1"
 class ServerKey:
     """The loaded private key, its public half as base64 SPKI, and the id files name it by."""
 
-    private: rsa.RSAPrivateKey
+    private: "rsa.RSAPrivateKey"
     spki: str
     key_id: str
     escrow_secret: bytes
@@ -33,6 +35,9 @@ _cache: dict[str, ServerKey] = {}
 
 def _create(path: Path) -> None:
     """Write a new key file once: a concurrent worker that wins the race keeps its own."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -59,6 +64,9 @@ def server_key(path: str) -> ServerKey:
     cached = _cache.get(path)
     if cached is not None:
         return cached
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     file = Path(path)
     if not file.exists():
         _create(file)

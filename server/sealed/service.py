@@ -12,10 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -32,7 +28,6 @@ from sync.engine import Localise, as_sent, push
 from sync.messages import MAX_MUTATIONS, ProtocolError, SyncRequest, parse_request
 
 EXPORT_FORMAT = "sotay-sealed/1"
-OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
 
 @dataclass(frozen=True)
@@ -83,8 +78,15 @@ def open_sealed(key: ServerKey, file: dict[str, Any]) -> Opened:
     if header["key_id"] != key.key_id:
         raise ApiError("EXPORT_WRONG_SERVER", {"key_id": header["key_id"]})
     wrapped, iv, ciphertext = (_b64(file.get(n), n) for n in ("key", "iv", "ciphertext"))
+    # Imported here, not by every server process that never opens a sealed file.
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
     try:
-        content_key = key.private.decrypt(wrapped, OAEP)
+        content_key = key.private.decrypt(wrapped, oaep)
         plain = AESGCM(content_key).decrypt(iv, ciphertext, header_text.encode())
     except (ValueError, InvalidTag) as exc:
         raise ApiError("EXPORT_TAMPERED") from exc
