@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import free_port, prepare_database
+from bench.live import _password_hash, free_port, prepare_database
 
 REPO = Path(__file__).resolve().parents[1]
 # The headless shell (Debian's chromium-headless-shell) runs the same engine without the
@@ -115,6 +115,39 @@ class Server:
         )
         assert done.returncode == 0, done.stderr + done.stdout
         return done.stdout
+
+    def add_user(
+        self, username: str, full_name: str, unit_code: str, *roles: str, position=None
+    ) -> None:
+        """Add an active user with PASSWORD, stored as `flask users create` stores one.
+
+        In this process and with a cheap hash, as `prepare` seeds its users: a `flask` process
+        cost about a second of CPU and hashing at production cost another half on each sign-in.
+        The command itself is tested in tests/test_auth.py.
+        """
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from server.models import Unit, User
+
+        engine = create_engine(self.db_url, connect_args={"timeout": 30})
+        try:
+            with Session(engine) as session:
+                unit = session.scalars(select(Unit).where(Unit.code == unit_code)).one()
+                session.add(
+                    User(
+                        username=username,
+                        full_name=full_name,
+                        unit=unit,
+                        roles=list(roles),
+                        position=position,
+                        password_hash=_password_hash(PASSWORD, True),
+                        active=True,
+                    )
+                )
+                session.commit()
+        finally:
+            engine.dispose()
 
     def python(self, code: str) -> str:
         done = subprocess.run(

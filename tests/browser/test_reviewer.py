@@ -7,7 +7,6 @@ import uuid
 import pytest
 
 from tests.browser.conftest import (
-    PASSWORD,
     field,
     fill_model,
     shot,
@@ -89,10 +88,7 @@ def step(server, token: str, table: str, record: dict, action: str, comment=None
 
 
 def add_user(server, username: str, full_name: str, unit: str, *roles: str) -> None:
-    args = ["users", "create", username, "--full-name", full_name, "--unit", unit]
-    for role in roles:
-        args += ["--role", role]
-    server.cli(*args, stdin=PASSWORD + "\n")
+    server.add_user(username, full_name, unit, *roles)
 
 
 def go(page, hash_: str, selector: str) -> None:
