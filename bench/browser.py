@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -44,6 +45,26 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "mat-khau-trinh-duyet"  # test accounts only
+# The PIN key's PBKDF2 count (pwa/js/store/crypto.js), ~0.1 s of the renderer's CPU per PIN set,
+# unlock or change: ~110 of them in the browser tests. Test phones derive with TEST_KDF_ITERATIONS
+# instead, through a wrapper the harness puts around WebCrypto (the app itself is unchanged and
+# still stores the production count in the key box); a module marked `production_kdf` keeps the
+# real cost, so the PIN is still proven at production strength end to end.
+KDF_ITERATIONS = int(
+    re.search(
+        r"KDF_ITERATIONS = (\d+)", (REPO / "pwa/js/store/crypto.js").read_text("utf-8")
+    ).group(1)
+)
+TEST_KDF_ITERATIONS = 1000
+CHEAP_KDF_JS = """(() => {
+  const derive = SubtleCrypto.prototype.deriveKey;
+  SubtleCrypto.prototype.deriveKey = function (algorithm, ...rest) {
+    if (algorithm && algorithm.name === "PBKDF2" && algorithm.iterations === PRODUCTION) {
+      algorithm = { ...algorithm, iterations: TEST };
+    }
+    return derive.call(this, algorithm, ...rest);
+  };
+})();""".replace("PRODUCTION", str(KDF_ITERATIONS)).replace("TEST", str(TEST_KDF_ITERATIONS))
 PHONE = {"width": 360, "height": 740}
 SCREENS = REPO / "docs" / "screens"
 
@@ -390,9 +411,13 @@ def seeded_once(seed):
 
 
 @pytest.fixture
-def new_phone(browser, server):
-    """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog."""
+def new_phone(request, browser, server):
+    """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog.
+
+    Their PIN keys are derived at TEST_KDF_ITERATIONS unless the test is marked `production_kdf`.
+    """
     contexts = []
+    cheap_kdf = not request.node.get_closest_marker("production_kdf")
 
     def make(**options):
         context = browser.new_context(
@@ -405,6 +430,8 @@ def new_phone(browser, server):
             **options,
         )
         contexts.append(context)
+        if cheap_kdf:
+            context.add_init_script(CHEAP_KDF_JS)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))

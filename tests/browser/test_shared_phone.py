@@ -20,7 +20,8 @@ from tests.browser.conftest import (
     wait_synced,
 )
 
-pytestmark = pytest.mark.browser
+# The PIN is this module's subject: its phones derive PIN keys at the app's real count.
+pytestmark = [pytest.mark.browser, pytest.mark.production_kdf]
 
 # Every value of every database of this origin, binary as base64: what someone with the phone
 # and the browser's profile would find.
