@@ -170,6 +170,27 @@ class Server:
         finally:
             engine.dispose()
 
+    @contextlib.contextmanager
+    def app_context(self):
+        """Open an app context on this server's database, in this process (no `python -c`)."""
+        from server import create_app
+        from server.extensions import db
+
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": self.db_url,
+                "SECRET_KEY": "browser-test-secret",
+                "PWA_DIR": str(self.pwa_dir),
+            }
+        )
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
     def python(self, code: str) -> str:
         done = subprocess.run(
             [sys.executable, "-c", code],
