@@ -66,6 +66,9 @@ CHEAP_KDF_JS = """(() => {
   };
 })();""".replace("PRODUCTION", str(KDF_ITERATIONS)).replace("TEST", str(TEST_KDF_ITERATIONS))
 PHONE = {"width": 360, "height": 740}
+# How often the helpers below check their condition, in ms. Playwright's default polls on every
+# animation frame, which keeps the renderer and the GPU process painting while a test waits.
+POLL_MS = 50
 SCREENS = REPO / "docs" / "screens"
 
 WSGI = """
@@ -522,6 +525,7 @@ def wait_synced(page, timeout: float = 15000) -> None:
     page.wait_for_function(
         "() => { const c = document.getElementById('sync-chip');"
         " return c && !c.hidden && c.dataset.tone === 'ok'; }",
+        polling=POLL_MS,
         timeout=timeout,
     )
 
@@ -534,16 +538,21 @@ def sync_now(page, action=None, timeout: float = 15000) -> None:
         "before => { const c = document.getElementById('sync-chip');"
         " return c.dataset.lastSync !== before && c.dataset.tone === 'ok'; }",
         arg=before,
+        polling=POLL_MS,
         timeout=timeout,
     )
 
 
 def wait_sw_ready(page) -> None:
     """Wait until a service worker controls the page and has cached every file of the app."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null", polling=POLL_MS, timeout=15000
+    )
     # The first-load shell is precached at install; the rest right after (sw.js LATER).
     page.wait_for_function(
-        "() => document.documentElement.dataset.offline === 'complete'", timeout=30000
+        "() => document.documentElement.dataset.offline === 'complete'",
+        polling=POLL_MS,
+        timeout=30000,
     )
 
 

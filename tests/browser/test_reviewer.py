@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.browser.conftest import (
+    POLL_MS,
     field,
     fill_model,
     shot,
@@ -101,6 +102,7 @@ def staff_cached(page) -> None:
     page.wait_for_function(
         "files => Promise.all(files.map((f) => caches.match(f))).then((hits) => hits.every(Boolean))",
         arg=STAFF_FILES,
+        polling=POLL_MS,
         timeout=15000,
     )
 
