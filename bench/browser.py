@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import free_port, prepare_database
+from bench.live import _password_hash, free_port, prepare_database
 
 REPO = Path(__file__).resolve().parents[1]
 # The headless shell (Debian's chromium-headless-shell) runs the same engine without the
@@ -44,7 +45,30 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "mat-khau-trinh-duyet"  # test accounts only
+# The PIN key's PBKDF2 count (pwa/js/store/crypto.js), ~0.1 s of the renderer's CPU per PIN set,
+# unlock or change: ~110 of them in the browser tests. Test phones derive with TEST_KDF_ITERATIONS
+# instead, through a wrapper the harness puts around WebCrypto (the app itself is unchanged and
+# still stores the production count in the key box); a module marked `production_kdf` keeps the
+# real cost, so the PIN is still proven at production strength end to end.
+KDF_ITERATIONS = int(
+    re.search(
+        r"KDF_ITERATIONS = (\d+)", (REPO / "pwa/js/store/crypto.js").read_text("utf-8")
+    ).group(1)
+)
+TEST_KDF_ITERATIONS = 1000
+CHEAP_KDF_JS = """(() => {
+  const derive = SubtleCrypto.prototype.deriveKey;
+  SubtleCrypto.prototype.deriveKey = function (algorithm, ...rest) {
+    if (algorithm && algorithm.name === "PBKDF2" && algorithm.iterations === PRODUCTION) {
+      algorithm = { ...algorithm, iterations: TEST };
+    }
+    return derive.call(this, algorithm, ...rest);
+  };
+})();""".replace("PRODUCTION", str(KDF_ITERATIONS)).replace("TEST", str(TEST_KDF_ITERATIONS))
 PHONE = {"width": 360, "height": 740}
+# How often the helpers below check their condition, in ms. Playwright's default polls on every
+# animation frame, which keeps the renderer and the GPU process painting while a test waits.
+POLL_MS = 50
 SCREENS = REPO / "docs" / "screens"
 
 WSGI = """
@@ -115,6 +139,60 @@ class Server:
         )
         assert done.returncode == 0, done.stderr + done.stdout
         return done.stdout
+
+    def add_user(
+        self, username: str, full_name: str, unit_code: str, *roles: str, position=None
+    ) -> None:
+        """Add an active user with PASSWORD, stored as `flask users create` stores one.
+
+        In this process and with a cheap hash, as `prepare` seeds its users: a `flask` process
+        cost about a second of CPU and hashing at production cost another half on each sign-in.
+        The command itself is tested in tests/test_auth.py.
+        """
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from server.models import Unit, User
+
+        engine = create_engine(self.db_url, connect_args={"timeout": 30})
+        try:
+            with Session(engine) as session:
+                unit = session.scalars(select(Unit).where(Unit.code == unit_code)).one()
+                session.add(
+                    User(
+                        username=username,
+                        full_name=full_name,
+                        unit=unit,
+                        roles=list(roles),
+                        position=position,
+                        password_hash=_password_hash(PASSWORD, True),
+                        active=True,
+                    )
+                )
+                session.commit()
+        finally:
+            engine.dispose()
+
+    @contextlib.contextmanager
+    def app_context(self):
+        """Open an app context on this server's database, in this process (no `python -c`)."""
+        from server import create_app
+        from server.extensions import db
+
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": self.db_url,
+                "SECRET_KEY": "browser-test-secret",
+                "PWA_DIR": str(self.pwa_dir),
+            }
+        )
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
     def python(self, code: str) -> str:
         done = subprocess.run(
@@ -357,9 +435,13 @@ def seeded_once(seed):
 
 
 @pytest.fixture
-def new_phone(browser, server):
-    """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog."""
+def new_phone(request, browser, server):
+    """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog.
+
+    Their PIN keys are derived at TEST_KDF_ITERATIONS unless the test is marked `production_kdf`.
+    """
     contexts = []
+    cheap_kdf = not request.node.get_closest_marker("production_kdf")
 
     def make(**options):
         context = browser.new_context(
@@ -372,6 +454,8 @@ def new_phone(browser, server):
             **options,
         )
         contexts.append(context)
+        if cheap_kdf:
+            context.add_init_script(CHEAP_KDF_JS)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
@@ -441,6 +525,7 @@ def wait_synced(page, timeout: float = 15000) -> None:
     page.wait_for_function(
         "() => { const c = document.getElementById('sync-chip');"
         " return c && !c.hidden && c.dataset.tone === 'ok'; }",
+        polling=POLL_MS,
         timeout=timeout,
     )
 
@@ -453,16 +538,21 @@ def sync_now(page, action=None, timeout: float = 15000) -> None:
         "before => { const c = document.getElementById('sync-chip');"
         " return c.dataset.lastSync !== before && c.dataset.tone === 'ok'; }",
         arg=before,
+        polling=POLL_MS,
         timeout=timeout,
     )
 
 
 def wait_sw_ready(page) -> None:
     """Wait until a service worker controls the page and has cached every file of the app."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null", polling=POLL_MS, timeout=15000
+    )
     # The first-load shell is precached at install; the rest right after (sw.js LATER).
     page.wait_for_function(
-        "() => document.documentElement.dataset.offline === 'complete'", timeout=30000
+        "() => document.documentElement.dataset.offline === 'complete'",
+        polling=POLL_MS,
+        timeout=30000,
     )
 
 

@@ -14,18 +14,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 def add_admin(server) -> None:
     """Create the national administrator of the test server."""
-    server.cli(
-        "users",
-        "create",
-        "quantri",
-        "--full-name",
-        "Quản Trị Viên",
-        "--unit",
-        "TW",
-        "--role",
-        "QUAN_TRI",
-        stdin=PASSWORD + "\n",
-    )
+    server.add_user("quantri", "Quản Trị Viên", "TW", "QUAN_TRI")
 
 
 def pick_unit(page, scope: str, words: str, name: str) -> None:

@@ -2,7 +2,6 @@
 unnamed attendees counted into the attendance; and unit pickers grouped by parent with "(cũ)".
 """
 
-import json
 import uuid
 
 import pytest
@@ -176,39 +175,42 @@ def test_the_chair_rule_shows_next_to_the_attendee_editor(new_phone, server):
     assert page.errors == []
 
 
-LEGACY_UNITS = """
-import json
-from datetime import date
-from server.extensions import db
-from server.units.service import create_unit
-from wsgi import app
+def add_legacy_units(server) -> None:
+    """Add a town that ended on 30/06/2025 with its communes, and the new communes of 40."""
+    from datetime import date
 
-ids = json.loads(%r)
-with app.app_context():
-    def add(code, name, level, parent, ended=False):
-        data = {"code": code, "name": name, "level": level, "parent_id": ids[parent],
-                "valid_from": date(2019, 1, 1) if ended else date(2025, 7, 1)}
-        if ended:
-            data["valid_to"] = date(2025, 6, 30)
-        ids[code] = create_unit(db.session, actor=None, data=data).id
-    add("414", "Thị xã Thái Hòa", "HUYEN", "40", ended=True)
-    add("17011", "Xã Đông Hiếu", "XA", "414", ended=True)
-    add("17012", "Xã Nghĩa Thuận", "XA", "414", ended=True)
-    add("17013", "Xã Tây Hiếu", "XA", "414", ended=True)
-    add("17020", "Xã Đông Hiếu", "XA", "40")
-    add("17021", "Xã Anh Sơn", "XA", "40")
-    add("17022", "Xã Con Cuông", "XA", "40")
-    add("17023", "Xã Kỳ Sơn", "XA", "40")
-    add("17024", "Xã Tương Dương", "XA", "40")
-    db.session.commit()
-print(json.dumps(ids))
-"""
+    from server.extensions import db
+    from server.units.service import create_unit
+
+    ids = server.units = dict(server.units)
+    with server.app_context():
+
+        def add(code, name, level, parent, ended=False):
+            data = {
+                "code": code,
+                "name": name,
+                "level": level,
+                "parent_id": ids[parent],
+                "valid_from": date(2019, 1, 1) if ended else date(2025, 7, 1),
+            }
+            if ended:
+                data["valid_to"] = date(2025, 6, 30)
+            ids[code] = create_unit(db.session, actor=None, data=data).id
+
+        add("414", "Thị xã Thái Hòa", "HUYEN", "40", ended=True)
+        add("17011", "Xã Đông Hiếu", "XA", "414", ended=True)
+        add("17012", "Xã Nghĩa Thuận", "XA", "414", ended=True)
+        add("17013", "Xã Tây Hiếu", "XA", "414", ended=True)
+        add("17020", "Xã Đông Hiếu", "XA", "40")
+        add("17021", "Xã Anh Sơn", "XA", "40")
+        add("17022", "Xã Con Cuông", "XA", "40")
+        add("17023", "Xã Kỳ Sơn", "XA", "40")
+        add("17024", "Xã Tương Dương", "XA", "40")
+        db.session.commit()
 
 
 def test_commune_picker_groups_by_parent_and_marks_old_units(new_phone, server):
-    server.units = json.loads(
-        server.python(LEGACY_UNITS % json.dumps(server.units)).strip().splitlines()[-1]
-    )
+    add_legacy_units(server)
     add_user(server, "tinh", "Trần Văn Tỉnh", "40", "CAN_BO_NHAP")
     page = new_phone()
     sign_in(page, "tinh")

@@ -165,27 +165,30 @@ def test_reports_group_by_managing_unit_or_commune_on_a_phone(new_phone, provinc
     assert page.errors == []
 
 
-LEGACY_TOWN = """
-import json
-from datetime import date
-from server.extensions import db
-from server.units.service import create_unit
-from wsgi import app
+def add_legacy_town(server) -> int:
+    """Add a town of 40 that ended on 30/06/2025, succeeded by both communes; return its id."""
+    from datetime import date
 
-with app.app_context():
-    town = create_unit(db.session, actor=None, data={
-        "code": "H414", "name": "Thị xã Thái Hòa", "level": "HUYEN", "parent_id": %d,
-        "valid_to": date(2025, 6, 30), "successor_ids": [%d, %d]})
-    db.session.commit()
-    print(json.dumps(town.id))
-"""
+    from server.extensions import db
+    from server.units.service import create_unit
+
+    units = server.units
+    with server.app_context():
+        data = {
+            "code": "H414",
+            "name": "Thị xã Thái Hòa",
+            "level": "HUYEN",
+            "parent_id": units["40"],
+            "valid_to": date(2025, 6, 30),
+            "successor_ids": [units["17000"], units["17001"]],
+        }
+        town = create_unit(db.session, actor=None, data=data).id
+        db.session.commit()
+    return town
 
 
 def test_an_ended_unit_on_new_boundaries_names_its_successors(new_phone, server):
-    units = server.units
-    town = int(
-        server.python(LEGACY_TOWN % (units["40"], units["17000"], units["17001"])).split()[-1]
-    )
+    town = add_legacy_town(server)
     page = new_phone()
     sign_in(page, "lanhdao")
     go(page, f"#/reports?code=r1&period=NAM_2026&unit={town}&boundaries=new", ".screen-reports")
@@ -201,7 +204,7 @@ def test_an_ended_unit_on_new_boundaries_names_its_successors(new_phone, server)
         "() => document.querySelector('[data-testid=report-table]')"
         " && document.querySelector('.report-head').textContent.includes('Xã Nậm Cắn')"
     )
-    assert page.input_value("[data-control=unit]") == str(units["17000"])
+    assert page.input_value("[data-control=unit]") == str(server.units["17000"])
     assert page.locator("[data-testid=unit-ended]").count() == 0
     town_option = page.locator(f'[data-control=unit] option[value="{town}"]')
     assert town_option.inner_text() == "· Thị xã Thái Hòa (cũ)"

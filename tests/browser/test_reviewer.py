@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.browser.conftest import (
-    PASSWORD,
+    POLL_MS,
     field,
     fill_model,
     shot,
@@ -89,10 +89,7 @@ def step(server, token: str, table: str, record: dict, action: str, comment=None
 
 
 def add_user(server, username: str, full_name: str, unit: str, *roles: str) -> None:
-    args = ["users", "create", username, "--full-name", full_name, "--unit", unit]
-    for role in roles:
-        args += ["--role", role]
-    server.cli(*args, stdin=PASSWORD + "\n")
+    server.add_user(username, full_name, unit, *roles)
 
 
 def go(page, hash_: str, selector: str) -> None:
@@ -105,6 +102,7 @@ def staff_cached(page) -> None:
     page.wait_for_function(
         "files => Promise.all(files.map((f) => caches.match(f))).then((hits) => hits.every(Boolean))",
         arg=STAFF_FILES,
+        polling=POLL_MS,
         timeout=15000,
     )
 

@@ -9,16 +9,18 @@ from tests.browser.conftest import fill_model, sign_in, sync_now
 
 pytestmark = pytest.mark.browser
 
-MOVE = """
-from sqlalchemy import select
-from server import create_app
-from server.extensions import db
-from server.models import Unit, User
-with create_app().app_context():
-    user = db.session.scalar(select(User).where(User.username == "canbo"))
-    user.unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "17001"))
-    db.session.commit()
-"""
+
+def move_officer(server) -> None:
+    """Move the officer canbo to the next commune (17001)."""
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import Unit, User
+
+    with server.app_context():
+        user = db.session.scalar(select(User).where(User.username == "canbo"))
+        user.unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "17001"))
+        db.session.commit()
 
 
 def _body(request) -> dict:
@@ -35,7 +37,7 @@ def test_lost_reset_answer_is_repeated_and_the_scope_token_stored_5_4(new_phone,
     sync_now(page)
     page.evaluate("() => { location.hash = '#/models'; }")
     page.wait_for_selector("[data-testid=record-list] a.record-row")
-    server.python(MOVE)  # the officer now works in the next commune
+    move_officer(server)  # the officer now works in the next commune
     sent = []
 
     def first_answer_lost(route):

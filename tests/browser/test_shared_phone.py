@@ -20,7 +20,8 @@ from tests.browser.conftest import (
     wait_synced,
 )
 
-pytestmark = pytest.mark.browser
+# The PIN is this module's subject: its phones derive PIN keys at the app's real count.
+pytestmark = [pytest.mark.browser, pytest.mark.production_kdf]
 
 # Every value of every database of this origin, binary as base64: what someone with the phone
 # and the browser's profile would find.
@@ -58,18 +59,7 @@ def lock(page) -> None:
 
 def test_two_officers_share_a_phone_and_neither_reads_the_other(new_phone, server):
     """Each officer's records are sealed under their own PIN; what IndexedDB holds is ciphertext."""
-    server.cli(
-        "users",
-        "create",
-        "canbo2",
-        "--full-name",
-        "Vi Thị Lan",
-        "--unit",
-        "17000",
-        "--role",
-        "CAN_BO_NHAP",
-        stdin=PASSWORD + "\n",
-    )
+    server.add_user("canbo2", "Vi Thị Lan", "17000", "CAN_BO_NHAP")
     page = new_phone()
     sign_in(page, "canbo")
     secret = "Mô hình nuôi ong bản Huồi Pủng"
@@ -190,18 +180,7 @@ def test_the_app_locks_after_idle_and_keeps_what_was_being_typed(new_phone, serv
 
 def test_a_revoked_phone_exports_sealed_and_an_admin_imports_it_once(new_phone, server):
     """PROTOCOL.md §13: revoked, the phone cannot sync but its sealed file lands under its user."""
-    server.cli(
-        "users",
-        "create",
-        "quantri",
-        "--full-name",
-        "Quản Trị",
-        "--unit",
-        "40",
-        "--role",
-        "QUAN_TRI",
-        stdin=PASSWORD + "\n",
-    )
+    server.add_user("quantri", "Quản Trị", "40", "QUAN_TRI")
     page = new_phone()
     sign_in(page, "canbo")
     page.context.set_offline(True)
