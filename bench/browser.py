@@ -127,19 +127,6 @@ class Server:
         )
         return env
 
-    def cli(self, *args: str, stdin: str | None = None) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", *args],
-            cwd=REPO,
-            env=self.env(),
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr + done.stdout
-        return done.stdout
-
     def add_user(
         self, username: str, full_name: str, unit_code: str, *roles: str, position=None
     ) -> None:
@@ -193,18 +180,6 @@ class Server:
             finally:
                 db.session.remove()
                 db.engine.dispose()
-
-    def python(self, code: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=REPO,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr + done.stdout
-        return done.stdout
 
     def prepare(self) -> None:
         """Migrate and seed the database: the units and two users, as `flask users create` would.
