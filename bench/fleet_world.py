@@ -14,9 +14,7 @@ from pathlib import Path
 
 from bench.fleet_proxy import ProxyEvent, RoutingProxy
 from bench.live import (
-    LIVE_PASSWORD,
     LiveServer,
-    _run,
     prepare_database,
     reset_postgres_database,
 )
@@ -63,26 +61,6 @@ DEVICE_USERS = [
 EXTRA_DEVICE_USERS = ["canbo2", "canbo3", "canbo1b", "canbo4", "canbo1"]
 # Never kill two workers closer together than this: the master needs time to start another.
 KILL_SPACING_S = 2.0
-
-SEED_USERS = """
-import json
-
-from sqlalchemy import select
-
-from server.auth.passwords import hash_password
-from server.extensions import db
-from server.models import Unit, User
-from wsgi import app
-
-users, password = json.loads({args!r})
-with app.app_context():
-    digest = hash_password(password)
-    for username, code, role in users:
-        unit = db.session.scalar(select(Unit).where(Unit.code == code))
-        db.session.add(User(username=username, full_name=username.title(), unit=unit,
-                            roles=[role], password_hash=digest, active=True))
-    db.session.commit()
-"""
 
 
 def device_users(count: int) -> list[str]:
@@ -145,27 +123,17 @@ def drop_postgres_database(pg_url: str, name: str) -> None:
         )
 
 
-def seed_users(database_url: str) -> None:
-    """Create the fleet's users in one process."""
-    import json
-
-    args = json.dumps([USERS, LIVE_PASSWORD])
-    _run(database_url, ["-c", SEED_USERS.format(args=args)], "seeding users")
-
-
 @contextlib.contextmanager
 def running_world(
     database_url: str, tmp: Path, *, seed: int, log: Callable[[ProxyEvent], None]
 ) -> Iterator[World]:
     """Migrate and seed the database, start two servers and the balancer; stop them after."""
-    units = prepare_database(database_url, UNITS)
+    units = prepare_database(database_url, UNITS, USERS)
     servers = [LiveServer(database_url, tmp / f"gunicorn-{i}.log", workers=1) for i in range(2)]
     proxy = None
     try:
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            started = [pool.submit(s.start) for s in servers]
-            seed_users(database_url)
-            for future in started:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for future in [pool.submit(s.start) for s in servers]:
                 future.result()
         killer = _Killer(servers)
         proxy = RoutingProxy(
