@@ -1,10 +1,10 @@
 """The browser harness: gunicorn over a seeded SQLite file, headless Chromium, page helpers.
 
-Used as a pytest plugin by tests/browser/ (through its conftest) and by `python -m bench pwa`.
-The server is gunicorn on a free loopback port, over a migrated SQLite file; units and users
-are made in this process (the units service; users stored as `flask users create` stores them),
-records through the API. One server per worker serves the tests that leave it running: before each of them its
-database is put back to the seeded template. A test that stops or kills the server
+Used as a pytest plugin by tests/browser/ (through its conftest) and by `python -m bench pwa`. The
+server is gunicorn on a free loopback port, over a migrated SQLite file; units and users are made
+in this process (the units service; users stored as `flask users create` stores them), records
+through the API. One server per worker serves the tests that leave it running: before each of them
+its database is put back to the seeded template. A test that stops or kills the server
 (`@pytest.mark.fresh_server`) or deploys a new version of the app (it asks for `pwa_copy`, a
 private copy of pwa/ served through PWA_DIR) gets a server of its own.
 """
