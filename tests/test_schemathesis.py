@@ -3,7 +3,7 @@
 The document is the one the app serves at /api/v1/openapi.json; requests go through the WSGI
 app in this process (no network), signed in as a commune officer, with a record of each kind in
 the lists and reports. Examples, valid and invalid, are derandomized and bounded per operation
-(~27 s of CPU for the whole document on SQLite, ~30 s on PostgreSQL), so a run finds the same
+(~26 s of CPU for the whole document on SQLite, ~31 s on PostgreSQL), so a run finds the same
 things every time; a failing example prints with a curl command that reproduces it.
 
 Each operation's examples are built when its test runs, not when pytest collects: schemathesis's
