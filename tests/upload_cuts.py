@@ -117,6 +117,9 @@ class StandInServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The answer's head and body go out in two writes: with Nagle's algorithm the body
+            # waited for the client's delayed ACK (~40 ms an exchange on loopback).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args) -> None:
                 """Stay quiet."""
