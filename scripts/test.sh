@@ -43,6 +43,15 @@ apt_install() {
 
 bash scripts/bootstrap.sh
 
+# A fresh .venv holds no bytecode (uv installs none): the first pytest workers would each compile
+# every module they import, at once (~10 s of CPU apiece). One collection in the background while
+# the linters run compiles them once.
+warm_pid=
+if wants sqlite || wants pg; then
+  .venv/bin/python -m pytest --collect-only -q -p no:cacheprovider >/dev/null 2>&1 &
+  warm_pid=$!
+fi
+
 # The browser tests run in Chromium's headless shell (same engine, about half the CPU of the
 # full browser); bench/browser.py falls back to /usr/bin/chromium where the shell is missing.
 if wants sqlite && [ ! -x /usr/bin/chromium-headless-shell ] && is_root; then
@@ -100,6 +109,10 @@ if wants js && [ -d tests/js ]; then
   else
     echo "Node.js is missing: skipping the JavaScript tests (CI fails here)" >&2
   fi
+fi
+
+if [ -n "$warm_pid" ]; then
+  wait "$warm_pid" || true # a collection error shows in the pytest runs below
 fi
 
 if wants sqlite; then
