@@ -1,5 +1,6 @@
 """Photos and documents: chunked upload by content, checks, completeness (PROTOCOL.md §12)."""
 
+import functools
 import io
 import json
 import zipfile
@@ -248,11 +249,17 @@ def test_lying_content_type_is_refused(client, phone, tree, app_store, small_chu
     assert nothing_stored(app_store, sha(data), len(parts))
 
 
-def test_decompression_bomb_is_refused(client, phone, tree, app_store, small_chunks):
-    """A 20000×20000 PNG of a few KB: IMAGE_TOO_LARGE before any pixel is decoded."""
+@functools.cache
+def bomb_png() -> bytes:
+    """Return a 20000×20000 PNG of a few KB (encoding it costs ~1.3 s: once per run)."""
     out = io.BytesIO()
     Image.new("1", (20000, 20000)).save(out, "PNG")
-    data = out.getvalue()
+    return out.getvalue()
+
+
+def test_decompression_bomb_is_refused(client, phone, tree, app_store, small_chunks):
+    """A 20000×20000 PNG of a few KB: IMAGE_TOO_LARGE before any pixel is decoded."""
+    data = bomb_png()
     assert len(data) < 100_000
     record = phone.create(
         "models", model_payload(tree["commune"], attachments=[item(data, mime="image/png")])
