@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import _password_hash, free_port, prepare_database
+from bench.live import _password_hash, app_on, free_port, prepare_database
 
 REPO = Path(__file__).resolve().parents[1]
 # The headless shell (Debian's chromium-headless-shell) runs the same engine without the
@@ -160,26 +160,9 @@ class Server:
         finally:
             engine.dispose()
 
-    @contextlib.contextmanager
     def app_context(self):
         """Open an app context on this server's database, in this process (no `python -c`)."""
-        from server import create_app
-        from server.extensions import db
-
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": self.db_url,
-                "SECRET_KEY": "browser-test-secret",
-                "PWA_DIR": str(self.pwa_dir),
-            }
-        )
-        with app.app_context():
-            try:
-                yield app
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+        return app_on(self.db_url, SECRET_KEY="browser-test-secret", PWA_DIR=str(self.pwa_dir))
 
     def prepare(self) -> None:
         """Migrate and seed the database: the units and two users, as `flask users create` would.

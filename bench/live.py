@@ -123,8 +123,8 @@ def run_cli(database_url: str, *args: str, stdin: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def _app_on(database_url: str) -> Iterator[Flask]:
-    """Yield an app on the database, in this process, inside its app context.
+def app_on(database_url: str, **config: str) -> Iterator[Flask]:
+    """Yield an app on the database (and `config`), in this process, inside its app context.
 
     Set-up done here instead of in a `python -c` or `flask` child saves each call the start of
     a process that imports the server (~0.7 s of CPU).
@@ -133,7 +133,12 @@ def _app_on(database_url: str) -> Iterator[Flask]:
     from server.extensions import db
 
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "prepare"}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "prepare",
+            **config,
+        }
     )
     with app.app_context():
         try:
@@ -156,7 +161,7 @@ def seed_units(database_url: str, spec: list[tuple[str, str, str, str | None]]) 
     from server.units.service import create_unit
 
     ids: dict[str, int] = {}
-    with _app_on(database_url):
+    with app_on(database_url):
         for code, name, level, parent in spec:
             data = {"code": code, "name": name, "level": level, "valid_from": date(2025, 7, 1)}
             if parent:
@@ -335,7 +340,7 @@ def clone_records(database_url: str, table: str, template_id: str, count: int) -
     from server.records.tables import TABLES
 
     model = TABLES[table].model
-    with _app_on(database_url):
+    with app_on(database_url):
         template = db.session.get(model, template_id)
         names = [a.key for a in inspect(model).column_attrs]
         last = changes.allocate(db.session, count)
@@ -352,7 +357,7 @@ def clone_records(database_url: str, table: str, template_id: str, count: int) -
 def create_user(database_url: str, username: str, unit_code: str, role: str) -> None:
     """Create a user with `flask users create` (run in this process), the password on stdin."""
     args = ["users", "create", username, "--full-name", username.title()]
-    with _app_on(database_url) as app:
+    with app_on(database_url) as app:
         done = app.test_cli_runner().invoke(
             args=[*args, "--unit", unit_code, "--role", role], input=LIVE_PASSWORD + "\n"
         )
