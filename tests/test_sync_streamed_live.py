@@ -98,12 +98,17 @@ def send_slowly(
     body: bytes,
     *,
     gzipped: bool,
-    piece: int = 2048,
+    piece: int | None = None,
     pause: float = 0.02,
     stop_after: int | None = None,
 ) -> tuple[int, dict, dict] | None:
-    """POST body in pieces with pauses; with stop_after, close the socket after that many bytes."""
+    """POST body in pieces with pauses; with stop_after, close the socket after that many bytes.
+
+    Pieces are 2 KiB, or a 40th of a larger payload: an uncompressed body of hundreds of
+    records still arrives in dozens of pieces, without a pause for every 2 KiB of it.
+    """
     payload = gzip.compress(body, mtime=0) if gzipped else body
+    piece = piece or max(2048, len(payload) // 40)
     conn = http.client.HTTPConnection("127.0.0.1", live.server.port, timeout=TIMEOUT_S)
     conn.putrequest("POST", "/api/v1/sync")
     conn.putheader("Authorization", f"Bearer {token}")
