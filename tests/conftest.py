@@ -72,10 +72,14 @@ def pytest_configure(config) -> None:
     run_order.register(config)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     url = os.environ.get("TEST_DATABASE_URL")
-    if worker and url and not url.rstrip("/").endswith("_" + worker):
+    if not (worker and url):
+        return
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database or ""
+    if not name.endswith("_" + worker):
         from bench.live import reset_postgres_database
 
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
         os.environ["TEST_DATABASE_URL"] = reset_postgres_database(url, f"{name}_{worker}")
 
 
