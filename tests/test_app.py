@@ -73,7 +73,16 @@ def test_wsgi_import_in_production_fails_with_clear_message(clean_env):
 
 
 # Libraries a server process loads on first use only: together ~0.5 s of CPU at every start.
-ON_FIRST_USE = ("alembic", "flask_migrate", "docx", "openpyxl", "PIL", "cryptography", "segno")
+ON_FIRST_USE = (
+    "alembic",
+    "flask_migrate",
+    "docx",
+    "openpyxl",
+    "PIL",
+    "cryptography",
+    "segno",
+    "apispec",
+)
 
 
 def test_serving_process_imports_no_library_before_its_first_use(clean_env):
