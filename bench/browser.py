@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live import _password_hash, app_on, free_port, prepare_database
+from bench.live import app_on, free_port, prepare_database, store_user
 
 REPO = Path(__file__).resolve().parents[1]
 # The headless shell (Debian's chromium-headless-shell) runs the same engine without the
@@ -136,25 +136,21 @@ class Server:
         cost about a second of CPU and hashing at production cost another half on each sign-in.
         The command itself is tested in tests/test_auth.py.
         """
-        from sqlalchemy import create_engine, select
+        from sqlalchemy import create_engine
         from sqlalchemy.orm import Session
-
-        from server.models import Unit, User
 
         engine = create_engine(self.db_url, connect_args={"timeout": 30})
         try:
             with Session(engine) as session:
-                unit = session.scalars(select(Unit).where(Unit.code == unit_code)).one()
-                session.add(
-                    User(
-                        username=username,
-                        full_name=full_name,
-                        unit=unit,
-                        roles=list(roles),
-                        position=position,
-                        password_hash=_password_hash(PASSWORD, True),
-                        active=True,
-                    )
+                store_user(
+                    session,
+                    username,
+                    unit_code,
+                    roles,
+                    full_name=full_name,
+                    position=position,
+                    password=PASSWORD,
+                    cheap_hash=True,
                 )
                 session.commit()
         finally:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flask import Flask
+    from sqlalchemy.orm import Session
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The password of the accounts seeded here; test data only.
@@ -254,6 +255,34 @@ def _password_hash(password: str, cheap: bool = False) -> str:
     return hasher.hash(password)
 
 
+def store_user(
+    session: Session,
+    username: str,
+    unit_code: str,
+    roles: Sequence[str],
+    *,
+    full_name: str | None = None,
+    position: str | None = None,
+    password: str = LIVE_PASSWORD,
+    cheap_hash: bool = False,
+) -> None:
+    """Add an active user to the session as `flask users create` stores one."""
+    from server.models import Unit, User
+
+    unit = session.query(Unit).filter_by(code=unit_code).one()
+    session.add(
+        User(
+            username=username,
+            full_name=full_name or username.title(),
+            position=position,
+            unit=unit,
+            roles=list(roles),
+            password_hash=_password_hash(password, cheap_hash),
+            active=True,
+        )
+    )
+
+
 def prepare_database(
     database_url: str,
     units: list[tuple[str, str, str, str | None]],
@@ -279,7 +308,6 @@ def prepare_database(
 
     from server import create_app
     from server.extensions import db
-    from server.models import Unit, User
     from server.units.service import create_unit
 
     copied = _copy_migrated(database_url)
@@ -306,17 +334,15 @@ def prepare_database(
                         data["parent_id"] = ids[parent]
                     ids[code] = create_unit(session, actor=None, data=data).id
                 for username, unit_code, role, *names in users:
-                    unit = session.query(Unit).filter_by(code=unit_code).one()
-                    session.add(
-                        User(
-                            username=username,
-                            full_name=names[0] if names else username.title(),
-                            position=names[1] if len(names) > 1 else None,
-                            unit=unit,
-                            roles=[role],
-                            password_hash=_password_hash(password, cheap_hashes),
-                            active=True,
-                        )
+                    store_user(
+                        session,
+                        username,
+                        unit_code,
+                        [role],
+                        full_name=names[0] if names else None,
+                        position=names[1] if len(names) > 1 else None,
+                        password=password,
+                        cheap_hash=cheap_hashes,
                     )
                 session.commit()
         finally:

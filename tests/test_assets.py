@@ -58,6 +58,18 @@ process.exit(failed ? 1 : 0);
 """
 
 
+def parse_modules(tmp_path: Path, files: list[str]) -> subprocess.CompletedProcess:
+    """Parse the files as ES modules in one node process."""
+    checker = tmp_path / "parse.mjs"
+    checker.write_text(PARSE_MODULES_JS)
+    return subprocess.run(
+        ["node", "--experimental-vm-modules", "--no-warnings", str(checker), *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_every_served_module_still_parses(tmp_path):
     """Parse every served module in one node process (one `node --check` each cost ~9 s)."""
@@ -69,14 +81,7 @@ def test_every_served_module_still_parses(tmp_path):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(strip_comments(path.read_text(encoding="utf-8"), js=True))
         served.append(str(out))
-    checker = tmp_path / "parse.mjs"
-    checker.write_text(PARSE_MODULES_JS)
-    result = subprocess.run(
-        ["node", "--experimental-vm-modules", "--no-warnings", str(checker), *served],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = parse_modules(tmp_path, served)
     assert result.returncode == 0, result.stderr
 
 
@@ -85,14 +90,7 @@ def test_the_module_parser_refuses_a_broken_module(tmp_path):
     """The check above can fail: a module that does not parse is named with its error."""
     broken = tmp_path / "broken.mjs"
     broken.write_text("export const x = ;\n")
-    checker = tmp_path / "parse.mjs"
-    checker.write_text(PARSE_MODULES_JS)
-    result = subprocess.run(
-        ["node", "--experimental-vm-modules", "--no-warnings", str(checker), str(broken)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = parse_modules(tmp_path, [str(broken)])
     assert result.returncode == 1
     assert "broken.mjs: Unexpected token" in result.stderr
 
