@@ -110,26 +110,30 @@ class FileStore:
         """Write the state so that a crash leaves either the old or the new file."""
         directory = os.path.dirname(os.path.abspath(self.path))
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".sync-", suffix=".json")
+        # json.dumps, not json.dump: dump encodes piece by piece in Python, ~10x slower on a
+        # state of thousands of records, and the state is saved after every exchange.
+        text = json.dumps(state.to_json(), ensure_ascii=False)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state.to_json(), fh, ensure_ascii=False)
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
 
 
 class MemoryStore:
-    """Keep a LocalState in memory only (deep-copied, as if it went to disk)."""
+    """Keep a LocalState in memory only, encoded as FileStore writes it to disk."""
 
     def __init__(self) -> None:
-        self._saved = LocalState().to_json()
+        self._saved = json.dumps(LocalState().to_json(), ensure_ascii=False)
 
     def load(self) -> LocalState:
         """Return a copy of the saved state."""
-        return LocalState.from_json(copy.deepcopy(self._saved))
+        return LocalState.from_json(json.loads(self._saved))
 
     def save(self, state: LocalState) -> None:
         """Keep a copy of the state."""
-        self._saved = copy.deepcopy(state.to_json())
+        # Encoded, not deep-copied: the copy is what a file would hold (and ~4x cheaper).
+        self._saved = json.dumps(state.to_json(), ensure_ascii=False)
 
 
 @dataclass
