@@ -147,3 +147,21 @@ def test_list_query_arguments_are_documented(spec, path):
 )
 def test_success_status_is_documented(spec, method, path, status):
     assert status in spec["paths"][path][method]["responses"]
+
+
+def test_the_document_is_built_once_and_revalidates(app, client, monkeypatch):
+    import server.meta
+
+    built = []
+    build = server.meta.build_spec
+    monkeypatch.setattr(server.meta, "build_spec", lambda a: built.append(a) or build(a))
+    app.extensions.pop("sotay.openapi", None)
+    first = client.get("/api/v1/openapi.json")
+    second = client.get("/api/v1/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data and first.get_json()["paths"]
+    assert len(built) == 1
+    assert first.headers["ETag"] == second.headers["ETag"]
+    again = client.get("/api/v1/openapi.json", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    assert again.headers["ETag"] == first.headers["ETag"]
