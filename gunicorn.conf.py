@@ -17,7 +17,18 @@ graceful_timeout = 30
 # Long enough to carry a sync's pages and the next save's sync on one connection; each idle
 # connection holds a thread only while it waits.
 keepalive = 15
+# Build the app once, in the master, and fork the workers from it: each worker used to import
+# and build it again (~0.45 s of CPU apiece, at every start and every respawn), and the forked
+# workers share its memory until they write to it (wsgi.py freezes it out of the collector's way).
+preload_app = True
 # The control socket's default path is shared by every gunicorn on the machine; we don't use it.
 control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
+
+
+def post_fork(server, worker):
+    """Give each worker its own database connections."""
+    from server.forking import forget_inherited_connections
+
+    forget_inherited_connections(worker.app.wsgi())

@@ -71,6 +71,18 @@ PHONE = {"width": 360, "height": 740}
 POLL_MS = 50
 SCREENS = REPO / "docs" / "screens"
 
+# The browser servers keep gunicorn's sync workers; like gunicorn.conf.py they build the app once
+# in the master and fork the workers from it.
+GUNICORN_CONF = """
+preload_app = True
+
+
+def post_fork(server, worker):
+    from server.forking import forget_inherited_connections
+
+    forget_inherited_connections(worker.app.wsgi())
+"""
+
 WSGI = """
 import os
 from server import create_app
@@ -103,7 +115,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.log = workdir / "gunicorn.log"
         (workdir / "browser_wsgi.py").write_text(WSGI)
-        (workdir / "gunicorn_conf.py").write_text("")
+        (workdir / "gunicorn_conf.py").write_text(GUNICORN_CONF)
         self.units: dict[str, int] = {}
         # True for the worker's shared server, whose database tests restore instead of rebuild.
         self.shared = False

@@ -7,11 +7,13 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from server import create_app
 from server.config import ConfigError
+from server.extensions import db
 from server.migrate import MIGRATIONS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,3 +228,25 @@ def test_unknown_api_path_is_404_for_any_method(client, method):
     response = getattr(client, method)("/api/v1/nowhere", json={})
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_preloaded_worker_opens_its_own_database_connections(tmp_path, clean_env):
+    """gunicorn forks workers from a master that built the app: no pooled connection crosses."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.sqlite3'}"})
+    with app.app_context():
+        engine = db.engine
+        with engine.connect() as conn:  # as a master that queried at start-up would hold one
+            conn.exec_driver_sql("SELECT 1")
+        inherited = engine.pool
+        assert inherited.checkedin() == 1
+        config["post_fork"](None, SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+        assert engine.pool is not inherited and engine.pool.checkedin() == 0
+        # The master's connection stays open for the master: the worker only forgets it.
+        assert inherited.checkedin() == 1
+        raw = inherited.connect()
+        try:
+            assert raw.cursor().execute("SELECT 1").fetchone() == (1,)
+        finally:
+            raw.close()
