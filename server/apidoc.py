@@ -1,5 +1,6 @@
 """Describe routes for the OpenAPI document, straight from their marshmallow schemas."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -94,6 +95,9 @@ def _components(spec: "APISpec") -> None:
         spec.components.schema(name, schema)
 
 
+_PATH_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
 def _schema(value):
     # A string names a component registered by hand; marshmallow must not resolve it.
     return {"$ref": f"#/components/schemas/{value}"} if isinstance(value, str) else value
@@ -124,7 +128,9 @@ def build_spec(app: Flask) -> dict:
             continue
         path = rule.rule
         params = []
-        for arg in rule.arguments:
+        # In the order the path names them: rule.arguments is a set, whose order changes with
+        # the hash seed, and so would the document from one process to the next.
+        for arg in _PATH_ARGUMENT.findall(rule.rule):
             path = path.replace(f"<{arg}>", f"{{{arg}}}")
             for conv in ("int", "string", "uuid"):
                 path = path.replace(f"<{conv}:{arg}>", f"{{{arg}}}")
