@@ -20,20 +20,31 @@ plain loop, as its WSGI transport would send them, rather than as one Hypothesis
 through `call_and_validate`, which also rebuilt each request for `requests` and parsed each
 answer for checks this module does not run; the fuzzing phase then draws EXAMPLES more. Which
 cases the PostgreSQL pass leaves out, and why it misses nothing by it: above `rejected_before_sql`.
+The generated requests of each operation are kept after the first pass and read by the second
+(`planned_requests`, above `CACHE`): generating them is most of a pass's CPU.
 """
 
+import base64
 import gc
+import hashlib
+import json
+import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
+import hypothesis
 import pytest
 import schemathesis
 from flask import Flask, current_app
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import Case
+from schemathesis.core import SCHEMATHESIS_TEST_CASE_HEADER, curl
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.drivers import CoverageGenerator
 from schemathesis.generation.feedback import FeedbackSources
@@ -77,7 +88,8 @@ def served_document() -> dict:
 # Operations are collected from the served document; each test then calls its own app, bound
 # to the test database, through WSGI. (schemathesis.pytest.from_fixture would load the document
 # from the app fixture, but its loader relies on a pytest internal that pytest 9 removed.)
-schema = schemathesis.openapi.from_dict(served_document())
+DOCUMENT = served_document()
+schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
 # A criteria set of the commune's (the officer evaluates their model against it): the least a
@@ -287,25 +299,42 @@ def request_of(case: Case, headers: dict[str, str]) -> dict[str, Any]:
 
 
 class Planned(NamedTuple):
-    """A generated request, naming the officer by placeholders, and its curl command."""
+    """A generated request, naming the officer by placeholders."""
 
     method: str
     request: dict[str, Any]
     early: bool  # left out of the PostgreSQL pass: `rejected_before_sql`
     coverage: bool  # repeated coverage requests are sent once
-    curl: str
 
 
 def plan(case: Case, *, coverage: bool) -> Planned:
     """Aim a case at the officer and keep what sending and reporting it need."""
     aim(case)
     return Planned(
-        case.method,
-        request_of(case, PLACEHOLDER_HEADERS),
-        rejected_before_sql(case),
-        coverage,
-        case.as_curl_command(headers=PLACEHOLDER_HEADERS),
+        case.method, request_of(case, PLACEHOLDER_HEADERS), rejected_before_sql(case), coverage
     )
+
+
+def sameness(request: dict[str, Any]) -> str:
+    """Return what tells a request from another: all of it but schemathesis's random case id."""
+    headers = {k: v for k, v in request["headers"].items() if k != SCHEMATHESIS_TEST_CASE_HEADER}
+    return repr({**request, "headers": headers})
+
+
+def curl_of(request: dict[str, Any]) -> str:
+    """Return a curl command that sends a request to the app served on localhost."""
+    query = urlencode(request.get("query_string") or {}, doseq=True)
+    body = request.get("data")
+    if request.get("json") is not None:
+        body = json.dumps(request["json"])
+    return curl.generate(
+        method=request["method"],
+        url=f"http://localhost{request['path']}" + (f"?{query}" if query else ""),
+        body=body,
+        verify=True,
+        headers=dict(request["headers"]),
+        known_generated_headers={},
+    ).command
 
 
 class Filler:
@@ -351,7 +380,7 @@ def failure(planned: Planned, answer: Answer, fill: Filler, why: str) -> str:
     return (
         f"{why}: {answer.status} on {planned.method} {fill(planned.request['path'])}: "
         f"{answer.body.decode(errors='replace')}\n\n"
-        f"Reproduce with:\n\n    {fill(planned.curl)}\n"
+        f"Reproduce with:\n\n    {curl_of(fill(planned.request))}\n"
     )
 
 
@@ -442,6 +471,85 @@ def generate(operation: APIOperation) -> list[Planned]:
     return planned
 
 
+# Both passes send the same derandomized requests, so the first keeps each operation's and the
+# second reads them: a directory per document, library versions, EXAMPLES and this module's text
+# (any change to one generates anew), a file per operation. JSON rather than pickle: the system
+# temp directory is shared, and reading JSON runs nothing. Parallel workers never share an
+# operation (one module goes to one worker); two runs may, and a file appears whole or not at all.
+CACHE = Path(tempfile.gettempdir()) / (
+    "sotay-schemathesis-"
+    + hashlib.sha256(
+        "\0".join(
+            (
+                json.dumps(DOCUMENT, sort_keys=True),
+                schemathesis.__version__,
+                hypothesis.__version__,
+                str(EXAMPLES),
+                Path(__file__).read_text(encoding="utf-8"),
+            )
+        ).encode()
+    ).hexdigest()[:24]
+)
+
+
+def cache_file(operation: str, directory: Path = CACHE) -> Path:
+    """Return the file that keeps an operation's planned requests."""
+    return directory / (hashlib.sha256(operation.encode()).hexdigest()[:32] + ".json")
+
+
+def store(path: Path, planned: list[Planned]) -> None:
+    """Write planned requests to a file atomically; a cache that cannot be written is skipped."""
+    rows = [
+        (
+            item.method,
+            {key: value for key, value in item.request.items() if key != "data"},
+            base64.b64encode(item.request["data"]).decode() if "data" in item.request else None,
+            item.early,
+            item.coverage,
+        )
+        for item in planned
+    ]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as file:
+                json.dump(rows, file)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    except OSError:
+        pass  # the next pass generates again
+
+
+def load(path: Path) -> list[Planned] | None:
+    """Read planned requests back; None when the file is missing or unreadable."""
+    try:
+        with path.open(encoding="ascii") as file:
+            rows = json.load(file)
+        return [
+            Planned(
+                method,
+                request if data is None else {**request, "data": base64.b64decode(data)},
+                early,
+                coverage,
+            )
+            for method, request, data, early, coverage in rows
+        ]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def planned_requests(operation: str, directory: Path = CACHE) -> list[Planned]:
+    """Return an operation's planned requests, as an earlier pass kept them or generated now."""
+    path = cache_file(operation, directory)
+    planned = load(path)
+    if planned is None:
+        planned = generate(OPERATIONS[operation])
+        store(path, planned)
+    return planned
+
+
 # Answers that a request turned away before the service (by the token, the scope, a missing
 # record, a malformed request or the router) gets.
 REFUSED = frozenset({400, 401, 403, 404, 405, 422})
@@ -470,11 +578,11 @@ def test_no_request_gets_a_server_error(app, operation, officer, frozen_heap):
     sent = 0
     answered: set[int] = set()  # to requests with the operation's own method
     with statements(db.engine) as ran:
-        for planned in generate(OPERATIONS[operation]):
+        for planned in planned_requests(operation):
             if planned.early and on_postgresql:
                 continue  # the SQLite pass proves it database-blind
             if planned.coverage:
-                key = repr(planned.request)
+                key = sameness(planned.request)
                 if key in seen:
                     continue  # the same request again proves nothing new
                 seen.add(key)
@@ -495,3 +603,36 @@ def test_no_request_gets_a_server_error(app, operation, officer, frozen_heap):
         assert 201 in answered, f"{operation} created nothing: it answered {sorted(answered)}"
     if must_reach(operation):
         assert answered - REFUSED, f"{operation} reached no record: it answered {sorted(answered)}"
+
+
+def test_kept_requests_are_the_generated_ones(tmp_path):
+    """The second pass, reading what the first kept, sends what generating anew would."""
+    # Schemathesis probes a path's undeclared methods once a process, with its first operation;
+    # each generation here starts as that first one, and the run's own record is put back.
+    probed = schema.coverage_unexpected_methods_seen
+    before = set(probed)
+    every: list[Planned] = []
+    try:
+        for operation in (
+            "DELETE /api/v1/models/{record_id}",
+            "GET /api/v1/records/{table}/{record_id}/files.zip",
+        ):
+            probed.clear()
+            first = planned_requests(operation, tmp_path)
+            assert cache_file(operation, tmp_path).exists()
+            kept = planned_requests(operation, tmp_path)
+            assert kept == first  # read back as written, case ids too
+            probed.clear()
+            fresh = generate(OPERATIONS[operation])
+            assert [sameness(item.request) for item in kept] == [
+                sameness(item.request) for item in fresh
+            ]
+            assert [item[:1] + item[2:] for item in kept] == [item[:1] + item[2:] for item in fresh]
+            every += kept
+    finally:
+        probed.clear()
+        probed.update(before)
+    assert any(item.early for item in every)
+    assert any("data" in item.request for item in every)  # bytes, stored as base64
+    assert any(item.method == "TRACE" for item in every)
+    assert any(RECORD.format("models") in item.request["path"] for item in every)
