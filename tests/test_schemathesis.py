@@ -605,6 +605,7 @@ def test_no_request_gets_a_server_error(app, operation, officer, frozen_heap):
         assert answered - REFUSED, f"{operation} reached no record: it answered {sorted(answered)}"
 
 
+@pytest.mark.no_database  # nothing of it differs on PostgreSQL
 def test_kept_requests_are_the_generated_ones(tmp_path):
     """The second pass, reading what the first kept, sends what generating anew would."""
     # Schemathesis probes a path's undeclared methods once a process, with its first operation;
