@@ -137,6 +137,7 @@ def _schemathesis_officer() -> dict:
         "recognitions": made("recognitions", recognition_payload(model, commune)),
         "inspections": made("inspections", inspection_payload(commune, [commune])),
         "evaluations": made("evaluations", evaluation),
+        "criteria-sets": criteria_set,
     }
     return {"headers": headers, "unit_id": commune.id, "records": records}
 
@@ -231,17 +232,33 @@ UNIT_TEXT = re.compile(rb"(?<![\d.])1987654321(?![\d.])")
 INT4 = 2**31 - 1
 PERIOD = re.compile(r"^GD_\d{4}_\d{4}$")
 MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
-TABLES = ("models", "meetings", "evaluations", "inspections", "recognitions")
+UUID = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
+# Body fields that name a record of the officer's, and the table of it.
+REFERENCES = {
+    "model_id": "models",
+    "subject_model_id": "models",
+    "event_meeting_id": "meetings",
+    "set_id": "criteria-sets",
+}
+
+
+def aimed(name: str, value: Any) -> Any:
+    """Return the officer's unit or record for a valid unit id or reference, else the value."""
+    if name.endswith("unit_id") and type(value) is int and 1 <= value <= INT4:
+        return UNIT
+    if name in REFERENCES and isinstance(value, str) and UUID.match(value):
+        return RECORD.format(REFERENCES[name])
+    return value
 
 
 def aim(case: Case) -> None:
     """Point a case at the officer's own record and commune, unless the case is about them.
 
     Generated ids (0, 1, past int8) find no record, so the route answers 404 before it reads the
-    body, and a generated unit lies outside the officer's scope: the body would never reach
-    validation against a real record, nor a service. Values a case is about stay as generated:
-    a coverage case on a path parameter or a body field, a fuzzing case with invalid path
-    parameters, and any unit id that is not a valid one.
+    body, and a generated unit or referenced record lies outside the officer's scope: the body
+    would never reach validation against a real record, nor a service. Values a case is about
+    stay as generated: a coverage case on a path parameter or a body field, a fuzzing case with
+    invalid path parameters, and any unit id or reference that is not a valid one.
     """
     meta = case._meta
     data = meta.phase.data if meta is not None else None
@@ -257,18 +274,13 @@ def aim(case: Case) -> None:
     params = case.path_parameters or {}
     if "record_id" in params:
         table = "models" if "table" in params else case.operation.path.split("/")[3]
-        aimed = {"record_id": RECORD.format(table), "table": table}
+        ours = {"record_id": RECORD.format(table), "table": table}
         case.path_parameters = {
-            name: value if name in subjects else aimed[name] for name, value in params.items()
+            name: value if name in subjects else ours[name] for name, value in params.items()
         }
     if isinstance(case.body, dict):
         case.body = {
-            name: UNIT
-            if name.endswith("unit_id")
-            and type(value) is int
-            and 1 <= value <= INT4
-            and f"/properties/{name}/" not in pointer
-            else value
+            name: value if f"/properties/{name}/" in pointer else aimed(name, value)
             for name, value in case.body.items()
         }
         year, period = case.body.get("year_registered"), case.body.get("period")
@@ -554,8 +566,11 @@ def planned_requests(operation: str, directory: Path = CACHE) -> list[Planned]:
 # record, a malformed request or the router) gets.
 REFUSED = frozenset({400, 401, 403, 404, 405, 422})
 # Proof of reach: each operation on the officer's records answers at least once otherwise, and
-# creating a model and a meeting succeeds at least once.
-CREATED = frozenset({"POST /api/v1/models", "POST /api/v1/meetings"})
+# creating a record succeeds at least once (an evaluation's generated scores never match the
+# criteria of the officer's set, so that one is only refused with reasons).
+CREATED = frozenset(
+    f"POST /api/v1/{table}" for table in ("models", "meetings", "inspections", "recognitions")
+)
 
 
 def must_reach(operation: str) -> bool:
