@@ -30,7 +30,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -534,6 +536,8 @@ def store(path: Path, planned: list[Planned]) -> None:
         for item in planned
     ]
     try:
+        if not path.parent.exists():
+            prune(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
@@ -544,6 +548,14 @@ def store(path: Path, planned: list[Planned]) -> None:
             Path(temporary).unlink(missing_ok=True)
     except OSError:
         pass  # the next pass generates again
+
+
+def prune(directory: Path, days: float = 1) -> None:
+    """Remove what earlier versions of the module kept, unused for some days."""
+    stale = time.time() - days * 86400
+    for other in directory.parent.glob("sotay-schemathesis-*"):
+        if other != directory and other.stat().st_mtime < stale:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def load(path: Path) -> list[Planned] | None:
@@ -664,3 +676,11 @@ def test_kept_requests_are_the_generated_ones(tmp_path):
     assert any("data" in item.request for item in every)  # bytes, stored as base64
     assert any(item.method == "TRACE" for item in every)
     assert any(RECORD.format("models") in item.request["path"] for item in every)
+    # A new version's first write removes what versions unused for a day kept.
+    stale, recent = tmp_path / "sotay-schemathesis-a", tmp_path / "sotay-schemathesis-b"
+    for directory in (stale, recent):
+        directory.mkdir()
+    os.utime(stale, (0, 0))
+    store(cache_file("GET /healthz", tmp_path / "sotay-schemathesis-c"), every[:1])
+    assert not stale.exists() and recent.exists()
+    assert load(cache_file("GET /healthz", tmp_path / "sotay-schemathesis-c")) == every[:1]
