@@ -3,8 +3,9 @@
 The document is the one the app serves at /api/v1/openapi.json; requests go through the WSGI
 app in this process (no network), signed in as a commune officer, with a record of each kind in
 the lists and reports. Examples, valid and invalid, are derandomized and bounded per operation
-(~26 s of CPU for the whole document on SQLite, ~31 s on PostgreSQL), so a run finds the same
-things every time; a failing example prints with a curl command that reproduces it.
+(~26 s of CPU for the whole document on SQLite, which generates them, ~19 s on PostgreSQL,
+which reads them back), so a run finds the same things every time; a failing example prints
+with a curl command that reproduces it.
 
 Requests go where an attacker holding the officer's token would send them (`aim`): at the
 officer's own record of the table and into the officer's commune, so that bodies are read
