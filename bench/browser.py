@@ -402,13 +402,15 @@ def seeded_once(seed):
 def _phone(browser, server, contexts: list, cheap_kdf: bool, **options):
     """Open a new context at 360 px on `server`, failing on any dialog; return its page."""
     context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=1,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        base_url=server.url,
-        accept_downloads=True,
-        **options,
+        **{
+            "viewport": PHONE,
+            "device_scale_factor": 1,
+            "locale": "vi-VN",
+            "timezone_id": "Asia/Ho_Chi_Minh",
+            "base_url": server.url,
+            "accept_downloads": True,
+            **options,
+        }
     )
     contexts.append(context)
     if cheap_kdf:
@@ -495,23 +497,29 @@ def returning_template(browser, shared_server, template_db, tmp_path_factory):
 def returning_phone(request, new_phone, server, returning_template):
     """Return a factory of phones that signed in before: `returning_phone("lanhdao")`.
 
-    The phone opens locked, as a real officer's does days later; the officer types the PIN and
-    the app syncs. Not for tests about signing in, the PIN, the first sync or shared phones:
+    The phone opens locked, as a real officer's does days later; the officer types the PIN, the
+    app syncs and the service worker has cached the app (it installs on this first load: its
+    caches are not kept with the storage). Not for tests about signing in, the PIN, the first sync or shared phones:
     those start from `new_phone` and `sign_in`.
     """
     if request.node.get_closest_marker("production_kdf"):
         raise pytest.UsageError("returning phones keep cheap PIN keys: use sign_in here")
     _, states, origin = returning_template
 
-    def make(username: str = "canbo", pin: str = PIN, **options):
+    def make(username: str = "canbo", pin: str = PIN, init_script: str | None = None, **options):
         state = states[username]
         if server.url != origin:
             state = json.loads(json.dumps(state).replace(origin, server.url))
         page = new_phone(storage_state=state, **options)
+        if init_script:
+            page.add_init_script(init_script)
         started = time.time() * 1000
         page.goto("/")
         unlock_again(page, pin)
         wait_synced_since(page, started)
+        # Most of these tests go offline next: the app must be cached by then, as after a
+        # first sign-in days ago (the service worker's caches are not in the storage state).
+        wait_sw_ready(page)
         return page
 
     return make
