@@ -65,6 +65,13 @@ CHEAP_KDF_JS = """(() => {
     return derive.call(this, algorithm, ...rest);
   };
 })();""".replace("PRODUCTION", str(KDF_ITERATIONS)).replace("TEST", str(TEST_KDF_ITERATIONS))
+# A browser that refuses service workers (a private window, a locked-down profile): register()
+# rejects, as the app expects there (Playwright's service_workers="block" resolves it to nothing).
+ONLINE_ONLY_JS = """(() => {
+  if (!navigator.serviceWorker) return;
+  navigator.serviceWorker.register = () =>
+    Promise.reject(new DOMException("service workers refused", "SecurityError"));
+})();"""
 PHONE = {"width": 360, "height": 740}
 # How often the helpers below check their condition, in ms. Playwright's default polls on every
 # animation frame, which keeps the renderer and the GPU process painting while a test waits.
@@ -349,11 +356,12 @@ def shared_server(tmp_path_factory, template_db):
 def server(request, tmp_path, template_db):
     """Return a running server whose database holds only the seeded units and users.
 
-    A test that asks for `returning_phone` gets the returning template instead: the same, plus
-    the devices and tokens of the phones that signed in before (RETURNING_USERS).
+    A test that asks for `returning_phone` or `returning_template` (every `seeded_once` fixture
+    does) gets the returning template instead: the same, plus the devices and tokens of the
+    phones that signed in before (RETURNING_USERS).
     """
     source, units = template_db
-    if "returning_phone" in request.fixturenames:
+    if {"returning_phone", "returning_template"} & set(request.fixturenames):
         source = request.getfixturevalue("returning_template")[0]
     if "pwa_copy" in request.fixturenames or request.node.get_closest_marker("fresh_server"):
         srv = Server(tmp_path / "server", request.getfixturevalue("pwa_copy"))
@@ -370,21 +378,22 @@ def server(request, tmp_path, template_db):
     yield srv
 
 
-_SEEDED: dict[tuple[str, str], Path] = {}
+_SEEDED: dict[tuple[str, str, Path | None], Path] = {}
 
 
 def seeded_once(seed):
-    """Declare a fixture that seeds the server once per module and restores that state after.
+    """Declare a fixture that seeds the server once per worker and restores that state after.
 
     `seed(server)` makes records through the API (seconds: each goes through sync and review);
-    on the shared server its result is kept as a copy of the database, and the module's later
-    tests get that copy back instead of seeding again. The fixture returns the server.
+    on the shared server its result is kept as a copy of the database, and later tests (of any
+    module using the fixture) get that copy back instead of seeding again. The fixture returns the server. It seeds
+    over the returning template, so that tests with and without a returning phone share it.
     """
 
     @pytest.fixture
-    def fixture(request, server, tmp_path_factory):
-        # The base template is part of the key: a returning phone's test seeds over its own.
-        key = (request.module.__name__, seed.__name__, server.base)
+    def fixture(request, server, tmp_path_factory, returning_template):
+        # Keyed by the seed itself: a module that imports another's fixture gets its copy too.
+        key = (seed.__module__, seed.__qualname__, server.base)
         if server.shared and key in _SEEDED:
             server.restore(_SEEDED[key])
             return server
@@ -399,7 +408,7 @@ def seeded_once(seed):
     return fixture
 
 
-def _phone(browser, server, contexts: list, cheap_kdf: bool, **options):
+def _phone(browser, server, contexts: list, cheap_kdf: bool, online_only=False, **options):
     """Open a new context at 360 px on `server`, failing on any dialog; return its page."""
     context = browser.new_context(
         **{
@@ -415,6 +424,8 @@ def _phone(browser, server, contexts: list, cheap_kdf: bool, **options):
     contexts.append(context)
     if cheap_kdf:
         context.add_init_script(CHEAP_KDF_JS)
+    if online_only:
+        context.add_init_script(ONLINE_ONLY_JS)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
@@ -430,6 +441,10 @@ def new_phone(request, browser, server):
     """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog.
 
     Their PIN keys are derived at TEST_KDF_ITERATIONS unless the test is marked `production_kdf`.
+    A test that never goes offline and is not about the service worker opens its phones with
+    `online_only=True`: the browser refuses the app's service worker (ONLINE_ONLY_JS), so the app
+    runs online only, as in a private window, without installing it and caching every file
+    (about a third of a phone's CPU).
     """
     contexts = []
     cheap_kdf = not request.node.get_closest_marker("production_kdf")
@@ -517,9 +532,10 @@ def returning_phone(request, new_phone, server, returning_template):
         page.goto("/")
         unlock_again(page, pin)
         wait_synced_since(page, started)
-        # Most of these tests go offline next: the app must be cached by then, as after a
-        # first sign-in days ago (the service worker's caches are not in the storage state).
-        wait_sw_ready(page)
+        if not options.get("online_only"):
+            # The test may go offline next: the app must be cached by then, as after a first
+            # sign-in days ago (the service worker's caches are not in the storage state).
+            wait_sw_ready(page)
         return page
 
     return make

@@ -132,7 +132,7 @@ def wait_uploaded(page, count: int = 1) -> None:
 
 def test_camera_photo_is_shrunk_and_stripped_on_the_phone(returning_phone, server):
     """#10 item 1: 1600 px long edge, JPEG, no EXIF/GPS left; bad files refused with a reason."""
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     go(page, "#/models/new", ".screen-form")
     original = camera_photo(page)
     assert b"Exif" in original[:64] and b"GPS" in original[:200]
@@ -178,6 +178,7 @@ def test_camera_photo_is_shrunk_and_stripped_on_the_phone(returning_phone, serve
 def test_place_only_when_asked_and_cleared(returning_phone, server):
     """#10 item 2: no location is read until "Ghi vị trí"; it shows ±m, clears, and syncs."""
     page = returning_phone(
+        online_only=True,
         geolocation={"latitude": 19.4431, "longitude": 104.1312, "accuracy": 12.4},
         permissions=["geolocation"],
     )
@@ -336,7 +337,7 @@ def test_reviewer_sees_one_of_two_files_and_the_missing_one(returning_phone, ser
     record = create(server, officer, "models", body)
     put_file(server, officer, "models", record["id"], PDF)
 
-    reviewer = returning_phone("lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     # The queue's row says a file is missing before the detail is opened.
     go(reviewer, "#/review", "[data-testid=queue] a.queue-row")
     row = f'[data-testid=queue] a.queue-row[data-id="{record["id"]}"]'

@@ -110,7 +110,7 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(returning_phone, se
         "POST", "/api/v1/criteria-sets", token, {**SET, "issuer_unit_id": server.units["40"]}
     )
     assert status == 201, issued
-    officer = returning_phone()
+    officer = returning_phone(online_only=True)
     sync_now(officer)
     model_id = fill_model(officer, "Khéo trong vận động hiến đất làm đường")
     officer.click('.screen-detail [data-action="evaluate"]')
@@ -131,7 +131,7 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(returning_phone, se
     officer.wait_for_selector(".record-list a.record-row")
     problems += audit(officer, "evaluations list")
 
-    reviewer = returning_phone("lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     reviewer.evaluate("() => { location.hash = '#/criteria'; }")
     reviewer.wait_for_selector("[data-testid=criteria-sets] a.record-row")
     problems += audit(reviewer, "criteria sets")
@@ -147,7 +147,7 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(returning_phone, se
 def test_a_reviewer_issues_and_edits_a_set_in_the_editor(returning_phone, server):
     """The staff editor: thresholds checked on the phone, the set issued for the reviewer's unit,
     then edited in place while no evaluation uses it."""
-    reviewer = returning_phone("lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     reviewer.evaluate("() => { location.hash = '#/criteria'; }")
     reviewer.click('[data-action="new-set"]')
     reviewer.wait_for_selector(".criterion-row")

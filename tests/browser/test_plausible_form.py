@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_form_states_the_range_of_a_birth_year(returning_phone, server):
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     field(page, "subject_type").select_option("CA_NHAN")

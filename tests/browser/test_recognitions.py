@@ -77,7 +77,7 @@ def test_overdue_follow_up_on_the_phone(returning_phone, server):
         "follow_up_due": "2026-04-30",
     }
     create(server, officer, "inspections", body, submit=False)
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     page.click("[data-testid=overdue-alert]")
     page.wait_for_selector("[data-testid=overdue]")
     assert page.inner_text(".screen-title") == "Quá hạn khắc phục"
@@ -140,7 +140,7 @@ def seeded(server):
 
 
 def test_r5_and_r6_on_the_report_screen(returning_phone, seeded):
-    page = returning_phone("lanhdao", viewport=DESKTOP)
+    page = returning_phone("lanhdao", online_only=True, viewport=DESKTOP)
     go(page, "#/reports", ".screen-reports")
     page.select_option("[data-control=code]", "r5")
     page.click("[data-action=show]")

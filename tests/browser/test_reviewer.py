@@ -212,7 +212,7 @@ def test_no_decision_on_ones_own_record(new_phone, server):
         server, server.login("canbo"), "models", model_body(server.units["17000"], "Mô hình của xã")
     )
 
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "quantri")
     go(page, "#/review", f'[data-testid=queue] a[data-id="{other["id"]}"]')
     assert page.locator(f'a[data-id="{own["id"]}"] [data-own]').count() == 1
@@ -391,7 +391,7 @@ def test_multi_level_approval_waits_for_the_lower_level(returning_phone, server)
     )
     assert record["awaiting_unit_id"] == office["id"]
 
-    page = returning_phone("lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/review", f'a[data-id="{record["id"]}"] [data-awaiting]')
     awaiting = page.inner_text(f'a[data-id="{record["id"]}"] [data-awaiting]')
     assert awaiting == "Chờ cấp Văn phòng khu vực Tây Nam duyệt"
@@ -517,7 +517,7 @@ def test_no_decision_on_a_version_one_edited_since_its_submit(new_phone, server)
     )
     assert status == 200 and edited["review_status"] == "CHO_DUYET", edited
 
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "kiemnhiem")
     go(page, f"#/review/models/{record['id']}", "[data-testid=own-record]")
     assert "sau khi được gửi duyệt" in page.inner_text("[data-testid=own-record]")

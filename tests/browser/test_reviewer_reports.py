@@ -200,7 +200,7 @@ def test_r2_and_the_periodic_report(returning_phone, seeded):
     """R2 on the reports screen, and the periodic report downloaded as a .docx and opened."""
     from docx import Document
 
-    page = returning_phone("lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/reports", ".screen-reports")
     page.select_option("[data-control=code]", "r2")
     page.click("[data-action=show]")

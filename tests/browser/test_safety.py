@@ -35,7 +35,7 @@ def _no_markup_ran(page) -> None:
 
 
 def test_markup_in_every_text_field_stays_text(returning_phone, server):
-    page = returning_phone()
+    page = returning_phone(online_only=True)
 
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
@@ -87,7 +87,7 @@ def test_markup_in_every_text_field_stays_text(returning_phone, server):
 
 def test_direction_controls_are_dropped_and_record_text_is_isolated(returning_phone, server):
     """Issue 13: a right-to-left override must not reverse what the screen shows."""
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     field(page, "field").select_option("KINH_TE")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_sign_in_screen_and_wrong_password(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     page.goto("/")
     page.wait_for_selector("#username")
     shot(page, "sign-in")
@@ -41,7 +41,7 @@ def test_sign_in_screen_and_wrong_password(new_phone, server):
 
 
 def test_forms_validate_like_the_server_in_vietnamese(returning_phone, server):
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     shot(page, "model-form")

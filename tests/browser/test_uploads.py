@@ -165,7 +165,7 @@ async ([table, id]) => {
 
 def test_full_storage_refuses_the_file_with_a_code_and_keeps_the_record(returning_phone, server):
     """A QuotaExceededError on saveFile is STORAGE_FULL; the record saves and syncs as usual."""
-    page = returning_phone()
+    page = returning_phone(online_only=True)
     record_id = fill_model(page, "Mô hình khi bộ nhớ đầy")
     wait_synced(page)
     # A test browser's contexts keep IndexedDB in memory, where no quota override applies:
