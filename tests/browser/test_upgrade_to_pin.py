@@ -55,7 +55,7 @@ def test_an_unsynced_edit_made_by_the_previous_version_survives_the_upgrade(
         viewport={"width": 360, "height": 740},
         locale="vi-VN",
         base_url=srv.url,
-        online_only=True,
+        service_workers="block",
     )
     try:
         page = context.new_page()
