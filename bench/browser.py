@@ -386,12 +386,14 @@ def seeded_once(seed):
 
     `seed(server)` makes records through the API (seconds: each goes through sync and review);
     on the shared server its result is kept as a copy of the database, and later tests (of any
-    module using the fixture) get that copy back instead of seeding again. The fixture returns the server. It seeds
-    over the returning template, so that tests with and without a returning phone share it.
+    module using the fixture) get that copy back instead of seeding again. The fixture returns
+    the server. It seeds over the returning template, so that tests with and without a
+    returning phone share one copy.
     """
 
     @pytest.fixture
     def fixture(request, server, tmp_path_factory, returning_template):
+        # Asking for returning_template is what makes `server` restore it before the seed.
         # Keyed by the seed itself: a module that imports another's fixture gets its copy too.
         key = (seed.__module__, seed.__qualname__, server.base)
         if server.shared and key in _SEEDED:
@@ -513,15 +515,16 @@ def returning_phone(request, new_phone, server, returning_template):
     """Return a factory of phones that signed in before: `returning_phone("lanhdao")`.
 
     The phone opens locked, as a real officer's does days later; the officer types the PIN, the
-    app syncs and the service worker has cached the app (it installs on this first load: its
-    caches are not kept with the storage). Not for tests about signing in, the PIN, the first sync or shared phones:
-    those start from `new_phone` and `sign_in`.
+    app syncs and, unless `online_only`, the service worker has cached the app (it installs on
+    this first load: its caches are not kept with the storage). Every phone of a user is the
+    same device: a test needing two devices of one officer signs the second in. Not for tests
+    about signing in, the PIN, the first sync or shared phones: those use `sign_in`.
     """
     if request.node.get_closest_marker("production_kdf"):
         raise pytest.UsageError("returning phones keep cheap PIN keys: use sign_in here")
     _, states, origin = returning_template
 
-    def make(username: str = "canbo", pin: str = PIN, init_script: str | None = None, **options):
+    def make(username: str = "canbo", init_script: str | None = None, **options):
         state = states[username]
         if server.url != origin:
             state = json.loads(json.dumps(state).replace(origin, server.url))
@@ -530,7 +533,7 @@ def returning_phone(request, new_phone, server, returning_template):
             page.add_init_script(init_script)
         started = time.time() * 1000
         page.goto("/")
-        unlock_again(page, pin)
+        unlock_again(page)
         wait_synced_since(page, started)
         if not options.get("online_only"):
             # The test may go offline next: the app must be cached by then, as after a first
