@@ -65,6 +65,13 @@ CHEAP_KDF_JS = """(() => {
     return derive.call(this, algorithm, ...rest);
   };
 })();""".replace("PRODUCTION", str(KDF_ITERATIONS)).replace("TEST", str(TEST_KDF_ITERATIONS))
+# A browser that refuses service workers (a private window, a locked-down profile): register()
+# rejects, as the app expects there (Playwright's service_workers="block" resolves it to nothing).
+ONLINE_ONLY_JS = """(() => {
+  if (!navigator.serviceWorker) return;
+  navigator.serviceWorker.register = () =>
+    Promise.reject(new DOMException("service workers refused", "SecurityError"));
+})();"""
 PHONE = {"width": 360, "height": 740}
 # How often the helpers below check their condition, in ms. Playwright's default polls on every
 # animation frame, which keeps the renderer and the GPU process painting while a test waits.
@@ -119,6 +126,8 @@ class Server:
         self.units: dict[str, int] = {}
         # True for the worker's shared server, whose database tests restore instead of rebuild.
         self.shared = False
+        # The template the test's database started from (set by the `server` fixture).
+        self.base: Path | None = None
 
     @property
     def url(self) -> str:
@@ -357,35 +366,48 @@ def shared_server(tmp_path_factory, template_db):
 
 @pytest.fixture
 def server(request, tmp_path, template_db):
-    """Return a running server whose database holds only the seeded units and users."""
+    """Return a running server whose database holds only the seeded units and users.
+
+    A test that asks for `returning_phone` or `returning_template` (every `seeded_once` fixture
+    does) gets the returning template instead: the same, plus the devices and tokens of the
+    phones that signed in before (RETURNING_USERS).
+    """
     source, units = template_db
+    if {"returning_phone", "returning_template"} & set(request.fixturenames):
+        source = request.getfixturevalue("returning_template")[0]
     if "pwa_copy" in request.fixturenames or request.node.get_closest_marker("fresh_server"):
         srv = Server(tmp_path / "server", request.getfixturevalue("pwa_copy"))
         _copy_database(source, srv.db_url.removeprefix("sqlite:///"))
         srv.units = units
+        srv.base = source
         srv.start()
         yield srv
         srv.stop()
         return
     srv = request.getfixturevalue("shared_server")
     srv.restore(source)
+    srv.base = source
     yield srv
 
 
-_SEEDED: dict[tuple[str, str], Path] = {}
+_SEEDED: dict[tuple[str, str, Path | None], Path] = {}
 
 
 def seeded_once(seed):
-    """Declare a fixture that seeds the server once per module and restores that state after.
+    """Declare a fixture that seeds the server once per worker and restores that state after.
 
     `seed(server)` makes records through the API (seconds: each goes through sync and review);
-    on the shared server its result is kept as a copy of the database, and the module's later
-    tests get that copy back instead of seeding again. The fixture returns the server.
+    on the shared server its result is kept as a copy of the database, and later tests (of any
+    module using the fixture) get that copy back instead of seeding again. The fixture returns
+    the server. It seeds over the returning template, so that tests with and without a
+    returning phone share one copy.
     """
 
     @pytest.fixture
-    def fixture(request, server, tmp_path_factory):
-        key = (request.module.__name__, seed.__name__)
+    def fixture(request, server, tmp_path_factory, returning_template):
+        # Asking for returning_template is what makes `server` restore it before the seed.
+        # Keyed by the seed itself: a module that imports another's fixture gets its copy too.
+        key = (seed.__module__, seed.__qualname__, server.base)
         if server.shared and key in _SEEDED:
             server.restore(_SEEDED[key])
             return server
@@ -400,40 +422,138 @@ def seeded_once(seed):
     return fixture
 
 
+def _phone(browser, server, contexts: list, cheap_kdf: bool, online_only=False, **options):
+    """Open a new context at 360 px on `server`, failing on any dialog; return its page."""
+    context = browser.new_context(
+        **{
+            "viewport": PHONE,
+            "device_scale_factor": 1,
+            "locale": "vi-VN",
+            "timezone_id": "Asia/Ho_Chi_Minh",
+            "base_url": server.url,
+            "accept_downloads": True,
+            **options,
+        }
+    )
+    contexts.append(context)
+    if cheap_kdf:
+        context.add_init_script(CHEAP_KDF_JS)
+    if online_only:
+        context.add_init_script(ONLINE_ONLY_JS)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on(
+        "dialog",
+        lambda dialog: (page.errors.append("dialog: " + dialog.message), dialog.dismiss()),
+    )
+    return page
+
+
 @pytest.fixture
 def new_phone(request, browser, server):
     """Return a factory of phones: fresh browser contexts at 360 px, failing on any dialog.
 
     Their PIN keys are derived at TEST_KDF_ITERATIONS unless the test is marked `production_kdf`.
+    A test that never goes offline and is not about the service worker opens its phones with
+    `online_only=True`: the browser refuses the app's service worker (ONLINE_ONLY_JS), so the app
+    runs online only, as in a private window, without installing it and caching every file
+    (about a third of a phone's CPU).
     """
     contexts = []
     cheap_kdf = not request.node.get_closest_marker("production_kdf")
 
     def make(**options):
-        context = browser.new_context(
-            viewport=PHONE,
-            device_scale_factor=1,
-            locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh",
-            base_url=server.url,
-            accept_downloads=True,
-            **options,
-        )
-        contexts.append(context)
-        if cheap_kdf:
-            context.add_init_script(CHEAP_KDF_JS)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.on(
-            "dialog",
-            lambda dialog: (page.errors.append("dialog: " + dialog.message), dialog.dismiss()),
-        )
-        return page
+        return _phone(browser, server, contexts, cheap_kdf, **options)
 
     yield make
     for context in contexts:
         context.close()
+
+
+# The officers whose phones sign in once per worker and are then reopened by `returning_phone`.
+RETURNING_USERS = ("canbo", "lanhdao")
+# True once every officer's database on the page has a sealed snapshot of its last generation
+# (written a moment after the last write): a phone kept before that would unlock the slow way.
+SNAPSHOT_WRITTEN_JS = """async () => {
+  const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('sotay-u'));
+  if (!names.length) return false;
+  for (const name of names) {
+    const ready = await new Promise((ok, fail) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => {
+        const meta = r.result.transaction('meta').objectStore('meta');
+        const g = meta.get('\\u0000generation');
+        const s = meta.get('\\u0000snapshot');
+        s.onsuccess = () => { ok(!!s.result && s.result.generation === g.result); r.result.close(); };
+        s.onerror = fail;
+      };
+      r.onerror = fail;
+    });
+    if (!ready) return false;
+  }
+  return true;
+}"""
+
+
+@pytest.fixture(scope="session")
+def returning_template(browser, shared_server, template_db, tmp_path_factory):
+    """Sign each of RETURNING_USERS in once, for real, on the worker's shared server.
+
+    Returns the database after those sign-ins (their devices and tokens: the template of the
+    tests that ask for `returning_phone`) and each phone's storage (cookies, local storage and
+    IndexedDB: the key box, the sealed database with its session and first sync), by user name.
+    """
+    shared_server.restore(template_db[0])
+    contexts: list = []
+    states = {}
+    try:
+        for username in RETURNING_USERS:
+            page = _phone(browser, shared_server, contexts, cheap_kdf=True)
+            sign_in(page, username)
+            page.wait_for_function(SNAPSHOT_WRITTEN_JS, polling=200, timeout=15000)
+            assert not page.errors, page.errors
+            states[username] = page.context.storage_state(indexed_db=True)
+    finally:
+        for context in contexts:
+            context.close()
+    target = tmp_path_factory.mktemp("returning") / "returning.sqlite3"
+    shared_server.snapshot(target)
+    return target, states, shared_server.url
+
+
+@pytest.fixture
+def returning_phone(request, new_phone, server, returning_template):
+    """Return a factory of phones that signed in before: `returning_phone("lanhdao")`.
+
+    The phone opens locked, as a real officer's does days later; the officer types the PIN, the
+    app syncs and, unless `online_only`, the service worker has cached the app (it installs on
+    this first load: its caches are not kept with the storage). Every phone of a user is the
+    same device: a test needing two devices of one officer signs the second in. Not for tests
+    about signing in, the PIN, the first sync or shared phones: those use `sign_in`.
+    """
+    if request.node.get_closest_marker("production_kdf"):
+        raise pytest.UsageError("returning phones keep cheap PIN keys: use sign_in here")
+    _, states, origin = returning_template
+
+    def make(username: str = "canbo", init_script: str | None = None, **options):
+        state = states[username]
+        if server.url != origin:
+            state = json.loads(json.dumps(state).replace(origin, server.url))
+        page = new_phone(storage_state=state, **options)
+        if init_script:
+            page.add_init_script(init_script)
+        started = time.time() * 1000
+        page.goto("/")
+        unlock_again(page)
+        wait_synced_since(page, started)
+        if not options.get("online_only"):
+            # The test may go offline next: the app must be cached by then, as after a first
+            # sign-in days ago (the service worker's caches are not in the storage state).
+            wait_sw_ready(page)
+        return page
+
+    return make
 
 
 PIN = "2580"  # test accounts only
@@ -491,6 +611,17 @@ def wait_synced(page, timeout: float = 15000) -> None:
     page.wait_for_function(
         "() => { const c = document.getElementById('sync-chip');"
         " return c && !c.hidden && c.dataset.tone === 'ok'; }",
+        polling=POLL_MS,
+        timeout=timeout,
+    )
+
+
+def wait_synced_since(page, since_ms: float, timeout: float = 15000) -> None:
+    """Wait until the app has finished a sync that ended after `since_ms` (epoch ms)."""
+    page.wait_for_function(
+        "since => { const c = document.getElementById('sync-chip');"
+        " return c && !c.hidden && c.dataset.tone === 'ok' && Number(c.dataset.lastSync) >= since; }",
+        arg=since_ms,
         polling=POLL_MS,
         timeout=timeout,
     )

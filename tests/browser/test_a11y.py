@@ -68,7 +68,7 @@ def test_one_axe_run_keeps_aaa_contrast_to_the_named_text(browser):
 
 
 def test_sign_in_page_on_a_phone_and_a_desktop(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     page.goto("/")
     page.wait_for_selector("#username")
     problems = audit(page, "sign-in")
@@ -83,9 +83,8 @@ def test_sign_in_page_on_a_phone_and_a_desktop(new_phone, server):
     assert page.errors == []
 
 
-def test_every_officer_screen_on_a_phone(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_every_officer_screen_on_a_phone(returning_phone, server):
+    page = returning_phone()
     problems = audit(page, "home")
     model = fill_model(page, "Mô hình dân vận khéo bản Huồi Pủng")
     problems += audit(page, "model detail")
@@ -132,9 +131,8 @@ def test_every_officer_screen_on_a_phone(new_phone, server):
     assert page.errors == []
 
 
-def test_recognition_and_inspection_screens_on_a_phone(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_recognition_and_inspection_screens_on_a_phone(returning_phone, server):
+    page = returning_phone(online_only=True)
     model = fill_model(page, "Mô hình dân vận khéo bản Huồi Pủng")
     go(page, f"#/recognitions/new?model={model}", ".screen-form")
     problems = audit(page, "recognition form new")
@@ -162,11 +160,11 @@ def test_recognition_and_inspection_screens_on_a_phone(new_phone, server):
     assert page.errors == []
 
 
-def test_returned_record_and_conflict_screens_on_a_phone(new_phone, server):
+def test_returned_record_and_conflict_screens_on_a_phone(new_phone, server, returning_phone):
     officer = server.login("canbo")
     record = create(server, officer, "models", model_body(server.units["17000"], "Bồn rửa tay"))
     step(server, server.login("lanhdao"), "models", record, "return", "Bổ sung số hộ tham gia")
-    _, disputed, (a, b) = _two_phones_with(new_phone, server)
+    _, disputed, (a, b) = _two_phones_with(new_phone, server, returning_phone)
     _edit(a, disputed["id"], "objective", "Mục tiêu của máy A")
     _edit(b, disputed["id"], "objective", "Mục tiêu của máy B")
     _sync(a)
@@ -183,9 +181,8 @@ def test_returned_record_and_conflict_screens_on_a_phone(new_phone, server):
 
 
 @pytest.mark.usefixtures("seeded")
-def test_every_reviewer_screen_on_a_phone_and_a_desktop(new_phone, server):
-    page = new_phone()
-    sign_in(page, "lanhdao")
+def test_every_reviewer_screen_on_a_phone_and_a_desktop(returning_phone, server):
+    page = returning_phone("lanhdao")
     staff_cached(page)
     problems = audit(page, "staff home")
     go(page, "#/review", "[data-testid=bulk-bar]")
@@ -228,7 +225,7 @@ def test_every_reviewer_screen_on_a_phone_and_a_desktop(new_phone, server):
 
 @pytest.mark.usefixtures("seeded")
 def test_every_viewer_screen_on_a_phone(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "xem")
     problems = audit(page, "viewer home")
     go(page, "#/dashboard", "[data-testid=chart-models] g.bar-row")
@@ -245,7 +242,7 @@ def test_every_admin_screen_on_a_phone_and_a_desktop(new_phone, server):
     from tests.browser.test_admin import add_admin, pick_unit
 
     add_admin(server)
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "quantri")
     problems: list[str] = []
     for phone in (True, False):
@@ -276,7 +273,7 @@ def test_every_admin_screen_on_a_phone_and_a_desktop(new_phone, server):
 
 
 def test_enrolment_and_reset_screens_on_a_phone(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     page.goto("/#/enrol/ABCD")
     page.wait_for_selector("[data-testid=enrol-form]")
     problems = audit(page, "enrol with a code")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.browser.conftest import fill_model, sign_in, sync_now
+from tests.browser.conftest import fill_model, sync_now
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,9 @@ def history_times(page, record_id: str) -> list[str]:
     return page.locator("[data-testid=event-time]").all_inner_texts()
 
 
-def test_history_shows_the_phones_time_and_the_arrival(new_phone, server):
+def test_history_shows_the_phones_time_and_the_arrival(returning_phone, server):
     backdate_accounts(server, 30)
-    officer = new_phone()
-    sign_in(officer)
+    officer = returning_phone()
     now = datetime.now(UTC)
     officer.context.set_offline(True)
     officer.clock.set_fixed_time(now - timedelta(days=3))

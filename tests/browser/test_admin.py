@@ -25,7 +25,7 @@ def pick_unit(page, scope: str, words: str, name: str) -> None:
 
 def test_admin_adds_a_former_town_and_an_officer_who_enrols_a_second_phone(new_phone, server):
     add_admin(server)
-    page = new_phone()
+    page = new_phone(online_only=True)
     page.set_viewport_size(DESKTOP)
     sign_in(page, "quantri")
     go(page, f"#/admin/units/{server.units['40']}", "[data-testid=unit-list] .admin-row")
@@ -87,7 +87,7 @@ def test_admin_adds_a_former_town_and_an_officer_who_enrols_a_second_phone(new_p
     shot(page, "admin-enrol-code-desktop")
     page.click(".dialog .btn-primary")
 
-    phone = new_phone()
+    phone = new_phone(online_only=True)
     phone.goto(f"/#/enrol/{code.replace('-', '')}")
     phone.wait_for_selector("[data-testid=enrol-form]")
     assert phone.input_value("#enrol-code") == code.replace("-", "")
@@ -106,7 +106,7 @@ def test_admin_adds_a_former_town_and_an_officer_who_enrols_a_second_phone(new_p
     assert "Vi Thị Mới" in phone.inner_text(".screen-home")
 
     # The code was used once: a third phone typing it is told so.
-    third = new_phone()
+    third = new_phone(online_only=True)
     third.goto("/#/enrol")
     third.fill("#enrol-code", code.lower())
     third.click("[data-action=enrol]")
@@ -156,7 +156,7 @@ def test_sign_in_waits_and_retries_when_the_server_is_busy(new_phone, server):
 
 def test_reset_code_then_own_password_change(new_phone, server):
     add_admin(server)
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "quantri")
     go(page, "#/admin/users", ".admin-row[data-user=canbo]")
     page.click(".admin-row[data-user=canbo] [data-action=reset]")
@@ -165,7 +165,7 @@ def test_reset_code_then_own_password_change(new_phone, server):
     assert page.locator("[data-testid=one-time-code] img").count() == 0
     page.click(".dialog .btn-primary")
 
-    phone = new_phone()
+    phone = new_phone(online_only=True)
     phone.goto("/")
     phone.click("[data-action=reset-mode]")
     phone.fill("#reset-code", code)

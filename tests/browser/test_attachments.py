@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from tests.browser.a11y import audit
-from tests.browser.conftest import field, outbox_count, shot, sign_in, sync_now
+from tests.browser.conftest import field, outbox_count, shot, sync_now
 from tests.browser.test_a11y import report
 from tests.browser.test_reviewer import create, go, model_body
 
@@ -130,10 +130,9 @@ def wait_uploaded(page, count: int = 1) -> None:
     )
 
 
-def test_camera_photo_is_shrunk_and_stripped_on_the_phone(new_phone, server):
+def test_camera_photo_is_shrunk_and_stripped_on_the_phone(returning_phone, server):
     """#10 item 1: 1600 px long edge, JPEG, no EXIF/GPS left; bad files refused with a reason."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone(online_only=True)
     go(page, "#/models/new", ".screen-form")
     original = camera_photo(page)
     assert b"Exif" in original[:64] and b"GPS" in original[:200]
@@ -176,13 +175,13 @@ def test_camera_photo_is_shrunk_and_stripped_on_the_phone(new_phone, server):
     assert page.errors == []
 
 
-def test_place_only_when_asked_and_cleared(new_phone, server):
+def test_place_only_when_asked_and_cleared(returning_phone, server):
     """#10 item 2: no location is read until "Ghi vị trí"; it shows ±m, clears, and syncs."""
-    page = new_phone(
+    page = returning_phone(
+        online_only=True,
         geolocation={"latitude": 19.4431, "longitude": 104.1312, "accuracy": 12.4},
         permissions=["geolocation"],
     )
-    sign_in(page)
     page.evaluate(
         "() => { globalThis.__asked = 0; const g = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);"
         " navigator.geolocation.getCurrentPosition = (...a) => { globalThis.__asked += 1; return g(...a); }; }"
@@ -210,11 +209,10 @@ def test_place_only_when_asked_and_cleared(new_phone, server):
     assert page.errors == []
 
 
-def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
+def test_photo_taken_offline_reaches_the_reviewer(returning_phone, server):
     """#10 items 1, 3, 5: offline photo → save → online: the record syncs, its file follows;
     the reviewer, in another browser, sees the thumbnail and "1/1 tệp đã nhận"."""
-    officer = new_phone()
-    sign_in(officer)
+    officer = returning_phone()
     officer.context.set_offline(True)
     go(officer, "#/models/new", ".screen-form")
     fill_model_fields(officer, "Khéo vận động làm nhà văn hóa bản")
@@ -266,8 +264,7 @@ def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
         " return i && i.complete && i.naturalWidth > 0; }"
     )
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao")
     go(reviewer, f"#/review/models/{record_id}", ".screen-review [data-testid=attachments]")
     assert reviewer.inner_text("[data-testid=files-received]") == "1/1 tệp đã nhận"
     reviewer.wait_for_function(
@@ -308,7 +305,7 @@ def test_photo_taken_offline_reaches_the_reviewer(new_phone, server):
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def test_reviewer_sees_one_of_two_files_and_the_missing_one(new_phone, server):
+def test_reviewer_sees_one_of_two_files_and_the_missing_one(returning_phone, server):
     """#10 item 5: a record declaring two files of which the server holds one shows "1/2 tệp
     đã nhận", the missing one marked; the received document opens."""
     officer = server.login("canbo")
@@ -340,8 +337,7 @@ def test_reviewer_sees_one_of_two_files_and_the_missing_one(new_phone, server):
     record = create(server, officer, "models", body)
     put_file(server, officer, "models", record["id"], PDF)
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     # The queue's row says a file is missing before the detail is opened.
     go(reviewer, "#/review", "[data-testid=queue] a.queue-row")
     row = f'[data-testid=queue] a.queue-row[data-id="{record["id"]}"]'
@@ -385,12 +381,10 @@ def put_file(server, token: str, table: str, record_id: str, data: bytes) -> Non
             assert json.loads(response.read())["sha256"] == sha
 
 
-def test_full_storage_never_costs_the_record(new_phone, server):
+def test_full_storage_never_costs_the_record(returning_phone, server):
     """#10: a QuotaExceededError from the file store says so clearly; the record still saves and
     syncs, without the photo."""
-    page = new_phone()
-    page.add_init_script(QUOTA_JS)
-    sign_in(page)
+    page = returning_phone(init_script=QUOTA_JS)
     page.context.set_offline(True)
     go(page, "#/models/new", ".screen-form")
     fill_model_fields(page, "Mô hình khi máy đầy bộ nhớ")
@@ -410,12 +404,11 @@ def test_full_storage_never_costs_the_record(new_phone, server):
     assert page.errors == []
 
 
-def test_upload_progress_pause_resume_and_a_refused_file(new_phone, server):
+def test_upload_progress_pause_resume_and_a_refused_file(returning_phone, server):
     """#10 item 3: records sync at once and the chip says so while files upload; the outbox shows
     "Đang tải tệp lên 1/2" with a bar; pause and resume; a file the server refuses shows its
     coded message and a retry, and never blocks the other file."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone()
     page.context.set_offline(True)
     go(page, "#/models/new", ".screen-form")
     fill_model_fields(page, "Mô hình hai ảnh")
@@ -503,11 +496,10 @@ def file_states(
     return {f["sha256"]: f["state"] for f in body["files"]}
 
 
-def test_meeting_minutes_as_a_pdf_document(new_phone, server):
+def test_meeting_minutes_as_a_pdf_document(returning_phone, server):
     """#10 item 1: a meeting takes a PDF of its signed minutes (kind BIEN_BAN) as it is; the
     record declares it and the file follows; the officer's record opens it from the phone."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone()
     page.context.set_offline(True)
     go(page, "#/meetings/new", ".screen-form")
     for key, value in {

@@ -51,11 +51,10 @@ def rows(page):
     return page.locator('[data-field="attendees"] .attendee-row')
 
 
-def test_paste_reuse_and_unnamed_attendees_offline_then_synced(new_phone, server):
+def test_paste_reuse_and_unnamed_attendees_offline_then_synced(returning_phone, server):
     token = server.login("canbo")
     earlier_meeting(server, token)
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone()
     page.context.set_offline(True)
     go(page, "#/meetings/new", ".screen-form")
     for name, value in {
@@ -156,9 +155,8 @@ def test_paste_reuse_and_unnamed_attendees_offline_then_synced(new_phone, server
     assert page.errors == []
 
 
-def test_the_chair_rule_shows_next_to_the_attendee_editor(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_the_chair_rule_shows_next_to_the_attendee_editor(returning_phone, server):
+    page = returning_phone(online_only=True)
     go(page, "#/meetings/new", ".screen-form")
     rows(page).first.locator('[data-field="role"] select').select_option("DAI_BIEU")
     page.click('.screen-form [data-action="save"]')
@@ -212,7 +210,7 @@ def add_legacy_units(server) -> None:
 def test_commune_picker_groups_by_parent_and_marks_old_units(new_phone, server):
     add_legacy_units(server)
     add_user(server, "tinh", "Trần Văn Tỉnh", "40", "CAN_BO_NHAP")
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "tinh")
     go(page, "#/models/new", ".screen-form")
     picker = '.screen-form [data-field="commune_unit_id"]'

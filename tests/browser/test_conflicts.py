@@ -44,13 +44,17 @@ def _edit(page, record_id: str, name: str, value: str) -> None:
     page.wait_for_selector(".screen-detail")
 
 
-def _two_phones_with(new_phone, server):
+def _two_phones_with(new_phone, server, returning_phone):
+    """Open two phones of the officer (two devices: one signed in before, one signs in now)."""
     token = server.login("canbo")
     record = _model(server, token)
     phones = []
     for _ in range(2):
-        page = new_phone()
-        sign_in(page)
+        if phones:
+            page = new_phone()
+            sign_in(page)
+        else:
+            page = returning_phone()
         page.evaluate("() => { location.hash = '#/models'; }")
         page.wait_for_selector(f'a[data-id="{record["id"]}"]')
         page.context.set_offline(True)
@@ -62,8 +66,8 @@ def _sync(page) -> None:
     sync_now(page, lambda: page.context.set_offline(False))
 
 
-def test_different_fields_merge(new_phone, server):
-    token, record, (a, b) = _two_phones_with(new_phone, server)
+def test_different_fields_merge(new_phone, server, returning_phone):
+    token, record, (a, b) = _two_phones_with(new_phone, server, returning_phone)
     _edit(a, record["id"], "name", "Tuyến phố văn minh, sạch đẹp")
     _edit(b, record["id"], "locality", "Khối Kim Tân, phường Hòa Hiếu")
     _sync(a)
@@ -82,8 +86,8 @@ def test_different_fields_merge(new_phone, server):
     assert a.errors == [] and b.errors == []
 
 
-def test_same_field_shows_conflict_and_keeps_the_losing_value(new_phone, server):
-    token, record, (a, b) = _two_phones_with(new_phone, server)
+def test_same_field_shows_conflict_and_keeps_the_losing_value(new_phone, server, returning_phone):
+    token, record, (a, b) = _two_phones_with(new_phone, server, returning_phone)
     _edit(a, record["id"], "objective", "Mục tiêu của máy A")
     _edit(b, record["id"], "objective", "Mục tiêu của máy B")
     _sync(a)

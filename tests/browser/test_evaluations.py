@@ -3,7 +3,7 @@ shows its rating (DOMAIN.md §2.6; PROTOCOL.md §3.3, §7)."""
 
 import pytest
 
-from tests.browser.conftest import fill_model, shot, sign_in, sync_now
+from tests.browser.conftest import fill_model, shot, sync_now
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +30,14 @@ SET = {
 }
 
 
-def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(new_phone, server):
+def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(returning_phone, server):
     token = server.login("lanhdao")
     status, issued = server.api(
         "POST", "/api/v1/criteria-sets", token, {**SET, "issuer_unit_id": server.units["40"]}
     )
     assert status == 201, issued
 
-    officer = new_phone()
-    sign_in(officer)
+    officer = returning_phone()
     sync_now(officer)
     model_id = fill_model(officer, "Khéo trong vận động hiến đất làm đường")
     officer.context.set_offline(True)
@@ -70,8 +69,7 @@ def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(new_phone, 
     shot(officer, "evaluation-detail")
     sync_now(officer, lambda: officer.context.set_offline(False))
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao")
     # The reviewer's queue lists the evaluation; its detail shows the score sheet.
     reviewer.evaluate("() => { location.hash = '#/review'; }")
     row = reviewer.locator(f'a.queue-row[data-table="evaluations"][data-id="{evaluation_id}"]')
@@ -101,7 +99,7 @@ def test_an_offline_evaluation_syncs_is_approved_and_rates_the_model(new_phone, 
     assert officer.errors == [] and reviewer.errors == []
 
 
-def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
+def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(returning_phone, server):
     """The score sheet, an evaluation, a model's ratings and the criteria set editor: axe-clean,
     44 px targets, no sideways scroll (as tests/browser/test_a11y.py for the other screens)."""
     from tests.browser.a11y import audit
@@ -112,8 +110,7 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
         "POST", "/api/v1/criteria-sets", token, {**SET, "issuer_unit_id": server.units["40"]}
     )
     assert status == 201, issued
-    officer = new_phone()
-    sign_in(officer)
+    officer = returning_phone(online_only=True)
     sync_now(officer)
     model_id = fill_model(officer, "Khéo trong vận động hiến đất làm đường")
     officer.click('.screen-detail [data-action="evaluate"]')
@@ -134,8 +131,7 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
     officer.wait_for_selector(".record-list a.record-row")
     problems += audit(officer, "evaluations list")
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     reviewer.evaluate("() => { location.hash = '#/criteria'; }")
     reviewer.wait_for_selector("[data-testid=criteria-sets] a.record-row")
     problems += audit(reviewer, "criteria sets")
@@ -148,11 +144,10 @@ def test_evaluation_and_criteria_screens_pass_axe_on_a_phone(new_phone, server):
     assert officer.errors == [] and reviewer.errors == []
 
 
-def test_a_reviewer_issues_and_edits_a_set_in_the_editor(new_phone, server):
+def test_a_reviewer_issues_and_edits_a_set_in_the_editor(returning_phone, server):
     """The staff editor: thresholds checked on the phone, the set issued for the reviewer's unit,
     then edited in place while no evaluation uses it."""
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao", online_only=True)
     reviewer.evaluate("() => { location.hash = '#/criteria'; }")
     reviewer.click('[data-action="new-set"]')
     reviewer.wait_for_selector(".criterion-row")

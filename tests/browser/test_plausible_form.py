@@ -3,14 +3,13 @@
 import pytest
 
 from server.records.plausible import today_in_vietnam
-from tests.browser.conftest import field, outbox_count, shot, sign_in
+from tests.browser.conftest import field, outbox_count, shot
 
 pytestmark = pytest.mark.browser
 
 
-def test_form_states_the_range_of_a_birth_year(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_form_states_the_range_of_a_birth_year(returning_phone, server):
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     field(page, "subject_type").select_option("CA_NHAN")

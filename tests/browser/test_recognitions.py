@@ -3,7 +3,7 @@ follow-up shows on the phone; R5 and R6 on the report screen (DOMAIN.md §2.7–
 
 import pytest
 
-from tests.browser.conftest import field, outbox_count, shot, sign_in, sync_now
+from tests.browser.conftest import field, outbox_count, shot, sync_now
 from tests.browser.test_reviewer import create, go, model_body, step
 
 pytestmark = pytest.mark.browser
@@ -19,11 +19,10 @@ def r1_row(server, token: str, unit_name: str) -> dict:
     return next(r for r in report["rows"] if r["unit_name"] == unit_name)
 
 
-def test_recognition_recorded_offline_syncs_and_shows_in_r1(new_phone, server):
+def test_recognition_recorded_offline_syncs_and_shows_in_r1(returning_phone, server):
     officer = server.login("canbo")
     model = create(server, officer, "models", model_body(server.units["17000"], "Dân vận khéo"))
-    page = new_phone()
-    sign_in(page, "canbo")
+    page = returning_phone()
     page.context.set_offline(True)
     go(page, f"#/models/{model['id']}", "[data-testid=recognitions]")
     page.click("[data-action=add-recognition]")
@@ -63,7 +62,7 @@ def test_recognition_recorded_offline_syncs_and_shows_in_r1(new_phone, server):
     assert page.errors == []
 
 
-def test_overdue_follow_up_on_the_phone(new_phone, server):
+def test_overdue_follow_up_on_the_phone(returning_phone, server):
     officer = server.login("canbo")
     commune = server.units["17000"]
     body = {
@@ -78,8 +77,7 @@ def test_overdue_follow_up_on_the_phone(new_phone, server):
         "follow_up_due": "2026-04-30",
     }
     create(server, officer, "inspections", body, submit=False)
-    page = new_phone()
-    sign_in(page, "canbo")
+    page = returning_phone(online_only=True)
     page.click("[data-testid=overdue-alert]")
     page.wait_for_selector("[data-testid=overdue]")
     assert page.inner_text(".screen-title") == "Quá hạn khắc phục"
@@ -141,10 +139,8 @@ def seeded(server):
     return server
 
 
-def test_r5_and_r6_on_the_report_screen(new_phone, seeded):
-    page = new_phone()
-    page.set_viewport_size(DESKTOP)
-    sign_in(page, "lanhdao")
+def test_r5_and_r6_on_the_report_screen(returning_phone, seeded):
+    page = returning_phone("lanhdao", online_only=True, viewport=DESKTOP)
     go(page, "#/reports", ".screen-reports")
     page.select_option("[data-control=code]", "r5")
     page.click("[data-action=show]")

@@ -22,7 +22,7 @@ def options(page, name: str) -> list[str]:
 
 def test_the_forms_show_and_save_the_managing_unit(new_phone, server):
     add_user(server, "tinh", "Trần Văn Tỉnh", "40", "CAN_BO_NHAP")
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "tinh")
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
@@ -76,9 +76,8 @@ def shown_totals(page) -> dict[str, str]:
     )
 
 
-def test_reports_group_by_managing_unit_or_commune_on_a_phone(new_phone, province_models):
-    page = new_phone()
-    sign_in(page, "lanhdao")
+def test_reports_group_by_managing_unit_or_commune_on_a_phone(returning_phone, province_models):
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/reports", ".screen-reports")
     assert page.inner_text(".report-field:has([data-control=boundaries]) .field-label") == (
         "Địa giới hành chính"
@@ -187,10 +186,9 @@ def add_legacy_town(server) -> int:
     return town
 
 
-def test_an_ended_unit_on_new_boundaries_names_its_successors(new_phone, server):
+def test_an_ended_unit_on_new_boundaries_names_its_successors(returning_phone, server):
     town = add_legacy_town(server)
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, f"#/reports?code=r1&period=NAM_2026&unit={town}&boundaries=new", ".screen-reports")
     page.wait_for_selector("[data-testid=unit-ended]")
     text = page.inner_text("[data-testid=unit-ended]")

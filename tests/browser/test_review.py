@@ -3,14 +3,13 @@ with a comment, the officer sees it flagged for rework with the comment and the 
 
 import pytest
 
-from tests.browser.conftest import fill_model, shot, sign_in, sync_now
+from tests.browser.conftest import fill_model, shot, sync_now
 
 pytestmark = pytest.mark.browser
 
 
-def test_returned_record_is_flagged_with_the_comment(new_phone, server):
-    officer = new_phone()
-    sign_in(officer)
+def test_returned_record_is_flagged_with_the_comment(returning_phone, server):
+    officer = returning_phone()
     officer.context.set_offline(True)
     record_id = fill_model(officer, "Khéo trong công tác tiếp công dân")
     officer.click('[data-action="submit"]')
@@ -19,8 +18,7 @@ def test_returned_record_is_flagged_with_the_comment(new_phone, server):
     assert officer.locator('[data-action="withdraw"]').count() == 1
     sync_now(officer, lambda: officer.context.set_offline(False))
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao")
     reviewer.evaluate(f"() => {{ location.hash = '#/models/{record_id}'; }}")
     reviewer.wait_for_selector('.screen-detail [data-review="CHO_DUYET"]')
     assert reviewer.locator('[data-action="approve"]').count() == 1

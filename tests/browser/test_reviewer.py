@@ -113,11 +113,10 @@ def queue_ids(page) -> list[str]:
     )
 
 
-def test_review_loop_through_the_queue(new_phone, server):
+def test_review_loop_through_the_queue(returning_phone, server):
     """Officer submits offline → reviewer returns from the queue → officer reworks offline and
     resubmits → reviewer approves → the history shows every step, who and when."""
-    officer = new_phone()
-    sign_in(officer)
+    officer = returning_phone()
     officer.context.set_offline(True)
     record_id = fill_model(officer, "Khéo vận động hiến đất làm đường giao thông")
     officer.click('[data-action="submit"]')
@@ -125,8 +124,7 @@ def test_review_loop_through_the_queue(new_phone, server):
     officer.wait_for_selector('.screen-detail [data-review="CHO_DUYET"]')
     sync_now(officer, lambda: officer.context.set_offline(False))
 
-    reviewer = new_phone()
-    sign_in(reviewer, "lanhdao")
+    reviewer = returning_phone("lanhdao")
     assert reviewer.inner_text("[data-tab=staff]").startswith("Chờ duyệt")
     reviewer.wait_for_selector("[data-testid=review-badge]:not([hidden])")
     assert reviewer.inner_text("[data-testid=review-badge]") == "1"
@@ -214,7 +212,7 @@ def test_no_decision_on_ones_own_record(new_phone, server):
         server, server.login("canbo"), "models", model_body(server.units["17000"], "Mô hình của xã")
     )
 
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "quantri")
     go(page, "#/review", f'[data-testid=queue] a[data-id="{other["id"]}"]')
     assert page.locator(f'a[data-id="{own["id"]}"] [data-own]').count() == 1
@@ -231,7 +229,7 @@ def test_no_decision_on_ones_own_record(new_phone, server):
     assert page.errors == []
 
 
-def test_queue_filters_work_offline(new_phone, server):
+def test_queue_filters_work_offline(returning_phone, server):
     officer = server.login("canbo")
     nam_can, muong_xen = server.units["17000"], server.units["17001"]
     add_user(server, "canbo2", "Vi Thị Lan", "17001", "CAN_BO_NHAP")
@@ -245,8 +243,7 @@ def test_queue_filters_work_offline(new_phone, server):
     e = create(server, officer, "meetings", meeting_body(nam_can, "Sơ kết 6 tháng", "SO_KET"))
     create(server, officer, "models", model_body(nam_can, "Bản nháp chưa gửi"), submit=False)
 
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao")
     staff_cached(page)
     # Make the waits differ (the server stamped them all now), then start cold with no network.
     page.evaluate(
@@ -367,7 +364,7 @@ def test_reviewer_detail_resolves_a_conflict(new_phone, server):
     assert page.errors == []
 
 
-def test_multi_level_approval_waits_for_the_lower_level(new_phone, server):
+def test_multi_level_approval_waits_for_the_lower_level(returning_phone, server):
     """Commune → intermediate office → province: the province sees the record waiting for the
     office, can approve only after it, and the history shows both approvals."""
     add_user(server, "quantri", "Trần Văn Quản", "TW", "QUAN_TRI")
@@ -394,8 +391,7 @@ def test_multi_level_approval_waits_for_the_lower_level(new_phone, server):
     )
     assert record["awaiting_unit_id"] == office["id"]
 
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/review", f'a[data-id="{record["id"]}"] [data-awaiting]')
     awaiting = page.inner_text(f'a[data-id="{record["id"]}"] [data-awaiting]')
     assert awaiting == "Chờ cấp Văn phòng khu vực Tây Nam duyệt"
@@ -460,7 +456,7 @@ def test_staff_screens_stay_offline_across_an_update(new_phone, server, pwa_copy
     assert page.errors == []
 
 
-def test_bulk_review_offline_records_one_decision_each(new_phone, server):
+def test_bulk_review_offline_records_one_decision_each(returning_phone, server):
     """Tick several records in the queue, approve them in one go offline, return others with
     one reason; after sync each record carries its own audited decision."""
     officer = server.login("canbo")
@@ -469,8 +465,7 @@ def test_bulk_review_offline_records_one_decision_each(new_phone, server):
         create(server, officer, "models", model_body(nam_can, f"Mô hình số {i} bản Huồi Pủng"))
         for i in range(5)
     ]
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao")
     staff_cached(page)
     go(page, "#/review", "[data-testid=bulk-bar]")
     page.context.set_offline(True)
@@ -522,7 +517,7 @@ def test_no_decision_on_a_version_one_edited_since_its_submit(new_phone, server)
     )
     assert status == 200 and edited["review_status"] == "CHO_DUYET", edited
 
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page, "kiemnhiem")
     go(page, f"#/review/models/{record['id']}", "[data-testid=own-record]")
     assert "sau khi được gửi duyệt" in page.inner_text("[data-testid=own-record]")

@@ -3,17 +3,15 @@ no units, no devices, no one outside their province, no user changes."""
 
 import pytest
 
-from tests.browser.conftest import sign_in
 from tests.browser.test_admin import add_admin
 from tests.browser.test_reviewer import go
 
 pytestmark = pytest.mark.browser
 
 
-def test_reviewer_sees_own_users_and_enrols_but_no_units_or_devices(new_phone, server):
+def test_reviewer_sees_own_users_and_enrols_but_no_units_or_devices(returning_phone, server):
     add_admin(server)  # a national administrator at the root: outside the reviewer's province
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/admin/users", "[data-testid=user-list] .admin-row")
     listed = page.locator("[data-testid=user-list] .admin-row")
     names = sorted(listed.nth(i).get_attribute("data-user") for i in range(listed.count()))

@@ -125,9 +125,8 @@ def test_dashboard_draws_the_seeded_numbers(new_phone, seeded):
     assert page.errors == []
 
 
-def test_reports_show_download_and_print(new_phone, seeded):
-    page = new_phone()
-    sign_in(page, "lanhdao")
+def test_reports_show_download_and_print(returning_phone, seeded):
+    page = returning_phone("lanhdao")
     go(page, "#/reports", ".screen-reports")
     # A reviewer also makes enrolment codes, so the administration is offered too.
     assert page.locator(".subnav a").all_inner_texts() == [
@@ -197,12 +196,11 @@ def test_reports_show_download_and_print(new_phone, seeded):
     assert page.errors == []
 
 
-def test_r2_and_the_periodic_report(new_phone, seeded):
+def test_r2_and_the_periodic_report(returning_phone, seeded):
     """R2 on the reports screen, and the periodic report downloaded as a .docx and opened."""
     from docx import Document
 
-    page = new_phone()
-    sign_in(page, "lanhdao")
+    page = returning_phone("lanhdao", online_only=True)
     go(page, "#/reports", ".screen-reports")
     page.select_option("[data-control=code]", "r2")
     page.click("[data-action=show]")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import field, save_form, sign_in, sync_now
+from tests.browser.conftest import field, save_form, sync_now
 
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
@@ -34,9 +34,8 @@ def _no_markup_ran(page) -> None:
     assert page.errors == []
 
 
-def test_markup_in_every_text_field_stays_text(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_markup_in_every_text_field_stays_text(returning_phone, server):
+    page = returning_phone(online_only=True)
 
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
@@ -86,10 +85,9 @@ def test_markup_in_every_text_field_stays_text(new_phone, server):
     _no_markup_ran(page)
 
 
-def test_direction_controls_are_dropped_and_record_text_is_isolated(new_phone, server):
+def test_direction_controls_are_dropped_and_record_text_is_isolated(returning_phone, server):
     """Issue 13: a right-to-left override must not reverse what the screen shows."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     field(page, "field").select_option("KINH_TE")

@@ -31,7 +31,7 @@ def _body(request) -> dict:
 
 
 def test_lost_reset_answer_is_repeated_and_the_scope_token_stored_5_4(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     sign_in(page)
     fill_model(page, "Mô hình của xã Nậm Cắn")
     sync_now(page)

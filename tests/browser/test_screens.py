@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_sign_in_screen_and_wrong_password(new_phone, server):
-    page = new_phone()
+    page = new_phone(online_only=True)
     page.goto("/")
     page.wait_for_selector("#username")
     shot(page, "sign-in")
@@ -40,9 +40,8 @@ def test_sign_in_screen_and_wrong_password(new_phone, server):
     assert page.errors == []
 
 
-def test_forms_validate_like_the_server_in_vietnamese(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_forms_validate_like_the_server_in_vietnamese(returning_phone, server):
+    page = returning_phone(online_only=True)
     page.evaluate("() => { location.hash = '#/models/new'; }")
     page.wait_for_selector(".screen-form")
     shot(page, "model-form")
@@ -92,9 +91,8 @@ def test_forms_validate_like_the_server_in_vietnamese(new_phone, server):
     assert page.errors == []
 
 
-def test_duplicate_warning_search_and_filters(new_phone, server):
-    page = new_phone()
-    sign_in(page)
+def test_duplicate_warning_search_and_filters(returning_phone, server):
+    page = returning_phone()
     page.context.set_offline(True)
     fill_model(page, "Dân vận khéo trong xây dựng nông thôn mới", field="KINH_TE")
     fill_model(page, "Bồn rửa tay cho em")

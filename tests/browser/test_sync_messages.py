@@ -29,9 +29,8 @@ def test_unreachable_server_is_explained_with_the_next_try(new_phone, server):
     assert page.errors == []
 
 
-def test_sync_now_while_offline_says_why_nothing_happens(new_phone):
-    page = new_phone()
-    sign_in(page)
+def test_sync_now_while_offline_says_why_nothing_happens(returning_phone):
+    page = returning_phone()
     page.context.set_offline(True)
     page.wait_for_function("() => !navigator.onLine")
     page.click('.screen-home [data-action="sync-now"]')
@@ -40,9 +39,8 @@ def test_sync_now_while_offline_says_why_nothing_happens(new_phone):
     assert page.errors == []
 
 
-def test_a_new_record_edited_offline_is_labelled_as_both(new_phone):
-    page = new_phone()
-    sign_in(page)
+def test_a_new_record_edited_offline_is_labelled_as_both(returning_phone):
+    page = returning_phone()
     page.context.set_offline(True)
     record_id = fill_model(page, "Mô hình dân vận khéo bản Đồn")
     page.evaluate(f"() => {{ location.hash = '#/models/{record_id}/edit'; }}")
@@ -56,9 +54,8 @@ def test_a_new_record_edited_offline_is_labelled_as_both(new_phone):
     assert page.errors == []
 
 
-def test_english_counts_say_one_record(new_phone):
-    page = new_phone()
-    sign_in(page)
+def test_english_counts_say_one_record(returning_phone):
+    page = returning_phone()
     page.context.set_offline(True)
     fill_model(page, "Mô hình dân vận khéo bản Mới")
     texts = page.evaluate(
@@ -69,9 +66,8 @@ def test_english_counts_say_one_record(new_phone):
     assert texts == ["1 record", "2 records", "1 record has changes waiting to be sent"]
 
 
-def test_the_toast_after_saving_leaves_the_title_visible(new_phone):
-    page = new_phone()
-    sign_in(page)
+def test_the_toast_after_saving_leaves_the_title_visible(returning_phone):
+    page = returning_phone()
     page.context.set_offline(True)
     fill_model(page, "Mô hình tuyến phố văn minh khối Kim Tân")
     page.wait_for_selector("#toast:not([hidden])")

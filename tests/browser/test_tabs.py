@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import fill_model, outbox_count, sign_in, sync_now, unlock_again
+from tests.browser.conftest import fill_model, outbox_count, sync_now, unlock_again
 
 pytestmark = pytest.mark.browser
 
@@ -14,9 +14,8 @@ HOLD_LOCK = """
 """
 
 
-def test_one_sync_at_a_time_across_tabs(new_phone, server):
-    first = new_phone()
-    sign_in(first)
+def test_one_sync_at_a_time_across_tabs(returning_phone, server):
+    first = returning_phone()
     second = first.context.new_page()
     second.errors = []
     second.goto("/")

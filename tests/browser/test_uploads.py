@@ -16,7 +16,6 @@ import pytest
 from tests.browser.conftest import (
     fill_model,
     outbox_count,
-    sign_in,
     sync_now,
     unlock_again,
     wait_sw_ready,
@@ -79,10 +78,9 @@ def download(server, token: str, sha: str, record_id: str) -> bytes:
         raise AssertionError(f"{error.code} {error.read()[:500]!r}") from error
 
 
-def test_upload_cut_offline_resumes_after_reload_protocol_12(new_phone, server):
+def test_upload_cut_offline_resumes_after_reload_protocol_12(returning_phone, server):
     """§12: a cut costs at most the chunk on the wire; after a reload the rest follows."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone()
     wait_sw_ready(page)
     record_id = fill_model(page, "Mô hình có ảnh gửi qua 2G")
     wait_synced(page)
@@ -165,10 +163,9 @@ async ([table, id]) => {
 """
 
 
-def test_full_storage_refuses_the_file_with_a_code_and_keeps_the_record(new_phone, server):
+def test_full_storage_refuses_the_file_with_a_code_and_keeps_the_record(returning_phone, server):
     """A QuotaExceededError on saveFile is STORAGE_FULL; the record saves and syncs as usual."""
-    page = new_phone()
-    sign_in(page)
+    page = returning_phone(online_only=True)
     record_id = fill_model(page, "Mô hình khi bộ nhớ đầy")
     wait_synced(page)
     # A test browser's contexts keep IndexedDB in memory, where no quota override applies:
