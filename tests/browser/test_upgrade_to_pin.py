@@ -51,13 +51,14 @@ def test_an_unsynced_edit_made_by_the_previous_version_survives_the_upgrade(
     shutil.copy(source, srv.db_url.removeprefix("sqlite:///"))
     srv.units = units
     srv.start()
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="vi-VN",
-        base_url=srv.url,
-        service_workers="block",
-    )
+    context = None
     try:
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale="vi-VN",
+            base_url=srv.url,
+            service_workers="block",
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -85,5 +86,6 @@ def test_an_unsynced_edit_made_by_the_previous_version_survives_the_upgrade(
         # Blocked service workers make registration answer nothing: that error is the harness's.
         assert [e for e in errors if "reading 'waiting'" not in e] == []
     finally:
-        context.close()
-        srv.stop()
+        if context is not None:
+            context.close()
+        srv.stop()  # also when the browser failed to open a context
