@@ -23,14 +23,19 @@ def _openapi_document(app: Flask) -> tuple[bytes, str]:
     return cached
 
 
+def _revalidated(body: bytes, tag: str, mimetype: str) -> Response:
+    """Serve a document that changes only with a new version: 304 to a client holding it."""
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+    if tag in (request.if_none_match or ()):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
 @bp.get("/openapi.json")
 @doc("This OpenAPI document", auth=False)
 def openapi():
     body, tag = _openapi_document(current_app)
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
-    if tag in (request.if_none_match or ()):
-        return Response(status=304, headers=headers)
-    return Response(body, mimetype="application/json", headers=headers)
+    return _revalidated(body, tag, "application/json")
 
 
 @bp.get("/enums")
@@ -53,12 +58,4 @@ def enum_labels():
 )
 def record_schema():
     # Public like the enums: nothing in it is secret, and a client may check input signed out.
-    tag = jsonschema.etag()
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
-    if tag in (request.if_none_match or ()):
-        return Response(status=304, headers=headers)
-    return Response(
-        jsonschema.document_bytes(),
-        mimetype="application/schema+json",
-        headers=headers,
-    )
+    return _revalidated(jsonschema.document_bytes(), jsonschema.etag(), "application/schema+json")

@@ -546,7 +546,7 @@ def store(path: Path, planned: list[Planned]) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="ascii") as file:
-                json.dump(rows, file)
+                file.write(json.dumps(rows))  # dump would encode piece by piece in Python
             os.replace(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)
